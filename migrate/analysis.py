@@ -1,0 +1,292 @@
+"""Questions rules ask about the code they read, answered from LibCST metadata; nothing here knows an API pair.
+
+A rule gets one ``Analysis`` per module: who a name refers to, where a statement sits, which loops enclose it,
+how many times a loop runs, what type an expression has, which new name collides with nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata.base_provider import LazyValue
+from libcst.metadata import (
+    Assignment,
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+    QualifiedNameProvider,
+    ScopeProvider,
+)
+
+from migrate import evaluate
+
+LOOPS = (cst.For, cst.While)
+SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A call's arguments bound to a signature: ``values`` by parameter name, or ``error`` saying why not."""
+
+    values: dict[str, cst.BaseExpression]
+    error: str | None = None
+
+
+class Analysis:
+    """Metadata of one module, resolved once and shared by every rule."""
+
+    def __init__(self, wrapper: MetadataWrapper):
+        self.module = wrapper.module
+        self.parents = _Eager(wrapper.resolve(ParentNodeProvider))
+        self.positions = _Eager(wrapper.resolve(PositionProvider))
+        self.qualified = _Eager(wrapper.resolve(QualifiedNameProvider))
+        self.scopes = _Eager(wrapper.resolve(ScopeProvider))
+        self.constants = evaluate.module_constants(self.module.code)
+        self._names: set[str] | None = None
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+    def names_of(self, node: cst.CSTNode) -> set[str]:
+        return {name.name for name in self.qualified.get(node, ())}
+
+    def line(self, node: cst.CSTNode) -> int:
+        return self.positions[node].start.line
+
+    def start(self, node: cst.CSTNode) -> tuple[int, int]:
+        position = self.positions[node].start
+        return (position.line, position.column)
+
+    def end(self, node: cst.CSTNode) -> tuple[int, int]:
+        position = self.positions[node].end
+        return (position.line, position.column)
+
+    def ancestors(self, node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+        while node in self.parents:
+            node = self.parents[node]
+            yield node
+
+    def statement(self, node: cst.CSTNode) -> cst.CSTNode:
+        """The statement (simple line or compound) that contains ``node``."""
+        for candidate in (node, *self.ancestors(node)):
+            if isinstance(candidate, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                return candidate
+        raise ValueError("node is not inside a statement")
+
+    def enclosing_scope(self, node: cst.CSTNode) -> cst.CSTNode:
+        for candidate in self.ancestors(node):
+            if isinstance(candidate, SCOPES):
+                return candidate
+        return self.module
+
+    def loops(self, node: cst.CSTNode) -> list[cst.CSTNode]:
+        """The ``for``/``while`` loops around ``node`` within its function, outermost first."""
+        found = []
+        for candidate in self.ancestors(node):
+            if isinstance(candidate, SCOPES):
+                break
+            if isinstance(candidate, LOOPS):
+                found.append(candidate)
+        return found[::-1]
+
+    def guards(self, node: cst.CSTNode, stop: cst.CSTNode) -> list[cst.CSTNode]:
+        """``if``/``try``/``with``-less control flow between ``node`` and ``stop`` that can skip ``node``."""
+        found = []
+        for candidate in self.ancestors(node):
+            if candidate is stop or isinstance(candidate, SCOPES):
+                break
+            if isinstance(candidate, (cst.If, cst.Try, cst.TryStar, cst.Match, cst.Else, cst.IfExp, cst.BooleanOperation)):
+                found.append(candidate)
+        return found
+
+    def single_assignment(self, name: cst.Name) -> Assignment | None:
+        """The one plain assignment a name refers to, or None when it has several or is not a variable."""
+        scope = self.scopes.get(name)
+        if scope is None:
+            return None
+        assignments = [a for a in scope[name.value] if isinstance(a, Assignment)]
+        if len(assignments) != 1 or type(assignments[0]) is not Assignment:
+            return None
+        return assignments[0]
+
+    def assigned_value(self, assignment: Assignment) -> tuple[cst.SimpleStatementLine, cst.BaseExpression] | None:
+        """For ``name = value`` alone on its line, the line and the value."""
+        target = assignment.node
+        assign_target = self.parents.get(target)
+        assign = self.parents.get(assign_target) if assign_target is not None else None
+        if not isinstance(assign_target, cst.AssignTarget) or not isinstance(assign, cst.Assign):
+            return None
+        if len(assign.targets) != 1 or assign_target.target is not target:
+            return None
+        line = self.parents.get(assign)
+        if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+            return None
+        return line, assign.value
+
+    def defined_before(self, expression: cst.CSTNode, statement: cst.CSTNode) -> str | None:
+        """None when every local name in ``expression`` is bound before ``statement`` starts, else the name."""
+        limit = self.start(statement)
+        for name in _names_in(expression):
+            scope = self.scopes.get(name)
+            if scope is None:
+                continue
+            for assignment in scope[name.value]:
+                node = getattr(assignment, "node", None)
+                if node is None or assignment.scope is not scope or node not in self.positions:
+                    continue
+                if self.start(node) >= limit:
+                    return name.value
+        return None
+
+    def fresh_name(self, base: str) -> str:
+        """``base``, or ``base_2``, ``base_3``…: the first that no name anywhere in the module uses."""
+        if self._names is None:
+            self._names = {node.value for node in _names_in(self.module)}
+        candidate, index = base, 1
+        while candidate in self._names:
+            index += 1
+            candidate = f"{base}_{index}"
+        self._names.add(candidate)
+        return candidate
+
+    def iteration_count(self, loop: cst.CSTNode) -> tuple[str | None, str | None]:
+        """How many times ``loop`` runs, as source text, and the assumption that takes; (None, why) if unknown."""
+        if not isinstance(loop, cst.For):
+            return None, "a while loop has no static length"
+        iterable = loop.iter
+        if isinstance(iterable, cst.Call) and self.names_of(iterable.func) & {"builtins.range"}:
+            arguments = iterable.args
+            if any(argument.star or argument.keyword for argument in arguments):
+                return None, "range() with unpacked arguments"
+            if len(arguments) == 1:
+                return self.code(arguments[0].value), None
+            if len(arguments) == 2:
+                start, stop = (self.code(argument.value) for argument in arguments)
+                return (stop if start == "0" else difference(stop, start)), None
+            return None, "range() with a step"
+        if isinstance(iterable, cst.Call) and self.names_of(iterable.func) & {"builtins.enumerate"}:
+            if iterable.args and not iterable.args[0].star and not iterable.args[0].keyword:
+                iterable = iterable.args[0].value
+        if isinstance(iterable, (cst.Name, cst.Attribute)):
+            text = self.code(iterable)
+            return f"len({text})", f"one pass over {text} is len({text}) iterations"
+        return None, f"cannot tell how many times `for ... in {self.code(loop.iter)}` runs"
+
+    def static_type(self, expression: cst.BaseExpression) -> type | None:
+        """``int`` or ``float`` when the expression's type is certain without running anything, else None."""
+        if isinstance(expression, cst.Integer):
+            return int
+        if isinstance(expression, cst.Float):
+            return float
+        if isinstance(expression, cst.UnaryOperation) and isinstance(expression.operator, (cst.Minus, cst.Plus)):
+            return self.static_type(expression.expression)
+        if isinstance(expression, cst.Name) and expression.value in self.constants:
+            value = self.constants[expression.value]
+            return type(value) if type(value) in (int, float) else None
+        if isinstance(expression, cst.Call):
+            names = self.names_of(expression.func)
+            if names & {"builtins.len", "builtins.int"}:
+                return int
+            if names & {"builtins.float"}:
+                return float
+        if isinstance(expression, cst.BinaryOperation):
+            left, right = self.static_type(expression.left), self.static_type(expression.right)
+            if isinstance(expression.operator, cst.Divide):
+                return float if left and right else None
+            if left is None or right is None:
+                return None
+            if isinstance(expression.operator, (cst.Add, cst.Subtract, cst.Multiply, cst.FloorDivide)):
+                return float if float in (left, right) else int
+        return None
+
+
+class _Eager(Mapping):
+    """A resolved metadata table whose lazily computed values are computed on access."""
+
+    def __init__(self, table):
+        self._table = table
+
+    def __getitem__(self, node):
+        value = self._table[node]
+        return value() if isinstance(value, LazyValue) else value
+
+    def __iter__(self):
+        return iter(self._table)
+
+    def __len__(self):
+        return len(self._table)
+
+
+def bind(call: cst.Call, positional: Sequence[str], keyword_only: Sequence[str] = ()) -> Bound:
+    """Bind ``call``'s arguments to a signature the way Python would, refusing ``*args`` and ``**kwargs``."""
+    values: dict[str, cst.BaseExpression] = {}
+    for index, argument in enumerate(call.args):
+        if argument.star:
+            return Bound(values, f"`{argument.star}` unpacking hides the arguments")
+        if argument.keyword is None:
+            if index >= len(positional):
+                return Bound(values, f"takes at most {len(positional)} positional arguments")
+            name = positional[index]
+        else:
+            name = argument.keyword.value
+            if name not in positional and name not in keyword_only:
+                return Bound(values, f"unexpected keyword argument {name!r}")
+        if name in values:
+            return Bound(values, f"{name!r} given twice")
+        values[name] = argument.value
+    return Bound(values)
+
+
+def product(*factors: str) -> str:
+    """Source text for the product of ``factors``, folding integer literals and parenthesising where needed."""
+    literal, rest = 1, []
+    factors = [factor for factor in factors if factor != "1"]
+    if len(factors) == 1:
+        return factors[0]
+    for factor in factors:
+        if factor.isdigit():
+            literal *= int(factor)
+        else:
+            rest.append(atom(factor))
+    if literal != 1 or not rest:
+        rest.insert(0, str(literal))
+    return " * ".join(rest)
+
+
+def plus_one(text: str) -> str:
+    return str(int(text) + 1) if text.isdigit() else f"{atom(text)} + 1"
+
+
+def difference(stop: str, start: str) -> str:
+    if stop.isdigit() and start.isdigit():
+        return str(int(stop) - int(start))
+    return f"{atom(stop)} - {atom(start)}"
+
+
+def atom(text: str) -> str:
+    """``text`` as an operand: parenthesised unless it is a name, call, subscript or number."""
+    expression = cst.parse_expression(text)
+    atomic = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.Integer, cst.Float)
+    if isinstance(expression, atomic) or expression.lpar:
+        return text
+    return f"({text})"
+
+
+def _names_in(node: cst.CSTNode) -> list[cst.Name]:
+    collector = _NameCollector()
+    node.visit(collector)
+    return collector.names
+
+
+class _NameCollector(cst.CSTVisitor):
+    def __init__(self):
+        self.names: list[cst.Name] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.append(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False

@@ -1,0 +1,143 @@
+"""The command line: parse options, call the engine, print, write, choose the exit code.
+
+Exit codes (ruff's, extended as PEERS.md §10 suggests; the highest applicable wins in the order 2 > 4 > 3 > 1):
+0 nothing to change; 1 files changed or would change, or findings remain; 2 usage or configuration error;
+3 a file could not be read, decoded or parsed; 4 the verifier withheld a rewrite.
+Heavy modules (libcst, the engine, numpy) are imported inside commands so ``--help`` and ``--version`` stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from migrate import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE, EXIT_WITHHELD = 0, 1, 2, 3, 4
+FORMATS = ("concise", "full", "json", "sarif", "github")
+DIRECTIONS = ("mindspore", "torch")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="migrate")
+def main() -> None:
+    """Rewrite PyTorch CosineAnnealingLR into MindSpore cosine_decay_lr (and back), every rewrite verified."""
+
+
+def _conversion_options(command):
+    options = [
+        click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str)),
+        click.option("--to", "to", type=click.Choice(DIRECTIONS), default=None,
+                     help="Target framework (default: mindspore, or [tool.migrate] to)."),
+        click.option("--unsafe-fixes", is_flag=True, default=None,
+                     help="Also apply rewrites that change the learning rates of the run (each is reported)."),
+        click.option("--stdin-filename", default=None, help="The path a buffer read from '-' stands for."),
+        click.option("--output-format", type=click.Choice(FORMATS), default=None, envvar="MIGRATE_OUTPUT_FORMAT",
+                     help="How diagnostics are printed (default: concise)."),
+        click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=str), default=None,
+                     help="Write diagnostics to this file instead of the terminal."),
+        click.option("--select", default=None, help="Comma-separated code prefixes to report (default: all)."),
+        click.option("--ignore", default=None, help="Comma-separated code prefixes not to report or fix."),
+        click.option("--exclude", default=None, help="Comma-separated glob patterns of paths to skip."),
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="Files processed in parallel; results are identical to a serial run."),
+        click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only: no summary, no progress."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@main.command()
+@_conversion_options
+@click.option("--diff", is_flag=True, help="Print a git-applicable diff of the changes; write nothing.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when something would change.")
+def convert(paths, diff, check, **options) -> None:
+    """Rewrite files in place (or '-': stdin to stdout)."""
+    mode = "diff" if diff else "check" if check else "write"
+    sys.exit(_run(paths, mode, options))
+
+
+@main.command()
+@_conversion_options
+def check(paths, **options) -> None:
+    """Report what convert would do, with fix edits in the json format; write nothing."""
+    sys.exit(_run(paths, "report", options))
+
+
+def _run(paths, mode: str, options) -> int:
+    from migrate.config import ConfigError
+    from migrate.run import Run
+
+    try:
+        run = Run.from_options(paths, mode, options)
+    except ConfigError as error:
+        click.echo(f"migrate: {error}", err=True)
+        return EXIT_USAGE
+    return run.execute()
+
+
+@main.command()
+@click.option("--t-max", type=click.IntRange(min=1), required=True, help="torch T_max (scheduler steps).")
+@click.option("--eta-min", type=float, default=0.0, show_default=True, help="torch eta_min = MindSpore min_lr.")
+@click.option("--lr", type=float, required=True, help="The optimizer's base lr = MindSpore max_lr.")
+@click.option("--steps-per-epoch", type=click.IntRange(min=1), required=True, help="Optimizer steps per epoch.")
+@click.option("--epochs", type=click.IntRange(min=1), required=True, help="Epochs the run trains.")
+@click.option("--cadence", type=click.Choice(("epoch", "step")), default="epoch", show_default=True,
+              help="scheduler.step() once per epoch, or after every optimizer step.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Draw both learning-rate curves into this PNG file (needs migrate[plot]).")
+def verify(t_max, eta_min, lr, steps_per_epoch, epochs, cadence, plot_path) -> None:
+    """Compare a torch CosineAnnealingLR run with its cosine_decay_lr list, step by step."""
+    from migrate import compare
+
+    try:
+        comparison = compare.compare(t_max, eta_min, lr, steps_per_epoch, epochs, cadence)
+    except ValueError as error:
+        click.echo(f"migrate verify: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(compare.render(comparison), nl=False)
+    if plot_path:
+        try:
+            compare.plot(comparison, plot_path)
+        except ImportError as error:
+            click.echo(f"migrate verify: {error}", err=True)
+            sys.exit(EXIT_USAGE)
+        click.echo(f"plot written to {plot_path}")
+    sys.exit(EXIT_CLEAN if comparison.equivalent else EXIT_FINDINGS)
+
+
+@main.command("rules")
+def list_rules() -> None:
+    """Every diagnostic code with its one-line summary."""
+    from migrate.engine import all_codes
+
+    for code in sorted(all_codes().values(), key=lambda code: code.code):
+        click.echo(f"{code.code:<7} {code.name:<34} {code.severity:<8} {code.summary}")
+
+
+@main.command()
+@click.argument("code")
+def explain(code) -> None:
+    """The documentation of one code: what it does, why, an example."""
+    from migrate.engine import all_codes
+
+    entry = all_codes().get(code.upper())
+    if entry is None:
+        click.echo(f"migrate explain: unknown code {code!r} (see `migrate rules`)", err=True)
+        sys.exit(EXIT_USAGE)
+    text = [f"# {entry.code} ({entry.name})", "", f"Severity: {entry.severity}", "", "## What it does",
+            entry.summary, "", "## Why", entry.why]
+    if entry.example:
+        text += ["", "## Example", "```python", entry.example.rstrip("\n"), "```"]
+    click.echo("\n".join(text))
+
+
+def display_path(path: str) -> str:
+    """A path as diagnostics and diff headers show it: relative to the working directory when inside it."""
+    relative = os.path.relpath(path)
+    shown = path if relative.startswith("..") else relative
+    return Path(shown).as_posix()

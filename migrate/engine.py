@@ -1,0 +1,352 @@
+"""One file's journey: read → pre-filter → parse → run rules → verify → apply → re-parse → report.
+
+The engine knows rules only through ``migrate.rule``: it runs their findings, asks the verifier about each fix,
+applies the fixes it accepts in one transformation and turns notes into diagnostics. It writes nothing itself;
+the CLI decides what to do with a ``FileResult``.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import importlib
+import pkgutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import MetadataWrapper
+
+from migrate import files, verify
+from migrate.analysis import Analysis
+from migrate.config import Config, parse_noqa, skips_file
+from migrate.diagnostics import SAFE, UNSAFE, Diagnostic, FixEdits, TextEdit, sort_diagnostics
+from migrate.rule import Code, Finding, Fix, Note, Rule
+
+ENGINE_CODES = (
+    Code("MIG001", "unreadable", "error", "A path could not be read (missing, no permission, symlink loop).",
+         "The file is left untouched and the run goes on with the other files; the exit code is 3."),
+    Code("MIG002", "undecodable", "error", "A file's bytes are not valid in its declared encoding.",
+         "Files are decoded as Python does (BOM, PEP 263 coding cookie, else UTF-8). A file that does not decode "
+         "is left byte-for-byte untouched; the exit code is 3."),
+    Code("MIG003", "syntax-error", "error", "A file does not parse as Python.",
+         "Nothing is rewritten in a file that does not parse; it is left untouched and the exit code is 3."),
+    Code("MIG004", "rewrite-withheld", "error", "The numeric verifier contradicted a rewrite; it was not applied.",
+         "Every rewrite states which learning rates the rewritten program's optimizer uses. When the schedule "
+         "models disagree with that claim, the rewrite is a bug in the rule: the site is left unchanged, this "
+         "error names the first differing optimizer step, and the exit code is 4."),
+    Code("MIG005", "invalid-output", "error", "The rewritten text did not parse, so the file was not written.",
+         "A rewrite must never leave a file that does not parse. This is a bug in a rule; the file stays as it "
+         "was and the exit code is 4."),
+)
+CODES = {code.code: code for code in ENGINE_CODES}
+
+
+@dataclass
+class Options:
+    """What the engine needs to know from the command line and the configuration."""
+
+    to: str = "mindspore"
+    unsafe_fixes: bool = False
+    config: Config | None = None
+
+    def enabled(self, code: str, path: str) -> bool:
+        return self.config is None or self.config.enabled(code, Path(path))
+
+
+@dataclass
+class Tally:
+    """Rewrites by outcome, for the closing summary."""
+
+    equivalent: int = 0
+    changed: int = 0
+    not_applied: int = 0
+    withheld: int = 0
+
+    def add(self, other: "Tally") -> None:
+        self.equivalent += other.equivalent
+        self.changed += other.changed
+        self.not_applied += other.not_applied
+        self.withheld += other.withheld
+
+
+@dataclass
+class FileResult:
+    """What happened to one file; ``output`` is the new bytes, or None when nothing changes."""
+
+    path: str
+    diagnostics: list[Diagnostic]
+    original: bytes | None = None
+    output: bytes | None = None
+    failed: bool = False
+    tally: Tally = field(default_factory=Tally)
+
+    @property
+    def changed(self) -> bool:
+        return self.output is not None
+
+
+def load_rules(direction: str) -> list[Rule]:
+    """Every ``RULE`` in ``migrate.rules`` that converts towards ``direction``; importing a rule imports libcst."""
+    import migrate.rules as package
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda info: info.name):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        rule = getattr(module, "RULE", None)
+        if isinstance(rule, Rule) and (direction is None or rule.target == direction):
+            found.append(rule)
+    return found
+
+
+def all_codes() -> dict[str, Code]:
+    table = dict(CODES)
+    for rule in load_rules(None):
+        table.update((code.code, code) for code in rule.codes)
+    return table
+
+
+def process_path(path: str, options: Options, rules: Sequence[Rule]) -> FileResult:
+    try:
+        data = files.read_bytes(path)
+    except files.SourceError as error:
+        return _failure(path, error.code, error.message)
+    return process_bytes(data, path, options, rules)
+
+
+def process_bytes(data: bytes, path: str, options: Options, rules: Sequence[Rule]) -> FileResult:
+    try:
+        source = files.decode(data)
+    except files.SourceError as error:
+        return _failure(path, error.code, error.message, data)
+    active = [rule for rule in rules if rule.applies_to(source.text)]
+    if not active or skips_file(source.text):
+        return FileResult(path, [], original=data)
+    return _Conversion(path, data, source, active, options).run()
+
+
+def _failure(path: str, code: str, message: str, data: bytes | None = None) -> FileResult:
+    diagnostic = Diagnostic(path, 1, 1, code, CODES[code].name, "error", message)
+    return FileResult(path, [diagnostic], original=data, failed=True)
+
+
+class _Conversion:
+    """The rules' findings on one parsed file, verified, applied and reported."""
+
+    def __init__(self, path, data, source, rules, options):
+        self.path, self.data, self.source, self.rules, self.options = path, data, source, rules, options
+        self.diagnostics: list[Diagnostic] = []
+        self.tally = Tally()
+
+    def run(self) -> FileResult:
+        try:
+            module = cst.parse_module(self.source.text)
+        except cst.ParserSyntaxError as error:
+            message = f"cannot parse: {error.message}"
+            diagnostic = Diagnostic(self.path, error.raw_line, error.raw_column + 1, "MIG003", "syntax-error",
+                                    "error", message)
+            return FileResult(self.path, [diagnostic], original=self.data, failed=True)
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        self.analysis = Analysis(wrapper)
+        self.codes = {code.code: code for rule in self.rules for code in rule.codes}
+        self.suppressed = parse_noqa(self.source.text)
+        accepted: list[tuple[Finding, object]] = []
+        for rule in self.rules:
+            for finding in rule.findings(self.analysis):
+                decision = self._decide(finding)
+                if decision is not None:
+                    accepted.append((finding, decision))
+        output = None
+        text = self.source.text
+        if accepted:
+            text = self._apply(wrapper, [finding.fix for finding, _ in accepted])
+            if text is None:
+                self._report_for_all(accepted, "MIG005", "the rewritten file does not parse; nothing was written")
+                accepted, text = [], self.source.text
+            elif text != self.source.text:
+                output = files.encode(self.source, text)
+        self._attach_edits(accepted, text)
+        return FileResult(self.path, sort_diagnostics(self.diagnostics), original=self.data, output=output,
+                          tally=self.tally)
+
+    def _decide(self, finding: Finding):
+        """Report a finding; return the index of its diagnostic when its fix is to be applied."""
+        if not self._shown(finding.note):
+            return None
+        if finding.fix is None:
+            self._report(finding.note)
+            for note in finding.notes:
+                self._report(note)
+            return None
+        fix = finding.fix
+        verdict = verify.verify(fix.claim, self.analysis.constants)
+        if verdict.withholds:
+            self.tally.withheld += 1
+            self._report(Note(finding.note.node, "MIG004", f"{finding.note.code} rewrite withheld: {verdict.detail}"),
+                         severity="error")
+            return None
+        unsafe = verdict.changes_behaviour or verdict.kind == verify.NOT_VERIFIABLE or bool(fix.unsafe)
+        apply = not unsafe or self.options.unsafe_fixes
+        applicability = UNSAFE if unsafe else SAFE
+        status = ("" if not unsafe else " (unsafe fix, applied)" if apply
+                  else " (unsafe fix, not applied: --unsafe-fixes applies it)")
+        main = self._report(finding.note, suffix=f" [{verdict.text()}]{status}", verdict=verdict.text(),
+                            fix=(applicability, apply))
+        for note in finding.notes:
+            self._report(note)
+        if verdict.changes_behaviour:
+            self._report(fix.changes, suffix=f" [{verdict.text()}]", verdict=verdict.text())
+        for note in fix.unsafe:
+            self._report(note)
+        if not apply:
+            self.tally.not_applied += 1
+            return None
+        if unsafe:
+            self.tally.changed += 1
+        else:
+            self.tally.equivalent += 1
+        return main
+
+    def _shown(self, note: Note) -> bool:
+        """False when ``# noqa`` on the note's line or the selection hides its code; its fix is then not applied."""
+        codes = self.suppressed.get(self.analysis.start(note.node)[0], frozenset())
+        return codes is not None and note.code not in codes and self.options.enabled(note.code, self.path)
+
+    def _report(self, note: Note, suffix: str = "", severity: str | None = None, verdict: str | None = None,
+                fix: tuple[str, bool] | None = None) -> int:
+        if not self._shown(note) and fix is None:
+            return -1
+        code = self.codes.get(note.code) or CODES[note.code]
+        (line, col), (end_line, end_col) = self.analysis.start(note.node), self.analysis.end(note.node)
+        fix_edits = FixEdits(fix[0], note.message, (), fix[1]) if fix else None
+        self.diagnostics.append(Diagnostic(
+            self.path, line, col + 1, note.code, code.name, severity or code.severity, note.message + suffix,
+            end_line, end_col + 1, verdict, fix_edits,
+        ))
+        return len(self.diagnostics) - 1
+
+    def _report_for_all(self, accepted, code: str, message: str) -> None:
+        for finding, _ in accepted:
+            self._report(Note(finding.note.node, code, message), severity="error")
+        self.tally.withheld += len(accepted)
+
+    def _apply(self, wrapper, fixes: list[Fix]) -> str | None:
+        """All accepted fixes in one pass, then imports; None when the result does not parse."""
+        replacements: dict = {}
+        for fix in fixes:
+            replacements.update(fix.replacements)
+        context = CodemodContext(wrapper=wrapper, filename=self.path)
+        for node in replacements:
+            RemoveImportsVisitor.remove_unused_import_by_node(context, node)
+        module = wrapper.module.visit(_Replace(replacements))
+        for fix in fixes:
+            for ref in fix.add_imports:
+                AddImportsVisitor.add_needed_import(context, ref.module, ref.name)
+        module = RemoveImportsVisitor(context).transform_module(module)
+        module = AddImportsVisitor(context).transform_module(module)
+        text = _without_new_leading_blank_lines(module, wrapper.module).code
+        try:
+            cst.parse_module(text)
+            ast.parse(text)
+        except (cst.ParserSyntaxError, SyntaxError, ValueError):
+            return None
+        return text
+
+    def _attach_edits(self, accepted, new_text: str) -> None:
+        """Split the file's change into line edits and give each to the fix whose lines it touches.
+
+        Edits no fix claims (imports) go to the first fix, so applying every fix's edits gives the new file.
+        """
+        if not accepted:
+            return
+        edits = line_edits(self.source.text, new_text)
+        ranges = [self._lines_of(finding.fix) for finding, _ in accepted]
+        owned: list[list[TextEdit]] = [[] for _ in accepted]
+        for edit in edits:
+            owner = next((index for index, (low, high) in enumerate(ranges)
+                          if edit.line <= high and max(edit.end_line - 1, edit.line) >= low), 0)
+            owned[owner].append(edit)
+        for (finding, index), edits_of_fix in zip(accepted, owned):
+            diagnostic = self.diagnostics[index]
+            fix = diagnostic.fix
+            self.diagnostics[index] = replace(diagnostic, fix=FixEdits(fix.applicability, fix.message,
+                                                                        tuple(edits_of_fix), True))
+
+    def _lines_of(self, fix: Fix) -> tuple[int, int]:
+        starts = [self.analysis.start(node)[0] for node in fix.replacements]
+        ends = [self.analysis.end(node)[0] for node in fix.replacements]
+        return min(starts), max(ends)
+
+
+def _without_new_leading_blank_lines(module: cst.Module, original: cst.Module) -> cst.Module:
+    """Removing a file's first import must not leave the file starting with the blank line that followed it."""
+    if not module.body or not original.body or original.body[0].leading_lines or module.header:
+        return module
+    first = module.body[0]
+    lines = list(first.leading_lines)
+    while lines and lines[0].comment is None:
+        lines.pop(0)
+    return module.with_changes(body=[first.with_changes(leading_lines=lines), *module.body[1:]])
+
+
+def line_edits(old: str, new: str) -> list[TextEdit]:
+    """Whole-line edits turning ``old`` into ``new`` (1-based, end exclusive: the line after the last one)."""
+    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    edits = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            edits.append(TextEdit(i1 + 1, 1, i2 + 1, 1, "".join(new_lines[j1:j2])))
+    return edits
+
+
+def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:
+    """Apply non-overlapping whole-line edits: what an editor does with the JSON output's fixes."""
+    lines = text.splitlines(keepends=True)
+    for edit in sorted(edits, key=lambda edit: (edit.line, edit.end_line), reverse=True):
+        lines[edit.line - 1:edit.end_line - 1] = [edit.content] if edit.content else []
+    return "".join(lines)
+
+
+def _statement_sequence(value) -> bool:
+    return isinstance(value, (list, tuple))
+
+
+class _Replace(cst.CSTTransformer):
+    """Swap nodes by identity; a statement mapped to a sequence is spliced into its block."""
+
+    def __init__(self, replacements):
+        super().__init__()
+        self.replacements = replacements
+
+    def on_leave(self, original, updated):
+        replacement = self.replacements.get(original)
+        if replacement is not None and not _statement_sequence(replacement):
+            return replacement
+        if isinstance(updated, (cst.IndentedBlock, cst.Module)):
+            return self._splice(original, updated)
+        return updated
+
+    def _splice(self, original, updated):
+        """Replace statements by their sequences; a removed statement's comment lines move to the next one."""
+        body, carried = [], []
+        for before, after in zip(original.body, updated.body):
+            replacement = self.replacements.get(before)
+            if not _statement_sequence(replacement):
+                body.append(after.with_changes(leading_lines=(*carried, *after.leading_lines)) if carried else after)
+                carried = []
+                continue
+            statements = list(replacement)
+            lines = [*carried, *before.leading_lines]
+            if not statements:
+                carried = lines if any(line.comment is not None for line in lines) else []
+                continue
+            body.append(statements[0].with_changes(leading_lines=lines))
+            body.extend(statements[1:])
+            carried = []
+        if not body and isinstance(updated, cst.IndentedBlock):
+            body = [cst.SimpleStatementLine([cst.Pass()])]
+        return updated.with_changes(body=body)

@@ -1,0 +1,156 @@
+"""A safe evaluator for the small expressions a schedule is built from.
+
+It walks Python's ``ast`` and understands numbers, arithmetic and a few pure built-ins. Anything else — a name
+that is not a known constant, an attribute, a call to user code — is an *unknown*: a leaf the caller gives a
+value for. Nothing the user wrote is ever imported or executed.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from collections.abc import Mapping
+
+_BINARY = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+}
+_UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
+_BUILTINS = {"int": int, "float": float, "abs": abs, "min": min, "max": max, "round": round}
+_MATH = {"math.ceil": math.ceil, "math.floor": math.floor, "math.pi": math.pi}
+
+
+class NotEvaluable(Exception):
+    """The expression uses a construct the evaluator does not model."""
+
+
+def parse(text: str) -> ast.expr:
+    try:
+        return ast.parse(text.strip(), mode="eval").body
+    except SyntaxError as exc:
+        raise NotEvaluable(f"not an expression: {text!r}") from exc
+
+
+def unknowns(text: str, constants: Mapping[str, object]) -> list[str]:
+    """The unknown leaves of ``text`` in order of appearance, as normalised source text."""
+    found: dict[str, None] = {}
+    _collect(parse(text), constants, found)
+    return list(found)
+
+
+def _collect(node: ast.expr, constants, found) -> None:
+    if isinstance(node, ast.Constant):
+        _check_number(node.value)
+    elif isinstance(node, ast.Name):
+        if node.id not in constants:
+            found[node.id] = None
+    elif isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        _collect(node.left, constants, found)
+        _collect(node.right, constants, found)
+    elif isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+        _collect(node.operand, constants, found)
+    elif isinstance(node, ast.Call) and _pure_call(node):
+        for argument in node.args:
+            _collect(argument, constants, found)
+    elif ast.unparse(node) in _MATH:
+        return
+    elif isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        found[ast.unparse(node)] = None
+    else:
+        raise NotEvaluable(f"cannot evaluate {ast.unparse(node)!r}")
+
+
+def _pure_call(node: ast.Call) -> bool:
+    name = ast.unparse(node.func)
+    return (name in _BUILTINS or name in _MATH) and not node.keywords
+
+
+def _check_number(value) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise NotEvaluable(f"not a number: {value!r}")
+
+
+def evaluate(text: str, constants: Mapping[str, object], values: Mapping[str, object]):
+    """The value of ``text`` with module constants and the given values for its unknowns."""
+    return _evaluate(parse(text), constants, values)
+
+
+def _evaluate(node: ast.expr, constants, values):
+    if isinstance(node, ast.Constant):
+        _check_number(node.value)
+        return node.value
+    if isinstance(node, ast.Name):
+        if node.id in constants:
+            return constants[node.id]
+        return values[node.id]
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        return _BINARY[type(node.op)](_evaluate(node.left, constants, values), _evaluate(node.right, constants, values))
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+        return _UNARY[type(node.op)](_evaluate(node.operand, constants, values))
+    if isinstance(node, ast.Call) and _pure_call(node):
+        name = ast.unparse(node.func)
+        function = _BUILTINS.get(name) or _MATH[name]
+        return function(*(_evaluate(argument, constants, values) for argument in node.args))
+    text = ast.unparse(node)
+    if text in _MATH:
+        return _MATH[text]
+    if text in values:
+        return values[text]
+    raise NotEvaluable(f"cannot evaluate {text!r}")
+
+
+def module_constants(source: str) -> dict[str, object]:
+    """Module-level names bound exactly once to a numeric expression of earlier constants."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    bound: dict[str, int] = {}
+    for node in ast.walk(tree):
+        for target in _targets(node):
+            bound[target] = bound.get(target, 0) + 1
+    constants: dict[str, object] = {}
+    for statement in tree.body:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            if len(targets) == 1 and isinstance(targets[0], ast.Name) and bound.get(targets[0].id) == 1:
+                try:
+                    constants[targets[0].id] = _evaluate(statement.value, constants, {})
+                except (NotEvaluable, KeyError, ArithmeticError, TypeError, ValueError):
+                    continue
+    return constants
+
+
+def _targets(node: ast.AST):
+    if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            for leaf in ast.walk(target):
+                if isinstance(leaf, ast.Name):
+                    yield leaf.id
+    elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+        for leaf in ast.walk(node.target):
+            if isinstance(leaf, ast.Name):
+                yield leaf.id
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        yield node.name
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        arguments = node.args
+        for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+            yield argument.arg
+        for argument in (arguments.vararg, arguments.kwarg):
+            if argument is not None:
+                yield argument.arg
+    elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        for alias in node.names:
+            yield (alias.asname or alias.name).split(".")[0]
+    elif isinstance(node, (ast.Global, ast.Nonlocal)):
+        yield from node.names
+    elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+        yield node.target.id

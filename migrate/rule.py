@@ -1,0 +1,111 @@
+"""What a rule is and what it hands the engine. A rule knows nothing about files, output or the CLI."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from migrate.analysis import Analysis
+    from migrate.verify import Claim
+
+
+@dataclass(frozen=True)
+class Code:
+    """One diagnostic code: ``migrate rules`` and ``migrate explain`` are generated from these fields."""
+
+    code: str
+    name: str
+    severity: str
+    summary: str
+    why: str
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    """A diagnostic a rule attaches to a node; its severity and name come from its code."""
+
+    node: "cst.CSTNode"
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ImportRef:
+    """``import module`` when ``name`` is None, else ``from module import name``."""
+
+    module: str
+    name: str | None = None
+
+
+@dataclass
+class Fix:
+    """The edits of one site and the claim the verifier checks before any of them is applied.
+
+    ``replacements`` maps an original node to its replacement node; a statement may instead map to a sequence of
+    statements (empty: the statement is removed). ``changes`` is the note shown, completed by the verdict, when the
+    verifier finds the learning rates of the run change; ``unsafe`` lists what changes whatever the verdict.
+    """
+
+    replacements: Mapping["cst.CSTNode", object]
+    claim: "Claim"
+    changes: Note
+    unsafe: Sequence[Note] = ()
+    add_imports: tuple[ImportRef, ...] = ()
+    drop_if_unused: tuple[ImportRef, ...] = ()
+
+
+@dataclass
+class Finding:
+    """A site: ``note`` is its main diagnostic (it carries the verdict when there is a fix), ``notes`` the rest."""
+
+    note: Note
+    notes: Sequence[Note] = ()
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True)
+class Example:
+    """A rule's own example: ``before`` converts to ``after`` with these codes (Fixit's VALID/INVALID)."""
+
+    before: str
+    after: str
+    codes: tuple[str, ...] = field(default=())
+
+
+class Rule(ABC):
+    """Base of every API mapping in ``migrate.rules``: each rule module exposes one instance named ``RULE``."""
+
+    name: str = ""
+    family: str = ""
+    target: str = ""
+    triggers: tuple[str, ...] = ()
+    summary: str = ""
+    codes: tuple[Code, ...] = ()
+    examples: tuple[Example, ...] = ()
+
+    def applies_to(self, text: str) -> bool:
+        """The cheap pre-filter: only files that mention one of the triggers are parsed."""
+        return any(trigger in text for trigger in self.triggers)
+
+    @abstractmethod
+    def findings(self, analysis: "Analysis") -> Iterable[Finding]:
+        """Every site of the rule's API in the module, with a fix where the rule can rewrite it."""
+
+    def code(self, code: str) -> Code:
+        for entry in self.codes:
+            if entry.code == code:
+                return entry
+        raise KeyError(f"{self.name} has no code {code}")
+
+
+def codes_by_id(rules: Iterable[Rule], extra: Iterable[Code] = ()) -> Mapping[str, Code]:
+    table = {code.code: code for code in extra}
+    for rule in rules:
+        table.update((code.code, code) for code in rule.codes)
+    return table

@@ -1,0 +1,176 @@
+"""A whole run over many files: configuration, discovery, processing (in parallel if asked), writing, reporting.
+
+The CLI hands over its options; this module decides per file what is read, written or printed, and the exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from migrate import engine, files, formats
+from migrate.config import Config, find_config, load_config
+from migrate.diagnostics import sort_diagnostics
+
+STDIN = "-"
+
+
+@dataclass
+class Run:
+    paths: tuple[str, ...]
+    mode: str
+    config: Config
+    output_format: str
+    output_file: str | None
+    stdin_filename: str | None
+    jobs: int
+    quiet: bool
+
+    @classmethod
+    def from_options(cls, paths, mode: str, options: dict) -> "Run":
+        anchor = options["stdin_filename"] or next((path for path in paths if path != STDIN), ".")
+        found = find_config(Path(anchor).resolve())
+        config = load_config(found) if found else Config()
+        config = config.merged(
+            to=options["to"],
+            unsafe_fixes=options["unsafe_fixes"],
+            select=_split(options["select"]),
+            ignore=_split(options["ignore"]),
+            exclude=_split(options["exclude"]),
+        )
+        return cls(tuple(paths), mode, config, options["output_format"] or "concise", options["output_file"],
+                   options["stdin_filename"], options["jobs"], options["quiet"])
+
+    def execute(self) -> int:
+        engine_options = engine.Options(to=self.config.to, unsafe_fixes=self.config.unsafe_fixes, config=self.config)
+        if STDIN in self.paths:
+            if len(self.paths) > 1:
+                click.echo("migrate: '-' (stdin) cannot be combined with other paths", err=True)
+                return 2
+            results = [self._stdin(engine_options)]
+        else:
+            results = self._files(engine_options)
+        for result in results:
+            self._deliver(result)
+        self._report(results)
+        return exit_code(results)
+
+    def _stdin(self, options: engine.Options) -> engine.FileResult:
+        path = self.stdin_filename or "<stdin>"
+        data = sys.stdin.buffer.read()
+        result = engine.process_bytes(data, _shown(path), options, engine.load_rules(options.to))
+        if self.mode in ("write", "diff"):
+            sys.stdout.buffer.write(result.output if result.output is not None else data)
+            sys.stdout.buffer.flush()
+        return result
+
+    def _files(self, options: engine.Options) -> list[engine.FileResult]:
+        errors: list[tuple[str, files.SourceError]] = []
+        paths = [path for path in files.discover(self.paths, errors)
+                 if not self.config.is_excluded(Path(path).resolve())]
+        results = [engine.FileResult(_shown(path), [_error(path, error)], failed=True) for path, error in errors]
+        shown = [_shown(path) for path in paths]
+        if self.jobs > 1 and len(paths) > 1:
+            with ProcessPoolExecutor(max_workers=self.jobs) as pool:
+                results += list(pool.map(_process, shown, [options] * len(shown), chunksize=8))
+        else:
+            rules = engine.load_rules(options.to)
+            results += [engine.process_path(path, options, rules) for path in shown]
+        return sorted(results, key=lambda result: result.path)
+
+    def _deliver(self, result: engine.FileResult) -> None:
+        if result.output is None or self.paths == (STDIN,):
+            return
+        if self.mode == "diff":
+            click.echo(unified_diff(result.path, result.original, result.output), nl=False)
+        elif self.mode == "write":
+            files.write_atomically(result.path, result.output)
+            if not self.quiet:
+                click.echo(f"Rewrote {result.path}", err=True)
+
+    def _report(self, results: list[engine.FileResult]) -> None:
+        diagnostics = sort_diagnostics(d for result in results for d in result.diagnostics)
+        sources = {result.path: _text(result.original) for result in results if result.diagnostics}
+        text = formats.render(self.output_format, diagnostics, codes=engine.all_codes(), sources=sources)
+        code_on_stdout = self.paths == (STDIN,) and self.mode in ("write", "diff") or self.mode == "diff"
+        if self.output_file:
+            Path(self.output_file).write_text(text, encoding="utf-8")
+        elif text:
+            click.echo(text, nl=False, err=code_on_stdout)
+        if not self.quiet:
+            click.echo(summary(results, self.mode), err=True)
+
+
+def _process(path: str, options: engine.Options) -> engine.FileResult:
+    return engine.process_path(path, options, engine.load_rules(options.to))
+
+
+def _error(path: str, error: files.SourceError):
+    from migrate.diagnostics import Diagnostic
+
+    return Diagnostic(_shown(path), 1, 1, error.code, engine.CODES[error.code].name, "error", error.message)
+
+
+def _split(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _shown(path: str) -> str:
+    from migrate.cli import display_path
+
+    return display_path(path)
+
+
+def _text(data: bytes | None) -> str:
+    if data is None:
+        return ""
+    try:
+        return files.decode(data).text
+    except files.SourceError:
+        return ""
+
+
+def exit_code(results: list[engine.FileResult]) -> int:
+    """ruff's codes, extended: 4 withheld rewrite > 3 unreadable file > 1 change or finding > 0."""
+    if any(result.tally.withheld for result in results):
+        return 4
+    if any(result.failed for result in results):
+        return 3
+    findings = any(d.severity in ("warning", "error") for result in results for d in result.diagnostics)
+    if findings or any(result.changed for result in results):
+        return 1
+    return 0
+
+
+def summary(results: list[engine.FileResult], mode: str) -> str:
+    tally = engine.Tally()
+    for result in results:
+        tally.add(result.tally)
+    changed = sum(result.changed for result in results)
+    failed = sum(result.failed for result in results)
+    verb = {"write": "rewritten", "diff": "would be rewritten", "check": "would be rewritten",
+            "report": "would be rewritten"}[mode]
+    return (
+        f"migrate: {len(results)} file{'s' if len(results) != 1 else ''} checked, {changed} {verb}, "
+        f"{failed} failed; rewrites: {tally.equivalent} equivalent, {tally.changed} with reported behaviour "
+        f"changes, {tally.not_applied} not applied (unsafe), {tally.withheld} withheld"
+    )
+
+
+def unified_diff(path: str, old: bytes, new: bytes) -> str:
+    """A diff ``git apply`` accepts: ``a/`` and ``b/`` headers, a marker where a file ends without a newline."""
+    import difflib
+
+    old_lines = _text(old).splitlines(keepends=True)
+    new_lines = _text(new).splitlines(keepends=True)
+    out = []
+    for line in difflib.unified_diff(old_lines, new_lines, f"a/{path}", f"b/{path}"):
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)

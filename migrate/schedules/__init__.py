@@ -1,0 +1,120 @@
+"""Schedule models: what lr each optimizer step uses under a torch or MindSpore schedule API.
+
+The verifier looks a model up by name and asks it for the per-step lrs of concrete arguments. Each parameter has a
+*domain* (a key of ``migrate.verify.SAMPLES``) saying which values to try when the source code leaves it unknown.
+Nothing here imports torch or MindSpore: the models are replicas, checked against the real libraries by
+``tests/test_oracle.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from migrate.schedules.mindspore_lr import cosine_decay_lr, cosine_decay_per_step, warmup_lr, warmup_per_step
+from migrate.schedules.torch_cosine import TorchCosineAnnealingLR, cosine_annealing_per_step
+
+__all__ = [
+    "REQUIRED",
+    "Param",
+    "ScheduleModel",
+    "TorchCosineAnnealingLR",
+    "cosine_annealing_per_step",
+    "cosine_decay_lr",
+    "cosine_decay_per_step",
+    "model",
+    "names",
+    "warmup_lr",
+    "warmup_per_step",
+]
+
+
+class _Required:
+    """Marks a parameter without a default; a rule must give it."""
+
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED = _Required()
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    domain: str
+    default: object = REQUIRED
+
+
+class ScheduleModel(Protocol):
+    """One schedule API: its parameters and the lr it gives each optimizer step."""
+
+    name: str
+    params: tuple[Param, ...]
+
+    def per_step(self, args: dict, steps: int):
+        """A float64 array of the lr of optimizer steps ``0 .. steps-1``; raises what the real API raises."""
+
+
+class _TorchCosineAnnealingLR:
+    """A fresh ``CosineAnnealingLR`` whose ``step()`` runs after every ``step_every`` optimizer steps."""
+
+    name = "torch.CosineAnnealingLR"
+    params = (
+        Param("base_lr", "lr"),
+        Param("T_max", "count"),
+        Param("eta_min", "min_lr", 0.0),
+        Param("step_every", "count", 1),
+    )
+
+    def per_step(self, args: dict, steps: int):
+        return cosine_annealing_per_step(args["base_lr"], args["T_max"], args["eta_min"], args["step_every"], steps)
+
+
+class _MindSporeCosineDecayLR:
+    """An optimizer fed ``cosine_decay_lr(...)``: step ``i`` uses element ``i``, and raises past the end."""
+
+    name = "mindspore.cosine_decay_lr"
+    params = (
+        Param("min_lr", "min_lr"),
+        Param("max_lr", "lr"),
+        Param("total_step", "count"),
+        Param("step_per_epoch", "count"),
+        Param("decay_epoch", "count"),
+    )
+
+    def per_step(self, args: dict, steps: int):
+        return cosine_decay_per_step(*(args[parameter.name] for parameter in self.params), steps)
+
+
+class _MindSporeWarmupLR:
+    """An optimizer fed ``warmup_lr(...)``, consumed like ``cosine_decay_lr``'s list."""
+
+    name = "mindspore.warmup_lr"
+    params = (
+        Param("learning_rate", "lr"),
+        Param("total_step", "count"),
+        Param("step_per_epoch", "count"),
+        Param("warmup_epoch", "count"),
+    )
+
+    def per_step(self, args: dict, steps: int):
+        return warmup_per_step(*(args[parameter.name] for parameter in self.params), steps)
+
+
+_MODELS: dict[str, ScheduleModel] = {
+    schedule.name: schedule
+    for schedule in (_TorchCosineAnnealingLR(), _MindSporeCosineDecayLR(), _MindSporeWarmupLR())
+}
+
+
+def names() -> list[str]:
+    return sorted(_MODELS)
+
+
+def model(name: str) -> ScheduleModel:
+    """The model called ``name``; a KeyError naming the known models otherwise."""
+    try:
+        return _MODELS[name]
+    except KeyError:
+        raise KeyError(f"no schedule model {name!r}; known models: {', '.join(names())}") from None

@@ -1,0 +1,249 @@
+"""The numeric verifier: checks what a rule claims about a rewrite against the schedule models.
+
+A rule states a *claim*: the schedule the original program's optimizer used (``source``), the one the rewritten
+program's optimizer uses (``target``), the length of the training run in optimizer steps when the code shows it,
+and for how many leading optimizer steps the two agree (``None``: for the whole run). The verifier computes both
+schedules for every sampled value of what the code leaves unknown and returns a verdict. A claim the models
+contradict — the schedules part earlier than the rule said — is the one outcome that withholds a rewrite.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from migrate import evaluate
+from migrate.schedules import REQUIRED, model
+
+#: Values tried for an unknown, by the domain of the first parameter it feeds. Learning rates stay above every
+#: sampled ``min_lr``: MindSpore's ``min_lr < max_lr`` precondition is a rule's documented assumption.
+SAMPLES: Mapping[str, tuple] = {
+    "count": (1, 2, 3, 5, 10, 17, 100),
+    "offset": (0, 1, 3),
+    "lr": (0.1, 0.001, 1.0),
+    "min_lr": (0.0, 1e-06),
+}
+MAX_SAMPLES = 256
+MAX_STEPS = 2_000_000
+RTOL = 1e-9
+ATOL_SCALE = 1e-12
+
+EQUIVALENT = "equivalent"
+DIVERGES = "diverges"
+BOUNDED = "bounded"
+NOT_VERIFIABLE = "not-verifiable"
+CONTRADICTED = "contradicted"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A schedule API applied to arguments given as source expressions."""
+
+    model: str
+    args: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Claim:
+    source: Schedule
+    target: Schedule
+    run_steps: str | None = None
+    agrees_for: str | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str
+    detail: str
+    first_difference: int | None = None
+    max_deviation: float | None = None
+    samples: int = 0
+
+    @property
+    def withholds(self) -> bool:
+        return self.kind == CONTRADICTED
+
+    @property
+    def changes_behaviour(self) -> bool:
+        return self.kind in (DIVERGES, BOUNDED)
+
+    def text(self) -> str:
+        return f"{self.kind}: {self.detail}" if self.detail else self.kind
+
+
+@dataclass
+class _Outcome:
+    values: dict
+    steps: int
+    agree: int
+    claimed: int
+    deviation: float
+    raises: str | None = None
+
+
+@dataclass
+class _Plan:
+    unknowns: dict[str, str] = field(default_factory=dict)
+
+    def add(self, text: str, domain: str, constants) -> None:
+        for name in evaluate.unknowns(text, constants):
+            self.unknowns.setdefault(name, domain)
+
+    def samples(self) -> list[dict]:
+        names = list(self.unknowns)
+        grid = list(itertools.product(*(SAMPLES[self.unknowns[name]] for name in names)))
+        if len(grid) > MAX_SAMPLES:
+            grid = [grid[round(k * (len(grid) - 1) / (MAX_SAMPLES - 1))] for k in range(MAX_SAMPLES)]
+        return [dict(zip(names, point)) for point in grid]
+
+
+def verify(claim: Claim, constants: Mapping[str, object] | None = None) -> Verdict:
+    """Compare both schedules of ``claim`` on every sample of its unknowns."""
+    constants = constants or {}
+    try:
+        plan = _plan(claim, constants)
+    except (evaluate.NotEvaluable, KeyError) as exc:
+        return Verdict(NOT_VERIFIABLE, _reason(exc))
+    outcomes: list[_Outcome] = []
+    for values in plan.samples():
+        try:
+            outcome = _run(claim, constants, values)
+        except (evaluate.NotEvaluable, KeyError) as exc:
+            return Verdict(NOT_VERIFIABLE, _reason(exc))
+        if outcome is not None:
+            outcomes.append(outcome)
+    if not outcomes:
+        return Verdict(NOT_VERIFIABLE, "no sampled value gives a valid original schedule within the step budget")
+    return _verdict(claim, plan, outcomes)
+
+
+def _plan(claim: Claim, constants) -> _Plan:
+    plan = _Plan()
+    for schedule in (claim.source, claim.target):
+        parameters = {parameter.name: parameter for parameter in model(schedule.model).params}
+        unknown = set(schedule.args) - set(parameters)
+        if unknown:
+            raise KeyError(f"{schedule.model} has no parameter {sorted(unknown)[0]!r}")
+        for name, parameter in parameters.items():
+            if name in schedule.args:
+                plan.add(schedule.args[name], parameter.domain, constants)
+            elif parameter.default is REQUIRED:
+                raise KeyError(f"{schedule.model} needs {name!r}")
+    for text in (claim.run_steps, claim.agrees_for):
+        if text is not None:
+            plan.add(text, "count", constants)
+    return plan
+
+
+def _arguments(schedule: Schedule, constants, values) -> dict:
+    arguments = {}
+    for parameter in model(schedule.model).params:
+        if parameter.name in schedule.args:
+            arguments[parameter.name] = evaluate.evaluate(schedule.args[parameter.name], constants, values)
+        else:
+            arguments[parameter.name] = parameter.default
+    return arguments
+
+
+def _run(claim: Claim, constants, values) -> _Outcome | None:
+    """One sample: both schedules over the run (or just past the claimed agreement when the run is unknown)."""
+    import numpy as np
+
+    try:
+        source_args = _arguments(claim.source, constants, values)
+        run = _count(claim.run_steps, constants, values)
+        claimed = _count(claim.agrees_for, constants, values)
+    except (ArithmeticError, TypeError, ValueError):
+        return None
+    if run is None and claimed is None:
+        raise evaluate.NotEvaluable("the claim gives neither the run length nor the agreement length")
+    steps = run if run is not None else claimed + 1
+    if steps > MAX_STEPS or steps < 1:
+        return None
+    try:
+        source = model(claim.source.model).per_step(source_args, steps)
+    except (ArithmeticError, TypeError, ValueError):
+        return None
+    expected = steps if claimed is None else min(claimed, steps)
+    try:
+        target = model(claim.target.model).per_step(_arguments(claim.target, constants, values), steps)
+    except (ArithmeticError, TypeError, ValueError) as exc:
+        return _Outcome(values, steps, 0, expected, float("inf"), raises=f"{type(exc).__name__}: {exc}")
+    finite = source[np.isfinite(source)]
+    scale = float(np.max(np.abs(finite))) if finite.size else 0.0
+    close = np.isclose(target, source, rtol=RTOL, atol=ATOL_SCALE * scale, equal_nan=False)
+    differing = np.flatnonzero(~close)
+    agree = int(differing[0]) if differing.size else steps
+    both = np.isfinite(target) & np.isfinite(source)
+    deviation = float(np.max(np.abs(target[both] - source[both]))) if both.any() else 0.0
+    if agree < steps and not np.isfinite(target[agree]):
+        deviation = float("inf")
+    return _Outcome(values, steps, agree, expected, deviation)
+
+
+def _count(text: str | None, constants, values) -> int | None:
+    if text is None:
+        return None
+    value = evaluate.evaluate(text, constants, values)
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError("a step count must be whole")
+    return int(value)
+
+
+def _verdict(claim: Claim, plan: _Plan, outcomes: list[_Outcome]) -> Verdict:
+    count = len(outcomes)
+    for outcome in outcomes:
+        if outcome.agree < outcome.claimed:
+            return Verdict(
+                CONTRADICTED,
+                f"the rule claims agreement for {outcome.claimed} optimizer steps but the schedules differ from "
+                f"step {outcome.agree}{_at(plan, outcome)}" + (f" ({outcome.raises})" if outcome.raises else ""),
+                outcome.agree,
+                outcome.deviation,
+                count,
+            )
+    if claim.run_steps is None:
+        bound = claim.agrees_for if plan.unknowns and _mentions_unknown(claim.agrees_for, plan) else None
+        steps = outcomes[0].claimed
+        return Verdict(
+            BOUNDED,
+            f"equivalent while the run is at most {bound or steps} optimizer steps{_over(plan, count)}",
+            None if bound else steps,
+            None,
+            count,
+        )
+    diverging = [outcome for outcome in outcomes if outcome.agree < outcome.steps]
+    if not diverging:
+        return Verdict(EQUIVALENT, f"over the whole run{_over(plan, count)}", None, 0.0, count)
+    first = diverging[0]
+    how = "MindSpore raises" if first.deviation == float("inf") else f"max deviation {first.deviation:.3g}"
+    share = f", {len(diverging)} of {count} samples differ" if plan.unknowns else ""
+    return Verdict(
+        DIVERGES,
+        f"from optimizer step {first.agree}{_at(plan, first)}, {how}{share}",
+        first.agree,
+        first.deviation,
+        count,
+    )
+
+
+def _mentions_unknown(text: str | None, plan: _Plan) -> bool:
+    return text is not None and any(name in text for name in plan.unknowns)
+
+
+def _at(plan: _Plan, outcome: _Outcome) -> str:
+    if not plan.unknowns:
+        return ""
+    values = ", ".join(f"{name}={value}" for name, value in outcome.values.items())
+    return f" with {values}"
+
+
+def _over(plan: _Plan, count: int) -> str:
+    if not plan.unknowns:
+        return ""
+    return f" for {count} sampled values of {', '.join(plan.unknowns)}"
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc.args[0]) if exc.args else type(exc).__name__
