@@ -182,7 +182,8 @@ class _Conversion:
                 self._report(note)
             return None
         fix = finding.fix
-        verdict = verify.verify(fix.claim, self.analysis.constants)
+        limit = self.options.config.verifier_samples if self.options.config else verify.MAX_SAMPLES
+        verdict = verify.verify(fix.claim, self.analysis.constants, limit)
         if verdict.withholds:
             self.tally.withheld += 1
             self._report(Note(finding.note.node, "MIG004", f"{finding.note.code} rewrite withheld: {verdict.detail}"),

@@ -75,12 +75,15 @@ class Run:
                  if not self.config.is_excluded(Path(path).resolve())]
         results = [engine.FileResult(_shown(path), [_error(path, error)], failed=True) for path, error in errors]
         shown = [_shown(path) for path in paths]
+        progress = Progress(len(shown), enabled=not self.quiet and sys.stderr.isatty())
         if self.jobs > 1 and len(paths) > 1:
             with ProcessPoolExecutor(max_workers=self.jobs) as pool:
-                results += list(pool.map(_process, shown, [options] * len(shown), chunksize=8))
+                processed = pool.map(_process, shown, [options] * len(shown), chunksize=8)
+                results += [progress.advance(result) for result in processed]
         else:
             rules = engine.load_rules(options.to)
-            results += [engine.process_path(path, options, rules) for path in shown]
+            results += [progress.advance(engine.process_path(path, options, rules)) for path in shown]
+        progress.finish()
         return sorted(results, key=lambda result: result.path)
 
     def _deliver(self, result: engine.FileResult) -> None:
@@ -104,6 +107,25 @@ class Run:
             click.echo(text, nl=False, err=code_on_stdout)
         if not self.quiet:
             click.echo(summary(results, self.mode), err=True)
+
+
+class Progress:
+    """A one-line counter on stderr, redrawn in place; only on a terminal, so logs and pipes stay clean."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.done, self.enabled = total, 0, enabled and total > 1
+
+    def advance(self, result: engine.FileResult) -> engine.FileResult:
+        self.done += 1
+        if self.enabled:
+            sys.stderr.write(f"\rmigrate: {self.done}/{self.total} files")
+            sys.stderr.flush()
+        return result
+
+    def finish(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 def _process(path: str, options: engine.Options) -> engine.FileResult:

@@ -90,15 +90,16 @@ class _Plan:
         for name in evaluate.unknowns(text, constants):
             self.unknowns.setdefault(name, domain)
 
-    def samples(self) -> list[dict]:
+    def samples(self, limit: int) -> list[dict]:
+        """The grid of sampled values, thinned evenly to ``limit`` points when larger."""
         names = list(self.unknowns)
         grid = list(itertools.product(*(SAMPLES[self.unknowns[name]] for name in names)))
-        if len(grid) > MAX_SAMPLES:
-            grid = [grid[round(k * (len(grid) - 1) / (MAX_SAMPLES - 1))] for k in range(MAX_SAMPLES)]
+        if len(grid) > limit:
+            grid = [grid[round(k * (len(grid) - 1) / max(limit - 1, 1))] for k in range(limit)]
         return [dict(zip(names, point)) for point in grid]
 
 
-def verify(claim: Claim, constants: Mapping[str, object] | None = None) -> Verdict:
+def verify(claim: Claim, constants: Mapping[str, object] | None = None, max_samples: int = MAX_SAMPLES) -> Verdict:
     """Compare both schedules of ``claim`` on every sample of its unknowns."""
     constants = constants or {}
     try:
@@ -106,7 +107,7 @@ def verify(claim: Claim, constants: Mapping[str, object] | None = None) -> Verdi
     except (evaluate.NotEvaluable, KeyError) as exc:
         return Verdict(NOT_VERIFIABLE, _reason(exc))
     outcomes: list[_Outcome] = []
-    for values in plan.samples():
+    for values in plan.samples(max_samples):
         try:
             outcome = _run(claim, constants, values)
         except (evaluate.NotEvaluable, KeyError) as exc:
