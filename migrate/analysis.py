@@ -39,10 +39,11 @@ class Analysis:
 
     def __init__(self, wrapper: MetadataWrapper):
         self.module = wrapper.module
-        self.parents = _Eager(wrapper.resolve(ParentNodeProvider))
-        self.positions = _Eager(wrapper.resolve(PositionProvider))
-        self.qualified = _Eager(wrapper.resolve(QualifiedNameProvider))
-        self.scopes = _Eager(wrapper.resolve(ScopeProvider))
+        tables = wrapper.resolve_many((ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider))
+        self.parents = _Eager(tables[ParentNodeProvider])
+        self.positions = _Eager(tables[PositionProvider])
+        self.qualified = _Eager(tables[QualifiedNameProvider])
+        self.scopes = _Eager(tables[ScopeProvider])
         self.constants = evaluate.module_constants(self.module.code)
         self._names: set[str] | None = None
 
@@ -125,20 +126,24 @@ class Analysis:
             return None
         return line, assign.value
 
-    def defined_before(self, expression: cst.CSTNode, statement: cst.CSTNode) -> str | None:
-        """None when every local name in ``expression`` is bound before ``statement`` starts, else the name."""
-        limit = self.start(statement)
+    def assigned_between(self, expression: cst.CSTNode, first: cst.CSTNode, last: cst.CSTNode) -> str | None:
+        """A local name of ``expression`` bound from the start of ``first`` to the start of ``last``, if any."""
+        low, high = self.start(first), self.start(last)
         for name in _names_in(expression):
             scope = self.scopes.get(name)
             if scope is None:
                 continue
             for assignment in scope[name.value]:
                 node = getattr(assignment, "node", None)
-                if node is None or assignment.scope is not scope or node not in self.positions:
-                    continue
-                if self.start(node) >= limit:
-                    return name.value
+                if node is not None and assignment.scope is scope and node in self.positions:
+                    if low <= self.start(node) < high:
+                        return name.value
         return None
+
+    def used_between(self, assignment: Assignment, first: cst.CSTNode, last: cst.CSTNode) -> bool:
+        """Whether the variable bound by ``assignment`` is read after ``first`` ends and before ``last`` starts."""
+        low, high = self.end(first), self.start(last)
+        return any(low <= self.start(access.node) < high for access in assignment.references)
 
     def fresh_name(self, base: str) -> str:
         """``base``, or ``base_2``, ``base_3``…: the first that no name anywhere in the module uses."""

@@ -8,9 +8,13 @@ command shows is what the verifier decides. torch's cosine is periodic and MindS
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from migrate.schedules import model
 from migrate.verify import ATOL_SCALE, RTOL
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CADENCES = ("epoch", "step")
 #: Both schedules are held in memory as float64 arrays; this keeps a comparison well under 1 GB.
@@ -33,8 +37,9 @@ class Comparison:
     steps_per_epoch: int
     epochs: int
     cadence: str
-    torch_lr: object
-    mindspore_lr: object
+    torch_lr: np.ndarray
+    mindspore_lr: np.ndarray
+    within_tolerance: np.ndarray
     atol: float
     first_difference: int | None
     max_deviation: float
@@ -92,7 +97,9 @@ def _check_count(name: str, value) -> None:
         raise InvalidSchedule(f"{name} must be a positive whole number, got {value!r}")
 
 
-def compare(t_max: int, eta_min: float, lr: float, steps_per_epoch: int, epochs: int, cadence: str = "epoch"):
+def compare(
+    t_max: int, eta_min: float, lr: float, steps_per_epoch: int, epochs: int, cadence: str = "epoch"
+) -> Comparison:
     """Compute both schedules of an ``epochs``-long run and find where they differ beyond the verifier's tolerance.
 
     ``cadence`` says when torch's ``scheduler.step()`` runs: ``"epoch"`` (after every ``steps_per_epoch`` optimizer
@@ -118,7 +125,8 @@ def compare(t_max: int, eta_min: float, lr: float, steps_per_epoch: int, epochs:
         {"base_lr": lr, "T_max": t_max, "eta_min": eta_min, "step_every": step_every}, steps
     )
     atol = ATOL_SCALE * max(abs(lr), abs(eta_min))
-    differing = np.flatnonzero(~np.isclose(mindspore_lr, torch_lr, rtol=RTOL, atol=atol))
+    within_tolerance = np.isclose(mindspore_lr, torch_lr, rtol=RTOL, atol=atol)
+    differing = np.flatnonzero(~within_tolerance)
     deviation = np.abs(torch_lr - mindspore_lr)
     worst = int(np.argmax(deviation))
     return Comparison(
@@ -130,6 +138,7 @@ def compare(t_max: int, eta_min: float, lr: float, steps_per_epoch: int, epochs:
         cadence=cadence,
         torch_lr=torch_lr,
         mindspore_lr=mindspore_lr,
+        within_tolerance=within_tolerance,
         atol=atol,
         first_difference=int(differing[0]) if differing.size else None,
         max_deviation=float(deviation[worst]),
@@ -138,16 +147,21 @@ def compare(t_max: int, eta_min: float, lr: float, steps_per_epoch: int, epochs:
 
 
 def _verdict(c: Comparison) -> list[str]:
-    worst = f"max deviation {c.max_deviation:.3g} at optimizer step {c.max_deviation_step} (epoch {c.epoch(c.max_deviation_step)})"
+    at = c.max_deviation_step
+    if c.max_deviation == 0:
+        worst = "bit-identical at every step"
+    else:
+        worst = f"max deviation {c.max_deviation:.3g} at optimizer step {at:,} (epoch {c.epoch(at)})"
     if c.equivalent:
         return [f"equivalent over all {c.steps:,} optimizer steps", worst]
-    lines = [f"diverges from optimizer step {c.first_difference} (epoch {c.epoch(c.first_difference)})", worst]
-    if c.first_difference == c.expected_difference:
+    first = c.first_difference
+    lines = [f"diverges from optimizer step {first:,} (epoch {c.epoch(first)})", worst]
+    if first == c.expected_difference:
         unit = "epochs" if c.cadence == "epoch" else "optimizer steps"
-        lines.append(
-            f"past T_max={c.t_max} {unit} torch's cosine rises again (it is periodic) while cosine_decay_lr holds "
-            f"min_lr; they agree for runs of at most {c.first_difference:,} optimizer steps"
-        )
+        lines += [
+            f"past T_max={c.t_max} {unit} torch's cosine rises again (it is periodic)",
+            f"while cosine_decay_lr holds min_lr: they agree for runs of at most {first:,} optimizer steps",
+        ]
     return lines
 
 
@@ -170,15 +184,15 @@ def _table(c: Comparison) -> list[str]:
         if previous is not None and step > previous + 1:
             rows.append(f"  {'...':>9}")
         torch_lr, mindspore_lr = float(c.torch_lr[step]), float(c.mindspore_lr[step])
-        outside = abs(mindspore_lr - torch_lr) > c.atol + RTOL * abs(torch_lr)
-        difference = torch_lr - mindspore_lr
+        mark = " " if c.within_tolerance[step] else "*"
         rows.append(
-            f"{'*' if outside else ' '} {step:>9}  {c.epoch(step):>7}  {torch_lr:>20.15g}  {mindspore_lr:>20.15g}"
-            f"  {difference:>18.3g}"
+            f"{mark} {step:>9}  {c.epoch(step):>7}  {torch_lr:>20.15g}  {mindspore_lr:>20.15g}"
+            f"  {torch_lr - mindspore_lr:>18.3g}"
         )
         previous = step
-    rows.append("  (* outside tolerance)" if not c.equivalent else "")
-    return [row for row in rows if row]
+    if not c.equivalent:
+        rows.append("  (* outside tolerance)")
+    return rows
 
 
 def render(c: Comparison) -> str:
@@ -225,32 +239,42 @@ def plot(c: Comparison, path: str) -> None:
     figure = Figure(figsize=(10, 5.6), layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    axes.plot(steps, c.torch_lr[steps], drawstyle="steps-post", color="C0", linewidth=2.2,
-              label="torch CosineAnnealingLR")
-    axes.plot(steps, c.mindspore_lr[steps], drawstyle="steps-post", color="C1", linewidth=1.6, linestyle="--",
-              label="MindSpore cosine_decay_lr")
+    curve = {"drawstyle": "steps-post"}
+    axes.plot(steps, c.torch_lr[steps], color="C0", linewidth=2.2, label="torch CosineAnnealingLR", **curve)
+    axes.plot(
+        steps, c.mindspore_lr[steps], color="C1", linewidth=1.6, linestyle="--", label="MindSpore cosine_decay_lr",
+        **curve,
+    )
     if not c.equivalent:
-        step = c.first_difference
-        axes.axvline(step, color="C3", linestyle=":", linewidth=1.4, label="first difference")
-        axes.annotate(
-            f"diverges from step {step:,}\n(epoch {c.epoch(step)})",
-            xy=(step, float(c.mindspore_lr[step])),
-            xytext=(12, 40),
-            textcoords="offset points",
-            color="C3",
-            arrowprops={"arrowstyle": "->", "color": "C3"},
-        )
+        _mark_divergence(axes, c)
     axes.set_xlabel("optimizer step")
     axes.set_ylabel("learning rate")
     axes.set_xlim(0, c.steps - 1 if c.steps > 1 else 1)
-    epochs = axes.secondary_xaxis(
-        "top", functions=(lambda s: s / c.steps_per_epoch, lambda e: e * c.steps_per_epoch)
-    )
+    epochs = axes.secondary_xaxis("top", functions=(lambda s: s / c.steps_per_epoch, lambda e: e * c.steps_per_epoch))
     epochs.set_xlabel("epoch")
     axes.set_title(
         f"T_max={c.t_max}, eta_min={c.eta_min:g}, lr={c.lr:g}, {c.steps_per_epoch} steps/epoch, {c.epochs} epochs, "
         f"scheduler.step() per {c.cadence}"
     )
     axes.grid(alpha=0.3)
-    axes.legend(loc="upper right")
+    figure.legend(loc="outside lower center", ncols=3, frameon=False)
     figure.savefig(path, dpi=110)
+
+
+def _mark_divergence(axes, c: Comparison) -> None:
+    """A vertical line at the first differing step and a label near the top, on the side with more room."""
+    step = c.first_difference
+    axes.axvline(step, color="C3", linestyle=":", linewidth=1.4, label="first difference")
+    on_left = step > 0.4 * c.steps
+    axes.annotate(
+        f"diverges from step {step:,}\n(epoch {c.epoch(step)})",
+        xy=(step, float(c.mindspore_lr[step])),
+        xytext=(-10 if on_left else 10, 0.95),
+        textcoords=("offset points", "axes fraction"),
+        ha="right" if on_left else "left",
+        multialignment="left",
+        va="top",
+        color="C3",
+        bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "C3", "alpha": 0.9},
+        arrowprops={"arrowstyle": "->", "color": "C3"},
+    )

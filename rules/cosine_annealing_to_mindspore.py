@@ -263,6 +263,7 @@ class _Site:
         self.call = call
         self.assumptions: list[str] = []
         self._loop_nodes: list[cst.BaseExpression] = []
+        self._run_loop: cst.CSTNode | None = None
 
     def convert(self) -> Finding:
         arguments = self._arguments()
@@ -291,7 +292,6 @@ class _Site:
             f"{list_name} = {function}(min_lr={min_lr}, max_lr={max_lr}, total_step={total_step}, "
             f"step_per_epoch={step_per_epoch}, decay_epoch={t_max})\n"
         )
-        self._check_hoisting(optimizer_line, (arguments["T_max"], eta_min, *self._loop_nodes))
         replacements: dict[cst.CSTNode, object] = {step: [] for step in steps}
         imports = [function_import]
         unsafe: list[Note] = []
@@ -305,8 +305,13 @@ class _Site:
             target = f"to pass to the counterpart of {self.analysis.code(optimizer_call.func)} (CA103)"
         else:
             new_optimizer = self._new_optimizer(optimizer_line, optimizer_call, mapping, list_name)
-            replacements[optimizer_line] = [schedule, new_optimizer]
-            replacements[statement] = []
+            if self._schedule_fits_before(optimizer_line, statement, (arguments["T_max"], eta_min)):
+                replacements[optimizer_line] = [schedule, new_optimizer]
+                replacements[statement] = []
+            else:
+                self._check_optimizer_can_move(optimizer_line, optimizer_call, optimizer_name, statement)
+                replacements[optimizer_line] = []
+                replacements[statement] = [schedule, new_optimizer]
             imports.append(ImportRef("mindspore"))
             notes.extend(self._semantic_notes(optimizer_call, mapping, optimizer_arguments))
             target = f"as learning_rate of {mapping.target}"
@@ -452,6 +457,7 @@ class _Site:
                           optimizer_step)
         run_loops = optimizer_loops[len(base):]
         self._loop_nodes = [loop.iter for loop in run_loops if isinstance(loop, cst.For)]
+        self._run_loop = run_loops[0]
         if self.analysis.guards(optimizer_step, optimizer_loops[-1]):
             raise Refused("CA106", "optimizer.step() runs under a condition, so the optimizer steps per epoch are "
                                    "not visible", optimizer_step)
@@ -561,14 +567,24 @@ class _Site:
         elif eta_min not in ("0", "0.0"):
             self.assumptions.append(f"eta_min={eta_min} is below lr={base_lr} (MindSpore rejects min_lr >= max_lr)")
 
-    def _check_hoisting(self, optimizer_line, expressions) -> None:
-        for expression in expressions:
-            if expression is None:
-                continue
-            late = self.analysis.defined_before(expression, optimizer_line)
-            if late is not None:
-                raise Refused("CA105", f"`{late}` is assigned after the optimizer is built, but the schedule must "
-                                       "be computed before the MindSpore optimizer that takes it")
+    def _schedule_fits_before(self, optimizer_line, statement, expressions) -> bool:
+        """Whether the schedule can be computed where the optimizer is built: nothing it reads is bound later."""
+        expressions = [*expressions, *self._loop_nodes]
+        return not any(expression is not None and self.analysis.assigned_between(expression, optimizer_line,
+                                                                                  statement)
+                       for expression in expressions)
+
+    def _check_optimizer_can_move(self, optimizer_line, call, optimizer: cst.Name, statement) -> None:
+        """Otherwise the optimizer moves down to the scheduler: only if nothing in between depends on it."""
+        assignment = self.analysis.single_assignment(optimizer)
+        changed = self.analysis.assigned_between(call, optimizer_line, statement) or next(
+            (name for name in (self.analysis.assigned_between(node, statement, self._run_loop)
+                               for node in self._loop_nodes) if name), None)
+        if self.analysis.used_between(assignment, optimizer_line, statement) or changed:
+            raise Refused("CA105", "the schedule reads values bound after the optimizer is built, and the optimizer "
+                                   "cannot move below them: "
+                          + (f"`{changed}` changes in between" if changed else f"`{optimizer.value}` is used in "
+                             "between"))
 
     def _function_reference(self) -> tuple[str, ImportRef]:
         if isinstance(self.call.func, cst.Name) and self.analysis.fresh_name("cosine_decay_lr") == "cosine_decay_lr":

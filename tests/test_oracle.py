@@ -113,7 +113,7 @@ def test_state_machine_is_bit_identical_to_torch(torch):
             values += len(groups)
             roll = actions.random()
             if roll < 0.01:
-                epoch = actions.randint(0, int(3 * abs(T_max)) + 1)
+                epoch = actions.randint(0, int(3 * abs(T_max)) + 1) + actions.choice([0, 0, 0, 0.5])
                 real.step(epoch)
                 replica.step(epoch)
             elif roll < 0.02:

@@ -88,5 +88,5 @@ def cosine_annealing_per_step(base_lr, T_max, eta_min, step_every, steps: int):
     if isinstance(step_every, bool) or not isinstance(step_every, int) or step_every < 1:
         raise ValueError(f"step_every must be a positive whole number of optimizer steps, got {step_every!r}")
     TorchCosineAnnealingLR([{"lr": base_lr}], T_max, eta_min).step()
-    epochs = np.arange(steps) // min(step_every, max(steps, 1))
+    epochs = np.arange(steps) // min(step_every, max(steps, 1))  # the same quotients, in int64 range
     return eta_min + (base_lr - eta_min) * (1 + np.cos(np.pi * epochs / T_max)) / 2
