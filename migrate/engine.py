@@ -41,6 +41,10 @@ ENGINE_CODES = (
     Code("MIG005", "invalid-output", "error", "The rewritten text did not parse, so the file was not written.",
          "A rewrite must never leave a file that does not parse. This is a bug in a rule; the file stays as it "
          "was and the exit code is 4."),
+    Code("MIG006", "overlapping-rewrites", "error", "Two rewrites change the same code; the second is not applied.",
+         "Two sites can need the same statement (two schedulers on one optimizer). Applying both would corrupt it, "
+         "so the first wins, the second is reported and left unchanged, and the exit code is 4. Split the sites "
+         "or convert the second by hand."),
 )
 CODES = {code.code: code for code in ENGINE_CODES}
 
@@ -153,21 +157,33 @@ class _Conversion:
         self.analysis = Analysis(wrapper)
         self.codes = {code.code: code for rule in self.rules for code in rule.codes}
         self.suppressed = parse_noqa(self.source.text)
-        accepted: list[tuple[Finding, object]] = []
+        accepted: list[tuple[Finding, int]] = []
+        claimed: set = set()
         for rule in self.rules:
             for finding in rule.findings(self.analysis):
-                decision = self._decide(finding)
-                if decision is not None:
-                    accepted.append((finding, decision))
+                index = self._decide(finding)
+                if index is None:
+                    continue
+                if claimed & finding.fix.replacements.keys():
+                    self._withdraw(index, "MIG006", "not applied: another rewrite in this file changes the same code")
+                    continue
+                claimed |= finding.fix.replacements.keys()
+                accepted.append((finding, index))
         output = None
         text = self.source.text
         if accepted:
             text = self._apply(wrapper, [finding.fix for finding, _ in accepted])
             if text is None:
-                self._report_for_all(accepted, "MIG005", "the rewritten file does not parse; nothing was written")
+                for finding, index in accepted:
+                    self._withdraw(index, "MIG005", "the rewritten file does not parse; nothing was written")
                 accepted, text = [], self.source.text
             elif text != self.source.text:
                 output = files.encode(self.source, text)
+        for _, index in accepted:
+            if self.diagnostics[index].fix.applicability == SAFE:
+                self.tally.equivalent += 1
+            else:
+                self.tally.changed += 1
         self._attach_edits(accepted, text)
         return FileResult(self.path, sort_diagnostics(self.diagnostics), original=self.data, output=output,
                           tally=self.tally)
@@ -205,10 +221,6 @@ class _Conversion:
         if not apply:
             self.tally.not_applied += 1
             return None
-        if unsafe:
-            self.tally.changed += 1
-        else:
-            self.tally.equivalent += 1
         return main
 
     def _shown(self, note: Note) -> bool:
@@ -229,10 +241,13 @@ class _Conversion:
         ))
         return len(self.diagnostics) - 1
 
-    def _report_for_all(self, accepted, code: str, message: str) -> None:
-        for finding, _ in accepted:
-            self._report(Note(finding.note.node, code, message), severity="error")
-        self.tally.withheld += len(accepted)
+    def _withdraw(self, index: int, code: str, message: str) -> None:
+        """An accepted fix that is not applied after all: its diagnostic says so, and an error says why."""
+        diagnostic = self.diagnostics[index]
+        self.diagnostics[index] = replace(diagnostic, fix=replace(diagnostic.fix, applied=False))
+        self.diagnostics.append(replace(diagnostic, code=code, name=CODES[code].name, severity="error",
+                                        message=f"{diagnostic.code} {message}", verdict=None, fix=None))
+        self.tally.withheld += 1
 
     def _apply(self, wrapper, fixes: list[Fix]) -> str | None:
         """All accepted fixes in one pass, then imports; None when the result does not parse."""

@@ -13,13 +13,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import libcst as cst
+from libcst.metadata import Assignment
 
 from migrate import evaluate
 from migrate.analysis import Analysis, atom, bind, plus_one, product
 from migrate.rule import Code, Example, Finding, Fix, ImportRef, Note, Rule
 from migrate.verify import Claim, Schedule
 
-SCHEDULER = "torch.optim.lr_scheduler.CosineAnnealingLR"
+SCHEDULER_MODULE = "torch.optim.lr_scheduler."
+SCHEDULER = SCHEDULER_MODULE + "CosineAnnealingLR"
 SIGNATURE = ("optimizer", "T_max", "eta_min", "last_epoch")
 STAR_SOURCES = {"torch.optim.lr_scheduler"}
 TORCH_DEFAULT_LR = "0.001"
@@ -420,7 +422,21 @@ class _Site:
         line, call = bound
         if self.analysis.enclosing_scope(line) is not self.analysis.enclosing_scope(self.call):
             raise Refused("CA109", f"the optimizer `{optimizer.value}` is built in another scope", optimizer)
+        for other in self._other_schedulers(assignment):
+            raise Refused("CA107", f"the optimizer `{optimizer.value}` also drives the scheduler at line "
+                                   f"{self.analysis.line(other)}; one optimizer takes one learning-rate list")
         return line, call, optimizer
+
+    def _other_schedulers(self, optimizer: Assignment) -> list[cst.Call]:
+        """torch schedulers other than this one built on the same optimizer."""
+        found = []
+        for access in optimizer.references:
+            argument = self.analysis.parents.get(access.node)
+            call = self.analysis.parents.get(argument) if isinstance(argument, cst.Arg) else None
+            if (isinstance(call, cst.Call) and call is not self.call
+                    and any(name.startswith(SCHEDULER_MODULE) for name in self.analysis.names_of(call.func))):
+                found.append(call)
+        return found
 
     def _optimizer_arguments(self, call: cst.Call, mapping: OptimizerMapping | None):
         if mapping is None:
