@@ -101,3 +101,47 @@ def test_the_real_rule_passes_the_same_check():
     data = (FIXTURES / "fully_qualified_per_epoch" / "input.py").read_bytes()
     result = engine.process_bytes(data, "train.py", engine.Options(), engine.load_rules("mindspore"))
     assert result.tally.withheld == 0 and result.tally.equivalent == 1
+
+
+def test_verify_command_shows_the_divergence_and_exits_1():
+    result = CliRunner().invoke(main, ["verify", "--t-max", "10", "--eta-min", "0.001", "--lr", "0.1",
+                                       "--steps-per-epoch", "5", "--epochs", "30"])
+    assert result.exit_code == 1
+    assert "diverges from optimizer step 55 (epoch 11)" in result.stdout
+
+
+def test_verify_command_exits_0_when_the_run_stays_within_t_max():
+    result = CliRunner().invoke(main, ["verify", "--t-max", "10", "--lr", "0.1", "--steps-per-epoch", "5",
+                                       "--epochs", "11"])
+    assert result.exit_code == 0
+
+
+def test_verify_command_prints_mindsporess_own_error_for_invalid_inputs():
+    result = CliRunner().invoke(main, ["verify", "--t-max", "10", "--eta-min", "0.2", "--lr", "0.1",
+                                       "--steps-per-epoch", "5", "--epochs", "11"])
+    assert result.exit_code == 2
+    assert "the 'max_lr' must be greater than the 'min_lr'" in result.stderr
+
+
+def test_overlapping_rewrites_apply_only_the_first():
+    """An engine guard: two fixes that replace the same statement must not both be applied."""
+    import libcst as cst
+
+    from migrate.rule import Code, Finding, Fix, Note, Rule
+
+    class Overlapping(Rule):
+        name, family, target, triggers = "overlap", "OV", "mindspore", ("x",)
+        codes = (Code("OV100", "overlap", "info", "test", "test"),)
+
+        def findings(self, analysis):
+            statement = analysis.module.body[0]
+            for value in ("1", "2"):
+                claim = Claim(torch(), mindspore(), run_steps="11", agrees_for="11")
+                replacement = [cst.parse_statement(f"x = {value}\n")]
+                yield Finding(Note(statement, "OV100", "rewrite"), fix=Fix({statement: replacement}, claim,
+                                                                           Note(statement, "OV100", "changes")))
+
+    result = engine.process_bytes(b"x = 0\n", "f.py", engine.Options(), [Overlapping()])
+    assert result.output == b"x = 1\n"
+    assert [d.code for d in result.diagnostics] == ["MIG006", "OV100", "OV100"]
+    assert result.tally.withheld == 1 and result.tally.equivalent == 1
