@@ -158,6 +158,7 @@ class _Conversion:
         self.codes = {code.code: code for rule in self.rules for code in rule.codes}
         self.suppressed = parse_noqa(self.source.text)
         accepted: list[tuple[Finding, int]] = []
+        self.offered: list[tuple[Finding, int]] = []
         claimed: set = set()
         for rule in self.rules:
             for finding in rule.findings(self.analysis):
@@ -185,6 +186,7 @@ class _Conversion:
             else:
                 self.tally.changed += 1
         self._attach_edits(accepted, text)
+        self._offer_unapplied(wrapper)
         return FileResult(self.path, sort_diagnostics(self.diagnostics), original=self.data, output=output,
                           tally=self.tally)
 
@@ -220,6 +222,7 @@ class _Conversion:
             self._report(note)
         if not apply:
             self.tally.not_applied += 1
+            self.offered.append((finding, main))
             return None
         return main
 
@@ -290,6 +293,15 @@ class _Conversion:
             fix = diagnostic.fix
             self.diagnostics[index] = replace(diagnostic, fix=FixEdits(fix.applicability, fix.message,
                                                                         tuple(edits_of_fix), True))
+
+    def _offer_unapplied(self, wrapper) -> None:
+        """Give each fix that was not applied the edits that would apply it alone, for an editor to offer."""
+        for finding, index in self.offered:
+            text = self._apply(wrapper, [finding.fix])
+            if text is not None:
+                diagnostic = self.diagnostics[index]
+                edits = tuple(line_edits(self.source.text, text))
+                self.diagnostics[index] = replace(diagnostic, fix=replace(diagnostic.fix, edits=edits))
 
     def _lines_of(self, fix: Fix) -> tuple[int, int]:
         starts = [self.analysis.start(node)[0] for node in fix.replacements]
