@@ -129,7 +129,7 @@ class Analysis:
     def assigned_between(self, expression: cst.CSTNode, first: cst.CSTNode, last: cst.CSTNode) -> str | None:
         """A local name of ``expression`` bound from the start of ``first`` to the start of ``last``, if any."""
         low, high = self.start(first), self.start(last)
-        for name in _names_in(expression):
+        for name in names_in(expression):
             scope = self.scopes.get(name)
             if scope is None:
                 continue
@@ -148,7 +148,7 @@ class Analysis:
     def fresh_name(self, base: str) -> str:
         """``base``, or ``base_2``, ``base_3``…: the first that no name anywhere in the module uses."""
         if self._names is None:
-            self._names = {node.value for node in _names_in(self.module)}
+            self._names = {node.value for node in names_in(self.module)}
         candidate, index = base, 1
         while candidate in self._names:
             index += 1
@@ -279,7 +279,8 @@ def atom(text: str) -> str:
     return f"({text})"
 
 
-def _names_in(node: cst.CSTNode) -> list[cst.Name]:
+def names_in(node: cst.CSTNode) -> list[cst.Name]:
+    """The names ``node`` reads or binds, not counting attribute names after a dot."""
     collector = _NameCollector()
     node.visit(collector)
     return collector.names

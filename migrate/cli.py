@@ -73,11 +73,10 @@ def _run(paths, mode: str, options) -> int:
     from migrate.run import Run
 
     try:
-        run = Run.from_options(paths, mode, options)
+        return Run.from_options(paths, mode, options).execute()
     except ConfigError as error:
         click.echo(f"migrate: {error}", err=True)
         return EXIT_USAGE
-    return run.execute()
 
 
 @main.command()

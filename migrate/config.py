@@ -110,6 +110,17 @@ def _matches_prefix(segments: list[str], parts: tuple[str, ...]) -> bool:
     return bool(parts) and fnmatchcase(parts[0], head) and _matches_prefix(rest, parts[1:])
 
 
+def command_line_overrides(**values: object) -> dict[str, object]:
+    """The command line's values, checked like the same keys in ``[tool.migrate]``; None means not given."""
+    checked = {}
+    for name, value in values.items():
+        if value is None:
+            continue
+        validate = _KEYS[name][1]
+        checked[name] = validate(f"--{name.replace('_', '-')}", list(value) if isinstance(value, tuple) else value)
+    return checked
+
+
 def find_config(start: Path) -> Path | None:
     """The nearest pyproject.toml with a ``[tool.migrate]`` table in ``start`` (a file or folder) or above it."""
     here = Path(start).resolve()

@@ -16,13 +16,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper
 
 from migrate import files, verify
 from migrate.analysis import Analysis
 from migrate.config import Config, parse_noqa, skips_file
+from migrate.imports import pruned_imports, with_imports
 from migrate.diagnostics import SAFE, UNSAFE, Diagnostic, FixEdits, TextEdit, sort_diagnostics
 from migrate.rule import Code, Finding, Fix, Note, Rule
 
@@ -185,8 +184,7 @@ class _Conversion:
                 self.tally.equivalent += 1
             else:
                 self.tally.changed += 1
-        self._attach_edits(accepted, text)
-        self._offer_unapplied(wrapper)
+        self._attach_edits(wrapper, accepted, self.offered, text)
         return FileResult(self.path, sort_diagnostics(self.diagnostics), original=self.data, output=output,
                           tally=self.tally)
 
@@ -253,19 +251,13 @@ class _Conversion:
         self.tally.withheld += 1
 
     def _apply(self, wrapper, fixes: list[Fix]) -> str | None:
-        """All accepted fixes in one pass, then imports; None when the result does not parse."""
+        """All given fixes in one pass, imports included; None when the result does not parse."""
         replacements: dict = {}
         for fix in fixes:
             replacements.update(fix.replacements)
-        context = CodemodContext(wrapper=wrapper, filename=self.path)
-        for node in replacements:
-            RemoveImportsVisitor.remove_unused_import_by_node(context, node)
+        replacements.update(pruned_imports(self.analysis, replacements))
         module = wrapper.module.visit(_Replace(replacements))
-        for fix in fixes:
-            for ref in fix.add_imports:
-                AddImportsVisitor.add_needed_import(context, ref.module, ref.name)
-        module = RemoveImportsVisitor(context).transform_module(module)
-        module = AddImportsVisitor(context).transform_module(module)
+        module = with_imports(module, [ref for fix in fixes for ref in fix.add_imports])
         text = _without_new_leading_blank_lines(module, wrapper.module).code
         try:
             cst.parse_module(text)
@@ -274,39 +266,18 @@ class _Conversion:
             return None
         return text
 
-    def _attach_edits(self, accepted, new_text: str) -> None:
-        """Split the file's change into line edits and give each to the fix whose lines it touches.
+    def _attach_edits(self, wrapper, accepted, offered, applied_text: str) -> None:
+        """Give every fix the line edits that apply it alone to the original buffer, as ruff's JSON does.
 
-        Edits no fix claims (imports) go to the first fix, so applying every fix's edits gives the new file.
+        An editor applies one quick-fix and asks again; repeating that reaches what ``convert`` writes. A fix that
+        was not applied (unsafe) carries its edits too, for the editor to offer.
         """
-        if not accepted:
-            return
-        edits = line_edits(self.source.text, new_text)
-        ranges = [self._lines_of(finding.fix) for finding, _ in accepted]
-        owned: list[list[TextEdit]] = [[] for _ in accepted]
-        for edit in edits:
-            owner = next((index for index, (low, high) in enumerate(ranges)
-                          if edit.line <= high and max(edit.end_line - 1, edit.line) >= low), 0)
-            owned[owner].append(edit)
-        for (finding, index), edits_of_fix in zip(accepted, owned):
-            diagnostic = self.diagnostics[index]
-            fix = diagnostic.fix
-            self.diagnostics[index] = replace(diagnostic, fix=FixEdits(fix.applicability, fix.message,
-                                                                        tuple(edits_of_fix), True))
-
-    def _offer_unapplied(self, wrapper) -> None:
-        """Give each fix that was not applied the edits that would apply it alone, for an editor to offer."""
-        for finding, index in self.offered:
-            text = self._apply(wrapper, [finding.fix])
-            if text is not None:
+        for finding, index in (*accepted, *offered):
+            alone = applied_text if accepted == [(finding, index)] else self._apply(wrapper, [finding.fix])
+            if alone is not None:
                 diagnostic = self.diagnostics[index]
-                edits = tuple(line_edits(self.source.text, text))
+                edits = tuple(line_edits(self.source.text, alone))
                 self.diagnostics[index] = replace(diagnostic, fix=replace(diagnostic.fix, edits=edits))
-
-    def _lines_of(self, fix: Fix) -> tuple[int, int]:
-        starts = [self.analysis.start(node)[0] for node in fix.replacements]
-        ends = [self.analysis.end(node)[0] for node in fix.replacements]
-        return min(starts), max(ends)
 
 
 def _without_new_leading_blank_lines(module: cst.Module, original: cst.Module) -> cst.Module:
@@ -329,14 +300,6 @@ def line_edits(old: str, new: str) -> list[TextEdit]:
         if tag != "equal":
             edits.append(TextEdit(i1 + 1, 1, i2 + 1, 1, "".join(new_lines[j1:j2])))
     return edits
-
-
-def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:
-    """Apply non-overlapping whole-line edits: what an editor does with the JSON output's fixes."""
-    lines = text.splitlines(keepends=True)
-    for edit in sorted(edits, key=lambda edit: (edit.line, edit.end_line), reverse=True):
-        lines[edit.line - 1:edit.end_line - 1] = [edit.content] if edit.content else []
-    return "".join(lines)
 
 
 def _statement_sequence(value) -> bool:

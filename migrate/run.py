@@ -5,16 +5,16 @@ The CLI hands over its options; this module decides per file what is read, writt
 
 from __future__ import annotations
 
-import os
+import functools
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
 from migrate import engine, files, formats
-from migrate.config import Config, find_config, load_config
+from migrate.config import Config, command_line_overrides, find_config, load_config
 from migrate.diagnostics import sort_diagnostics
 
 STDIN = "-"
@@ -24,37 +24,44 @@ STDIN = "-"
 class Run:
     paths: tuple[str, ...]
     mode: str
-    config: Config
+    overrides: dict
     output_format: str
     output_file: str | None
     stdin_filename: str | None
     jobs: int
     quiet: bool
+    configs: dict = field(default_factory=dict)
 
     @classmethod
     def from_options(cls, paths, mode: str, options: dict) -> "Run":
-        anchor = options["stdin_filename"] or next((path for path in paths if path != STDIN), ".")
-        found = find_config(Path(anchor).resolve())
-        config = load_config(found) if found else Config()
-        config = config.merged(
+        overrides = command_line_overrides(
             to=options["to"],
             unsafe_fixes=options["unsafe_fixes"],
             select=_split(options["select"]),
             ignore=_split(options["ignore"]),
             exclude=_split(options["exclude"]),
         )
-        return cls(tuple(paths), mode, config, options["output_format"] or "concise", options["output_file"],
+        return cls(tuple(paths), mode, overrides, options["output_format"] or "concise", options["output_file"],
                    options["stdin_filename"], options["jobs"], options["quiet"])
 
+    def options_for(self, path: str) -> engine.Options:
+        """The engine options of one file: the ``[tool.migrate]`` nearest to it, under the command line's values."""
+        folder = Path(path).resolve().parent
+        if folder not in self.configs:
+            found = find_config(folder)
+            self.configs[folder] = (load_config(found) if found else Config()).merged(**self.overrides)
+        config = self.configs[folder]
+        return engine.Options(to=config.to, unsafe_fixes=config.unsafe_fixes, config=config)
+
     def execute(self) -> int:
-        engine_options = engine.Options(to=self.config.to, unsafe_fixes=self.config.unsafe_fixes, config=self.config)
+        """Raises ConfigError when a configuration on the way is invalid."""
         if STDIN in self.paths:
             if len(self.paths) > 1:
                 click.echo("migrate: '-' (stdin) cannot be combined with other paths", err=True)
                 return 2
-            results = [self._stdin(engine_options)]
+            results = [self._stdin(self.options_for(self.stdin_filename or "stdin.py"))]
         else:
-            results = self._files(engine_options)
+            results = self._files()
         for result in results:
             self._deliver(result)
         self._report(results)
@@ -63,26 +70,27 @@ class Run:
     def _stdin(self, options: engine.Options) -> engine.FileResult:
         path = self.stdin_filename or "<stdin>"
         data = sys.stdin.buffer.read()
-        result = engine.process_bytes(data, _shown(path), options, engine.load_rules(options.to))
+        result = engine.process_bytes(data, _shown(path), options, _rules(options.to))
         if self.mode in ("write", "diff"):
             sys.stdout.buffer.write(result.output if result.output is not None else data)
             sys.stdout.buffer.flush()
         return result
 
-    def _files(self, options: engine.Options) -> list[engine.FileResult]:
+    def _files(self) -> list[engine.FileResult]:
         errors: list[tuple[str, files.SourceError]] = []
-        paths = [path for path in files.discover(self.paths, errors)
-                 if not self.config.is_excluded(Path(path).resolve())]
+        paths, options = [], []
+        for path in files.discover(self.paths, errors):
+            chosen = self.options_for(path)
+            if not chosen.config.is_excluded(Path(path).resolve()):
+                paths.append(_shown(path))
+                options.append(chosen)
         results = [engine.FileResult(_shown(path), [_error(path, error)], failed=True) for path, error in errors]
-        shown = [_shown(path) for path in paths]
-        progress = Progress(len(shown), enabled=not self.quiet and sys.stderr.isatty())
+        progress = Progress(len(paths), enabled=not self.quiet and sys.stderr.isatty())
         if self.jobs > 1 and len(paths) > 1:
             with ProcessPoolExecutor(max_workers=self.jobs) as pool:
-                processed = pool.map(_process, shown, [options] * len(shown), chunksize=8)
-                results += [progress.advance(result) for result in processed]
+                results += [progress.advance(result) for result in pool.map(_process, paths, options, chunksize=8)]
         else:
-            rules = engine.load_rules(options.to)
-            results += [progress.advance(engine.process_path(path, options, rules)) for path in shown]
+            results += [progress.advance(_process(path, chosen)) for path, chosen in zip(paths, options)]
         progress.finish()
         return sorted(results, key=lambda result: result.path)
 
@@ -129,7 +137,12 @@ class Progress:
 
 
 def _process(path: str, options: engine.Options) -> engine.FileResult:
-    return engine.process_path(path, options, engine.load_rules(options.to))
+    return engine.process_path(path, options, _rules(options.to))
+
+
+@functools.cache
+def _rules(direction: str):
+    return tuple(engine.load_rules(direction))
 
 
 def _error(path: str, error: files.SourceError):
