@@ -97,6 +97,20 @@ class Cadence:
     assumptions: list[str]
 
 
+@dataclass(frozen=True)
+class ScheduleValues:
+    """The cosine_decay_lr arguments of one site as source text, with what the verifier is told about them."""
+
+    min_lr: str
+    max_lr: str
+    total_step: str
+    step_per_epoch: str
+    decay_epoch: str
+    t_max: str
+    agreement: str
+    claim: Claim
+
+
 class CosineAnnealingToMindSpore(Rule):
     name = "cosine-annealing-to-mindspore"
     family = "CA"
@@ -276,28 +290,16 @@ class _Site:
                                                   & OPTIMIZERS.keys())), ""))
         optimizer_arguments = self._optimizer_arguments(optimizer_call, mapping)
         cadence = self._cadence(statement, steps, optimizer_name)
-        base_lr = optimizer_arguments.get("lr")
-        base_lr_text = self.analysis.code(base_lr) if base_lr is not None else TORCH_DEFAULT_LR
-        t_max = self._count(arguments["T_max"], "T_max")
-        eta_min = arguments.get("eta_min")
-        eta_min_text = self.analysis.code(eta_min) if eta_min is not None else "0.0"
-        min_lr = self._float(eta_min, "eta_min") if eta_min is not None else "0.0"
-        max_lr = self._float(base_lr, "lr") if base_lr is not None else TORCH_DEFAULT_LR
-        self._check_order(eta_min_text, base_lr_text)
-        agreement = product(plus_one(self.analysis.code(arguments["T_max"])), cadence.step_every)
-        total_step = cadence.run_steps or product(plus_one(t_max), cadence.step_every)
-        step_per_epoch = cadence.step_every if cadence.per_epoch else "1"
-
+        values = self._values(arguments, optimizer_arguments, cadence)
         list_name = self.analysis.fresh_name("lr_schedule")
         function, function_import = self._function_reference()
         schedule = cst.parse_statement(
-            f"{list_name} = {function}(min_lr={min_lr}, max_lr={max_lr}, total_step={total_step}, "
-            f"step_per_epoch={step_per_epoch}, decay_epoch={t_max})\n"
+            f"{list_name} = {function}(min_lr={values.min_lr}, max_lr={values.max_lr}, "
+            f"total_step={values.total_step}, step_per_epoch={values.step_per_epoch}, "
+            f"decay_epoch={values.decay_epoch})\n"
         )
         replacements: dict[cst.CSTNode, object] = {step: [] for step in steps}
-        imports = [function_import]
-        unsafe: list[Note] = []
-        notes: list[Note] = []
+        imports, unsafe, notes = [function_import], [], []
         if mapping is None:
             replacements[statement] = [schedule]
             unsafe.append(Note(optimizer_call, "CA103",
@@ -307,7 +309,7 @@ class _Site:
             target = f"to pass to the counterpart of {self.analysis.code(optimizer_call.func)} (CA103)"
         else:
             new_optimizer = self._new_optimizer(optimizer_line, optimizer_call, mapping, list_name)
-            if self._schedule_fits_before(optimizer_line, statement, (arguments["T_max"], eta_min)):
+            if self._schedule_fits_before(optimizer_line, statement, (arguments["T_max"], arguments.get("eta_min"))):
                 replacements[optimizer_line] = [schedule, new_optimizer]
                 replacements[statement] = []
             else:
@@ -317,39 +319,48 @@ class _Site:
             imports.append(ImportRef("mindspore"))
             notes.extend(self._semantic_notes(optimizer_call, mapping, optimizer_arguments))
             target = f"as learning_rate of {mapping.target}"
-
-        source = Schedule("torch.CosineAnnealingLR", {
-            "base_lr": base_lr_text,
-            "T_max": self.analysis.code(arguments["T_max"]),
-            "eta_min": eta_min_text,
-            "step_every": cadence.step_every,
-        })
-        destination = Schedule("mindspore.cosine_decay_lr", {
-            "min_lr": min_lr, "max_lr": max_lr, "total_step": total_step,
-            "step_per_epoch": step_per_epoch, "decay_epoch": t_max,
-        })
-        claim = Claim(source, destination, run_steps=cadence.run_steps, agrees_for=agreement)
-        if cadence.run_steps is None:
-            changes = Note(self.call, "CA102",
-                           f"the training length is not visible: {list_name} has {total_step} entries "
-                           f"((T_max + 1) epochs, where both schedules agree) and MindSpore raises one step past "
-                           f"its end; set total_step to the run length")
-        else:
-            changes = Note(self.call, "CA101",
-                           f"the run can be longer than T_max={self.analysis.code(arguments['T_max'])} scheduler "
-                           f"steps: from optimizer step {agreement} on, torch's lr climbs back towards the base lr "
-                           f"(period 2*T_max) while {list_name} stays at min_lr")
         assumptions = cadence.assumptions + self.assumptions
         message = (
             f"CosineAnnealingLR → {function}(...) {target}, stepped "
             + ("once per epoch" if cadence.per_epoch else "once per optimizer step")
             + (f"; assumes {'; '.join(assumptions)}" if assumptions else "")
         )
-        return Finding(
-            Note(self.call, "CA100", message),
-            notes,
-            fix=Fix(replacements, claim, changes, unsafe, add_imports=tuple(dict.fromkeys(imports))),
-        )
+        fix = Fix(replacements, values.claim, self._changes(values, cadence, list_name), unsafe,
+                  add_imports=tuple(dict.fromkeys(imports)))
+        return Finding(Note(self.call, "CA100", message), notes, fix=fix)
+
+    def _values(self, arguments, optimizer_arguments, cadence: Cadence) -> ScheduleValues:
+        """The cosine_decay_lr arguments as source text, and the claim that ties them to the torch schedule."""
+        base_lr = optimizer_arguments.get("lr")
+        eta_min = arguments.get("eta_min")
+        t_max_text = self.analysis.code(arguments["T_max"])
+        base_lr_text = self.analysis.code(base_lr) if base_lr is not None else TORCH_DEFAULT_LR
+        eta_min_text = self.analysis.code(eta_min) if eta_min is not None else "0.0"
+        decay_epoch = self._count(arguments["T_max"], "T_max")
+        min_lr = self._float(eta_min, "eta_min") if eta_min is not None else "0.0"
+        max_lr = self._float(base_lr, "lr") if base_lr is not None else TORCH_DEFAULT_LR
+        self._check_order(eta_min_text, base_lr_text)
+        agreement = product(plus_one(t_max_text), cadence.step_every)
+        total_step = cadence.run_steps or product(plus_one(decay_epoch), cadence.step_every)
+        step_per_epoch = cadence.step_every if cadence.per_epoch else "1"
+        source = Schedule("torch.CosineAnnealingLR", {"base_lr": base_lr_text, "T_max": t_max_text,
+                                                      "eta_min": eta_min_text, "step_every": cadence.step_every})
+        target = Schedule("mindspore.cosine_decay_lr", {"min_lr": min_lr, "max_lr": max_lr, "total_step": total_step,
+                                                        "step_per_epoch": step_per_epoch, "decay_epoch": decay_epoch})
+        claim = Claim(source, target, run_steps=cadence.run_steps, agrees_for=agreement)
+        return ScheduleValues(min_lr, max_lr, total_step, step_per_epoch, decay_epoch, t_max_text, agreement, claim)
+
+    def _changes(self, values: ScheduleValues, cadence: Cadence, list_name: str) -> Note:
+        """What the verifier will find when the rewritten run's learning rates differ."""
+        if cadence.run_steps is None:
+            return Note(self.call, "CA102",
+                        f"the training length is not visible: {list_name} has {values.total_step} entries "
+                        f"((T_max + 1) epochs, where both schedules agree) and MindSpore raises one step past "
+                        f"its end; set total_step to the run length")
+        return Note(self.call, "CA101",
+                    f"the run can be longer than T_max={values.t_max} scheduler steps: from optimizer step "
+                    f"{values.agreement} on, torch's lr climbs back towards the base lr (period 2*T_max) while "
+                    f"{list_name} stays at min_lr")
 
     def _arguments(self) -> dict[str, cst.BaseExpression]:
         bound = bind(self.call, SIGNATURE)
