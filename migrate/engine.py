@@ -302,6 +302,16 @@ def line_edits(old: str, new: str) -> list[TextEdit]:
     return edits
 
 
+def _with_carried_lines(statement, carried):
+    """``statement`` preceded by the lines of removed statements before it: all of them when it has none of its
+    own, else only their comments, so paragraphs keep one blank line."""
+    if not carried:
+        return statement
+    own = list(statement.leading_lines)
+    lines = carried if not own else [line for line in carried if line.comment is not None]
+    return statement.with_changes(leading_lines=(*lines, *own))
+
+
 def _statement_sequence(value) -> bool:
     return isinstance(value, (list, tuple))
 
@@ -322,20 +332,23 @@ class _Replace(cst.CSTTransformer):
         return updated
 
     def _splice(self, original, updated):
-        """Replace statements by their sequences; a removed statement's comment lines move to the next one."""
+        """Replace statements by their sequences; a removed statement's leading lines move to the next one."""
         body, carried = [], []
         for before, after in zip(original.body, updated.body):
             replacement = self.replacements.get(before)
             if not _statement_sequence(replacement):
-                body.append(after.with_changes(leading_lines=(*carried, *after.leading_lines)) if carried else after)
+                body.append(_with_carried_lines(after, carried))
                 carried = []
                 continue
-            statements = list(replacement)
-            lines = [*carried, *before.leading_lines]
+            statements = [after if statement is before else statement for statement in replacement]
             if not statements:
-                carried = lines if any(line.comment is not None for line in lines) else []
+                carried = [*carried, *before.leading_lines]
                 continue
-            body.append(statements[0].with_changes(leading_lines=lines))
+            if statements[0] is after:
+                body.append(_with_carried_lines(after, carried))
+            else:
+                first = statements[0].with_changes(leading_lines=())
+                body.append(_with_carried_lines(first, [*carried, *before.leading_lines]))
             body.extend(statements[1:])
             carried = []
         if not body and isinstance(updated, cst.IndentedBlock):

@@ -43,6 +43,14 @@ class ImportRef:
     name: str | None = None
 
 
+class Refused(Exception):
+    """The site cannot be rewritten exactly: it stays as it is, with this diagnostic."""
+
+    def __init__(self, code: str, message: str, node: "cst.CSTNode | None" = None):
+        super().__init__(message)
+        self.code, self.message, self.node = code, message, node
+
+
 @dataclass
 class Fix:
     """The edits of one site and the claim the verifier checks before any of them is applied.

@@ -17,7 +17,8 @@ from libcst.metadata import Assignment
 
 from migrate import evaluate
 from migrate.analysis import Analysis, atom, bind, plus_one, product
-from migrate.rule import Code, Example, Finding, Fix, ImportRef, Note, Rule
+from migrate.edit import EQUAL, SPACED_COMMA, joined_arguments, keyword_argument
+from migrate.rule import Code, Example, Finding, Fix, ImportRef, Note, Refused, Rule
 from migrate.verify import Claim, Schedule
 
 SCHEDULER_MODULE = "torch.optim.lr_scheduler."
@@ -77,14 +78,6 @@ OPTIMIZERS = {
 for _name in ("SGD", "Adam", "AdamW"):
     OPTIMIZERS[f"torch.optim.{_name.lower()}.{_name}"] = OPTIMIZERS[f"torch.optim.{_name}"]
 OPTIMIZERS["torch.optim.adamw.AdamW"] = OPTIMIZERS["torch.optim.AdamW"]
-
-
-class Refused(Exception):
-    """The site cannot be rewritten exactly: it stays as it is, with this diagnostic."""
-
-    def __init__(self, code: str, message: str, node: cst.CSTNode | None = None):
-        super().__init__(message)
-        self.code, self.message, self.node = code, message, node
 
 
 @dataclass
@@ -154,7 +147,8 @@ class CosineAnnealingToMindSpore(Rule):
              "mindspore.nn.AdamWeightDecay applies no bias correction; MindSpore optimizers skip weight decay on "
              "parameters named beta/gamma; an argument with no MindSpore counterpart (maximize=True, "
              "amsgrad=True for AdamW) makes the site unconvertible. The verifier checks learning rates, not "
-             "update rules, so these are reported and make the fix unsafe.",
+             "update rules: these are reported at the optimizer, and the rewrite is still applied when its "
+             "learning rates are equivalent (that is what equivalent means here).",
              "optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)\n"),
         Code("CA105", "unsupported-arguments", "warning",
              "The call's arguments have no exact cosine_decay_lr equivalent; the site is left unchanged.",
@@ -629,23 +623,23 @@ class _Site:
             if name == "params":
                 arguments.append(argument.with_changes(value=cst.parse_expression(self._params(argument.value))))
             elif name == "lr":
-                arguments.append(_keyword(argument, "learning_rate", cst.Name(list_name)))
+                arguments.append(keyword_argument(argument, "learning_rate", cst.Name(list_name)))
             elif name == "betas":
                 first, second = self._betas(argument.value)
-                arguments += [_keyword(argument, "beta1", first).with_changes(comma=_SPACED_COMMA),
-                              _keyword(argument, "beta2", second)]
+                arguments += [keyword_argument(argument, "beta1", first).with_changes(comma=SPACED_COMMA),
+                              keyword_argument(argument, "beta2", second)]
             elif name in renames:
-                arguments.append(_keyword(argument, renames[name], argument.value))
+                arguments.append(keyword_argument(argument, renames[name], argument.value))
         if "lr" not in given:
-            arguments.insert(1, cst.Arg(cst.Name(list_name), keyword=cst.Name("learning_rate"), equal=_EQUAL,
-                                        comma=_SPACED_COMMA))
-        added = [cst.Arg(cst.parse_expression(value), keyword=cst.Name(renames[name]), equal=_EQUAL)
+            arguments.insert(1, cst.Arg(cst.Name(list_name), keyword=cst.Name("learning_rate"), equal=EQUAL,
+                                        comma=SPACED_COMMA))
+        added = [cst.Arg(cst.parse_expression(value), keyword=cst.Name(renames[name]), equal=EQUAL)
                  for name, value in mapping.defaults if name not in given]
         dropped = sorted(given & set(NO_NUMERIC_EFFECT))
         if dropped:
             self.assumptions.append(f"{', '.join(dropped)} only change how torch computes, not what")
         new_call = call.with_changes(func=cst.parse_expression(mapping.target),
-                                     args=_joined(arguments, added, call.args[-1].comma))
+                                     args=joined_arguments(arguments, added, call.args[-1].comma))
         assign = line.body[0]
         return line.with_changes(body=[assign.with_changes(value=new_call)], leading_lines=())
 
@@ -673,39 +667,6 @@ class _Site:
         if decays is not None and self._value_of(decays) != 0:
             notes.append(Note(call, "CA104", f"weight_decay={decays}: {_WEIGHT_DECAY_NOTE}"))
         return notes
-
-
-_EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
-_SPACED_COMMA = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-
-
-def _keyword(argument: cst.Arg, keyword: str, value: cst.BaseExpression) -> cst.Arg:
-    equal = argument.equal if argument.keyword is not None else _EQUAL
-    return argument.with_changes(keyword=cst.Name(keyword), equal=equal, value=value)
-
-
-def _joined(arguments: list[cst.Arg], added: list[cst.Arg], last_comma) -> list[cst.Arg]:
-    """Arguments with commas between them; appended ones take the layout (not the comments) of those before."""
-    everything = [*arguments, *added]
-    between = _layout_of(next((argument.comma for argument in reversed(arguments[:-1])
-                               if isinstance(argument.comma, cst.Comma)), _SPACED_COMMA))
-    joined = []
-    for index, argument in enumerate(everything):
-        if index == len(everything) - 1:
-            joined.append(argument.with_changes(comma=last_comma))
-        elif index >= len(arguments) - 1 or not isinstance(argument.comma, cst.Comma):
-            joined.append(argument.with_changes(comma=between))
-        else:
-            joined.append(argument)
-    return joined
-
-
-def _layout_of(comma: cst.Comma) -> cst.Comma:
-    """``comma`` without the comment it may carry, so copying it does not copy the comment."""
-    after = comma.whitespace_after
-    if isinstance(after, cst.ParenthesizedWhitespace):
-        after = after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=())
-    return comma.with_changes(whitespace_after=after)
 
 
 def _first_line(text: str) -> str:

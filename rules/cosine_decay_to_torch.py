@@ -1,0 +1,904 @@
+"""MindSpore ``cosine_decay_lr`` → PyTorch ``CosineAnnealingLR``, with the optimizer that takes the list.
+
+MindSpore's schedule is a per-step list the optimizer reads by its global step; torch's is an object the user steps.
+So a site is rewritten only when the list reaches exactly one mapped optimizer, through names and float wrappers
+alone. The optimizer becomes the torch one with ``lr=max_lr``, a ``CosineAnnealingLR`` follows it, and
+``scheduler.step()`` goes where the code shows it runs once every ``step_per_epoch`` optimizer steps — or, when the
+training loop is out of sight, a warning says where to call it. The list clamps at ``min_lr`` and torch's cosine
+is periodic: the claim says the two agree for ``(decay_epoch + 1) * step_per_epoch`` optimizer steps of a run of
+``total_step``, and the verifier decides whether the list is longer.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import Assignment
+
+from migrate import evaluate
+from migrate.analysis import Analysis, bind, names_in, plus_one, product
+from migrate.edit import EQUAL, joined_arguments, keyword_argument
+from migrate.rule import Code, Example, Finding, Fix, ImportRef, Note, Refused, Rule
+from migrate.schedules.mindspore_lr import check_cosine_decay_lr
+from migrate.verify import Claim, Schedule
+
+FUNCTIONS = {"mindspore.nn.cosine_decay_lr", "mindspore.nn.dynamic_lr.cosine_decay_lr"}
+SIGNATURE = ("min_lr", "max_lr", "total_step", "step_per_epoch", "decay_epoch")
+STAR_SOURCES = {"mindspore.nn", "mindspore.nn.dynamic_lr"}
+WARMUP = {"mindspore.nn.warmup_lr", "mindspore.nn.dynamic_lr.warmup_lr"}
+TENSORS = {"mindspore.Tensor", "mindspore.common.Tensor", "mindspore.common.tensor.Tensor"}
+ARRAYS = {"numpy.array", "numpy.asarray"}
+MODELS = {"mindspore.Model", "mindspore.train.Model", "mindspore.train.model.Model"}
+MODEL_RUNS = ("train", "fit")
+STEP_CELLS = {"mindspore.nn.TrainOneStepCell", "mindspore.nn.wrap.TrainOneStepCell",
+              "mindspore.nn.wrap.cell_wrapper.TrainOneStepCell"}
+DATASET_ITERATORS = ("create_dict_iterator", "create_tuple_iterator")
+PARAMETER_LISTS = ("trainable_params", "get_parameters")
+SCHEDULER = "torch.optim.lr_scheduler.CosineAnnealingLR"
+
+
+@dataclass(frozen=True)
+class OptimizerMapping:
+    """How one MindSpore optimizer's construction becomes a torch one.
+
+    ``required`` lists arguments torch can express only with one value (their accepted spellings); ``inert`` those
+    dropped because they change how MindSpore computes, not what; ``defaults`` the MindSpore defaults torch does not
+    share, written out.
+    """
+
+    target: str
+    positional: tuple[str, ...]
+    renames: tuple[tuple[str, str], ...]
+    keyword_only: tuple[str, ...] = ()
+    defaults: tuple[tuple[str, str], ...] = ()
+    required: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    inert: tuple[str, ...] = ()
+    differences: str = ""
+
+
+_NO_LOSS_SCALE = ("loss_scale", ("1.0", "1"))
+_SGD = OptimizerMapping(
+    target="torch.optim.SGD",
+    positional=("params", "learning_rate", "momentum", "dampening", "weight_decay", "nesterov", "loss_scale"),
+    renames=(("momentum", "momentum"), ("dampening", "dampening"), ("weight_decay", "weight_decay"),
+             ("nesterov", "nesterov")),
+    required=(_NO_LOSS_SCALE,),
+)
+_MOMENTUM = OptimizerMapping(
+    target="torch.optim.SGD",
+    positional=("params", "learning_rate", "momentum", "weight_decay", "loss_scale", "use_nesterov"),
+    renames=(("momentum", "momentum"), ("weight_decay", "weight_decay"), ("use_nesterov", "nesterov")),
+    required=(_NO_LOSS_SCALE,),
+)
+_ADAM = OptimizerMapping(
+    target="torch.optim.Adam",
+    positional=("params", "learning_rate", "beta1", "beta2", "eps", "use_locking", "use_nesterov", "weight_decay",
+                "loss_scale", "use_amsgrad"),
+    renames=(("eps", "eps"), ("weight_decay", "weight_decay"), ("use_amsgrad", "amsgrad")),
+    keyword_only=("use_lazy", "use_offload"),
+    required=(("use_nesterov", ("False",)), _NO_LOSS_SCALE, ("use_lazy", ("False",)), ("use_offload", ("False",))),
+    inert=("use_locking",),
+)
+_ADAM_WEIGHT_DECAY = OptimizerMapping(
+    target="torch.optim.AdamW",
+    positional=("params", "learning_rate", "beta1", "beta2", "eps", "weight_decay"),
+    renames=(("eps", "eps"), ("weight_decay", "weight_decay")),
+    defaults=(("eps", "1e-06"), ("weight_decay", "0.0")),
+    differences="torch.optim.AdamW applies bias correction and mindspore.nn.AdamWeightDecay does not, so torch's "
+    "first updates are smaller",
+)
+OPTIMIZERS = {
+    **{f"mindspore.nn{module}.SGD": _SGD for module in ("", ".optim", ".optim.sgd")},
+    **{f"mindspore.nn{module}.Momentum": _MOMENTUM for module in ("", ".optim", ".optim.momentum")},
+    **{f"mindspore.nn{module}.Adam": _ADAM for module in ("", ".optim", ".optim.adam")},
+    **{f"mindspore.nn{module}.AdamWeightDecay": _ADAM_WEIGHT_DECAY for module in ("", ".optim", ".optim.adam")},
+}
+_WEIGHT_DECAY_NOTE = (
+    "torch decays every parameter, MindSpore skips those whose names contain 'beta' or 'gamma' (norm layers)"
+)
+
+
+@dataclass
+class Cadence:
+    """Where ``scheduler.step()`` goes: after ``anchor``, or by hand as ``by_hand`` says when no place is proven."""
+
+    anchor: cst.CSTNode | None
+    description: str
+    assumptions: list[str]
+    by_hand: Note | None = None
+
+
+@dataclass
+class Delivery:
+    """The path of the list to its optimizer: the statements that only carry it, and the optimizer's construction."""
+
+    carriers: list[cst.SimpleStatementLine]
+    optimizer_call: cst.Call
+    optimizer_line: cst.SimpleStatementLine
+    optimizer_name: cst.Name
+    mapping: OptimizerMapping
+
+
+class CosineDecayToTorch(Rule):
+    name = "cosine-decay-to-torch"
+    family = "CD"
+    target = "torch"
+    triggers = ("cosine_decay_lr",)
+    summary = "mindspore.nn.cosine_decay_lr → torch.optim.lr_scheduler.CosineAnnealingLR"
+    codes = (
+        Code("CD100", "cosine-decay-to-cosine-annealing", "info",
+             "A cosine_decay_lr list rewritten into a torch optimizer driven by CosineAnnealingLR.",
+             "A MindSpore optimizer reads its learning-rate list by global step; torch needs a scheduler object "
+             "stepped by the training loop. The rewrite builds the torch optimizer with lr=max_lr, creates "
+             "CosineAnnealingLR(optimizer, T_max=decay_epoch, eta_min=min_lr) after it, removes the list, and "
+             "inserts scheduler.step() where it runs once every step_per_epoch optimizer steps: after the batch "
+             "loop when that loop visibly has step_per_epoch iterations, or right after the optimizer step when "
+             "step_per_epoch is 1. The message carries the verifier's verdict and every assumption made. "
+             "MindSpore optimizers read the list as float32; torch uses the float64 values.",
+             "steps = dataset.get_dataset_size()\n"
+             "lr = nn.cosine_decay_lr(0.0, 0.1, epochs * steps, steps, epochs)\n"
+             "optimizer = nn.Momentum(net.trainable_params(), learning_rate=lr, momentum=0.9)\n"
+             "for epoch in range(epochs):\n    for data, label in dataset.create_tuple_iterator():\n"
+             "        optimizer(grad_fn(data, label)[1])\n"),
+        Code("CD101", "clamped-past-decay-epoch", "warning",
+             "The list is longer than decay_epoch + 1 epochs: MindSpore holds min_lr, torch's lr climbs back.",
+             "cosine_decay_lr stays at min_lr from epoch decay_epoch on; torch's CosineAnnealingLR is periodic and "
+             "rises again towards max_lr from epoch decay_epoch + 1 (period 2 * decay_epoch). When total_step is "
+             "longer than (decay_epoch + 1) * step_per_epoch the two runs use different learning rates from that "
+             "step; the verdict gives it and the largest difference. Applied only with --unsafe-fixes.",
+             "lr = nn.cosine_decay_lr(0.0, 0.1, 200 * steps, steps, 150)\n"),
+        Code("CD102", "step-scheduler-by-hand", "warning",
+             "The training loop is not visible: scheduler.step() must be called by hand, as the message says.",
+             "Model.train() (or fit()) runs the optimizer out of sight, and a batch loop that does not visibly "
+             "have step_per_epoch iterations cannot prove an insertion point. The optimizer and scheduler are "
+             "still rewritten, and this warning says where and how often to call scheduler.step(): once every "
+             "step_per_epoch optimizer steps. Until it is called the lr stays at max_lr, so the fix is unsafe.",
+             "model = Model(net, loss_fn=loss, optimizer=optimizer)\nmodel.train(epochs, dataset)\n"),
+        Code("CD103", "optimizer-not-converted", "warning",
+             "The optimizer taking the list is not one the rule maps; the site is left unchanged.",
+             "Only mindspore.nn.SGD, Momentum, Adam and AdamWeightDecay are mapped (to torch.optim.SGD, SGD with "
+             "momentum, Adam and AdamW). A torch scheduler needs a torch optimizer, so with any other optimizer "
+             "nothing is rewritten.",
+             "optimizer = nn.RMSProp(net.trainable_params(), learning_rate=lr)\n"),
+        Code("CD104", "optimizer-semantics-differ", "warning",
+             "The torch optimizer does not update parameters exactly as the MindSpore one did.",
+             "torch.optim.AdamW applies bias correction where mindspore.nn.AdamWeightDecay does not; torch decays "
+             "every parameter where MindSpore skips those named beta/gamma. The verifier checks learning rates, not "
+             "update rules: these are reported at the optimizer, and the rewrite is still applied when its learning "
+             "rates are equivalent. An argument torch cannot express "
+             "(loss_scale other than 1.0, Adam's use_nesterov=True or use_lazy=True) leaves the site unchanged.",
+             "optimizer = nn.Momentum(params, learning_rate=lr, momentum=0.9, loss_scale=1024.0)\n"),
+        Code("CD105", "unsupported-arguments", "warning",
+             "The cosine_decay_lr call cannot be read or moved exactly; the site is left unchanged.",
+             "The rewrite needs all five arguments (no *args/**kwargs), a call MindSpore accepts, and arguments "
+             "that mean the same where the optimizer is built, which is where the torch code evaluates them.",
+             "lr = nn.cosine_decay_lr(0, 0.1, 100, 10, 10)  # min_lr must be a float\n"),
+        Code("CD106", "cadence-not-visible", "warning",
+             "Where the optimizer steps is not visible; the site is left unchanged.",
+             "The scheduler must step once every step_per_epoch optimizer steps. An optimizer that is never "
+             "stepped here, stepped at several places, or handed to a function other than Model or "
+             "TrainOneStepCell gives no place for scheduler.step() and no one to tell, so the site is kept.",
+             "optimizer = nn.Momentum(params, learning_rate=lr, momentum=0.9)\ntrain(net, optimizer, dataset)\n"),
+        Code("CD107", "list-used-otherwise", "warning",
+             "The list is used for more than feeding one optimizer; a scheduler cannot stand in for it.",
+             "Reading an element (lr[0]), its length, returning it from a helper, passing it to another function "
+             "or to several optimizers needs the list itself. The site is left unchanged; port those uses by hand "
+             "(lr[step] is scheduler.get_last_lr()[0] at that step).",
+             "print(lr[0])\n"),
+        Code("CD108", "sliced-list", "warning",
+             "The list is sliced (a resume); the site is left unchanged.",
+             "lr[start:] starts the schedule at optimizer step start. torch resumes a CosineAnnealingLR with "
+             "last_epoch = start // step_per_epoch - 1 after loading the optimizer's state (which carries "
+             "initial_lr), and only at an epoch boundary; the rule does not write that resume, so it reports it.",
+             "lr = nn.cosine_decay_lr(0.0, 0.1, total, steps, epochs)[start_step:]\n"),
+        Code("CD109", "combined-list", "warning",
+             "The list is combined with another (e.g. warmup_lr(...) + cosine_decay_lr(...)); left unchanged.",
+             "A concatenated schedule is one list of several phases. warmup_lr starts at 0.0, which torch's "
+             "LinearLR cannot start from, so the pair has no exact SequentialLR equivalent; the site is kept.",
+             "lr = nn.warmup_lr(0.1, 5 * steps, steps, 5) + nn.cosine_decay_lr(0.0, 0.1, 95 * steps, steps, 95)\n"),
+        Code("CD110", "indirect-reference", "warning",
+             "cosine_decay_lr is reached indirectly (star import, getattr, used as a value).",
+             "Such references cannot be followed to a call with known arguments, so each is reported and left as "
+             "it is.",
+             "from mindspore.nn import *\n"),
+        Code("CD111", "optimizer-not-found", "warning",
+             "The optimizer taking the list is not bound to one variable in the same function and loop.",
+             "The scheduler is built right after the optimizer and names it. An optimizer built inline (inside "
+             "Model(...)), assigned twice, or built in another function or loop than the list is reported and the "
+             "site kept.",
+             "model = Model(net, loss, nn.Momentum(params, learning_rate=lr, momentum=0.9))\n"),
+    )
+    examples = (
+        Example(
+            before=(
+                "import mindspore.nn as nn\n\n"
+                "lr = nn.cosine_decay_lr(0.0, 0.1, 100 * len(loader), len(loader), 100)\n"
+                "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr, momentum=0.9)\n"
+                "for epoch in range(100):\n"
+                "    for batch in loader:\n"
+                "        optimizer.step()\n"
+            ),
+            after=(
+                "import torch\n\n"
+                "optimizer = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)\n"
+                "scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100, eta_min=0.0)\n"
+                "for epoch in range(100):\n"
+                "    for batch in loader:\n"
+                "        optimizer.step()\n"
+                "    scheduler.step()\n"
+            ),
+            codes=("CD100",),
+        ),
+    )
+
+    def findings(self, analysis: Analysis) -> Iterator[Finding]:
+        finder = _References(analysis)
+        analysis.module.visit(finder)
+        claimed = _Claimed(analysis)
+        for call in finder.calls:
+            try:
+                finding = _Site(analysis, call).convert()
+                claimed.take(finding.fix, call)
+            except Refused as refused:
+                yield Finding(Note(refused.node or call, refused.code, refused.message))
+            else:
+                yield finding
+        for node, message in finder.indirect:
+            yield Finding(Note(node, "CD110", message))
+
+
+class _References(cst.CSTVisitor):
+    """Calls of cosine_decay_lr, and the references to it that are not calls."""
+
+    def __init__(self, analysis: Analysis):
+        self.analysis = analysis
+        self.calls: list[cst.Call] = []
+        self.indirect: list[tuple[cst.CSTNode, str]] = []
+        self.star = False
+        self._callees: set[cst.CSTNode] = set()
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        if isinstance(node.names, cst.ImportStar) and node.module is not None and not node.relative:
+            if self.analysis.code(node.module) in STAR_SOURCES:
+                self.star = True
+        return False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        names = self.analysis.names_of(node.func)
+        if names & FUNCTIONS:
+            self.calls.append(node)
+            self._callees.add(node.func)
+        elif "builtins.getattr" in names and len(node.args) >= 2:
+            attribute = node.args[1].value
+            if isinstance(attribute, cst.SimpleString) and attribute.evaluated_value == "cosine_decay_lr":
+                self.indirect.append((node, "getattr(..., 'cosine_decay_lr') cannot be followed; call the "
+                                            "function directly so its arguments can be rewritten"))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self._reference(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._reference(node)
+
+    def _reference(self, node: cst.BaseExpression) -> None:
+        if node in self._callees:
+            return
+        names = self.analysis.names_of(node)
+        if names & FUNCTIONS:
+            self.indirect.append((node, "cosine_decay_lr used as a value, not called: the rule cannot see its "
+                                        "arguments or the optimizer it feeds"))
+        elif self.star and isinstance(node, cst.Name) and node.value == "cosine_decay_lr" and not names:
+            parent = self.analysis.parents.get(node)
+            if not (isinstance(parent, cst.Attribute) and parent.attr is node):
+                self.indirect.append((node, "cosine_decay_lr comes from a star import of mindspore.nn; import it "
+                                            "by name so it can be resolved and rewritten"))
+
+
+class _Claimed:
+    """The statements earlier sites rewrite: a later site touching one of them, or a statement around or inside
+    one, is left for the next run, since one statement cannot take two independent edits."""
+
+    def __init__(self, analysis: Analysis):
+        self.analysis = analysis
+        self.nodes: dict[cst.CSTNode, int] = {}
+        self.lineage: dict[cst.CSTNode, int] = {}
+
+    def take(self, fix: Fix, call: cst.Call) -> None:
+        for node in fix.replacements:
+            line = self.lineage.get(node) or next(
+                (self.nodes[above] for above in (node, *self.analysis.ancestors(node)) if above in self.nodes), None)
+            if line is not None:
+                raise Refused("CD106", f"this rewrite edits the statement at line {self.analysis.line(node)}, "
+                                       f"which the rewrite of the list at line {line} edits too; run migrate again "
+                                       "to convert this one")
+        line = self.analysis.line(call)
+        for node in fix.replacements:
+            self.nodes[node] = line
+            for above in (node, *self.analysis.ancestors(node)):
+                self.lineage.setdefault(above, line)
+
+
+class _Site:
+    """One ``cosine_decay_lr(...)`` call on its way to a Finding."""
+
+    def __init__(self, analysis: Analysis, call: cst.Call):
+        self.analysis = analysis
+        self.call = call
+        self.assumptions: list[str] = []
+
+    def convert(self) -> Finding:
+        arguments = self._arguments()
+        texts = {name: self.analysis.code(value) for name, value in arguments.items()}
+        delivery = self._delivery()
+        optimizer_arguments = self._optimizer_arguments(delivery)
+        self._check_moves(delivery, [arguments["min_lr"], arguments["max_lr"], arguments["decay_epoch"]])
+        scheduler = _FreshName(self.analysis, "scheduler")
+        cadence = self._cadence(delivery, arguments["step_per_epoch"], scheduler)
+
+        new_optimizer = self._new_optimizer(delivery, optimizer_arguments, texts["max_lr"])
+        scheduler_line = cst.parse_statement(
+            f"{scheduler} = {SCHEDULER}({delivery.optimizer_name.value}, T_max={texts['decay_epoch']}, "
+            f"eta_min={texts['min_lr']})\n"
+        )
+        replacements: dict[cst.CSTNode, object] = {carrier: [] for carrier in delivery.carriers}
+        replacements[delivery.optimizer_line] = []
+        replacements[self._construction_place(delivery)] = [new_optimizer, scheduler_line]
+        if cadence.anchor is not None:
+            replacements[cadence.anchor] = [cadence.anchor, cst.parse_statement(f"{scheduler}.step()\n")]
+
+        step_every = texts["step_per_epoch"]
+        agreement = product(plus_one(texts["decay_epoch"]), step_every)
+        source = Schedule("mindspore.cosine_decay_lr", texts)
+        destination = Schedule("torch.CosineAnnealingLR", {
+            "base_lr": texts["max_lr"], "T_max": texts["decay_epoch"], "eta_min": texts["min_lr"],
+            "step_every": step_every,
+        })
+        claim = Claim(source, destination, run_steps=texts["total_step"], agrees_for=agreement)
+        changes = Note(self.call, "CD101",
+                       f"the list has total_step={texts['total_step']} entries but the schedules agree only for "
+                       f"(decay_epoch + 1) * step_per_epoch = {agreement} optimizer steps: from then on MindSpore "
+                       f"holds min_lr={texts['min_lr']} while torch's lr climbs back towards max_lr (period "
+                       "2 * decay_epoch)")
+        unsafe = [cadence.by_hand] if cadence.by_hand is not None else []
+        assumptions = cadence.assumptions + [a for a in self.assumptions if a not in cadence.assumptions]
+        message = (
+            f"cosine_decay_lr → {SCHEDULER} driving {delivery.mapping.target}, stepped {cadence.description}"
+            + (f"; assumes {'; '.join(assumptions)}" if assumptions else "")
+        )
+        return Finding(
+            Note(self.call, "CD100", message),
+            self._semantic_notes(delivery, optimizer_arguments),
+            fix=Fix(replacements, claim, changes, unsafe, add_imports=(ImportRef("torch"),)),
+        )
+
+    def _construction_place(self, delivery: Delivery) -> cst.SimpleStatementLine:
+        """The first list line when only list lines lie between it and an optimizer line without comments above it,
+        so the blank lines and comments that opened the paragraph stay; else the optimizer's own line."""
+        line = delivery.optimizer_line
+        if not delivery.carriers or any(leading.comment is not None for leading in line.leading_lines):
+            return line
+        block = self.analysis.parents[line].body
+        first = block.index(delivery.carriers[0]) if delivery.carriers[0] in block else -1
+        between = block[first + 1:block.index(line)] if first >= 0 else None
+        return delivery.carriers[0] if between is not None and set(between) <= set(delivery.carriers) else line
+
+    def _arguments(self) -> dict[str, cst.BaseExpression]:
+        bound = bind(self.call, SIGNATURE)
+        if bound.error:
+            raise Refused("CD105", f"cannot read the arguments of cosine_decay_lr: {bound.error}")
+        missing = [name for name in SIGNATURE if name not in bound.values]
+        if missing:
+            raise Refused("CD105", f"cosine_decay_lr without {', '.join(missing)}")
+        values = [self._value(bound.values[name]) for name in SIGNATURE]
+        if all(value is not None for value in values):
+            try:
+                check_cosine_decay_lr(*values)
+            except (TypeError, ValueError) as error:
+                raise Refused("CD105", f"MindSpore rejects this call ({type(error).__name__}: {error}), so it has "
+                                       "no schedule to convert") from None
+        return {name: bound.values[name] for name in SIGNATURE}
+
+    def _value(self, node: cst.BaseExpression):
+        return _evaluated(self.analysis.code(node), self.analysis.constants)
+
+    def _delivery(self) -> Delivery:
+        arg, carriers = self._follow(self.call)
+        optimizer_call = self.analysis.parents[arg]
+        mapping = OPTIMIZERS[next(iter(sorted(self.analysis.names_of(optimizer_call.func) & OPTIMIZERS.keys())))]
+        line, name = self._optimizer_binding(optimizer_call)
+        scope, loops = self.analysis.enclosing_scope(line), self.analysis.loops(line)
+        for statement in (self.analysis.statement(self.call), *carriers):
+            if self.analysis.enclosing_scope(statement) is not scope or self.analysis.loops(statement) != loops:
+                raise Refused("CD111", f"the list is built at line {self.analysis.line(statement)} but the optimizer "
+                                       f"taking it at line {self.analysis.line(line)}, in another function or loop",
+                              optimizer_call)
+        return Delivery(carriers, optimizer_call, line, name, mapping)
+
+    def _follow(self, node: cst.BaseExpression) -> tuple[cst.Arg, list[cst.SimpleStatementLine]]:
+        """From the list to the optimizer argument taking it, through float wrappers and single-use names."""
+        carriers: list[cst.SimpleStatementLine] = []
+        while True:
+            node = self._unwrapped(node)
+            parent = self.analysis.parents.get(node)
+            if isinstance(parent, cst.Arg) and parent.value is node:
+                return self._learning_rate_argument(parent), carriers
+            if isinstance(parent, cst.Assign) and parent.value is node:
+                line, name = self._carrier(parent, node)
+                carriers.append(line)
+                node = self._only_use(line, name)
+                continue
+            raise self._other_use(node, parent)
+
+    def _unwrapped(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        """The outermost of ``Tensor(node[, float32])``, ``np.array(node[, dtype])``, ``….astype(np.float32)``.
+
+        A MindSpore optimizer turns any of them into the same float32 tensor it makes from the list itself.
+        """
+        while True:
+            arg = self.analysis.parents.get(node)
+            call = self.analysis.parents.get(arg) if isinstance(arg, cst.Arg) else None
+            if (isinstance(call, cst.Call) and call.args[0] is arg and arg.keyword is None and not arg.star
+                    and self.analysis.names_of(call.func) & (TENSORS | ARRAYS)
+                    and len(call.args) <= 2 and all(self._float_dtype(other) for other in call.args[1:])):
+                node = call
+                continue
+            attribute = self.analysis.parents.get(node)
+            call = self.analysis.parents.get(attribute) if isinstance(attribute, cst.Attribute) else None
+            if (isinstance(call, cst.Call) and call.func is attribute and attribute.value is node
+                    and attribute.attr.value == "astype" and isinstance(node, cst.Call)
+                    and self.analysis.names_of(node.func) & ARRAYS
+                    and len(call.args) == 1 and self._float_dtype(call.args[0])):
+                node = call
+                continue
+            return node
+
+    def _float_dtype(self, argument: cst.Arg) -> bool:
+        if argument.star or (argument.keyword is not None and argument.keyword.value != "dtype"):
+            return False
+        for name in self.analysis.names_of(argument.value):
+            package, _, leaf = name.partition(".")
+            if name == "builtins.float" or (package in ("mindspore", "numpy")
+                                            and leaf.rsplit(".", 1)[-1] in ("float32", "float64")):
+                return True
+        return False
+
+    def _learning_rate_argument(self, arg: cst.Arg) -> cst.Arg:
+        call = self.analysis.parents[arg]
+        index = next(index for index, candidate in enumerate(call.args) if candidate is arg)
+        slot = arg.keyword.value if arg.keyword is not None else ("learning_rate" if index == 1 else None)
+        names = self.analysis.names_of(call.func)
+        function = self.analysis.code(call.func)
+        if slot == "learning_rate" and names & OPTIMIZERS.keys():
+            return arg
+        if slot == "learning_rate" and any(name.startswith("mindspore.nn.") for name in names):
+            raise Refused("CD103", f"{function} has no torch mapping here (only SGD, Momentum, Adam and "
+                                   "AdamWeightDecay), and a torch scheduler needs a torch optimizer", call)
+        raise Refused("CD107", f"the list is passed to `{function}(...)` at line {self.analysis.line(call)}; a "
+                               "torch scheduler cannot stand in for it there", call)
+
+    def _carrier(self, assign: cst.Assign, value: cst.BaseExpression) -> tuple[cst.SimpleStatementLine, cst.Name]:
+        line = self.analysis.parents.get(assign)
+        target = assign.targets[0].target if len(assign.targets) == 1 else None
+        if not isinstance(target, cst.Name) or not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+            raise Refused("CD107", "the list is stored in something other than one variable, so its uses cannot "
+                                   "be followed", value)
+        return line, target
+
+    def _only_use(self, line: cst.SimpleStatementLine, name: cst.Name) -> cst.Name:
+        """The one read of the value ``line`` binds to ``name``, up to the next assignment of the name."""
+        scope = self.analysis.scopes[name]
+        assignments = [assignment for assignment in scope[name.value] if isinstance(assignment, Assignment)]
+        block = self.analysis.parents[line]
+        statements = []
+        for assignment in assignments:
+            bound = self.analysis.assigned_value(assignment) if type(assignment) is Assignment else None
+            if bound is None or self.analysis.parents.get(bound[0]) is not block:
+                raise Refused("CD107", f"`{name.value}` is also bound at line {self.analysis.line(assignment.node)}, "
+                                       "so the list cannot be followed to its use", assignment.node)
+            statements.append(bound[0])
+        later = sorted((s for s in statements if self.analysis.start(s) > self.analysis.start(line)),
+                       key=self.analysis.start)
+        first = min(self.analysis.start(s) for s in statements)
+        limit = self.analysis.end(later[0]) if later else None
+        reads = {access.node for assignment in assignments for access in assignment.references}
+        uses = []
+        for read in sorted(reads, key=self.analysis.start):
+            position = self.analysis.start(read)
+            if position < first:
+                raise Refused("CD107", f"`{name.value}` is read at line {position[0]} before the list is assigned "
+                                       "to it", read)
+            if self.analysis.end(line) <= position and (limit is None or position < limit):
+                uses.append(read)
+        if len(uses) == 1:
+            return uses[0]
+        if not uses:
+            raise Refused("CD107", f"the list `{name.value}` is never given to an optimizer here")
+        refusals = []
+        for use in uses:
+            try:
+                self._follow(use)
+            except Refused as refused:
+                refusals.append(refused)
+        if refusals:
+            raise refusals[0]
+        lines = ", ".join(str(self.analysis.line(use)) for use in uses)
+        raise Refused("CD107", f"the list `{name.value}` feeds several optimizers (lines {lines}); each would need "
+                               "its own scheduler")
+
+    def _other_use(self, node: cst.BaseExpression, parent) -> Refused:
+        if isinstance(parent, cst.Subscript) and parent.value is node:
+            text = self.analysis.code(parent)
+            if any(isinstance(element.slice, cst.Slice) for element in parent.slice):
+                return Refused("CD108", f"`{text}` at line {self.analysis.line(parent)} slices the list (a resume "
+                                        "or a phase); torch resumes a CosineAnnealingLR with last_epoch = start // "
+                                        "step_per_epoch - 1 after loading the optimizer's state, at an epoch "
+                                        "boundary only: port it by hand", parent)
+            return Refused("CD107", f"`{text}` at line {self.analysis.line(parent)} reads one element of the list; "
+                                    "a torch scheduler has no list (the lr of step i is "
+                                    "scheduler.get_last_lr()[0] while step i runs)", parent)
+        if isinstance(parent, cst.BinaryOperation):
+            other = parent.right if parent.left is node else parent.left
+            warmup = isinstance(other, cst.Call) and self.analysis.names_of(other.func) & WARMUP
+            what = "a warmup_lr list" if warmup else f"`{self.analysis.code(other)}`"
+            return Refused("CD109", f"the list is combined with {what} at line {self.analysis.line(parent)}: "
+                                    + ("warmup_lr starts at 0.0, which torch's LinearLR cannot start from, so "
+                                       "SequentialLR has no exact equivalent" if warmup else
+                                       "one list of several phases has no single CosineAnnealingLR equivalent"),
+                           parent)
+        if isinstance(parent, cst.Return):
+            function = next((scope for scope in self.analysis.ancestors(parent)
+                             if isinstance(scope, cst.FunctionDef)), None)
+            where = f"`{function.name.value}()`" if function is not None else "the function"
+            return Refused("CD107", f"the list is returned from {where}; the rule converts a list built and given "
+                                    "to its optimizer in one function: build it where the optimizer is built",
+                           parent)
+        statement = self.analysis.statement(node)
+        return Refused("CD107", f"the list is used at line {self.analysis.line(node)} "
+                                f"(`{_first_line(self.analysis.code(statement))}`), not given to an optimizer", node)
+
+    def _optimizer_binding(self, call: cst.Call) -> tuple[cst.SimpleStatementLine, cst.Name]:
+        parent = self.analysis.parents.get(call)
+        target = parent.targets[0].target if isinstance(parent, cst.Assign) and len(parent.targets) == 1 else None
+        assignment = self.analysis.single_assignment(target) if isinstance(target, cst.Name) else None
+        bound = self.analysis.assigned_value(assignment) if assignment is not None else None
+        if bound is None or bound[1] is not call:
+            raise Refused("CD111", f"the optimizer `{self.analysis.code(call.func)}(...)` is not bound to one "
+                                   "variable, so there is nothing for the scheduler to drive", call)
+        return bound[0], target
+
+    def _optimizer_arguments(self, delivery: Delivery) -> dict[str, cst.BaseExpression]:
+        mapping, call = delivery.mapping, delivery.optimizer_call
+        bound = bind(call, mapping.positional, mapping.keyword_only)
+        if bound.error:
+            raise Refused("CD105", f"cannot read the optimizer's arguments: {bound.error}", call)
+        if "params" not in bound.values:
+            raise Refused("CD105", "the optimizer has no params", call)
+        for name, accepted in mapping.required:
+            value = bound.values.get(name)
+            if value is not None and self.analysis.code(value) not in accepted:
+                raise Refused("CD104", f"{name}={self.analysis.code(value)} has no {mapping.target} counterpart",
+                              value)
+        return bound.values
+
+    def _check_moves(self, delivery: Delivery, expressions: list[cst.BaseExpression]) -> None:
+        """min_lr, max_lr and decay_epoch move to the optimizer's line: none of their names may change on the way."""
+        first = self.analysis.statement(self.call)
+        last = delivery.optimizer_line
+        removed = set(delivery.carriers)
+        for expression in expressions:
+            for name in names_in(expression):
+                scope = self.analysis.scopes.get(name)
+                if scope is None:
+                    continue
+                for assignment in scope[name.value]:
+                    node = getattr(assignment, "node", None)
+                    if node is None or node not in self.analysis.positions:
+                        continue
+                    if (self.analysis.start(first) <= self.analysis.start(node) <= self.analysis.end(last)
+                            and self.analysis.statement(node) not in removed):
+                        raise Refused("CD105", f"`{name.value}` is assigned at line {self.analysis.line(node)}, "
+                                               "between the list and the optimizer that will use it instead", node)
+
+    def _cadence(self, delivery: Delivery, step_per_epoch: cst.BaseExpression, scheduler: "_FreshName") -> Cadence:
+        steps, runs = self._optimizer_steps(delivery)
+        every = _count_text(self.analysis.code(step_per_epoch))
+        per_step = self._value(step_per_epoch) == 1
+        how_often = "right after every optimizer step" if per_step else f"once every {every} optimizer steps"
+        if steps and runs:
+            raise Refused("CD106", f"the optimizer is stepped at line {self.analysis.line(steps[0])} and also by "
+                                   f"`{self.analysis.code(runs[0].func)}(...)` at line {self.analysis.line(runs[0])}",
+                          runs[0])
+        if runs:
+            lines = ", ".join(str(self.analysis.line(run)) for run in runs)
+            run = runs[0]
+            where = f"line{'s' if len(runs) > 1 else ''} {lines}"
+            return self._by_hand(run, f"`{_first_line(self.analysis.code(run))}` at {where} runs the optimizer out "
+                                      f"of sight: call {scheduler}.step() {how_often}"
+                                      + ("" if per_step else f" (at the end of each epoch when an epoch is {every} "
+                                                             "batches), e.g. from a callback's on_train_epoch_end"),
+                                 every)
+        if not steps:
+            raise Refused("CD106", f"the optimizer `{delivery.optimizer_name.value}` is never stepped here, so there "
+                                   "is no place for scheduler.step()", delivery.optimizer_call)
+        if len(steps) > 1:
+            lines = ", ".join(str(self.analysis.line(step)) for step in steps)
+            raise Refused("CD106", f"the optimizer is stepped at lines {lines}; the rewrite needs exactly one "
+                                   "step site to place scheduler.step()", steps[0])
+        step = steps[0]
+        statement = self.analysis.statement(step)
+        nested = self.analysis.enclosing_scope(statement) is not self.analysis.enclosing_scope(delivery.optimizer_line)
+        if not nested and self.analysis.start(statement) < self.analysis.end(delivery.optimizer_line):
+            raise Refused("CD106", "the optimizer is stepped before it is built", statement)
+        if per_step:
+            if _insertable(self.analysis, statement):
+                return Cadence(statement, f"after every optimizer step (line {self.analysis.line(statement)})", [])
+            return self._by_hand(statement, f"call {scheduler}.step() right after the optimizer step at line "
+                                            f"{self.analysis.line(statement)}", every)
+        if nested:
+            function = self.analysis.enclosing_scope(statement)
+            name = function.name.value if isinstance(function, cst.FunctionDef) else "another function"
+            return self._by_hand(statement, f"the optimizer steps inside {name}() (line "
+                                            f"{self.analysis.line(statement)}): call {scheduler}.step() once every "
+                                            f"{every} optimizer steps, e.g. after the loop that calls {name}() "
+                                            f"{every} times per epoch", every)
+        batch_loop, proof = self._batch_loop(statement, delivery.optimizer_line, step_per_epoch)
+        if batch_loop is not None and isinstance(proof, list):
+            return Cadence(batch_loop, f"once per epoch, after the batch loop at line {self.analysis.line(batch_loop)}",
+                           proof)
+        return self._by_hand(batch_loop or statement,
+                             f"{proof}: call {scheduler}.step() once every {every} optimizer steps (after the batch "
+                             f"loop if one pass over it is {every} batches)", every)
+
+    def _by_hand(self, node: cst.CSTNode, message: str, every: str) -> Cadence:
+        return Cadence(None, f"by hand once every {every} optimizer steps (CD102)", [],
+                       Note(node, "CD102", message))
+
+    def _optimizer_steps(self, delivery: Delivery) -> tuple[list[cst.Call], list[cst.Call]]:
+        """The calls that step the optimizer (``opt(grads)``, ``opt.step()``, ``x.step(opt)``, a TrainOneStepCell
+        built on it) and the ``model.train(...)`` calls that run it out of sight."""
+        steps: list[cst.Call] = []
+        runs: list[cst.Call] = []
+        assignment = self.analysis.single_assignment(delivery.optimizer_name)
+        for access in sorted(assignment.references, key=lambda access: self.analysis.start(access.node)):
+            node = access.node
+            parent = self.analysis.parents.get(node)
+            if isinstance(parent, cst.Call) and parent.func is node:
+                steps.append(parent)
+            elif isinstance(parent, cst.Attribute) and parent.value is node:
+                call = self.analysis.parents.get(parent)
+                if parent.attr.value == "step" and isinstance(call, cst.Call) and call.func is parent:
+                    steps.append(call)
+            elif isinstance(parent, cst.Arg):
+                call = self.analysis.parents[parent]
+                names = self.analysis.names_of(call.func)
+                if isinstance(call.func, cst.Attribute) and call.func.attr.value == "step":
+                    steps.append(call)
+                elif names & (MODELS | STEP_CELLS):
+                    found_steps, found_runs = self._wrapper_uses(call, bool(names & STEP_CELLS))
+                    steps += found_steps
+                    runs += found_runs
+                else:
+                    raise Refused("CD106", f"the optimizer is passed to `{self.analysis.code(call.func)}(...)` at "
+                                           f"line {self.analysis.line(call)}, where its steps are not visible", call)
+            else:
+                statement = self.analysis.statement(node)
+                raise Refused("CD106", f"the optimizer is used at line {self.analysis.line(node)} "
+                                       f"(`{_first_line(self.analysis.code(statement))}`), where its steps are not "
+                                       "visible", node)
+        return steps, runs
+
+    def _wrapper_uses(self, call: cst.Call, step_cell: bool) -> tuple[list[cst.Call], list[cst.Call]]:
+        """A Model's train()/fit() calls, or a TrainOneStepCell's calls (each one optimizer step)."""
+        parent = self.analysis.parents.get(call)
+        target = parent.targets[0].target if isinstance(parent, cst.Assign) and len(parent.targets) == 1 else None
+        assignment = self.analysis.single_assignment(target) if isinstance(target, cst.Name) else None
+        if assignment is None:
+            raise Refused("CD106", f"`{self.analysis.code(call.func)}(...)` at line {self.analysis.line(call)} is not "
+                                   "bound to one variable, so how it runs the optimizer is not visible", call)
+        steps, runs = [], []
+        for access in assignment.references:
+            node = access.node
+            use = self.analysis.parents.get(node)
+            if step_cell and isinstance(use, cst.Call) and use.func is node:
+                steps.append(use)
+            elif isinstance(use, cst.Attribute) and use.value is node:
+                run = self.analysis.parents.get(use)
+                if not step_cell and use.attr.value in MODEL_RUNS and isinstance(run, cst.Call) and run.func is use:
+                    runs.append(run)
+            elif (step_cell and isinstance(use, cst.Arg)
+                  and self.analysis.names_of(self.analysis.parents[use].func) & MODELS):
+                found_steps, found_runs = self._wrapper_uses(self.analysis.parents[use], False)
+                steps += found_steps
+                runs += found_runs
+            else:
+                raise Refused("CD106", f"`{target.value}` is used at line {self.analysis.line(node)}, where how it "
+                                       "runs the optimizer is not visible", node)
+        if not steps and not runs:
+            raise Refused("CD106", f"`{target.value}` never runs the optimizer here", call)
+        return steps, runs
+
+    def _batch_loop(self, statement, optimizer_line, step_per_epoch) -> tuple[cst.CSTNode | None, list[str] | str]:
+        """The loop around the optimizer step and the assumptions proving it has step_per_epoch iterations, or
+        the loop (if any) and why that is not proven."""
+        base = self.analysis.loops(optimizer_line)
+        loops = self.analysis.loops(statement)
+        if loops[:len(base)] != base or len(loops) == len(base):
+            return None, "the optimizer step is not in a loop of its own after the optimizer is built"
+        loop = loops[-1]
+        if self.analysis.start(loop) < self.analysis.end(optimizer_line):
+            return None, "the loop around the optimizer step starts before the optimizer is built"
+        line = self.analysis.line(loop)
+        if self.analysis.guards(statement, loop):
+            return loop, f"the optimizer step runs under a condition in the loop at line {line}"
+        if _leaves_early(loop):
+            return loop, f"the loop at line {line} has a break or continue"
+        count, why = self.analysis.iteration_count(loop)
+        every = self.analysis.code(step_per_epoch)
+        candidates = [step_per_epoch, *self._alias(step_per_epoch)]
+        if count is not None and any(_same(count, self.analysis.code(node)) for node in candidates):
+            return loop, [why] if why else []
+        dataset = next(filter(None, (_dataset_size_of(self.analysis, node) for node in candidates)), None)
+        iterable = _unenumerated(self.analysis, loop.iter) if isinstance(loop, cst.For) else None
+        if dataset is not None and iterable is not None and _iterates(self.analysis, iterable, dataset):
+            return loop, [f"one pass over {self.analysis.code(iterable)} is {dataset}.get_dataset_size() batches"]
+        runs = f"{count} times" if count is not None else f"an unknown number of times ({why})"
+        return loop, f"the batch loop at line {line} runs {runs}, not visibly step_per_epoch={every}"
+
+    def _alias(self, node: cst.BaseExpression) -> list[cst.BaseExpression]:
+        """The value of a name bound once to it in this function, e.g. ``steps = dataset.get_dataset_size()``."""
+        if not isinstance(node, cst.Name):
+            return []
+        assignment = self.analysis.single_assignment(node)
+        bound = self.analysis.assigned_value(assignment) if assignment is not None else None
+        return [bound[1]] if bound is not None else []
+
+    def _new_optimizer(self, delivery: Delivery, values, max_lr: str) -> cst.SimpleStatementLine:
+        """The torch construction, edited from the MindSpore one so its layout and comments stay."""
+        mapping, call = delivery.mapping, delivery.optimizer_call
+        renames = dict(mapping.renames)
+        given, arguments = set(), []
+        for index, argument in enumerate(call.args):
+            name = argument.keyword.value if argument.keyword else mapping.positional[index]
+            given.add(name)
+            if name == "params":
+                arguments.append(argument.with_changes(value=self._params(argument.value)))
+            elif name == "learning_rate":
+                arguments.append(keyword_argument(argument, "lr", cst.parse_expression(max_lr)))
+            elif name in ("beta1", "beta2"):
+                if not any(other in given for other in ("beta1", "beta2") if other != name):
+                    arguments.append(keyword_argument(argument, "betas", self._betas(values)))
+            elif name in renames:
+                arguments.append(keyword_argument(argument, renames[name], argument.value))
+        inert = sorted(given & set(mapping.inert))
+        if inert:
+            self.assumptions.append(f"{', '.join(inert)} only change how MindSpore computes, not what")
+        added = [cst.Arg(cst.parse_expression(value), keyword=cst.Name(name), equal=EQUAL)
+                 for name, value in mapping.defaults if name not in given]
+        new_call = call.with_changes(func=cst.parse_expression(mapping.target),
+                                     args=joined_arguments(arguments, added, call.args[-1].comma))
+        line = delivery.optimizer_line
+        return line.with_changes(body=[line.body[0].with_changes(value=new_call)])
+
+    def _params(self, params: cst.BaseExpression) -> cst.BaseExpression:
+        if (isinstance(params, cst.Call) and not params.args and isinstance(params.func, cst.Attribute)
+                and params.func.attr.value in PARAMETER_LISTS):
+            return params.with_changes(func=params.func.with_changes(attr=cst.Name("parameters")))
+        self.assumptions.append(f"{self.analysis.code(params)} holds torch parameters")
+        return params
+
+    def _betas(self, values) -> cst.BaseExpression:
+        first, second = (self.analysis.code(values[name]) if name in values else default
+                         for name, default in (("beta1", "0.9"), ("beta2", "0.999")))
+        return cst.parse_expression(f"({first}, {second})")
+
+    def _semantic_notes(self, delivery: Delivery, values) -> list[Note]:
+        mapping, call = delivery.mapping, delivery.optimizer_call
+        notes = [Note(call, "CD104", mapping.differences)] if mapping.differences else []
+        weight_decay = values.get("weight_decay")
+        decays = (dict(mapping.defaults).get("weight_decay") if weight_decay is None
+                  else self.analysis.code(weight_decay))
+        if decays is not None and _evaluated(decays, self.analysis.constants) != 0:
+            notes.append(Note(call, "CD104", f"weight_decay={decays}: {_WEIGHT_DECAY_NOTE}"))
+        return notes
+
+
+def _evaluated(text: str, constants):
+    """The value of ``text`` from literals and module constants, or None when it depends on anything else."""
+    try:
+        return evaluate.evaluate(text, constants, {})
+    except (evaluate.NotEvaluable, KeyError, ArithmeticError, TypeError, ValueError):
+        return None
+
+
+class _FreshName:
+    """A new module-wide name, taken when first written: a site refused before that leaves it to the next site."""
+
+    def __init__(self, analysis: Analysis, base: str):
+        self.analysis, self.base = analysis, base
+        self._name: str | None = None
+
+    def __str__(self) -> str:
+        if self._name is None:
+            self._name = self.analysis.fresh_name(self.base)
+        return self._name
+
+
+def _insertable(analysis: Analysis, statement: cst.CSTNode) -> bool:
+    """A line of its own in a block, that does not leave the function: a statement can follow it."""
+    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+            and isinstance(statement.body[0], (cst.Expr, cst.Assign, cst.AugAssign, cst.AnnAssign))
+            and isinstance(analysis.parents.get(statement), (cst.IndentedBlock, cst.Module)))
+
+
+def _leaves_early(loop: cst.CSTNode) -> bool:
+    """True when the loop's own body has a break or continue (not those of loops or functions inside it)."""
+    finder = _EarlyExits()
+    loop.body.visit(finder)
+    return finder.found
+
+
+class _EarlyExits(cst.CSTVisitor):
+    def __init__(self):
+        self.found = False
+
+    def visit_Break(self, node: cst.Break) -> None:
+        self.found = True
+
+    def visit_Continue(self, node: cst.Continue) -> None:
+        self.found = True
+
+    def visit_For(self, node: cst.For) -> bool:
+        return False
+
+    def visit_While(self, node: cst.While) -> bool:
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+
+def _count_text(text: str) -> str:
+    """A count for a message: a number as it is, an expression quoted so the sentence still reads."""
+    return text if text.isdigit() else f"`{text}`"
+
+
+def _same(left: str, right: str) -> bool:
+    try:
+        return ast.dump(ast.parse(left, mode="eval")) == ast.dump(ast.parse(right, mode="eval"))
+    except SyntaxError:
+        return False
+
+
+def _dataset_size_of(analysis: Analysis, node: cst.BaseExpression) -> str | None:
+    """``dataset`` for ``dataset.get_dataset_size()``."""
+    if (isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "get_dataset_size"):
+        return analysis.code(node.func.value)
+    return None
+
+
+def _unenumerated(analysis: Analysis, iterable: cst.BaseExpression) -> cst.BaseExpression:
+    if (isinstance(iterable, cst.Call) and analysis.names_of(iterable.func) & {"builtins.enumerate"}
+            and len(iterable.args) == 1 and not iterable.args[0].star and iterable.args[0].keyword is None):
+        return iterable.args[0].value
+    return iterable
+
+
+def _iterates(analysis: Analysis, iterable: cst.BaseExpression, dataset: str) -> bool:
+    """True for ``dataset``, ``dataset.create_dict_iterator(...)`` and ``dataset.create_tuple_iterator(...)``."""
+    if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Attribute):
+        return iterable.func.attr.value in DATASET_ITERATORS and analysis.code(iterable.func.value) == dataset
+    return isinstance(iterable, (cst.Name, cst.Attribute)) and analysis.code(iterable) == dataset
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+RULE = CosineDecayToTorch()

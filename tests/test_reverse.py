@@ -1,0 +1,267 @@
+"""MindSpore ``cosine_decay_lr`` → torch ``CosineAnnealingLR``: round trips, refusals and collisions.
+
+Round trips read the schedule of each program from the claims the rules make about it (the schedule a program's
+optimizer uses, with the argument texts of its code) and compare them with the verifier's schedule models: a
+conversion there and back must give the learning rates of the original over the whole MindSpore list.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper
+
+from migrate import engine, verify
+from migrate.analysis import Analysis
+from migrate.rules import cosine_annealing_to_mindspore as forward
+from migrate.rules import cosine_decay_to_torch as reverse
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def _forward_cases() -> list[Path]:
+    """Forward fixtures whose MindSpore output hands the list to a MindSpore optimizer (not CA103's bare list)."""
+    return sorted(case for case in (FIXTURES / "torch_to_mindspore").iterdir()
+                  if "learning_rate=" in (case / "output.py").read_text())
+
+
+def _reverse_cases(stepped: bool = False) -> list[Path]:
+    """This direction's fixtures rewritten with --unsafe-fixes; ``stepped``: only those where the rewrite calls
+    scheduler.step() itself (not those whose CD102 leaves it to the user)."""
+    cases = []
+    for case in sorted((FIXTURES / "mindspore_to_torch").iterdir()):
+        result = _convert((case / "input.py").read_text(), "torch")
+        if result.output is not None and (not stepped or not any(d.code == "CD102" for d in result.diagnostics)):
+            cases.append(case)
+    return cases
+
+
+@lru_cache(maxsize=None)
+def _convert(text: str, to: str) -> engine.FileResult:
+    options = engine.Options(to=to, unsafe_fixes=True)
+    return engine.process_bytes(text.encode(), "input.py", options, engine.load_rules(to))
+
+
+def _read(text: str, rule) -> tuple[list[verify.Claim], dict]:
+    """The claims ``rule`` makes about the sites it can rewrite in ``text``, and the module's constants."""
+    analysis = Analysis(MetadataWrapper(cst.parse_module(text)))
+    claims = [finding.fix.claim for finding in rule.findings(analysis) if finding.fix is not None]
+    return claims, analysis.constants
+
+
+def _messages(result: engine.FileResult) -> str:
+    return "; ".join(diagnostic.concise() for diagnostic in result.diagnostics)
+
+
+@pytest.mark.parametrize("case", _forward_cases(), ids=lambda case: case.name)
+def test_torch_to_mindspore_and_back_gives_the_original_torch_schedule(case):
+    original = (case / "input.py").read_text()
+    mindspore = _convert(original, "mindspore")
+    back = _convert(mindspore.output.decode(), "torch")
+    assert back.output is not None, _messages(back)
+    [before], constants = _read(original, forward.RULE)
+    [after], _ = _read(back.output.decode(), forward.RULE)
+    [listed], _ = _read(mindspore.output.decode(), reverse.RULE)
+    assert listed.run_steps is not None
+    verdict = verify.verify(verify.Claim(before.source, after.source, run_steps=listed.run_steps), constants)
+    assert verdict.kind == verify.EQUIVALENT, verdict.detail
+    assert not any(diagnostic.code == "MIG004" for diagnostic in back.diagnostics)
+
+
+@pytest.mark.parametrize("case", _reverse_cases(stepped=True), ids=lambda case: case.name)
+def test_mindspore_to_torch_and_back_gives_the_original_list_or_is_refused(case):
+    """The torch rule reads back loops that step with ``optimizer.step()``; one that still steps the MindSpore
+    way (``optimizer(grads)``, a TrainOneStepCell) it must leave alone rather than convert wrongly."""
+    original = (case / "input.py").read_text()
+    [before], constants = _read(original, reverse.RULE)
+    torch = _convert(original, "torch").output.decode()
+    converted_back, _ = _read(torch, forward.RULE)
+    if converted_back:
+        [after] = converted_back
+        verdict = verify.verify(verify.Claim(before.source, after.target, run_steps=before.run_steps), constants)
+        assert verdict.kind == verify.EQUIVALENT, verdict.detail
+    else:
+        refused = _convert(torch, "mindspore")
+        assert refused.output is None
+        assert {diagnostic.code for diagnostic in refused.diagnostics} == {"CA106"}, _messages(refused)
+
+
+@pytest.mark.parametrize("case", _reverse_cases(), ids=lambda case: case.name)
+def test_the_emitted_scheduler_matches_the_list_where_the_verdict_says_so(case):
+    """The claim is checked against the arguments the torch code really carries, not the ones the rule meant."""
+    original = (case / "input.py").read_text()
+    [claim], constants = _read(original, reverse.RULE)
+    emitted = _convert(original, "torch").output.decode()
+    call = next(node for node in _calls(emitted) if cst.Module([]).code_for_node(node.func).endswith(
+        "lr_scheduler.CosineAnnealingLR"))
+    arguments = {argument.keyword.value: cst.Module([]).code_for_node(argument.value)
+                 for argument in call.args if argument.keyword is not None}
+    assert arguments == {"T_max": claim.target.args["T_max"], "eta_min": claim.target.args["eta_min"]}
+    assert f"lr={claim.target.args['base_lr']}" in emitted
+    schedule = verify.Schedule("torch.CosineAnnealingLR", {
+        "base_lr": claim.source.args["max_lr"], "T_max": arguments["T_max"], "eta_min": arguments["eta_min"],
+        "step_every": claim.source.args["step_per_epoch"],
+    })
+    emitted_claim = verify.Claim(claim.source, schedule, run_steps=claim.run_steps, agrees_for=claim.agrees_for)
+    agreement = verify.verify(emitted_claim, constants)
+    assert agreement.kind == verify.verify(claim, constants).kind
+
+
+def _calls(text: str) -> list[cst.Call]:
+    found: list[cst.Call] = []
+
+    class Calls(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            found.append(node)
+
+    cst.parse_module(text).visit(Calls())
+    return found
+
+
+def test_there_are_enough_cases():
+    assert len([case for case in (FIXTURES / "mindspore_to_torch").iterdir() if (case / "input.py").is_file()]) >= 10
+
+
+def test_the_rules_example_converts_as_documented():
+    for example in reverse.RULE.examples:
+        result = engine.process_bytes(example.before.encode(), "example.py", engine.Options(to="torch"),
+                                      [reverse.RULE])
+        assert result.output.decode() == example.after
+        assert sorted({diagnostic.code for diagnostic in result.diagnostics}) == sorted(example.codes)
+
+
+def test_every_code_is_documented():
+    for code in reverse.RULE.codes:
+        assert code.code.startswith("CD") and code.summary and code.why and code.example
+
+
+TWO_OPTIMIZERS_ONE_LOOP = """\
+import mindspore.nn as nn
+
+lr_g = nn.cosine_decay_lr(0.0, 2e-4, 100 * len(loader), len(loader), 100)
+lr_d = nn.cosine_decay_lr(0.0, 1e-4, 100 * len(loader), len(loader), 100)
+opt_g = nn.Adam(generator.trainable_params(), learning_rate=lr_g, beta1=0.5)
+opt_d = nn.Adam(discriminator.trainable_params(), learning_rate=lr_d, beta1=0.5)
+for epoch in range(100):
+    for real in loader:
+        opt_d.step()
+        opt_g.step()
+"""
+
+
+def test_two_schedules_stepped_after_one_loop_are_converted_over_two_runs():
+    first = _convert(TWO_OPTIMIZERS_ONE_LOOP, "torch")
+    codes = [diagnostic.code for diagnostic in first.diagnostics]
+    assert codes == ["CD100", "CD106"]
+    assert "run migrate again" in first.diagnostics[1].message
+    second = _convert(first.output.decode(), "torch")
+    third = _convert(second.output.decode(), "torch")
+    assert third.output is None and not third.diagnostics
+    text = second.output.decode()
+    assert "cosine_decay_lr" not in text
+    assert "scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(opt_g, T_max=100, eta_min=0.0)" in text
+    assert "scheduler_2 = torch.optim.lr_scheduler.CosineAnnealingLR(opt_d, T_max=100, eta_min=0.0)" in text
+    epoch_loop = text[text.index("for epoch"):]
+    assert epoch_loop.count("\n    scheduler") == 2 and epoch_loop.rstrip().endswith("scheduler.step()")
+
+
+REFUSED = {
+    "several_optimizers": (
+        "lr = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
+        "a = nn.SGD(net_a.trainable_params(), learning_rate=lr)\n"
+        "b = nn.SGD(net_b.trainable_params(), learning_rate=lr)\n",
+        "CD107", "feeds several optimizers"),
+    "length_read": (
+        "lr = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
+        "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
+        "print(len(lr))\n",
+        "CD107", "passed to `len(...)`"),
+    "optimizer_inline_in_model": (
+        "lr = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
+        "model = Model(net, loss, nn.Momentum(net.trainable_params(), lr, 0.9))\n",
+        "CD111", "not bound to one variable"),
+    "argument_reassigned_before_the_optimizer": (
+        "base = 0.1\n"
+        "lr = nn.cosine_decay_lr(0.0, base, 10 * len(loader), len(loader), 10)\n"
+        "base = 0.2\n"
+        "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n",
+        "CD105", "`base` is assigned at line 6"),
+    "optimizer_handed_to_a_function": (
+        "lr = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
+        "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
+        "train(net, optimizer, loader)\n",
+        "CD106", "passed to `train(...)`"),
+    "never_stepped": (
+        "lr = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
+        "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n",
+        "CD106", "never stepped"),
+    "getattr": (
+        "make = getattr(nn, 'cosine_decay_lr')\n",
+        "CD110", "getattr"),
+    "adam_nesterov": (
+        "lr = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
+        "optimizer = nn.Adam(net.trainable_params(), learning_rate=lr, use_nesterov=True)\n",
+        "CD104", "use_nesterov=True"),
+}
+
+
+@pytest.mark.parametrize("source, code, fragment", REFUSED.values(), ids=REFUSED.keys())
+def test_sites_that_cannot_be_rewritten_exactly_are_reported_and_kept(source, code, fragment):
+    text = "import mindspore.nn as nn\nfrom mindspore import Model\n\n" + source
+    result = _convert(text, "torch")
+    assert result.output is None
+    [diagnostic] = result.diagnostics
+    assert diagnostic.code == code and fragment in diagnostic.message, diagnostic.message
+
+
+def test_a_break_in_the_batch_loop_leaves_scheduler_step_to_the_user():
+    text = (
+        "import mindspore.nn as nn\n\n"
+        "lr = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
+        "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
+        "for epoch in range(10):\n"
+        "    for batch in loader:\n"
+        "        if batch is None:\n"
+        "            break\n"
+        "        optimizer.step()\n"
+    )
+    result = _convert(text, "torch")
+    assert "scheduler.step()" not in result.output.decode()
+    [by_hand] = [diagnostic for diagnostic in result.diagnostics if diagnostic.code == "CD102"]
+    assert "break or continue" in by_hand.message
+
+
+def test_a_later_rebinding_of_the_list_name_does_not_hide_its_use():
+    text = (
+        "import mindspore.nn as nn\n\n"
+        "lr = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
+        "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
+        "for epoch in range(10):\n"
+        "    for batch in loader:\n"
+        "        optimizer.step()\n"
+        "lr = 0.5\n"
+        "print(lr)\n"
+    )
+    result = _convert(text, "torch")
+    assert [diagnostic.code for diagnostic in result.diagnostics] == ["CD100"]
+    assert "lr = 0.5\nprint(lr)\n" in result.output.decode()
+
+
+def test_a_refused_site_leaves_the_scheduler_name_to_the_next_one():
+    text = (
+        "import mindspore.nn as nn\n\n"
+        "first = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
+        "a = nn.SGD(net_a.trainable_params(), learning_rate=first)\n"
+        "train(a)\n"
+        "second = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
+        "b = nn.SGD(net_b.trainable_params(), learning_rate=second)\n"
+        "for epoch in range(10):\n"
+        "    for batch in loader:\n"
+        "        b.step()\n"
+    )
+    result = _convert(text, "torch")
+    assert [diagnostic.code for diagnostic in result.diagnostics] == ["CD106", "CD100"]
+    assert "\nscheduler = torch.optim.lr_scheduler.CosineAnnealingLR(b," in result.output.decode()
