@@ -40,12 +40,14 @@ ENGINE_CODES = (
     Code("MIG005", "invalid-output", "error", "The rewritten text did not parse, so the file was not written.",
          "A rewrite must never leave a file that does not parse. This is a bug in a rule; the file stays as it "
          "was and the exit code is 4."),
-    Code("MIG006", "overlapping-rewrites", "error", "Two rewrites change the same code; the second is not applied.",
-         "Two sites can need the same statement (two schedulers on one optimizer). Applying both would corrupt it, "
-         "so the first wins, the second is reported and left unchanged, and the exit code is 4. Split the sites "
-         "or convert the second by hand."),
+    Code("MIG006", "overlapping-rewrites", "error", "Rewrites kept changing the same code; one was not applied.",
+         "Two sites can need the same statement (two lists stepped after the same loop). The engine applies the "
+         "first, then converts the file again so the second applies to the result, up to a few passes, so one run "
+         "reaches what repeated runs would. A rewrite still overlapping after the last pass is reported, left "
+         "unchanged, and the exit code is 4."),
 )
 CODES = {code.code: code for code in ENGINE_CODES}
+MAX_PASSES = 4
 
 
 @dataclass
@@ -128,7 +130,34 @@ def process_bytes(data: bytes, path: str, options: Options, rules: Sequence[Rule
     active = [rule for rule in rules if rule.applies_to(source.text)]
     if not active or skips_file(source.text):
         return FileResult(path, [], original=data)
-    return _Conversion(path, data, source, active, options).run()
+    first = _Conversion(path, data, source, active, options)
+    result = first.run()
+    deferred = [index for _, index in first.deferred]
+    for _ in range(MAX_PASSES - 1):
+        if not deferred or result.output is None:
+            break
+        later = _Conversion(path, result.output, files.decode(result.output), active, options)
+        again = later.run()
+        if again.failed or again.output is None:
+            break
+        result.output = again.output
+        applied = again.tally.equivalent + again.tally.changed
+        for index in deferred[:applied]:
+            diagnostic = result.diagnostics[index]
+            result.diagnostics[index] = replace(diagnostic, fix=replace(diagnostic.fix, applied=True))
+        result.tally.equivalent += again.tally.equivalent
+        result.tally.changed += again.tally.changed
+        result.tally.withheld += again.tally.withheld
+        result.diagnostics += [d for d in again.diagnostics if d.severity == "error"]
+        deferred = deferred[applied:]
+    for index in deferred:
+        diagnostic = result.diagnostics[index]
+        result.diagnostics.append(replace(diagnostic, code="MIG006", name=CODES["MIG006"].name, severity="error",
+                                          message=f"{diagnostic.code} not applied: other rewrites change the same "
+                                                  f"code in each of {MAX_PASSES} passes", verdict=None, fix=None))
+        result.tally.withheld += 1
+    result.diagnostics = sort_diagnostics(result.diagnostics)
+    return result
 
 
 def _failure(path: str, code: str, message: str, data: bytes | None = None) -> FileResult:
@@ -158,16 +187,20 @@ class _Conversion:
         self.suppressed = parse_noqa(self.source.text)
         accepted: list[tuple[Finding, int]] = []
         self.offered: list[tuple[Finding, int]] = []
-        claimed: set = set()
+        claimed: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        self.deferred: list[tuple[Finding, int]] = []
         for rule in self.rules:
             for finding in rule.findings(self.analysis):
                 index = self._decide(finding)
                 if index is None:
                     continue
-                if claimed & finding.fix.replacements.keys():
-                    self._withdraw(index, "MIG006", "not applied: another rewrite in this file changes the same code")
+                spans = [(self.analysis.start(node), self.analysis.end(node)) for node in finding.fix.replacements]
+                if any(low < other_high and other_low < high for low, high in spans for other_low, other_high in claimed):
+                    self.deferred.append((finding, index))
+                    diagnostic = self.diagnostics[index]
+                    self.diagnostics[index] = replace(diagnostic, fix=replace(diagnostic.fix, applied=False))
                     continue
-                claimed |= finding.fix.replacements.keys()
+                claimed.extend(spans)
                 accepted.append((finding, index))
         output = None
         text = self.source.text
@@ -184,7 +217,7 @@ class _Conversion:
                 self.tally.equivalent += 1
             else:
                 self.tally.changed += 1
-        self._attach_edits(wrapper, accepted, self.offered, text)
+        self._attach_edits(wrapper, accepted, [*self.offered, *self.deferred], text)
         return FileResult(self.path, sort_diagnostics(self.diagnostics), original=self.data, output=output,
                           tally=self.tally)
 

@@ -237,15 +237,11 @@ class CosineDecayToTorch(Rule):
     def findings(self, analysis: Analysis) -> Iterator[Finding]:
         finder = _References(analysis)
         analysis.module.visit(finder)
-        claimed = _Claimed(analysis)
         for call in finder.calls:
             try:
-                finding = _Site(analysis, call).convert()
-                claimed.take(finding.fix, call)
+                yield _Site(analysis, call).convert()
             except Refused as refused:
                 yield Finding(Note(refused.node or call, refused.code, refused.message))
-            else:
-                yield finding
         for node, message in finder.indirect:
             yield Finding(Note(node, "CD110", message))
 
@@ -298,30 +294,6 @@ class _References(cst.CSTVisitor):
             if not (isinstance(parent, cst.Attribute) and parent.attr is node):
                 self.indirect.append((node, "cosine_decay_lr comes from a star import of mindspore.nn; import it "
                                             "by name so it can be resolved and rewritten"))
-
-
-class _Claimed:
-    """The statements earlier sites rewrite: a later site touching one of them, or a statement around or inside
-    one, is left for the next run, since one statement cannot take two independent edits."""
-
-    def __init__(self, analysis: Analysis):
-        self.analysis = analysis
-        self.nodes: dict[cst.CSTNode, int] = {}
-        self.lineage: dict[cst.CSTNode, int] = {}
-
-    def take(self, fix: Fix, call: cst.Call) -> None:
-        for node in fix.replacements:
-            line = self.lineage.get(node) or next(
-                (self.nodes[above] for above in (node, *self.analysis.ancestors(node)) if above in self.nodes), None)
-            if line is not None:
-                raise Refused("CD106", f"this rewrite edits the statement at line {self.analysis.line(node)}, "
-                                       f"which the rewrite of the list at line {line} edits too; run migrate again "
-                                       "to convert this one")
-        line = self.analysis.line(call)
-        for node in fix.replacements:
-            self.nodes[node] = line
-            for above in (node, *self.analysis.ancestors(node)):
-                self.lineage.setdefault(above, line)
 
 
 class _Site:
