@@ -172,6 +172,8 @@ class _Conversion:
         self.path, self.data, self.source, self.rules, self.options = path, data, source, rules, options
         self.diagnostics: list[Diagnostic] = []
         self.tally = Tally()
+        self.offered: list[tuple[Finding, int]] = []
+        self.deferred: list[tuple[Finding, int]] = []
 
     def run(self) -> FileResult:
         try:
@@ -186,9 +188,7 @@ class _Conversion:
         self.codes = {code.code: code for rule in self.rules for code in rule.codes}
         self.suppressed = parse_noqa(self.source.text)
         accepted: list[tuple[Finding, int]] = []
-        self.offered: list[tuple[Finding, int]] = []
         claimed: list[tuple[tuple[int, int], tuple[int, int]]] = []
-        self.deferred: list[tuple[Finding, int]] = []
         for rule in self.rules:
             for finding in rule.findings(self.analysis):
                 index = self._decide(finding)
