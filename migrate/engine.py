@@ -132,32 +132,39 @@ def process_bytes(data: bytes, path: str, options: Options, rules: Sequence[Rule
         return FileResult(path, [], original=data)
     first = _Conversion(path, data, source, active, options)
     result = first.run()
-    deferred = [index for _, index in first.deferred]
+    if first.deferred:
+        _apply_deferred(result, [index for _, index in first.deferred], active, options)
+    result.diagnostics = sort_diagnostics(result.diagnostics)
+    return result
+
+
+def _apply_deferred(result: FileResult, deferred: list[int], rules: Sequence[Rule], options: Options) -> None:
+    """Convert the converted text again, so rewrites that overlapped an applied one apply to its result.
+
+    ``deferred`` indexes the first pass's diagnostics; their verdicts and edits stand, since their code is unchanged.
+    """
     for _ in range(MAX_PASSES - 1):
         if not deferred or result.output is None:
             break
-        later = _Conversion(path, result.output, files.decode(result.output), active, options)
-        again = later.run()
+        again = _Conversion(result.path, result.output, files.decode(result.output), rules, options).run()
         if again.failed or again.output is None:
             break
-        result.output = again.output
         applied = again.tally.equivalent + again.tally.changed
         for index in deferred[:applied]:
             diagnostic = result.diagnostics[index]
             result.diagnostics[index] = replace(diagnostic, fix=replace(diagnostic.fix, applied=True))
+        deferred = deferred[applied:]
+        result.output = again.output
         result.tally.equivalent += again.tally.equivalent
         result.tally.changed += again.tally.changed
         result.tally.withheld += again.tally.withheld
-        result.diagnostics += [d for d in again.diagnostics if d.severity == "error"]
-        deferred = deferred[applied:]
+        result.diagnostics += [diagnostic for diagnostic in again.diagnostics if diagnostic.severity == "error"]
     for index in deferred:
         diagnostic = result.diagnostics[index]
         result.diagnostics.append(replace(diagnostic, code="MIG006", name=CODES["MIG006"].name, severity="error",
                                           message=f"{diagnostic.code} not applied: other rewrites change the same "
                                                   f"code in each of {MAX_PASSES} passes", verdict=None, fix=None))
         result.tally.withheld += 1
-    result.diagnostics = sort_diagnostics(result.diagnostics)
-    return result
 
 
 def _failure(path: str, code: str, message: str, data: bytes | None = None) -> FileResult:
@@ -218,8 +225,7 @@ class _Conversion:
             else:
                 self.tally.changed += 1
         self._attach_edits(wrapper, accepted, [*self.offered, *self.deferred], text)
-        return FileResult(self.path, sort_diagnostics(self.diagnostics), original=self.data, output=output,
-                          tally=self.tally)
+        return FileResult(self.path, self.diagnostics, original=self.data, output=output, tally=self.tally)
 
     def _decide(self, finding: Finding):
         """Report a finding; return the index of its diagnostic when its fix is to be applied."""
