@@ -18,6 +18,7 @@ from libcst.metadata import Assignment
 from migrate import evaluate
 from migrate.analysis import Analysis, atom, bind, plus_one, product
 from migrate.edit import EQUAL, SPACED_COMMA, joined_arguments, keyword_argument
+from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
 from migrate.rule import Code, Example, Finding, Fix, ImportRef, Note, Refused, Rule
 from migrate.verify import Claim, Schedule
 
@@ -25,6 +26,13 @@ SCHEDULER_MODULE = "torch.optim.lr_scheduler."
 SCHEDULER = SCHEDULER_MODULE + "CosineAnnealingLR"
 SIGNATURE = ("optimizer", "T_max", "eta_min", "last_epoch")
 STAR_SOURCES = {"torch.optim.lr_scheduler"}
+INDIRECT = {
+    VALUE: "CosineAnnealingLR used as a value, not called: the rule cannot see its arguments or its step() calls",
+    GETATTR: "getattr(..., 'CosineAnnealingLR') cannot be followed; call the class directly so its arguments can be "
+             "rewritten",
+    STAR: "CosineAnnealingLR comes from a star import of torch.optim.lr_scheduler; import it by name so it can be "
+          "resolved and rewritten",
+}
 TORCH_DEFAULT_LR = "0.001"
 NO_NUMERIC_EFFECT = ("foreach", "fused", "differentiable", "capturable")
 
@@ -204,65 +212,8 @@ class CosineAnnealingToMindSpore(Rule):
     )
 
     def findings(self, analysis: Analysis) -> Iterator[Finding]:
-        finder = _References(analysis)
-        analysis.module.visit(finder)
-        for call in finder.calls:
-            try:
-                yield _Site(analysis, call).convert()
-            except Refused as refused:
-                yield Finding(Note(refused.node or call, refused.code, refused.message))
-        for node, message in finder.indirect:
-            yield Finding(Note(node, "CA108", message))
-
-
-class _References(cst.CSTVisitor):
-    """Calls of CosineAnnealingLR, and the references to it that are not calls."""
-
-    def __init__(self, analysis: Analysis):
-        self.analysis = analysis
-        self.calls: list[cst.Call] = []
-        self.indirect: list[tuple[cst.CSTNode, str]] = []
-        self.star = False
-        self._callees: set[cst.CSTNode] = set()
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        if isinstance(node.names, cst.ImportStar) and node.module is not None and not node.relative:
-            if self.analysis.code(node.module) in STAR_SOURCES:
-                self.star = True
-        return False
-
-    def visit_Call(self, node: cst.Call) -> None:
-        names = self.analysis.names_of(node.func)
-        if SCHEDULER in names:
-            self.calls.append(node)
-            self._callees.add(node.func)
-        elif "builtins.getattr" in names and len(node.args) >= 2:
-            attribute = node.args[1].value
-            if isinstance(attribute, cst.SimpleString) and attribute.evaluated_value == "CosineAnnealingLR":
-                self.indirect.append((node, "getattr(..., 'CosineAnnealingLR') cannot be followed; call the "
-                                            "class directly so its arguments can be rewritten"))
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self._reference(node)
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._reference(node)
-
-    def _reference(self, node: cst.BaseExpression) -> None:
-        if node in self._callees:
-            return
-        names = self.analysis.names_of(node)
-        if SCHEDULER in names:
-            self.indirect.append((node, "CosineAnnealingLR used as a value, not called: the rule cannot see its "
-                                        "arguments or its step() calls"))
-        elif self.star and isinstance(node, cst.Name) and node.value == "CosineAnnealingLR" and not names:
-            parent = self.analysis.parents.get(node)
-            if not (isinstance(parent, cst.Attribute) and parent.attr is node):
-                self.indirect.append((node, "CosineAnnealingLR comes from a star import of torch.optim.lr_scheduler; "
-                                            "import it by name so it can be resolved and rewritten"))
+        references = find_references(analysis, {SCHEDULER}, STAR_SOURCES)
+        return site_findings(references, lambda call: _Site(analysis, call).convert(), "CA108", INDIRECT)
 
 
 class _Site:

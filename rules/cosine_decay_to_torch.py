@@ -21,6 +21,7 @@ from libcst.metadata import Assignment
 from migrate import evaluate
 from migrate.analysis import Analysis, bind, names_in, plus_one, product
 from migrate.edit import EQUAL, joined_arguments, keyword_argument
+from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
 from migrate.rule import Code, Example, Finding, Fix, ImportRef, Note, Refused, Rule
 from migrate.schedules.mindspore_lr import check_cosine_decay_lr
 from migrate.verify import Claim, Schedule
@@ -28,6 +29,13 @@ from migrate.verify import Claim, Schedule
 FUNCTIONS = {"mindspore.nn.cosine_decay_lr", "mindspore.nn.dynamic_lr.cosine_decay_lr"}
 SIGNATURE = ("min_lr", "max_lr", "total_step", "step_per_epoch", "decay_epoch")
 STAR_SOURCES = {"mindspore.nn", "mindspore.nn.dynamic_lr"}
+INDIRECT = {
+    VALUE: "cosine_decay_lr used as a value, not called: the rule cannot see its arguments or the optimizer it feeds",
+    GETATTR: "getattr(..., 'cosine_decay_lr') cannot be followed; call the function directly so its arguments can "
+             "be rewritten",
+    STAR: "cosine_decay_lr comes from a star import of mindspore.nn; import it by name so it can be resolved and "
+          "rewritten",
+}
 WARMUP = {"mindspore.nn.warmup_lr", "mindspore.nn.dynamic_lr.warmup_lr"}
 TENSORS = {"mindspore.Tensor", "mindspore.common.Tensor", "mindspore.common.tensor.Tensor"}
 ARRAYS = {"numpy.array", "numpy.asarray"}
@@ -235,65 +243,8 @@ class CosineDecayToTorch(Rule):
     )
 
     def findings(self, analysis: Analysis) -> Iterator[Finding]:
-        finder = _References(analysis)
-        analysis.module.visit(finder)
-        for call in finder.calls:
-            try:
-                yield _Site(analysis, call).convert()
-            except Refused as refused:
-                yield Finding(Note(refused.node or call, refused.code, refused.message))
-        for node, message in finder.indirect:
-            yield Finding(Note(node, "CD110", message))
-
-
-class _References(cst.CSTVisitor):
-    """Calls of cosine_decay_lr, and the references to it that are not calls."""
-
-    def __init__(self, analysis: Analysis):
-        self.analysis = analysis
-        self.calls: list[cst.Call] = []
-        self.indirect: list[tuple[cst.CSTNode, str]] = []
-        self.star = False
-        self._callees: set[cst.CSTNode] = set()
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        if isinstance(node.names, cst.ImportStar) and node.module is not None and not node.relative:
-            if self.analysis.code(node.module) in STAR_SOURCES:
-                self.star = True
-        return False
-
-    def visit_Call(self, node: cst.Call) -> None:
-        names = self.analysis.names_of(node.func)
-        if names & FUNCTIONS:
-            self.calls.append(node)
-            self._callees.add(node.func)
-        elif "builtins.getattr" in names and len(node.args) >= 2:
-            attribute = node.args[1].value
-            if isinstance(attribute, cst.SimpleString) and attribute.evaluated_value == "cosine_decay_lr":
-                self.indirect.append((node, "getattr(..., 'cosine_decay_lr') cannot be followed; call the "
-                                            "function directly so its arguments can be rewritten"))
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self._reference(node)
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._reference(node)
-
-    def _reference(self, node: cst.BaseExpression) -> None:
-        if node in self._callees:
-            return
-        names = self.analysis.names_of(node)
-        if names & FUNCTIONS:
-            self.indirect.append((node, "cosine_decay_lr used as a value, not called: the rule cannot see its "
-                                        "arguments or the optimizer it feeds"))
-        elif self.star and isinstance(node, cst.Name) and node.value == "cosine_decay_lr" and not names:
-            parent = self.analysis.parents.get(node)
-            if not (isinstance(parent, cst.Attribute) and parent.attr is node):
-                self.indirect.append((node, "cosine_decay_lr comes from a star import of mindspore.nn; import it "
-                                            "by name so it can be resolved and rewritten"))
+        references = find_references(analysis, FUNCTIONS, STAR_SOURCES)
+        return site_findings(references, lambda call: _Site(analysis, call).convert(), "CD110", INDIRECT)
 
 
 class _Site:
