@@ -50,6 +50,18 @@ class Analysis:
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
 
+    def value(self, text: str):
+        """The value of ``text`` from literals and module constants, or None when it depends on anything else."""
+        try:
+            return evaluate.evaluate(text, self.constants, {})
+        except (evaluate.NotEvaluable, KeyError, ArithmeticError, TypeError, ValueError):
+            return None
+
+    def first_line(self, node: cst.CSTNode) -> str:
+        """The first line of ``node``'s code, to quote it in a message."""
+        text = self.code(node).strip()
+        return text.splitlines()[0] if text else text
+
     def names_of(self, node: cst.CSTNode) -> set[str]:
         return {name.name for name in self.qualified.get(node, ())}
 

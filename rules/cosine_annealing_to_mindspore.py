@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import Assignment
 
-from migrate import evaluate
 from migrate.analysis import Analysis, atom, bind, plus_one, product
 from migrate.edit import EQUAL, SPACED_COMMA, joined_arguments, keyword_argument
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
@@ -339,7 +338,7 @@ class _Site:
             if statement is None:
                 use = self.analysis.statement(access.node)
                 raise Refused("CA107", f"the scheduler is used at line {self.analysis.line(access.node)} "
-                                       f"(`{_first_line(self.analysis.code(use))}`); a cosine_decay_lr list "
+                                       f"(`{self.analysis.first_line(use)}`); a cosine_decay_lr list "
                                        "has no such use")
             call = statement.body[0].value
             if call.args:
@@ -522,16 +521,10 @@ class _Site:
         return f"float({text})"
 
     def _value(self, node: cst.BaseExpression):
-        return self._value_of(self.analysis.code(node))
-
-    def _value_of(self, text: str):
-        try:
-            return evaluate.evaluate(text, self.analysis.constants, {})
-        except (evaluate.NotEvaluable, KeyError, ArithmeticError, TypeError, ValueError):
-            return None
+        return self.analysis.value(self.analysis.code(node))
 
     def _check_order(self, eta_min: str, base_lr: str) -> None:
-        low, high = self._value_of(eta_min), self._value_of(base_lr)
+        low, high = self.analysis.value(eta_min), self.analysis.value(base_lr)
         if low is not None and high is not None:
             if low >= high:
                 raise Refused("CA105", f"eta_min={eta_min} is not below the optimizer's lr={base_lr}: torch anneals "
@@ -615,13 +608,9 @@ class _Site:
             notes.append(Note(call, "CA104", mapping.differences))
         weight_decay = arguments.get("weight_decay")
         decays = dict(mapping.defaults).get("weight_decay") if weight_decay is None else self.analysis.code(weight_decay)
-        if decays is not None and self._value_of(decays) != 0:
+        if decays is not None and self.analysis.value(decays) != 0:
             notes.append(Note(call, "CA104", f"weight_decay={decays}: {_WEIGHT_DECAY_NOTE}"))
         return notes
-
-
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else text
 
 
 RULE = CosineAnnealingToMindSpore()

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import Assignment
 
-from migrate import evaluate
 from migrate.analysis import Analysis, bind, names_in, plus_one, product
 from migrate.edit import EQUAL, joined_arguments, keyword_argument
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
@@ -328,7 +327,7 @@ class _Site:
         return {name: bound.values[name] for name in SIGNATURE}
 
     def _value(self, node: cst.BaseExpression):
-        return _evaluated(self.analysis.code(node), self.analysis.constants)
+        return self.analysis.value(self.analysis.code(node))
 
     def _delivery(self) -> Delivery:
         arg, carriers = self._follow(self.call)
@@ -483,7 +482,7 @@ class _Site:
                            parent)
         statement = self.analysis.statement(node)
         return Refused("CD107", f"the list is used at line {self.analysis.line(node)} "
-                                f"(`{_first_line(self.analysis.code(statement))}`), not given to an optimizer", node)
+                                f"(`{self.analysis.first_line(statement)}`), not given to an optimizer", node)
 
     def _optimizer_binding(self, call: cst.Call) -> tuple[cst.SimpleStatementLine, cst.Name]:
         parent = self.analysis.parents.get(call)
@@ -541,7 +540,7 @@ class _Site:
             lines = ", ".join(str(self.analysis.line(run)) for run in runs)
             run = runs[0]
             where = f"line{'s' if len(runs) > 1 else ''} {lines}"
-            return self._by_hand(run, f"`{_first_line(self.analysis.code(run))}` at {where} runs the optimizer out "
+            return self._by_hand(run, f"`{self.analysis.first_line(run)}` at {where} runs the optimizer out "
                                       f"of sight: call {scheduler}.step() {how_often}"
                                       + ("" if per_step else f" (at the end of each epoch when an epoch is {every} "
                                                              "batches), e.g. from a callback's on_train_epoch_end"),
@@ -612,7 +611,7 @@ class _Site:
             else:
                 statement = self.analysis.statement(node)
                 raise Refused("CD106", f"the optimizer is used at line {self.analysis.line(node)} "
-                                       f"(`{_first_line(self.analysis.code(statement))}`), where its steps are not "
+                                       f"(`{self.analysis.first_line(statement)}`), where its steps are not "
                                        "visible", node)
         return steps, runs
 
@@ -726,17 +725,9 @@ class _Site:
         weight_decay = values.get("weight_decay")
         decays = (dict(mapping.defaults).get("weight_decay") if weight_decay is None
                   else self.analysis.code(weight_decay))
-        if decays is not None and _evaluated(decays, self.analysis.constants) != 0:
+        if decays is not None and self.analysis.value(decays) != 0:
             notes.append(Note(call, "CD104", f"weight_decay={decays}: {_WEIGHT_DECAY_NOTE}"))
         return notes
-
-
-def _evaluated(text: str, constants):
-    """The value of ``text`` from literals and module constants, or None when it depends on anything else."""
-    try:
-        return evaluate.evaluate(text, constants, {})
-    except (evaluate.NotEvaluable, KeyError, ArithmeticError, TypeError, ValueError):
-        return None
 
 
 class _FreshName:
@@ -818,10 +809,6 @@ def _iterates(analysis: Analysis, iterable: cst.BaseExpression, dataset: str) ->
     if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Attribute):
         return iterable.func.attr.value in DATASET_ITERATORS and analysis.code(iterable.func.value) == dataset
     return isinstance(iterable, (cst.Name, cst.Attribute)) and analysis.code(iterable) == dataset
-
-
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else text
 
 
 RULE = CosineDecayToTorch()
