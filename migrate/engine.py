@@ -7,7 +7,6 @@ the CLI decides what to do with a ``FileResult``.
 
 from __future__ import annotations
 
-import ast
 import difflib
 import importlib
 import pkgutil
@@ -290,7 +289,11 @@ class _Conversion:
         self.tally.withheld += 1
 
     def _apply(self, wrapper, fixes: list[Fix]) -> str | None:
-        """All given fixes in one pass, imports included; None when the result does not parse."""
+        """All given fixes in one pass, imports included; None when the result does not parse or compile.
+
+        Compiling (never running) also catches what the parser accepts but Python rejects, such as ``return``
+        outside a function.
+        """
         replacements: dict = {}
         for fix in fixes:
             replacements.update(fix.replacements)
@@ -300,7 +303,7 @@ class _Conversion:
         text = _without_new_leading_blank_lines(module, wrapper.module).code
         try:
             cst.parse_module(text)
-            ast.parse(text)
+            compile(text, self.path, "exec", dont_inherit=True)
         except (cst.ParserSyntaxError, SyntaxError, ValueError):
             return None
         return text

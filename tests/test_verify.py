@@ -145,3 +145,26 @@ def test_overlapping_rewrites_apply_only_the_first():
     assert result.output == b"x = 1\n"
     assert [d.code for d in result.diagnostics] == ["MIG006", "OV100", "OV100"]
     assert result.tally.withheld == 1 and result.tally.equivalent == 1
+
+
+def test_rewrite_whose_output_does_not_parse_is_not_written():
+    """An engine guard: Python rejects ``return`` outside a function, so this output must never reach the file."""
+    import libcst as cst
+
+    from migrate.rule import Code, Finding, Fix, Note, Rule
+
+    class Broken(Rule):
+        name, family, target, triggers = "broken", "BR", "mindspore", ("x",)
+        codes = (Code("BR100", "broken", "info", "test", "test"),)
+
+        def findings(self, analysis):
+            statement = analysis.module.body[0]
+            claim = Claim(torch(), mindspore(), run_steps="11", agrees_for="11")
+            yield Finding(Note(statement, "BR100", "rewrite"),
+                          fix=Fix({statement: [cst.parse_statement("return x\n")]}, claim,
+                                  Note(statement, "BR100", "changes")))
+
+    result = engine.process_bytes(b"x = 0\n", "f.py", engine.Options(), [Broken()])
+    assert result.output is None
+    assert [d.code for d in result.diagnostics] == ["BR100", "MIG005"]
+    assert result.tally.withheld == 1
