@@ -37,14 +37,14 @@ class Bound:
 class Analysis:
     """Metadata of one module, resolved once and shared by every rule."""
 
-    def __init__(self, wrapper: MetadataWrapper):
+    def __init__(self, wrapper: MetadataWrapper, source: str):
         self.module = wrapper.module
         tables = wrapper.resolve_many((ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider))
         self.parents = _Eager(tables[ParentNodeProvider])
         self.positions = _Eager(tables[PositionProvider])
         self.qualified = _Eager(tables[QualifiedNameProvider])
         self.scopes = _Eager(tables[ScopeProvider])
-        self.constants = evaluate.module_constants(self.module.code)
+        self.constants = evaluate.module_constants(source)
         self._names: set[str] | None = None
 
     def code(self, node: cst.CSTNode) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SEVERITIES = ("error", "warning", "info")
 SAFE = "safe"
 UNSAFE = "unsafe"
 

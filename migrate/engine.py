@@ -190,7 +190,7 @@ class _Conversion:
                                     "error", message)
             return FileResult(self.path, [diagnostic], original=self.data, failed=True)
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        self.analysis = Analysis(wrapper)
+        self.analysis = Analysis(wrapper, self.source.text)
         self.codes = {code.code: code for rule in self.rules for code in rule.codes}
         self.suppressed = parse_noqa(self.source.text)
         accepted: list[tuple[Finding, int]] = []

@@ -27,7 +27,6 @@ class Source:
     text: str
     encoding: str
     bom: bool
-    newline: str
 
 
 def discover(paths, errors: list[tuple[str, SourceError]]) -> list[str]:
@@ -97,12 +96,7 @@ def decode(data: bytes) -> Source:
         text = body.decode(codec)
     except (UnicodeDecodeError, LookupError) as exc:
         raise SourceError("MIG002", f"cannot decode as {codec}: {exc}") from exc
-    return Source(text=text, encoding=codec, bom=bom, newline=_dominant_newline(text))
-
-
-def _dominant_newline(text: str) -> str:
-    crlf = text.count("\r\n")
-    return "\r\n" if crlf and crlf >= text.count("\n") - crlf else "\n"
+    return Source(text=text, encoding=codec, bom=bom)
 
 
 def encode(source: Source, text: str) -> bytes:

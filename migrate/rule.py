@@ -65,7 +65,6 @@ class Fix:
     changes: Note
     unsafe: Sequence[Note] = ()
     add_imports: tuple[ImportRef, ...] = ()
-    drop_if_unused: tuple[ImportRef, ...] = ()
 
 
 @dataclass
@@ -110,10 +109,3 @@ class Rule(ABC):
             if entry.code == code:
                 return entry
         raise KeyError(f"{self.name} has no code {code}")
-
-
-def codes_by_id(rules: Iterable[Rule], extra: Iterable[Code] = ()) -> Mapping[str, Code]:
-    table = {code.code: code for code in extra}
-    for rule in rules:
-        table.update((code.code, code) for code in rule.codes)
-    return table

@@ -15,7 +15,8 @@ import click
 
 from migrate import engine, files, formats
 from migrate.config import Config, command_line_overrides, find_config, load_config
-from migrate.diagnostics import sort_diagnostics
+from migrate.cli import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_USAGE, EXIT_WITHHELD, display_path
+from migrate.diagnostics import Diagnostic, sort_diagnostics
 
 STDIN = "-"
 
@@ -58,7 +59,7 @@ class Run:
         if STDIN in self.paths:
             if len(self.paths) > 1:
                 click.echo("migrate: '-' (stdin) cannot be combined with other paths", err=True)
-                return 2
+                return EXIT_USAGE
             results = [self._stdin(self.options_for(self.stdin_filename or "stdin.py"))]
         else:
             results = self._files()
@@ -145,9 +146,7 @@ def _rules(direction: str):
     return tuple(engine.load_rules(direction))
 
 
-def _error(path: str, error: files.SourceError):
-    from migrate.diagnostics import Diagnostic
-
+def _error(path: str, error: files.SourceError) -> Diagnostic:
     return Diagnostic(_shown(path), 1, 1, error.code, engine.CODES[error.code].name, "error", error.message)
 
 
@@ -158,8 +157,6 @@ def _split(value: str | None) -> tuple[str, ...] | None:
 
 
 def _shown(path: str) -> str:
-    from migrate.cli import display_path
-
     return display_path(path)
 
 
@@ -175,13 +172,13 @@ def _text(data: bytes | None) -> str:
 def exit_code(results: list[engine.FileResult]) -> int:
     """ruff's codes, extended: 4 withheld rewrite > 3 unreadable file > 1 change or finding > 0."""
     if any(result.tally.withheld for result in results):
-        return 4
+        return EXIT_WITHHELD
     if any(result.failed for result in results):
-        return 3
+        return EXIT_UNREADABLE
     findings = any(d.severity in ("warning", "error") for result in results for d in result.diagnostics)
     if findings or any(result.changed for result in results):
-        return 1
-    return 0
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
 
 
 def summary(results: list[engine.FileResult], mode: str) -> str:

@@ -198,7 +198,7 @@ class CosineAnnealingToMindSpore(Rule):
                 "    scheduler.step()\n"
             ),
             after=(
-                "import torch\nimport mindspore\n\n"
+                "import mindspore\n\n"
                 "lr_schedule = mindspore.nn.cosine_decay_lr(min_lr=0.0, max_lr=0.1, total_step=100 * len(loader), "
                 "step_per_epoch=len(loader), decay_epoch=100)\n"
                 "optimizer = mindspore.nn.SGD(model.trainable_params(), learning_rate=lr_schedule, momentum=0.9)\n"
