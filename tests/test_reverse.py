@@ -47,7 +47,7 @@ def _convert(text: str, to: str) -> engine.FileResult:
 
 def _read(text: str, rule) -> tuple[list[verify.Claim], dict]:
     """The claims ``rule`` makes about the sites it can rewrite in ``text``, and the module's constants."""
-    analysis = Analysis(MetadataWrapper(cst.parse_module(text)))
+    analysis = Analysis(MetadataWrapper(cst.parse_module(text)), text)
     claims = [finding.fix.claim for finding in rule.findings(analysis) if finding.fix is not None]
     return claims, analysis.constants
 
