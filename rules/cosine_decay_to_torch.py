@@ -5,25 +5,28 @@ So a site is rewritten only when the list reaches exactly one mapped optimizer, 
 alone. The optimizer becomes the torch one with ``lr=max_lr``, a ``CosineAnnealingLR`` follows it, and
 ``scheduler.step()`` goes where the code shows it runs once every ``step_per_epoch`` optimizer steps — or, when the
 training loop is out of sight, a warning says where to call it. The list clamps at ``min_lr`` and torch's cosine
-is periodic: the claim says the two agree for ``(decay_epoch + 1) * step_per_epoch`` optimizer steps of a run of
-``total_step``, and the verifier decides whether the list is longer.
+is periodic: the claim says the two agree for ``(decay_epoch + 1) * step_per_epoch`` optimizer steps (and never past
+the list's end, where MindSpore raises) of a run as long as the visible loops make it, or of ``total_step`` when the
+loops are out of sight; the verifier decides whether the run outlasts the agreement.
 """
 
 from __future__ import annotations
 
 import ast
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import libcst as cst
 from libcst.metadata import Assignment
 
-from migrate.analysis import Analysis, bind, names_in, plus_one, product
+from migrate import evaluate
+from migrate.analysis import LOOPS, Analysis, bind, names_in, plus_one, product
 from migrate.edit import EQUAL, joined_arguments, keyword_argument
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
 from migrate.rule import Code, Example, Finding, Fix, ImportRef, Note, Refused, Rule
 from migrate.schedules.mindspore_lr import check_cosine_decay_lr
-from migrate.verify import Claim, Schedule
+from migrate.verify import SAMPLES, Claim, Schedule
 
 FUNCTIONS = {"mindspore.nn.cosine_decay_lr", "mindspore.nn.dynamic_lr.cosine_decay_lr"}
 SIGNATURE = ("min_lr", "max_lr", "total_step", "step_per_epoch", "decay_epoch")
@@ -106,6 +109,16 @@ OPTIMIZERS = {
 _WEIGHT_DECAY_NOTE = (
     "torch decays every parameter, MindSpore skips those whose names contain 'beta' or 'gamma' (norm layers)"
 )
+
+
+@dataclass(frozen=True)
+class Run:
+    """The optimizer steps the visible loops make, as source text: at most that many when ``exact`` is False (a
+    break, continue, return or condition can cut the run short). ``loop`` is the outermost of those loops."""
+
+    steps: str
+    loop: cst.CSTNode
+    exact: bool
 
 
 @dataclass
@@ -217,6 +230,17 @@ class CosineDecayToTorch(Rule):
              "Model(...)), assigned twice, or built in another function or loop than the list is reported and the "
              "site kept.",
              "model = Model(net, loss, nn.Momentum(params, learning_rate=lr, momentum=0.9))\n"),
+        Code("CD112", "run-longer-than-list", "warning",
+             "The visible training loop runs more optimizer steps than the list has: MindSpore raises, torch runs on.",
+             "A MindSpore optimizer reads its list by global step and raises at step total_step, the first past the "
+             "end; the original program stops there. torch's CosineAnnealingLR has no end: the rewritten program "
+             "would run on, its lr climbing back towards max_lr. When the loops around the optimizer step show a "
+             "run (epochs times batches) that can be longer than total_step, the verifier compares the schedules "
+             "over that run, and this warning names the step where MindSpore raises. Applied only with "
+             "--unsafe-fixes; make total_step cover the whole run, or the loop stop at the list's end.",
+             "lr = nn.cosine_decay_lr(0.0, 0.1, 90 * len(loader), len(loader), 90)\n"
+             "optimizer = nn.Momentum(net.trainable_params(), learning_rate=lr, momentum=0.9)\n"
+             "for epoch in range(95):\n    for batch in loader:\n        optimizer(grad_fn(*batch)[1])\n"),
     )
     examples = (
         Example(
@@ -281,12 +305,13 @@ class _Site:
             "base_lr": texts["max_lr"], "T_max": texts["decay_epoch"], "eta_min": texts["min_lr"],
             "step_every": step_every,
         })
-        claim = Claim(source, destination, run_steps=texts["total_step"], agrees_for=agreement)
-        changes = Note(self.call, "CD101",
-                       f"the list has total_step={texts['total_step']} entries but the schedules agree only for "
-                       f"(decay_epoch + 1) * step_per_epoch = {agreement} optimizer steps: from then on MindSpore "
-                       f"holds min_lr={texts['min_lr']} while torch's lr climbs back towards max_lr (period "
-                       "2 * decay_epoch)")
+        run = self._run(cadence, delivery, arguments)
+        if run is None:
+            claim = Claim(source, destination, run_steps=texts["total_step"], agrees_for=agreement)
+        else:
+            claim = Claim(source, destination, run_steps=run.steps,
+                          agrees_for=f"min({texts['total_step']}, {agreement})")
+        changes = self._changes(texts, agreement, run)
         unsafe = [cadence.by_hand] if cadence.by_hand is not None else []
         assumptions = cadence.assumptions + [a for a in self.assumptions if a not in cadence.assumptions]
         message = (
@@ -298,6 +323,90 @@ class _Site:
             self._semantic_notes(delivery, optimizer_arguments),
             fix=Fix(replacements, claim, changes, unsafe, add_imports=(ImportRef("torch"),)),
         )
+
+    def _changes(self, texts: dict[str, str], agreement: str, run: Run | None) -> Note:
+        """The warning shown when the verifier finds the run's learning rates change: the run outlasting the list
+        (CD112) unless the visible run provably ends within it, else the list outlasting the agreement (CD101)."""
+        total, min_lr = texts["total_step"], texts["min_lr"]
+        clamped = (f"MindSpore holds min_lr={min_lr} while torch's lr climbs back towards max_lr (period "
+                   "2 * decay_epoch)")
+        if run is None or self._at_most(run.steps, total):
+            return Note(self.call, "CD101",
+                        f"the list has total_step={total} entries but the schedules agree only for "
+                        f"(decay_epoch + 1) * step_per_epoch = {agreement} optimizer steps: from then on {clamped}")
+        runs = "runs" if run.exact else "can run up to"
+        message = (f"the loop at line {self.analysis.line(run.loop)} {runs} {run.steps} optimizer steps but the list "
+                   f"has total_step={total} entries: MindSpore raises at optimizer step {total} (counted from 0, the "
+                   "first past the end of the list) and the original program stops there, while torch's scheduler "
+                   "runs on")
+        if not self._at_most(total, agreement):
+            message += f"; before that, from optimizer step {agreement} = (decay_epoch + 1) * step_per_epoch, {clamped}"
+        return Note(run.loop, "CD112", message)
+
+    def _at_most(self, left: str, right: str) -> bool:
+        """True when ``left <= right`` for every value the verifier samples for the counts the texts leave
+        unknown (the same expression always is)."""
+        if _same(left, right):
+            return True
+        constants = self.analysis.constants
+        try:
+            names = list(dict.fromkeys(evaluate.unknowns(left, constants) + evaluate.unknowns(right, constants)))
+            return all(evaluate.evaluate(left, constants, values) <= evaluate.evaluate(right, constants, values)
+                       for values in (dict(zip(names, point))
+                                      for point in itertools.product(SAMPLES["count"], repeat=len(names))))
+        except (evaluate.NotEvaluable, KeyError, ArithmeticError, TypeError, ValueError):
+            return False
+
+    def _run(self, cadence: Cadence, delivery: Delivery, arguments) -> Run | None:
+        """The run the loops around ``scheduler.step()``'s place show, in optimizer steps; None when a loop's count
+        is not visible (a while loop, an iterable of unknown length) or the scheduler is stepped by hand.
+
+        The place is the optimizer step itself (one step per innermost iteration) or the proven batch loop (as
+        many steps per pass as step_per_epoch). Counts are written with the names the list's arguments use, so the
+        verifier samples one unknown where the code has one quantity under two spellings."""
+        anchor = cadence.anchor
+        if anchor is None:
+            return None
+        base = self.analysis.loops(delivery.optimizer_line)
+        loops = self.analysis.loops(anchor)[len(base):]
+        spellings = self._spellings([arguments["total_step"], arguments["step_per_epoch"]])
+        counts = [self._loop_count(loop, spellings) for loop in loops]
+        if isinstance(anchor, LOOPS):
+            loops.append(anchor)
+            counts.append(self.analysis.code(arguments["step_per_epoch"]))
+        if not loops or any(count is None for count in counts):
+            return None
+        exact = not self.analysis.guards(anchor, self.analysis.enclosing_scope(anchor)) and not any(
+            _leaves_early(loop) or _returns(loop) for loop in loops)
+        return Run(product(*counts), loops[0], exact)
+
+    def _spellings(self, expressions: list[cst.BaseExpression]) -> dict[str, str]:
+        """For each name these expressions read that is bound once here to a value (``steps = len(loader)``), the
+        value's text mapped to the name; and each ``dataset.get_dataset_size()`` they call, to its own text."""
+        spellings: dict[str, str] = {}
+        for expression in expressions:
+            for name in names_in(expression):
+                for value in self._alias(name):
+                    spellings.setdefault(self.analysis.code(value), name.value)
+            finder = _DatasetSizes(self.analysis)
+            expression.visit(finder)
+            for text in finder.found:
+                spellings.setdefault(text, text)
+        return spellings
+
+    def _loop_count(self, loop: cst.CSTNode, spellings: dict[str, str]) -> str | None:
+        """How many times ``loop`` runs, in the list's own spelling where it has one; a pass over a MindSpore
+        dataset (or its iterators) is ``dataset.get_dataset_size()`` batches."""
+        iterable = _unenumerated(self.analysis, loop.iter) if isinstance(loop, cst.For) else None
+        if iterable is not None:
+            for text, spelling in spellings.items():
+                dataset = _dataset_size_of(self.analysis, cst.parse_expression(text))
+                if dataset is not None and _iterates(self.analysis, iterable, dataset):
+                    return spelling
+        count, _ = self.analysis.iteration_count(loop)
+        if count is None:
+            return None
+        return spellings.get(count, count)
 
     def _construction_place(self, delivery: Delivery) -> cst.SimpleStatementLine:
         """The first list line when only list lines lie between it and an optimizer line without comments above it,
@@ -757,6 +866,13 @@ def _leaves_early(loop: cst.CSTNode) -> bool:
     return finder.found
 
 
+def _returns(loop: cst.CSTNode) -> bool:
+    """True when the loop's body (nested loops included, functions inside it not) has a return."""
+    finder = _Returns()
+    loop.body.visit(finder)
+    return finder.found
+
+
 class _EarlyExits(cst.CSTVisitor):
     def __init__(self):
         self.found = False
@@ -775,6 +891,32 @@ class _EarlyExits(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False
+
+
+class _Returns(cst.CSTVisitor):
+    def __init__(self):
+        self.found = False
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.found = True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+class _DatasetSizes(cst.CSTVisitor):
+    """The ``dataset.get_dataset_size()`` calls in an expression, as text."""
+
+    def __init__(self, analysis: Analysis):
+        self.analysis = analysis
+        self.found: list[str] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if _dataset_size_of(self.analysis, node) is not None:
+            self.found.append(self.analysis.code(node))
 
 
 def _count_text(text: str) -> str:

@@ -253,3 +253,132 @@ def test_a_refused_site_leaves_the_scheduler_name_to_the_next_one():
     result = _convert(text, "torch")
     assert [diagnostic.code for diagnostic in result.diagnostics] == ["CD106", "CD100"]
     assert "\nscheduler = torch.optim.lr_scheduler.CosineAnnealingLR(b," in result.output.decode()
+
+
+RUN_PER_EPOCH = """\
+import mindspore.nn as nn
+
+EPOCHS = 3
+
+steps = dataset.get_dataset_size()
+lr = nn.cosine_decay_lr(0.0, 0.1, EPOCHS * steps, steps, EPOCHS)
+optimizer = nn.Momentum(net.trainable_params(), learning_rate=lr, momentum=0.9)
+for epoch in range({epochs}):
+    for data, label in dataset.create_tuple_iterator():
+        optimizer(grad_fn(data, label)[1])
+"""
+RUN_PER_BATCH = """\
+import mindspore.nn as nn
+
+EPOCHS = 3
+
+lr = nn.cosine_decay_lr(0.0, 0.1, EPOCHS * len(loader), 1, EPOCHS * len(loader))
+optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)
+for epoch in range({epochs}):
+    for batch in loader:
+        optimizer(grad_fn(*batch)[1])
+"""
+#: The epoch loop's count, as written and its value with EPOCHS = 3.
+EPOCH_LOOPS = {"EPOCHS - 1": 2, "EPOCHS": 3, "EPOCHS + 1": 4, "EPOCHS + 5": 8, "2 * EPOCHS": 6}
+
+
+def _safe_conversion(text: str) -> engine.FileResult:
+    return engine.process_bytes(text.encode(), "input.py", engine.Options(to="torch"), engine.load_rules("torch"))
+
+
+def _original_lrs(program: str, epochs: int, batches: int) -> tuple[list[float], bool]:
+    """What the MindSpore program's optimizer uses when run: the list read by global step, until it raises."""
+    from migrate.schedules import cosine_decay_lr
+
+    per_epoch = program is RUN_PER_EPOCH
+    listed = cosine_decay_lr(0.0, 0.1, 3 * batches, batches if per_epoch else 1, 3 if per_epoch else 3 * batches)
+    run = epochs * batches
+    return listed[:run], run > len(listed)
+
+
+def _converted_lrs(program: str, epochs: int, batches: int) -> list[float]:
+    """What the torch program's optimizer uses: one scheduler step per epoch or per batch, for the whole loop."""
+    from migrate.schedules import TorchCosineAnnealingLR
+
+    groups = [{"lr": 0.1}]
+    per_epoch = program is RUN_PER_EPOCH
+    scheduler = TorchCosineAnnealingLR(groups, T_max=3 if per_epoch else 3 * batches, eta_min=0.0)
+    lrs = []
+    for _ in range(epochs):
+        for _ in range(batches):
+            lrs.append(scheduler.get_last_lr()[0])
+            if not per_epoch:
+                scheduler.step()
+        if per_epoch:
+            scheduler.step()
+    return lrs
+
+
+@pytest.mark.parametrize("program", (RUN_PER_EPOCH, RUN_PER_BATCH), ids=("per_epoch", "per_batch"))
+@pytest.mark.parametrize("epochs", EPOCH_LOOPS)
+def test_a_safe_rewrite_runs_exactly_as_long_as_the_original_with_the_same_lrs(program, epochs):
+    """Run both programs on the schedule models for several batch counts: a rewrite applied without
+    --unsafe-fixes must be one whose original neither raised nor used other learning rates."""
+    result = _safe_conversion(program.format(epochs=epochs))
+    applied = result.output is not None
+    loop_epochs = EPOCH_LOOPS[epochs]
+    for batches in (1, 2, 5):
+        original, raised = _original_lrs(program, loop_epochs, batches)
+        converted = _converted_lrs(program, loop_epochs, batches)
+        same = not raised and converted == pytest.approx(original, rel=1e-12, abs=1e-15)
+        assert not applied or same, (epochs, batches)
+    assert applied == (loop_epochs <= 3)
+
+
+@pytest.mark.parametrize("program", (RUN_PER_EPOCH, RUN_PER_BATCH), ids=("per_epoch", "per_batch"))
+def test_a_run_longer_than_the_list_names_the_step_where_mindspore_raises(program):
+    text = program.format(epochs="EPOCHS + 1")
+    result = _safe_conversion(text)
+    assert result.output is None
+    main, warning = result.diagnostics
+    total = "EPOCHS * steps" if program is RUN_PER_EPOCH else "EPOCHS * len(loader)"
+    assert (main.code, main.fix.applicability, main.fix.applied) == ("CD100", "unsafe", False)
+    loop_line = text[:text.index("for epoch")].count("\n") + 1
+    assert (warning.code, warning.severity, warning.line) == ("CD112", "warning", loop_line)
+    assert f"MindSpore raises at optimizer step {total}" in warning.message
+    assert "diverges: from optimizer step 3 with" in warning.message
+    with_unsafe = engine.process_bytes(text.encode(), "input.py", engine.Options(to="torch", unsafe_fixes=True),
+                                       engine.load_rules("torch"))
+    assert "scheduler.step()" in with_unsafe.output.decode()
+    assert [diagnostic.code for diagnostic in with_unsafe.diagnostics] == ["CD100", "CD112"]
+
+
+def test_the_claim_carries_the_visible_run_in_the_lists_own_spelling():
+    """The batch loop over the dataset counts as ``steps`` (bound to its size), so the verifier samples one value."""
+    [claim], constants = _read(RUN_PER_EPOCH.format(epochs="EPOCHS + 5"), reverse.RULE)
+    assert claim.run_steps == "(EPOCHS + 5) * steps"
+    assert claim.agrees_for == "min(EPOCHS * steps, (EPOCHS + 1) * steps)"
+    verdict = verify.verify(claim, constants)
+    assert (verdict.kind, verdict.first_difference) == (verify.DIVERGES, 3)
+    [same_length], constants = _read(RUN_PER_EPOCH.format(epochs="EPOCHS"), reverse.RULE)
+    assert verify.verify(same_length, constants).kind == verify.EQUIVALENT
+
+
+def test_a_run_the_loops_do_not_show_is_taken_to_be_the_list():
+    text = RUN_PER_BATCH.format(epochs="EPOCHS").replace("for epoch in range(EPOCHS):", "while training:")
+    [claim], _ = _read(text, reverse.RULE)
+    assert claim.run_steps == "EPOCHS * len(loader)"
+
+
+def test_a_run_cut_short_by_a_break_is_a_bound_not_a_length():
+    step = "        optimizer(grad_fn(*batch)[1])\n"
+    text = RUN_PER_BATCH.format(epochs="EPOCHS + 1").replace(step, step + "    if done():\n        break\n")
+    result = _safe_conversion(text)
+    assert result.output is None
+    [warning] = [diagnostic for diagnostic in result.diagnostics if diagnostic.code == "CD112"]
+    assert "can run up to (EPOCHS + 1) * len(loader) optimizer steps" in warning.message
+
+
+def test_a_list_past_decay_epoch_in_a_run_that_ends_before_is_equivalent():
+    """Periodicity only matters for steps the loop runs: 120 epochs of a 200-epoch list clamped at 150."""
+    text = RUN_PER_BATCH.format(epochs="EPOCHS").replace(
+        "EPOCHS * len(loader), 1, EPOCHS * len(loader)", "200 * len(loader), len(loader), 150").replace(
+        "range(EPOCHS)", "range(120)")
+    result = _safe_conversion(text)
+    assert [(d.code, d.fix.applicability) for d in result.diagnostics] == [("CD100", "safe")]
+    assert result.output is not None
