@@ -24,6 +24,9 @@ from migrate import evaluate
 
 LOOPS = (cst.For, cst.While)
 SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)
+TRIES = (cst.Try, cst.TryStar)
+#: Compound statements whose header bindings hold after them: their body runs whole (or they bind by being defined).
+WHOLE = (cst.With, cst.FunctionDef, cst.ClassDef)
 
 
 @dataclass(frozen=True)
@@ -138,24 +141,71 @@ class Analysis:
             return None
         return line, assign.value
 
-    def assigned_between(self, expression: cst.CSTNode, first: cst.CSTNode, last: cst.CSTNode) -> str | None:
-        """A local name of ``expression`` bound from the start of ``first`` to the start of ``last``, if any."""
-        low, high = self.start(first), self.start(last)
-        for name in names_in(expression):
-            scope = self.scopes.get(name)
-            if scope is None:
+    def unbound_name(self, expression: cst.CSTNode, place: cst.CSTNode, evaluated_at: cst.CSTNode) -> str | None:
+        """Why ``expression``, evaluated where ``place`` starts, may not have the value it had at ``evaluated_at``.
+
+        Every local name it reads must be bound on every path to ``place`` and not bound again between ``place``
+        and ``evaluated_at``; parameters and module-level, enclosing or builtin bindings always hold. None when
+        nothing is wrong; else a sentence naming the name and the line.
+        """
+        scope = self.scopes.get(place)
+        low, high = sorted((self.start(place), self.start(evaluated_at)))
+        for name in read_names(expression):
+            used_in = self.scopes.get(name)
+            if used_in is None:
                 continue
-            for assignment in scope[name.value]:
-                node = getattr(assignment, "node", None)
-                if node is not None and assignment.scope is scope and node in self.positions:
-                    if low <= self.start(node) < high:
-                        return name.value
+            local = [assignment for assignment in used_in[name.value]
+                     if isinstance(assignment, Assignment) and assignment.scope is scope]
+            if not local or any(isinstance(assignment.node, cst.Param) for assignment in local):
+                continue
+            nodes = sorted((assignment.node for assignment in local if assignment.node in self.positions),
+                           key=self.start)
+            if not any(self.runs_before(node, place) for node in nodes):
+                where = f" (it is bound at line {self.line(nodes[0])})" if nodes else ""
+                return f"`{name.value}` is not bound on every path before line {self.line(place)}{where}"
+            changed = [node for node in nodes if low <= self.start(node) < high]
+            if changed:
+                return f"`{name.value}` is bound again at line {self.line(changed[0])}"
         return None
 
-    def used_between(self, assignment: Assignment, first: cst.CSTNode, last: cst.CSTNode) -> bool:
-        """Whether the variable bound by ``assignment`` is read after ``first`` ends and before ``last`` starts."""
-        low, high = self.end(first), self.start(last)
-        return any(low <= self.start(access.node) < high for access in assignment.references)
+    def runs_before(self, binding: cst.CSTNode, place: cst.CSTNode) -> bool:
+        """Whether the statement holding ``binding`` has run, on every path, when ``place`` starts.
+
+        A ``for`` target (or an ``except ... as`` name) holds only inside its own body; a ``with`` body runs
+        whole, so what it binds holds after it. Exceptions are not paths here.
+        """
+        around = set(self.ancestors(place))
+        statement = self.statement(binding)
+        if isinstance(statement, cst.BaseCompoundStatement) and not isinstance(statement, WHOLE):
+            return statement.body in around
+        while True:
+            block = self.parents.get(statement)
+            if block in around:
+                return self.end(statement) <= self.start(place)
+            owner = self.parents.get(block)
+            if not isinstance(owner, cst.With):
+                return False
+            statement = owner
+
+    def loop_exits(self, loop: cst.CSTNode, within: cst.CSTNode | None = None) -> list[cst.CSTNode]:
+        """The ``break`` and ``continue`` of ``loop`` itself, and each ``raise`` in it that a ``try`` inside
+        ``within`` (default: the loop) can catch: each can end an iteration or the loop part-way, in source order.
+
+        ``return``, and a ``raise`` nothing around it catches, end the whole run instead, which keeps every step
+        that did run as it was.
+        """
+        finder = _Exits()
+        loop.body.visit(finder)
+        found = list(finder.found)
+        for node in finder.raises:
+            boundary = within or loop
+            for ancestor in self.ancestors(node):
+                if isinstance(ancestor, TRIES):
+                    found.append(node)
+                    break
+                if ancestor is boundary:
+                    break
+        return sorted(found, key=self.start)
 
     def fresh_name(self, base: str) -> str:
         """``base``, or ``base_2``, ``base_3``…: the first that no name anywhere in the module uses."""
@@ -298,9 +348,67 @@ def names_in(node: cst.CSTNode) -> list[cst.Name]:
     return collector.names
 
 
-class _NameCollector(cst.CSTVisitor):
+def read_names(node: cst.CSTNode) -> list[cst.Name]:
+    """The names ``node`` reads: not attribute names after a dot, nor the keywords of call arguments."""
+    collector = _NameCollector(skip_keywords=True)
+    node.visit(collector)
+    return collector.names
+
+
+class _Exits(cst.CSTVisitor):
+    """``break``/``continue`` of the loop whose body is visited, and every ``raise`` in it."""
+
     def __init__(self):
+        self.found: list[cst.CSTNode] = []
+        self.raises: list[cst.CSTNode] = []
+
+    def visit_Break(self, node: cst.Break) -> None:
+        self.found.append(node)
+
+    def visit_Continue(self, node: cst.Continue) -> None:
+        self.found.append(node)
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        self.raises.append(node)
+
+    def visit_For(self, node: cst.For) -> bool:
+        node.iter.visit(self)
+        if node.orelse is not None:
+            node.orelse.visit(self)
+        self._raises_in(node.body)
+        return False
+
+    def visit_While(self, node: cst.While) -> bool:
+        if node.orelse is not None:
+            node.orelse.visit(self)
+        self._raises_in(node.body)
+        return False
+
+    def _raises_in(self, body: cst.CSTNode) -> None:
+        inner = _Exits()
+        body.visit(inner)
+        self.raises.extend(inner.raises)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+class _NameCollector(cst.CSTVisitor):
+    def __init__(self, skip_keywords: bool = False):
         self.names: list[cst.Name] = []
+        self.skip_keywords = skip_keywords
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        if not self.skip_keywords:
+            return True
+        node.value.visit(self)
+        return False
 
     def visit_Name(self, node: cst.Name) -> None:
         self.names.append(node)

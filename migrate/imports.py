@@ -7,9 +7,10 @@ module (LibCST's Add/RemoveImportsVisitor each copy and re-resolve the whole mod
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import ImportAssignment
+from libcst.metadata import ClassScope, ImportAssignment
 
 from migrate.analysis import Analysis, names_in
 from migrate.rule import ImportRef
@@ -60,12 +61,57 @@ def _without(analysis: Analysis, unused: set[cst.ImportAlias]) -> dict[cst.CSTNo
     return replacements
 
 
+#: The alias tried first when a package's own name is taken.
+SHORT_ALIASES = {"mindspore": "ms", "torch": "th"}
+
+
+@dataclass(frozen=True)
+class AliasedImport(ImportRef):
+    """``import module as alias``: the package under a name nothing in the module rebinds."""
+
+    alias: str = ""
+
+
+def package_reference(analysis: Analysis, site: cst.CSTNode, package: str) -> tuple[str, ImportRef]:
+    """The name under which code written at ``site`` reaches ``package``, and the import that binds it.
+
+    ``package`` itself unless the module, or a function around ``site``, binds that name to anything but an import
+    of the package (``torch = None``, a parameter named ``mindspore``): then the import gets an alias that no name
+    in the module uses, ``ms``/``th`` when free.
+    """
+    if not _rebound(analysis, site, package):
+        return package, ImportRef(package)
+    alias = analysis.fresh_name(SHORT_ALIASES.get(package, package))
+    return alias, AliasedImport(package, alias=alias)
+
+
+def _rebound(analysis: Analysis, site: cst.CSTNode, package: str) -> bool:
+    """Whether a scope ``site`` sees (its own, enclosing functions', the module's) binds ``package`` otherwise."""
+    scope = analysis.scopes.get(site)
+    while scope is not None:
+        if not isinstance(scope, ClassScope) or scope is analysis.scopes.get(site):
+            for assignment in scope.assignments:
+                if assignment.name == package and not _imports_package(assignment, package):
+                    return True
+        if scope is scope.globals:
+            return False
+        scope = scope.parent
+    return False
+
+
+def _imports_package(assignment, package: str) -> bool:
+    """``import package`` or ``import package.sub``, which bind the name to the package itself."""
+    if not isinstance(assignment, ImportAssignment) or not isinstance(assignment.node, cst.Import):
+        return False
+    return any(alias.asname is None and _bound_name(alias) == package for alias in assignment.node.names)
+
+
 def with_imports(module: cst.Module, needed: Iterable[ImportRef]) -> cst.Module:
     """``module`` with each needed import added once after the imports at its top, ``import`` lines first."""
     present = {_text(statement) for statement in module.body if _is_import(statement)}
     lines = []
     for ref in sorted(dict.fromkeys(needed), key=lambda ref: ref.name is not None):
-        text = f"import {ref.module}" if ref.name is None else f"from {ref.module} import {ref.name}"
+        text = _import_text(ref)
         if text not in present:
             lines.append(cst.parse_statement(text + "\n"))
             present.add(text)
@@ -76,6 +122,12 @@ def with_imports(module: cst.Module, needed: Iterable[ImportRef]) -> cst.Module:
     while index < len(body) and (_is_import(body[index]) or (index == 0 and _is_docstring(body[index]))):
         index += 1
     return module.with_changes(body=[*body[:index], *lines, *body[index:]])
+
+
+def _import_text(ref: ImportRef) -> str:
+    if isinstance(ref, AliasedImport):
+        return f"import {ref.module} as {ref.alias}"
+    return f"import {ref.module}" if ref.name is None else f"from {ref.module} import {ref.name}"
 
 
 def _is_import(statement: cst.CSTNode) -> bool:

@@ -9,17 +9,21 @@ agree for ``(T_max + 1) * step_per_epoch`` optimizer steps, and the verifier dec
 
 from __future__ import annotations
 
+import ast
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import libcst as cst
 from libcst.metadata import Assignment
 
+from migrate import evaluate
 from migrate.analysis import Analysis, atom, bind, plus_one, product
 from migrate.edit import EQUAL, SPACED_COMMA, joined_arguments, keyword_argument
+from migrate.imports import package_reference
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
 from migrate.rule import Code, Example, Finding, Fix, ImportRef, Note, Refused, Rule
-from migrate.verify import Claim, Schedule
+from migrate.verify import SAMPLES, Claim, Schedule
 
 SCHEDULER_MODULE = "torch.optim.lr_scheduler."
 SCHEDULER = SCHEDULER_MODULE + "CosineAnnealingLR"
@@ -34,6 +38,14 @@ INDIRECT = {
 }
 TORCH_DEFAULT_LR = "0.001"
 NO_NUMERIC_EFFECT = ("foreach", "fused", "differentiable", "capturable")
+#: torch optimizer attributes that hold or change the lr, with what they do; none exists on a MindSpore optimizer.
+LR_STATE = {
+    "param_groups": "reads the lr through {name}.param_groups",
+    "defaults": "reads the default lr through {name}.defaults",
+    "load_state_dict": "restores the groups' lr and initial_lr with {name}.load_state_dict()",
+    "add_param_group": "adds a param group with its own lr with {name}.add_param_group()",
+}
+GROUP_WRITERS = ("update", "setdefault", "__setitem__")
 
 
 @dataclass(frozen=True)
@@ -185,6 +197,14 @@ class CosineAnnealingToMindSpore(Rule):
              "max_lr is the lr of the optimizer's construction. When the first argument is not a variable bound "
              "once to a visible optimizer call in the same function, the site is left unchanged.",
              "scheduler = CosineAnnealingLR(make_optimizer(model), T_max=10)\n"),
+        Code("CA110", "optimizer-lr-state-used", "warning",
+             "The torch optimizer's lr is read or changed through state a MindSpore optimizer does not have.",
+             "optimizer.param_groups, optimizer.defaults, load_state_dict() and add_param_group() exist only on "
+             "a torch optimizer. A read would fail in the converted file (in MindSpore the current lr is "
+             "optimizer.get_lr()); a write, a restored state or an added group changes the lr torch's chainable "
+             "schedule goes on from, which a fixed list cannot follow. The use is named (also inside a helper of "
+             "the module the optimizer is passed to) and the site is left unchanged.",
+             "for group in optimizer.param_groups:\n    group[\"lr\"] = max(group[\"lr\"], 1e-4)\n"),
     )
     examples = (
         Example(
@@ -233,36 +253,44 @@ class _Site:
         mapping = OPTIMIZERS.get(next(iter(sorted(self.analysis.names_of(optimizer_call.func)
                                                   & OPTIMIZERS.keys())), ""))
         optimizer_arguments = self._optimizer_arguments(optimizer_call, mapping)
+        self._check_param_groups(optimizer_call, mapping)
         cadence = self._cadence(statement, steps, optimizer_name)
         values = self._values(arguments, optimizer_arguments, cadence)
+        reads = [(arguments["T_max"], statement), (arguments.get("eta_min"), statement),
+                 *((node, node) for node in self._loop_nodes)]
+        if mapping is None:
+            reads.append((optimizer_arguments["lr"], optimizer_line))
+        else:
+            reads += [(argument.value, optimizer_line) for argument in optimizer_call.args]
+        place = self._place(statement, optimizer_line, optimizer_name,
+                            [(node, at) for node, at in reads if node is not None], moves=mapping is not None)
+        package, package_import = package_reference(self.analysis, place, "mindspore")
         list_name = self.analysis.fresh_name("lr_schedule")
-        function, function_import = self._function_reference()
+        function, function_import = self._function_reference(package, package_import)
         schedule = cst.parse_statement(
             f"{list_name} = {function}(min_lr={values.min_lr}, max_lr={values.max_lr}, "
             f"total_step={values.total_step}, step_per_epoch={values.step_per_epoch}, "
             f"decay_epoch={values.decay_epoch})\n"
         )
         replacements: dict[cst.CSTNode, object] = {step: [] for step in steps}
+        replacements[statement] = []
         imports, unsafe, notes = [function_import], [], []
         if mapping is None:
-            replacements[statement] = [schedule]
+            replacements[place] = [schedule] + ([] if place is statement else [place])
             unsafe.append(Note(optimizer_call, "CA103",
                                f"{self.analysis.code(optimizer_call.func)} has no mapping: build its MindSpore "
                                f"counterpart with learning_rate={list_name} (the list computed at line "
-                               f"{self.analysis.line(statement)})"))
+                               f"{self.analysis.line(place)})"))
             target = f"to pass to the counterpart of {self.analysis.code(optimizer_call.func)} (CA103)"
         else:
-            new_optimizer = self._new_optimizer(optimizer_line, optimizer_call, mapping, list_name)
-            if self._schedule_fits_before(optimizer_line, statement, (arguments["T_max"], arguments.get("eta_min"))):
-                replacements[optimizer_line] = [schedule, new_optimizer]
-                replacements[statement] = []
-            else:
-                self._check_optimizer_can_move(optimizer_line, optimizer_call, optimizer_name, statement)
-                replacements[optimizer_line] = []
-                replacements[statement] = [schedule, new_optimizer]
-            imports.append(ImportRef("mindspore"))
+            target_class = package + mapping.target.removeprefix("mindspore")
+            new_optimizer = self._new_optimizer(optimizer_line, optimizer_call, mapping, list_name, target_class)
+            replacements[optimizer_line] = []
+            replacements[place] = [schedule, new_optimizer] + ([] if place in (statement, optimizer_line)
+                                                               else [place])
+            imports.append(package_import)
             notes.extend(self._semantic_notes(optimizer_call, mapping, optimizer_arguments))
-            target = f"as learning_rate of {mapping.target}"
+            target = f"as learning_rate of {target_class}"
         assumptions = cadence.assumptions + self.assumptions
         message = (
             f"CosineAnnealingLR → {function}(...) {target}, stepped "
@@ -377,10 +405,99 @@ class _Site:
         line, call = bound
         if self.analysis.enclosing_scope(line) is not self.analysis.enclosing_scope(self.call):
             raise Refused("CA109", f"the optimizer `{optimizer.value}` is built in another scope", optimizer)
+        self._check_lr_state(assignment, optimizer.value)
         for other in self._other_schedulers(assignment):
             raise Refused("CA107", f"the optimizer `{optimizer.value}` also drives the scheduler at line "
                                    f"{self.analysis.line(other)}; one optimizer takes one learning-rate list")
         return line, call, optimizer
+
+    def _check_lr_state(self, optimizer: Assignment, name: str) -> None:
+        """Refuse the site when the lr is read or changed through torch optimizer state (CA110), directly or in a
+        function of this module the optimizer is passed to; a function defined elsewhere is an assumption."""
+        for access in sorted(optimizer.references, key=lambda access: self.analysis.start(access.node)):
+            attribute = self._lr_state(access.node)
+            if attribute is not None:
+                raise Refused("CA110", self._lr_state_message(attribute, name, name), attribute)
+            call = self._passed_to(access.node)
+            if call is None:
+                continue
+            definition = self.analysis.single_assignment(call.func)
+            function = definition.node if definition is not None else None
+            parameter = (_parameter_of(call, self.analysis.parents[access.node], function)
+                         if isinstance(function, cst.FunctionDef) else None)
+            if parameter is None:
+                self.assumptions.append(f"{self.analysis.code(call.func)}() at line {self.analysis.line(call)} "
+                                        f"neither reads nor changes the lr of `{name}`")
+                continue
+            attribute = self._parameter_lr_state(function, parameter)
+            if attribute is not None:
+                raise Refused("CA110", f"line {self.analysis.line(call)} passes `{name}` to "
+                                       f"{function.name.value}() (line {self.analysis.line(function)}), where "
+                              + self._lr_state_message(attribute, self.analysis.code(attribute.value), name), call)
+
+    def _passed_to(self, node: cst.CSTNode) -> cst.Call | None:
+        """The call ``f(..., node, ...)`` of a function named by a plain name other than a builtin (and other
+        than the scheduler this site converts)."""
+        argument = self.analysis.parents.get(node)
+        call = self.analysis.parents.get(argument) if isinstance(argument, cst.Arg) else None
+        if not isinstance(call, cst.Call) or call is self.call or not isinstance(call.func, cst.Name) or argument.star:
+            return None
+        if any(name.startswith("builtins.") for name in self.analysis.names_of(call.func)):
+            return None
+        return call
+
+    def _lr_state(self, node: cst.CSTNode) -> cst.Attribute | None:
+        attribute = self.analysis.parents.get(node)
+        if isinstance(attribute, cst.Attribute) and attribute.value is node and attribute.attr.value in LR_STATE:
+            return attribute
+        return None
+
+    def _lr_state_message(self, attribute: cst.Attribute, local: str, name: str) -> str:
+        line = self.analysis.line(attribute)
+        use = self.analysis.first_line(self.analysis.statement(attribute))
+        what = LR_STATE[attribute.attr.value].format(name=local)
+        if attribute.attr.value in ("param_groups", "defaults") and not self._writes_groups(attribute):
+            return (f"`{use}` at line {line} {what}, which a MindSpore optimizer does not have, so the converted "
+                    f"file would fail there; in MindSpore the lr of the current step is `{name}.get_lr()` (or the "
+                    "schedule list indexed by the optimizer step): port that line, then convert")
+        if attribute.attr.value in ("param_groups", "defaults"):
+            what = what.replace("reads", "writes")
+        return (f"`{use}` at line {line} {what}: torch's CosineAnnealingLR goes on from the lr it finds there, a "
+                "cosine_decay_lr list cannot, so this site cannot be converted")
+
+    def _writes_groups(self, attribute: cst.Attribute) -> bool:
+        """``opt.param_groups[0]["lr"] = …`` (or ``+=``), or a ``for g in opt.param_groups:`` whose body writes
+        ``g[...]`` or calls ``g.update(...)``."""
+        node, parent = attribute, self.analysis.parents.get(attribute)
+        while isinstance(parent, cst.Subscript) and parent.value is node:
+            node, parent = parent, self.analysis.parents.get(parent)
+        if _assigned(node, parent):
+            return True
+        if not (isinstance(parent, cst.For) and parent.iter is node and isinstance(parent.target, cst.Name)):
+            return False
+        group = parent.target
+        for assignment in self.analysis.scopes[group][group.value]:
+            if getattr(assignment, "node", None) is not group:
+                continue
+            for access in assignment.references:
+                use = self.analysis.parents.get(access.node)
+                if isinstance(use, cst.Subscript) and _assigned(use, self.analysis.parents.get(use)):
+                    return True
+                if isinstance(use, cst.Attribute) and use.attr.value in GROUP_WRITERS:
+                    return True
+        return False
+
+    def _parameter_lr_state(self, function: cst.FunctionDef, parameter: str) -> cst.Attribute | None:
+        """The first use of lr state through ``parameter`` inside ``function``."""
+        body_scope = self.analysis.scopes.get(function.body.body[0]) if function.body.body else None
+        for assignment in body_scope[parameter] if body_scope is not None else ():
+            if not isinstance(getattr(assignment, "node", None), cst.Param):
+                continue
+            for access in sorted(assignment.references, key=lambda access: self.analysis.start(access.node)):
+                attribute = self._lr_state(access.node)
+                if attribute is not None:
+                    return attribute
+        return None
 
     def _other_schedulers(self, optimizer: Assignment) -> list[cst.Call]:
         """torch schedulers other than this one built on the same optimizer."""
@@ -392,6 +509,62 @@ class _Site:
                     and any(name.startswith(SCHEDULER_MODULE) for name in self.analysis.names_of(call.func))):
                 found.append(call)
         return found
+
+    def _check_param_groups(self, call: cst.Call, mapping: OptimizerMapping | None) -> None:
+        """Param groups with their own "lr" are refused: MindSpore keeps a group's "lr" constant.
+
+        A list literal is read (or the list literal a name is bound to once and never changed); any other params
+        expression that could hold groups is an assumption of the rewrite.
+        """
+        positional = mapping.positional if mapping else ("params",)
+        params = bind(call, positional, mapping.keyword_only if mapping else ()).values.get("params")
+        if params is None:
+            return
+        groups = self._group_literal(params)
+        if groups is None:
+            if not self._plain_parameters(params):
+                self.assumptions.append(f"{self.analysis.code(params)} has no per-group \"lr\" (MindSpore keeps a "
+                                        "group's own lr constant)")
+            return
+        own = []
+        for index, group in enumerate(groups, 1):
+            if any(isinstance(element, cst.StarredDictElement) for element in group.elements):
+                raise Refused("CA105", f"param group {index} (line {self.analysis.line(group)}) unpacks `**` "
+                                       "entries, so whether it sets its own lr is not visible", group)
+            lr = next((element.value for element in group.elements
+                       if isinstance(element.key, cst.SimpleString) and element.key.evaluated_value == "lr"), None)
+            if lr is not None:
+                own.append(f"group {index} lr={self.analysis.code(lr)} (line {self.analysis.line(group)})")
+        if own:
+            raise Refused("CA105", f"param groups set their own lr: {', '.join(own)}; MindSpore keeps a group's "
+                                   "\"lr\" constant instead of scheduling it, and one list per group is not built "
+                                   "yet", params)
+
+    def _group_literal(self, params: cst.BaseExpression) -> list[cst.Dict] | None:
+        """The group dicts of a list/tuple literal of params (followed through a name bound once and not
+        changed after), or None when what params holds is not visible."""
+        if isinstance(params, cst.Name):
+            assignment = self.analysis.single_assignment(params)
+            bound = self.analysis.assigned_value(assignment) if assignment is not None else None
+            changed = bound is None or any(not isinstance(self.analysis.parents.get(access.node), cst.Arg)
+                                           for access in assignment.references)
+            return None if changed else self._group_literal(bound[1])
+        if not isinstance(params, (cst.List, cst.Tuple)):
+            return None
+        if any(isinstance(element, cst.StarredElement) for element in params.elements):
+            return None
+        return [element.value for element in params.elements if isinstance(element.value, cst.Dict)]
+
+    def _plain_parameters(self, params: cst.BaseExpression) -> bool:
+        """``model.parameters()``, or a comprehension/``filter``/``list`` over such: tensors, never groups."""
+        if isinstance(params, (cst.ListComp, cst.GeneratorExp)):
+            return not isinstance(params.elt, cst.Dict)
+        if not isinstance(params, cst.Call):
+            return False
+        if isinstance(params.func, cst.Attribute) and params.func.attr.value in ("parameters", "trainable_params"):
+            return True
+        return bool(self.analysis.names_of(params.func) & {"builtins.filter", "builtins.list"}) and any(
+            self._plain_parameters(argument.value) for argument in params.args)
 
     def _optimizer_arguments(self, call: cst.Call, mapping: OptimizerMapping | None):
         if mapping is None:
@@ -437,6 +610,11 @@ class _Site:
                 raise Refused("CA106", "scheduler.step() runs before optimizer.step() in the same loop: every "
                                        "optimizer step would use the next step's lr", step)
             self._unguarded(step, scheduler_loops[-1])
+            for leaving in self.analysis.loop_exits(optimizer_loops[-1], run_loops[0]):
+                if self.analysis.start(optimizer_step) < self.analysis.start(leaving) < self.analysis.start(step):
+                    raise Refused("CA106", f"{self._exit_text(leaving)} comes between optimizer.step() and "
+                                           "scheduler.step(): an optimizer step can go without its scheduler step, "
+                                           "which a list indexed by optimizer step cannot follow", leaving)
             run, assumptions = self._counts(run_loops)
             return Cadence("1", run, False, assumptions)
         if scheduler_loops == optimizer_loops[:-1] and len(scheduler_loops) > len(base):
@@ -446,6 +624,7 @@ class _Site:
                                        "one-epoch phase shift a cosine_decay_lr list does not express", step)
             self._unguarded(step, scheduler_loops[-1])
             self._unguarded(batch_loop, scheduler_loops[-1])
+            self._check_whole_epochs(batch_loop, scheduler_loops[-1], step, run_loops[0])
             per_epoch, why = self.analysis.iteration_count(batch_loop)
             if per_epoch is None:
                 raise Refused("CA106", f"the optimizer steps per epoch are not visible: {why}", batch_loop)
@@ -473,6 +652,32 @@ class _Site:
         if self.analysis.enclosing_scope(sites[0]) is not scope:
             raise Refused("CA106", "optimizer.step() is called inside another function", sites[0])
         return sites[0]
+
+    def _check_whole_epochs(self, batch_loop, epoch_loop, step, outermost) -> None:
+        """Every epoch must be a whole pass of the batch loop followed by scheduler.step(), or the end of the run.
+
+        A ``break``/``continue`` of the batch loop makes an epoch shorter than the list's ``step_per_epoch``; one
+        of the epoch loop between the batch loop and scheduler.step() skips a scheduler step (a ``break`` of the
+        outermost run loop ends the run instead, which keeps every step that ran as it was).
+        """
+        early = self.analysis.loop_exits(batch_loop, outermost)
+        if early:
+            raise Refused("CA106", f"{self._exit_text(early[0])} can end an epoch's batch loop early, so an epoch "
+                                   "can have fewer optimizer steps than the list's step_per_epoch and the two "
+                                   "schedules drift apart", early[0])
+        for leaving in self.analysis.loop_exits(epoch_loop, outermost):
+            ends_run = isinstance(leaving, cst.Break) and epoch_loop is outermost
+            between = self.analysis.start(batch_loop) < self.analysis.start(leaving) < self.analysis.start(step)
+            if between and not ends_run:
+                raise Refused("CA106", f"{self._exit_text(leaving)} can skip scheduler.step() after an epoch's "
+                                       "optimizer steps, which the list cannot follow", leaving)
+
+    def _exit_text(self, leaving: cst.CSTNode) -> str:
+        """An early exit as a message names it: `continue` at line 30 (under `if not torch.isfinite(loss):`)."""
+        keyword = {cst.Break: "break", cst.Continue: "continue", cst.Raise: "raise"}[type(leaving)]
+        condition = next((node for node in self.analysis.ancestors(leaving) if isinstance(node, cst.If)), None)
+        under = f" (under `if {self.analysis.code(condition.test)}:`)" if condition is not None else ""
+        return f"`{keyword}` at line {self.analysis.line(leaving)}{under}"
 
     def _unguarded(self, node: cst.CSTNode, loop: cst.CSTNode) -> None:
         if self.analysis.guards(node, loop):
@@ -524,40 +729,92 @@ class _Site:
         return self.analysis.value(self.analysis.code(node))
 
     def _check_order(self, eta_min: str, base_lr: str) -> None:
+        """MindSpore rejects min_lr >= max_lr: that configuration is the user's, refused here with a warning.
+
+        Unknowns shared by both (``eta_min=args.lr``) are tried with the verifier's samples, since the verifier
+        itself would give both sides the same value and contradict the rewrite.
+        """
+        refusal = (f"eta_min={eta_min} is not below the optimizer's lr={base_lr}{{when}}: torch anneals upwards or "
+                   "stays constant, cosine_decay_lr requires min_lr < max_lr")
         low, high = self.analysis.value(eta_min), self.analysis.value(base_lr)
         if low is not None and high is not None:
             if low >= high:
-                raise Refused("CA105", f"eta_min={eta_min} is not below the optimizer's lr={base_lr}: torch anneals "
-                                       "upwards or stays constant, cosine_decay_lr requires min_lr < max_lr")
-        elif eta_min not in ("0", "0.0"):
+                raise Refused("CA105", refusal.format(when=""))
+            return
+        if _same_expression(eta_min, base_lr):
+            raise Refused("CA105", refusal.format(when=" (the same expression)"))
+        for values in self._order_samples(eta_min, base_lr):
+            try:
+                low = evaluate.evaluate(eta_min, self.analysis.constants, values)
+                high = evaluate.evaluate(base_lr, self.analysis.constants, values)
+            except (evaluate.NotEvaluable, KeyError, ArithmeticError, TypeError, ValueError):
+                continue
+            if low >= high:
+                sample = ", ".join(f"{name}={value}" for name, value in values.items())
+                raise Refused("CA105", refusal.format(when=f" (with {sample})"))
+        if eta_min not in ("0", "0.0"):
             self.assumptions.append(f"eta_min={eta_min} is below lr={base_lr} (MindSpore rejects min_lr >= max_lr)")
 
-    def _schedule_fits_before(self, optimizer_line, statement, expressions) -> bool:
-        """Whether the schedule can be computed where the optimizer is built: nothing it reads is bound later."""
-        expressions = [*expressions, *self._loop_nodes]
-        return not any(expression is not None and self.analysis.assigned_between(expression, optimizer_line,
-                                                                                  statement)
-                       for expression in expressions)
+    def _order_samples(self, eta_min: str, base_lr: str) -> list[dict]:
+        """The verifier's samples of the unknowns eta_min and lr share (none when they share none)."""
+        try:
+            low, high = (evaluate.unknowns(text, self.analysis.constants) for text in (eta_min, base_lr))
+        except evaluate.NotEvaluable:
+            return []
+        if not set(low) & set(high):
+            return []
+        domains = {name: SAMPLES["lr"] for name in high}
+        domains.update((name, SAMPLES["min_lr"]) for name in low if name not in domains)
+        return [dict(zip(domains, point)) for point in itertools.product(*domains.values())]
 
-    def _check_optimizer_can_move(self, optimizer_line, call, optimizer: cst.Name, statement) -> None:
-        """Otherwise the optimizer moves down to the scheduler: only if nothing in between depends on it."""
+    def _place(self, statement, optimizer_line, optimizer: cst.Name, reads, moves: bool) -> cst.CSTNode:
+        """The statement before which the schedule (and, when ``moves``, the MindSpore optimizer) is built.
+
+        Tried in order: the optimizer's line, the scheduler's, then each statement after the scheduler's up to
+        the training loop. A place fits when every expression read there has the value the original evaluated
+        (``reads``: expression and where the original evaluated it) and, below the optimizer's line, nothing
+        between uses the optimizer.
+        """
+        candidates = ([optimizer_line] if moves else []) + [statement]
+        block = self.analysis.parents.get(statement)
+        around_run = {self._run_loop, *self.analysis.ancestors(self._run_loop)}
+        if block in around_run:
+            for candidate in block.body[block.body.index(statement) + 1:]:
+                candidates.append(candidate)
+                if candidate in around_run:
+                    break
+        reasons = []
+        for place in candidates:
+            why = next(filter(None, (self.analysis.unbound_name(node, place, at) for node, at in reads)), None)
+            if why is None and moves and place is not optimizer_line:
+                why = self._optimizer_cannot_move(optimizer_line, optimizer, statement, place)
+            if why is None:
+                return place
+            reasons.append(why)
+        raise Refused("CA105", "the schedule cannot be built where everything it reads has the value the original "
+                               "used: " + "; ".join(dict.fromkeys((reasons[0], reasons[-1]))))
+
+    def _optimizer_cannot_move(self, optimizer_line, optimizer: cst.Name, statement, place) -> str | None:
+        """Why the optimizer cannot be built at ``place`` instead of its own line, or None."""
+        if self.analysis.parents.get(place) is not self.analysis.parents.get(optimizer_line):
+            return f"the optimizer cannot move from line {self.analysis.line(optimizer_line)} into another block"
         assignment = self.analysis.single_assignment(optimizer)
-        changed = self.analysis.assigned_between(call, optimizer_line, statement) or next(
-            (name for name in (self.analysis.assigned_between(node, statement, self._run_loop)
-                               for node in self._loop_nodes) if name), None)
-        if self.analysis.used_between(assignment, optimizer_line, statement) or changed:
-            raise Refused("CA105", "the schedule reads values bound after the optimizer is built, and the optimizer "
-                                   "cannot move below them: "
-                          + (f"`{changed}` changes in between" if changed else f"`{optimizer.value}` is used in "
-                             "between"))
+        low, high = self.analysis.end(optimizer_line), self.analysis.start(place)
+        skipped = (self.analysis.start(statement), self.analysis.end(statement))
+        for access in sorted(assignment.references, key=lambda access: self.analysis.start(access.node)):
+            where = self.analysis.start(access.node)
+            if low <= where < high and not skipped[0] <= where < skipped[1]:
+                return (f"`{optimizer.value}` is used at line {self.analysis.line(access.node)}, so the optimizer "
+                        "cannot move below that line")
+        return None
 
-    def _function_reference(self) -> tuple[str, ImportRef]:
+    def _function_reference(self, package: str, package_import: ImportRef) -> tuple[str, ImportRef]:
         if isinstance(self.call.func, cst.Name) and self.analysis.fresh_name("cosine_decay_lr") == "cosine_decay_lr":
             return "cosine_decay_lr", ImportRef("mindspore.nn", "cosine_decay_lr")
-        return "mindspore.nn.cosine_decay_lr", ImportRef("mindspore")
+        return f"{package}.nn.cosine_decay_lr", package_import
 
     def _new_optimizer(self, line: cst.SimpleStatementLine, call: cst.Call, mapping: OptimizerMapping,
-                       list_name: str) -> cst.SimpleStatementLine:
+                       list_name: str, target: str) -> cst.SimpleStatementLine:
         """The MindSpore construction, edited from the torch one so its layout and comments stay."""
         renames = dict(mapping.renames)
         given, arguments = set(), []
@@ -582,7 +839,7 @@ class _Site:
         dropped = sorted(given & set(NO_NUMERIC_EFFECT))
         if dropped:
             self.assumptions.append(f"{', '.join(dropped)} only change how torch computes, not what")
-        new_call = call.with_changes(func=cst.parse_expression(mapping.target),
+        new_call = call.with_changes(func=cst.parse_expression(target),
                                      args=joined_arguments(arguments, added, call.args[-1].comma))
         assign = line.body[0]
         return line.with_changes(body=[assign.with_changes(value=new_call)], leading_lines=())
@@ -611,6 +868,29 @@ class _Site:
         if decays is not None and self.analysis.value(decays) != 0:
             notes.append(Note(call, "CA104", f"weight_decay={decays}: {_WEIGHT_DECAY_NOTE}"))
         return notes
+
+
+def _same_expression(left: str, right: str) -> bool:
+    try:
+        return ast.dump(ast.parse(left, mode="eval")) == ast.dump(ast.parse(right, mode="eval"))
+    except SyntaxError:
+        return False
+
+
+def _parameter_of(call: cst.Call, argument: cst.Arg, function: cst.FunctionDef) -> str | None:
+    """The parameter of ``function`` that ``argument`` of ``call`` binds, or None when unpacking hides it."""
+    if argument.keyword is not None:
+        return argument.keyword.value
+    index = call.args.index(argument)
+    parameters = [*function.params.posonly_params, *function.params.params]
+    if index < len(parameters) and not any(earlier.star for earlier in call.args[:index]):
+        return parameters[index].name.value
+    return None
+
+
+def _assigned(node: cst.CSTNode, parent: cst.CSTNode | None) -> bool:
+    """Whether ``node`` is the target ``parent`` assigns to."""
+    return isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.AugAssign) and parent.target is node)
 
 
 RULE = CosineAnnealingToMindSpore()

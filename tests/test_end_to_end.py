@@ -27,7 +27,7 @@ for epoch in range(EPOCHS):
     for batch in loader:
         optimizer.zero_grad()
         model(batch).sum().backward()
-        record(optimizer.param_groups[0]["lr"])
+        record(optimizer)
         optimizer.step()
     scheduler.step()
 """
@@ -35,7 +35,10 @@ for epoch in range(EPOCHS):
 
 def torch_learning_rates(source: str) -> list[float]:
     seen: list[float] = []
-    exec(compile(source, "original.py", "exec"), {"record": seen.append})
+    def record(optimizer) -> None:
+        seen.append(optimizer.param_groups[0]["lr"])
+
+    exec(compile(source, "original.py", "exec"), {"record": record})
     return seen
 
 
