@@ -6,6 +6,7 @@ how many times a loop runs, what type an expression has, which new name collides
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -49,6 +50,13 @@ class Analysis:
         self.scopes = _Eager(tables[ScopeProvider])
         self.constants = evaluate.module_constants(source)
         self._names: set[str] | None = None
+
+    @functools.cached_property
+    def program(self):
+        """The model of the training program (``migrate.program``), built on first use."""
+        from migrate.program import Program
+
+        return Program(self)
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
@@ -327,9 +335,18 @@ def plus_one(text: str) -> str:
 
 
 def difference(stop: str, start: str) -> str:
+    """``stop - start``, folding literals and ``range(start, start + n)``'s ``n``."""
     if stop.isdigit() and start.isdigit():
         return str(int(stop) - int(start))
+    expression = cst.parse_expression(stop)
+    if (isinstance(expression, cst.BinaryOperation) and isinstance(expression.operator, cst.Add)
+            and not expression.lpar and _code(expression.left) == start.strip()):
+        return _code(expression.right)
     return f"{atom(stop)} - {atom(start)}"
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node).strip()
 
 
 def atom(text: str) -> str:

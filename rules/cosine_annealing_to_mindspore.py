@@ -22,6 +22,8 @@ from migrate.analysis import Analysis, atom, bind, plus_one, product
 from migrate.edit import EQUAL, SPACED_COMMA, joined_arguments, keyword_argument
 from migrate.imports import package_reference
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
+from migrate.program import ARGUMENT
+from migrate.program.cadence import NotVisible, cadence
 from migrate.rule import Code, Example, Finding, Fix, ImportRef, Note, Refused, Rule
 from migrate.verify import SAMPLES, Claim, Schedule
 
@@ -592,7 +594,9 @@ class _Site:
         if self.analysis.enclosing_scope(step) is not scope:
             raise Refused("CA106", "scheduler.step() is called inside another function, so how often it runs is "
                                    "not visible", step)
-        optimizer_step = self._optimizer_step(optimizer, scope)
+        optimizer_step = self._optimizer_step(optimizer)
+        if self.analysis.enclosing_scope(optimizer_step) is not scope:
+            return self._helper_cadence(statement, step, optimizer_step)
         base = self.analysis.loops(statement)
         scheduler_loops = self.analysis.loops(step)
         optimizer_loops = self.analysis.loops(optimizer_step)
@@ -634,24 +638,31 @@ class _Site:
         raise Refused("CA106", "scheduler.step() is neither in the optimizer's loop nor right after its batch "
                                "loop, so its cadence is not visible", step)
 
-    def _optimizer_step(self, optimizer: cst.Name, scope) -> cst.CSTNode:
-        assignment = self.analysis.single_assignment(optimizer)
-        sites = []
-        for access in assignment.references:
-            statement = self._method_call_statement(access.node, "step")
-            parent = self.analysis.parents.get(access.node)
-            argument_of = self.analysis.parents.get(parent) if isinstance(parent, cst.Arg) else None
-            if statement is not None:
-                sites.append(statement)
-            elif (isinstance(argument_of, cst.Call) and isinstance(argument_of.func, cst.Attribute)
-                  and argument_of.func.attr.value == "step"):
-                sites.append(self.analysis.statement(argument_of))
+    def _optimizer_step(self, optimizer: cst.Name) -> cst.CSTNode:
+        """The one statement where the optimizer steps: ``optimizer.step()`` or ``scaler.step(optimizer)``, here
+        or in a function of this module the optimizer reaches as a global or a parameter."""
+        creation = self.analysis.program.origin(optimizer)
+        tracked = self.analysis.program.follow(creation)
+        sites = [self.analysis.statement(use.call) for use in tracked.methods("step")]
+        sites += [self.analysis.statement(use.call) for use in tracked.of_kind(ARGUMENT)
+                  if isinstance(use.call.func, cst.Attribute) and use.call.func.attr.value == "step"]
         if len(sites) != 1:
-            raise Refused("CA106", f"optimizer.step() is called {len(sites)} times here; the rewrite needs exactly "
-                                   "one call site to count optimizer steps")
-        if self.analysis.enclosing_scope(sites[0]) is not scope:
-            raise Refused("CA106", "optimizer.step() is called inside another function", sites[0])
+            lines = ", ".join(str(self.analysis.line(site)) for site in sites)
+            raise Refused("CA106", f"optimizer.step() is called {len(sites)} times" + (f" (lines {lines})" if lines
+                                   else "") + "; the rewrite needs exactly one call site to count optimizer steps")
         return sites[0]
+
+    def _helper_cadence(self, statement, step, optimizer_step) -> Cadence:
+        """The optimizer steps in a function called from the scheduler's loop (``train(epoch)``)."""
+        try:
+            found = cadence(self.analysis.program, step, optimizer_step, statement)
+        except NotVisible as error:
+            raise Refused("CA106", error.message, error.node) from None
+        self._loop_nodes = found.reads
+        self._run_loop = found.run_loop
+        helper = found.route.hops[1].function.name.value
+        assumptions = [*found.assumptions, f"{helper}() runs its loop once per call"]
+        return Cadence(found.step_every, found.run_steps, found.per_epoch, assumptions)
 
     def _check_whole_epochs(self, batch_loop, epoch_loop, step, outermost) -> None:
         """Every epoch must be a whole pass of the batch loop followed by scheduler.step(), or the end of the run.
@@ -802,11 +813,27 @@ class _Site:
         low, high = self.analysis.end(optimizer_line), self.analysis.start(place)
         skipped = (self.analysis.start(statement), self.analysis.end(statement))
         for access in sorted(assignment.references, key=lambda access: self.analysis.start(access.node)):
-            where = self.analysis.start(access.node)
-            if low <= where < high and not skipped[0] <= where < skipped[1]:
+            where = self._runs_at(access.node, optimizer_line)
+            if where is not None and low <= where < high and not skipped[0] <= where < skipped[1]:
                 return (f"`{optimizer.value}` is used at line {self.analysis.line(access.node)}, so the optimizer "
                         "cannot move below that line")
         return None
+
+    def _runs_at(self, node: cst.CSTNode, line: cst.CSTNode) -> tuple[int, int] | None:
+        """Where a use of the optimizer runs as seen from ``line``'s function: the use itself, or, inside a function
+        of this module, its first call (None when it is never called)."""
+        program = self.analysis.program
+        frame = program.function_of(line)
+        function = program.function_of(node)
+        for _ in range(4):
+            if function is frame or not isinstance(function, cst.FunctionDef):
+                return self.analysis.start(node)
+            calls = program.call_sites(function)
+            if not calls:
+                return None
+            node = min(calls, key=self.analysis.start)
+            function = program.function_of(node)
+        return self.analysis.start(node)
 
     def _function_reference(self, package: str, package_import: ImportRef) -> tuple[str, ImportRef]:
         if isinstance(self.call.func, cst.Name) and self.analysis.fresh_name("cosine_decay_lr") == "cosine_decay_lr":

@@ -1,0 +1,374 @@
+"""The module's functions, who calls them, and the route from a statement to a site through those calls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import libcst as cst
+
+from migrate.analysis import Analysis, atom, names_in
+from migrate.program.flow import Follower, Tracked
+
+FRAMES = (cst.FunctionDef, cst.Lambda, cst.Module)
+MAX_CALL_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a route: ``node`` inside ``function``. Every hop but the last is a call; its ``arguments`` give
+    the called function's parameters as argument texts in this hop's terms (parameter name → text)."""
+
+    node: cst.CSTNode
+    function: cst.CSTNode
+    arguments: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Route:
+    """How a site is reached from a frame: the hops from the frame's own statement down to the site."""
+
+    hops: tuple[Hop, ...]
+
+    @property
+    def anchor(self) -> cst.CSTNode:
+        """The node in the frame itself: the site, or the call that leads to it."""
+        return self.hops[0].node
+
+    @property
+    def through_calls(self) -> bool:
+        return len(self.hops) > 1
+
+
+class Program:
+    """Questions about the whole module: built once per file from the analysis the rules already share."""
+
+    def __init__(self, analysis: Analysis):
+        self.analysis = analysis
+        self._calls: dict[int, list[cst.Call]] | None = None
+        self._callees: dict[int, cst.FunctionDef] = {}
+        self._tracked: dict[int, Tracked] = {}
+
+    def follow(self, creation: cst.Call) -> Tracked:
+        """Where the object ``creation`` makes is stored, how it is used, and what else shares its places."""
+        key = id(creation)
+        if key not in self._tracked:
+            self._tracked[key] = Follower(self, creation).run()
+        return self._tracked[key]
+
+    def origin(self, expression: cst.BaseExpression) -> cst.Call | None:
+        """The call whose result ``expression`` holds: followed back through a variable bound once, a ``self``
+        attribute set once, or a parameter of a function called from one place. None when that is not one call."""
+        for _ in range(MAX_CALL_DEPTH):
+            if isinstance(expression, cst.Call):
+                return expression
+            if isinstance(expression, cst.Attribute) and self.is_self(expression.value):
+                stores = [node for node, is_store in self._self_attributes(expression) if is_store]
+                values = [self._assigned_value(node) for node in stores]
+                if len(values) != 1 or values[0] is stores[0]:
+                    return None
+                expression = values[0]
+                continue
+            if not isinstance(expression, cst.Name):
+                return None
+            scope = self.analysis.scopes.get(expression)
+            assignments = [assignment for assignment in scope[expression.value]] if scope is not None else []
+            if len(assignments) != 1 or getattr(assignments[0], "node", None) is None:
+                return None
+            node = assignments[0].node
+            if isinstance(node, cst.Param):
+                expression = self._argument_for(node)
+            else:
+                value = self._assigned_value(node)
+                expression = value if value is not node else None
+            if expression is None:
+                return None
+        return None
+
+    def _argument_for(self, parameter: cst.Param) -> cst.BaseExpression | None:
+        """The argument the one call of the parameter's function passes to it."""
+        function = self.function_of(parameter)
+        calls = self.call_sites(function) if isinstance(function, cst.FunctionDef) else []
+        if len(calls) != 1:
+            return None
+        for argument in calls[0].args:
+            found = self.parameter_for(calls[0], argument)
+            if found is not None and found.value == parameter.name.value:
+                return argument.value
+        return None
+
+    def function_of(self, node: cst.CSTNode) -> cst.CSTNode:
+        """The function (or lambda, or the module) whose body holds ``node``; class bodies belong to the module."""
+        for candidate in self.analysis.ancestors(node):
+            if isinstance(candidate, FRAMES):
+                return candidate
+        return self.analysis.module
+
+    def class_of(self, function: cst.CSTNode) -> cst.ClassDef | None:
+        parent = self.analysis.parents.get(function)
+        block = self.analysis.parents.get(parent) if isinstance(parent, cst.IndentedBlock) else None
+        return block if isinstance(block, cst.ClassDef) else None
+
+    def call_sites(self, function: cst.CSTNode) -> list[cst.Call]:
+        """Every call of ``function`` in the module: by its name, or as ``self.<name>()`` within its class."""
+        if self._calls is None:
+            self._index_calls()
+        return self._calls.get(id(function), [])
+
+    def callee(self, call: cst.Call) -> cst.FunctionDef | None:
+        if self._calls is None:
+            self._index_calls()
+        return self._callees.get(id(call))
+
+    def _index_calls(self) -> None:
+        self._calls = {}
+        collector = _Calls()
+        self.analysis.module.visit(collector)
+        for call in collector.calls:
+            function = self._resolve(call)
+            if function is not None:
+                self._callees[id(call)] = function
+                self._calls.setdefault(id(function), []).append(call)
+
+    def _resolve(self, call: cst.Call) -> cst.FunctionDef | None:
+        func = call.func
+        if isinstance(func, cst.Name):
+            scope = self.analysis.scopes.get(func)
+            if scope is None:
+                return None
+            assignments = list(scope[func.value])
+            if len(assignments) == 1 and isinstance(getattr(assignments[0], "node", None), cst.FunctionDef):
+                return assignments[0].node
+            return None
+        if isinstance(func, cst.Attribute) and self.is_self(func.value):
+            owner = self.class_of(self.function_of(call))
+            return _method(owner, func.attr.value) if owner is not None else None
+        return None
+
+    def is_self(self, node: cst.CSTNode) -> bool:
+        """Whether ``node`` is the first parameter of the method it appears in (``self``)."""
+        if not isinstance(node, cst.Name):
+            return False
+        function = self.function_of(node)
+        if not isinstance(function, cst.FunctionDef) or self.class_of(function) is None:
+            return False
+        parameters = function.params.params
+        return bool(parameters) and parameters[0].name.value == node.value and not _is_static(function)
+
+    def parameter_for(self, call: cst.Call, argument: cst.Arg) -> cst.Name | None:
+        """The callee's parameter that receives ``argument``, when the callee is a function of this module."""
+        function = self.callee(call)
+        if function is None:
+            return None
+        parameters = list(function.params.params)
+        if self.class_of(function) is not None and isinstance(call.func, cst.Attribute):
+            parameters = parameters[1:]
+        if argument.keyword is not None:
+            names = [parameter for parameter in (*parameters, *function.params.kwonly_params)
+                     if parameter.name.value == argument.keyword.value]
+            return names[0].name if names else None
+        index = list(call.args).index(argument)
+        if any(earlier.keyword is not None or earlier.star for earlier in call.args[:index]):
+            return None
+        return parameters[index].name if index < len(parameters) else None
+
+    def arguments(self, call: cst.Call) -> tuple[tuple[str, str], ...]:
+        """Parameter name → the caller's argument text, for the parameters ``call`` gives by name or position."""
+        pairs = []
+        for argument in call.args:
+            parameter = self.parameter_for(call, argument)
+            if parameter is not None:
+                pairs.append((parameter.value, self.analysis.code(argument.value)))
+        return tuple(pairs)
+
+    def variable_references(self, target: cst.Name) -> list[cst.Name]:
+        """Every read of the variable ``target`` binds, in its scope and the scopes nested in it."""
+        scope = self.analysis.scopes.get(target)
+        if scope is None:
+            return []
+        found: dict[int, cst.Name] = {}
+        for assignment in scope[target.value]:
+            if getattr(assignment, "scope", None) is not scope:
+                continue
+            for access in assignment.references:
+                if isinstance(access.node, cst.Name):
+                    found[id(access.node)] = access.node
+        return sorted(found.values(), key=self.analysis.start)
+
+    def other_values(self, target: cst.Name, statement: cst.CSTNode) -> Iterator[tuple[cst.CSTNode, cst.CSTNode]]:
+        """The other assignments of the variable ``target`` binds: (statement, assigned value or binding node)."""
+        scope = self.analysis.scopes.get(target)
+        if scope is None:
+            return
+        for assignment in scope[target.value]:
+            node = getattr(assignment, "node", None)
+            if node is None or node is target or getattr(assignment, "scope", None) is not scope:
+                continue
+            where = self._statement_or_node(node)
+            if where is statement:
+                continue
+            yield where, self._assigned_value(node)
+
+    def attribute_references(self, target: cst.Attribute) -> list[cst.Attribute]:
+        """Every read of ``self.<attr>`` in the methods of the class that assigns ``target``."""
+        return [node for node, is_store in self._self_attributes(target) if not is_store]
+
+    def other_attribute_values(self, target: cst.Attribute,
+                               statement: cst.CSTNode) -> Iterator[tuple[cst.CSTNode, cst.CSTNode]]:
+        for node, is_store in self._self_attributes(target):
+            if is_store and node is not target:
+                yield self.analysis.statement(node), self._assigned_value(node)
+
+    def _self_attributes(self, target: cst.Attribute) -> list[tuple[cst.Attribute, bool]]:
+        owner = self.class_of(self.function_of(target))
+        if owner is None:
+            return []
+        collector = _Attributes(target.attr.value)
+        owner.visit(collector)
+        found = []
+        for node in collector.found:
+            if self.is_self(node.value):
+                parent = self.analysis.parents.get(node)
+                is_store = isinstance(parent, (cst.AssignTarget, cst.AnnAssign)) and parent.target is node
+                found.append((node, is_store))
+        return found
+
+    def _assigned_value(self, node: cst.CSTNode) -> cst.CSTNode:
+        parent = self.analysis.parents.get(node)
+        if isinstance(parent, cst.AssignTarget):
+            assign = self.analysis.parents.get(parent)
+            if isinstance(assign, cst.Assign) and parent.target is node:
+                return assign.value
+        if isinstance(parent, cst.AnnAssign) and parent.target is node and parent.value is not None:
+            return parent.value
+        return node
+
+    def _statement_or_node(self, node: cst.CSTNode) -> cst.CSTNode:
+        try:
+            return self.analysis.statement(node)
+        except ValueError:
+            return node
+
+    def route(self, site: cst.CSTNode, frame: cst.CSTNode) -> Route | None:
+        """The hops from ``frame`` to ``site``: each function on the way must be called from exactly one place, so
+        the count of its executions is the count of that call's; None when the site is not reached that way."""
+        hops = []
+        node, function, arguments = site, self.function_of(site), ()
+        for _ in range(MAX_CALL_DEPTH):
+            hops.append(Hop(node, function, arguments))
+            if function is frame:
+                return Route(tuple(reversed(hops)))
+            calls = self.call_sites(function)
+            if len(calls) != 1:
+                return None
+            node, arguments = calls[0], self.arguments(calls[0])
+            function = self.function_of(node)
+        return None
+
+    def loops(self, route: Route) -> list[tuple[cst.CSTNode, Hop]]:
+        """The loops around the route's hops, outermost first, each with the hop whose function holds it."""
+        return [(loop, hop) for hop in route.hops for loop in self.analysis.loops(hop.node)]
+
+    def guards(self, route: Route, stop: cst.CSTNode | None) -> list[cst.CSTNode]:
+        """Control flow that can skip the site: in the frame up to ``stop``, and anywhere in the called functions."""
+        found = list(self.analysis.guards(route.anchor, stop)) if stop is not None else []
+        for hop in route.hops[1:]:
+            found += self.analysis.guards(hop.node, hop.function)
+        return found
+
+    def in_frame_terms(self, text: str, route: Route, hop: Hop) -> str | None:
+        """``text``, written in ``hop``'s function, in the frame's terms: the parameters replaced by the callers'
+        arguments hop by hop. None when it reads a local of a called function or a parameter no caller gives."""
+        index = route.hops.index(hop)
+        for caller in reversed(route.hops[:index]):
+            inner = route.hops[route.hops.index(caller) + 1].function
+            arguments = dict(caller.arguments)
+            if _reads_locals(text, inner, arguments, method=self.class_of(inner) is not None):
+                return None
+            text = _substitute(text, arguments)
+        return text
+
+
+def _method(owner: cst.ClassDef, name: str) -> cst.FunctionDef | None:
+    for statement in owner.body.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
+            return statement
+    return None
+
+
+def _is_static(function: cst.FunctionDef) -> bool:
+    return any(isinstance(decorator.decorator, cst.Name) and decorator.decorator.value == "staticmethod"
+               for decorator in function.decorators)
+
+
+def _substitute(text: str, arguments: dict[str, str]) -> str:
+    """``text`` with the names that are parameters replaced by the caller's argument expressions."""
+    if not arguments:
+        return text
+    replacements = {name: cst.parse_expression(atom(value)) for name, value in arguments.items()}
+    replaced = cst.parse_expression(text).visit(_Substitution(replacements))
+    return cst.Module(body=[]).code_for_node(replaced)
+
+
+def _reads_locals(text: str, function: cst.CSTNode, arguments: dict[str, str], method: bool) -> bool:
+    """Whether ``text`` reads a name bound inside ``function`` that the caller does not give (a local, or a
+    parameter left to its default); ``self`` of a method called as ``self.m()`` means the same object."""
+    if not isinstance(function, cst.FunctionDef):
+        return False
+    parameters = [parameter.name.value for parameter in function.params.params]
+    own = parameters[0] if parameters and method else None
+    bound = _bound_names(function)
+    return any(name.value in bound and name.value not in arguments and name.value != own
+               for name in names_in(cst.parse_expression(text)))
+
+
+def _bound_names(function: cst.FunctionDef) -> set[str]:
+    collector = _Bound()
+    function.body.visit(collector)
+    return collector.names | {parameter.name.value for parameter in (*function.params.params,
+                                                                     *function.params.kwonly_params)}
+
+
+class _Calls(cst.CSTVisitor):
+    def __init__(self):
+        self.calls: list[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(node)
+
+
+class _Attributes(cst.CSTVisitor):
+    def __init__(self, name: str):
+        self.name = name
+        self.found: list[cst.Attribute] = []
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value == self.name:
+            self.found.append(node)
+
+
+class _Bound(cst.CSTVisitor):
+    def __init__(self):
+        self.names: set[str] = set()
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.names |= {name.value for name in names_in(node.target)}
+
+    def visit_For(self, node: cst.For) -> None:
+        self.names |= {name.value for name in names_in(node.target)}
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+
+class _Substitution(cst.CSTTransformer):
+    def __init__(self, arguments: dict[str, cst.BaseExpression]):
+        super().__init__()
+        self.arguments = arguments
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
+        return updated.with_changes(attr=original.attr)
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        replacement = self.arguments.get(original.value)
+        return replacement if replacement is not None else updated
