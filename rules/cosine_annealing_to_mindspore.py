@@ -356,9 +356,22 @@ class _Site:
         assignment = self.analysis.single_assignment(target) if isinstance(target, cst.Name) else None
         bound = self.analysis.assigned_value(assignment) if assignment is not None else None
         if bound is None:
-            where = "stored in an attribute" if isinstance(target, cst.Attribute) else "not bound to one variable"
-            raise Refused("CA107", f"the scheduler is {where}, so its step() calls cannot be followed")
+            raise Refused("CA107", self._unfollowed(target))
         return bound[0], target
+
+    def _unfollowed(self, target) -> str:
+        """Why the scheduler's variable cannot stand for this one call: the other values it holds, each with its
+        line, or where the scheduler is stored instead."""
+        if isinstance(target, cst.Attribute):
+            return (f"the scheduler is stored in `{self.analysis.code(target)}`, an attribute; its step() calls are "
+                    "followed only through a variable of one function")
+        if not isinstance(target, cst.Name):
+            return "the scheduler is not bound to a variable, so its step() calls cannot be followed"
+        others = [f"line {self.analysis.line(statement)} (`{self.analysis.first_line(value)}`)"
+                  for statement, value in self.analysis.program.follow(self.call).competitors]
+        return (f"`{target.value}` also holds other values: {', '.join(others)}; one list can stand only for this "
+                f"CosineAnnealingLR, which would become a cosine_decay_lr list given to the optimizer"
+                if others else f"`{target.value}` is bound more than once, so its step() calls cannot be followed")
 
     def _scheduler_steps(self, scheduler: cst.Name) -> list[cst.SimpleStatementLine]:
         assignment = self.analysis.single_assignment(scheduler)
