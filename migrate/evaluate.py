@@ -3,6 +3,11 @@
 It walks Python's ``ast`` and understands numbers, arithmetic and a few pure built-ins. Anything else — a name
 that is not a known constant, an attribute, a call to user code — is an *unknown*: a leaf the caller gives a
 value for. Nothing the user wrote is ever imported or executed.
+
+Every value it produces is a finite float or an int of at most 64 bits, the range NumPy (and so MindSpore's
+argument checks and the schedule models) can take: a literal, a constant or an intermediate result beyond that
+(``2**64``, ``10**400``, ``1e400``, ``1e308 * 10``) is *too large*, a kind of not evaluable, and a power is refused
+before it is computed when its result would be larger, so ``10**10**8`` costs nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +17,51 @@ import math
 import operator
 from collections.abc import Mapping
 
+#: An int of more bits is too large: NumPy takes ints up to 64 bits (``np.isinf(2**64)`` is a TypeError, which
+#: makes MindSpore reject such a count), and every such int converts to a float.
+MAX_INT_BITS = 64
+
+
+class NotEvaluable(Exception):
+    """The expression uses a construct the evaluator does not model."""
+
+
+class TooLarge(NotEvaluable):
+    """A value, or an intermediate result, is infinite, NaN or an int beyond ``MAX_INT_BITS``."""
+
+
+class _TooLargeConstant:
+    """The value of a module constant bound to a number too large: known to be unusable, never sampled."""
+
+    def __repr__(self) -> str:
+        return "TOO_LARGE"
+
+
+TOO_LARGE = _TooLargeConstant()
+
+
+def _check_size(value):
+    """``value`` itself when it is a number a float can hold; TooLarge otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise NotEvaluable(f"not a real number: {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise TooLarge(f"not a finite number: {value!r}")
+    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+        raise TooLarge(f"an integer of {value.bit_length()} bits, beyond {MAX_INT_BITS}")
+    return value
+
+
+def _power(base, exponent):
+    """``base ** exponent``, refused before computing when an int result would have more than ``MAX_INT_BITS``.
+
+    A float power that overflows raises OverflowError, which the caller reports as TooLarge.
+    """
+    if isinstance(base, int) and isinstance(exponent, int) and exponent > 0 and abs(base) > 1:
+        if (abs(base).bit_length() - 1) * exponent > MAX_INT_BITS:
+            raise TooLarge(f"{base}**{exponent} has more than {MAX_INT_BITS} bits")
+    return base**exponent
+
+
 _BINARY = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -19,15 +69,11 @@ _BINARY = {
     ast.Div: operator.truediv,
     ast.FloorDiv: operator.floordiv,
     ast.Mod: operator.mod,
-    ast.Pow: operator.pow,
+    ast.Pow: _power,
 }
 _UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
 _BUILTINS = {"int": int, "float": float, "abs": abs, "min": min, "max": max, "round": round}
 _MATH = {"math.ceil": math.ceil, "math.floor": math.floor, "math.pi": math.pi}
-
-
-class NotEvaluable(Exception):
-    """The expression uses a construct the evaluator does not model."""
 
 
 def parse(text: str) -> ast.expr:
@@ -74,18 +120,32 @@ def _pure_call(node: ast.Call) -> bool:
 def _check_number(value) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise NotEvaluable(f"not a number: {value!r}")
+    _check_size(value)
 
 
 def evaluate(text: str, constants: Mapping[str, object], values: Mapping[str, object]):
-    """The value of ``text`` with module constants and the given values for its unknowns."""
+    """The value of ``text`` with module constants and the given values for its unknowns.
+
+    Raises TooLarge when a value on the way does not fit a float, and what Python raises for the arithmetic
+    otherwise (ZeroDivisionError, TypeError, ...).
+    """
     return _evaluate(parse(text), constants, values)
 
 
 def _evaluate(node: ast.expr, constants, values):
+    try:
+        return _check_size(_evaluate_unchecked(node, constants, values))
+    except OverflowError as exc:
+        raise TooLarge(f"{ast.unparse(node)} overflows: {exc}") from None
+
+
+def _evaluate_unchecked(node: ast.expr, constants, values):
     if isinstance(node, ast.Constant):
         _check_number(node.value)
         return node.value
     if isinstance(node, ast.Name):
+        if constants.get(node.id, None) is TOO_LARGE:
+            raise TooLarge(f"{node.id} is bound to a number too large to evaluate")
         if node.id in constants:
             return constants[node.id]
         return values[node.id]
@@ -106,7 +166,11 @@ def _evaluate(node: ast.expr, constants, values):
 
 
 def module_constants(source: str) -> dict[str, object]:
-    """Module-level names bound exactly once to a numeric expression of earlier constants."""
+    """Module-level names bound exactly once to a numeric expression of earlier constants.
+
+    A name whose value is too large maps to TOO_LARGE, so that it reads as too large rather than as an unknown
+    the verifier would sample with small values.
+    """
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -122,6 +186,8 @@ def module_constants(source: str) -> dict[str, object]:
             if len(targets) == 1 and isinstance(targets[0], ast.Name) and bound.get(targets[0].id) == 1:
                 try:
                     constants[targets[0].id] = _evaluate(statement.value, constants, {})
+                except TooLarge:
+                    constants[targets[0].id] = TOO_LARGE
                 except (NotEvaluable, KeyError, ArithmeticError, TypeError, ValueError):
                     continue
     return constants

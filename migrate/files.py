@@ -5,10 +5,10 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import stat
 import tempfile
 import tokenize
 from dataclasses import dataclass
-from pathlib import Path
 
 
 class SourceError(Exception):
@@ -29,58 +29,36 @@ class Source:
     bom: bool
 
 
-def discover(paths, errors: list[tuple[str, SourceError]]) -> list[str]:
-    """Every ``*.py`` file under ``paths``, sorted, each once; loops and unreadable folders go to ``errors``."""
-    found: dict[str, None] = {}
-    for path in paths:
-        if os.path.isdir(path):
-            _walk(Path(path), found, errors, set())
-        elif os.path.exists(path) or os.path.islink(path):
-            found[os.path.normpath(path)] = None
-        else:
-            errors.append((path, SourceError("MIG001", "no such file or directory")))
-    return sorted(found)
-
-
-def _walk(folder: Path, found: dict, errors: list, seen: set) -> None:
-    try:
-        real = folder.resolve(strict=True)
-    except (OSError, RuntimeError) as exc:
-        errors.append((str(folder), SourceError("MIG001", f"cannot resolve directory: {_reason(exc)}")))
-        return
-    if real in seen:
-        errors.append((str(folder), SourceError("MIG001", "symlink loop: directory already visited")))
-        return
-    seen = seen | {real}
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError as exc:
-        errors.append((str(folder), SourceError("MIG001", f"cannot list directory: {_reason(exc)}")))
-        return
-    for entry in entries:
-        if entry.name.startswith(".") or entry.name == "__pycache__":
-            continue
-        try:
-            is_dir = entry.is_dir()
-        except OSError as exc:
-            errors.append((entry.path, SourceError("MIG001", f"cannot stat: {_reason(exc)}")))
-            continue
-        if is_dir:
-            _walk(Path(entry.path), found, errors, seen)
-        elif entry.name.endswith(".py"):
-            found[os.path.normpath(entry.path)] = None
-
-
 def _reason(exc: BaseException) -> str:
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
 def read_bytes(path: str) -> bytes:
+    """The bytes of a regular file; anything else (a FIFO, a device, a socket) is refused without blocking.
+
+    The file is opened non-blocking, so opening a FIFO with no writer returns at once, and its type is checked on
+    the open descriptor, so it cannot change between the check and the read.
+    """
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise SourceError("MIG001", f"cannot read file: {_reason(exc)}") from exc
+    with os.fdopen(fd, "rb") as handle:
+        kind = os.fstat(fd).st_mode
+        if not stat.S_ISREG(kind):
+            raise SourceError("MIG001", f"not a regular file ({_kind(kind)}); only regular files are read")
+        try:
+            return handle.read()
+        except OSError as exc:
+            raise SourceError("MIG001", f"cannot read file: {_reason(exc)}") from exc
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory")):
+        if test(mode):
+            return name
+    return "an unknown kind of file"
 
 
 def decode(data: bytes) -> Source:
@@ -105,9 +83,19 @@ def encode(source: Source, text: str) -> bytes:
 
 
 def write_atomically(path: str, data: bytes) -> None:
-    """Replace ``path`` by ``data`` in one rename, keeping its permission bits; a symlink's target is written."""
+    """Replace ``path`` by ``data`` in one rename, keeping its permission bits; a symlink's target is written.
+
+    Raises SourceError (MIG008) when it cannot, with the original untouched and no temporary file left behind.
+    """
+    try:
+        _replace(path, data)
+    except OSError as exc:
+        raise SourceError("MIG008", f"cannot write file: {_reason(exc)}; it was left untouched") from exc
+
+
+def _replace(path: str, data: bytes) -> None:
     target = os.path.realpath(path)
-    mode = os.stat(target).st_mode & 0o7777
+    mode = os.stat(target).st_mode
     folder = os.path.dirname(target) or "."
     fd, temporary = tempfile.mkstemp(prefix=".migrate-", suffix=".tmp", dir=folder)
     try:
@@ -115,7 +103,7 @@ def write_atomically(path: str, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
+        os.chmod(temporary, stat.S_IMODE(mode))
         os.replace(temporary, target)
     except BaseException:
         if os.path.exists(temporary):

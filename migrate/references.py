@@ -1,7 +1,7 @@
 """Every reference a module makes to one API: its calls, and the references no rule can follow to a call.
 
 Shared by all rules: a call is rewritten or refused site by site; a reference through a star import, ``getattr`` or
-the API used as a value is reported as it is, never half-converted.
+the API used as a value is reported as it is, never half-converted. A type annotation is not a use.
 """
 
 from __future__ import annotations
@@ -51,6 +51,10 @@ class _Finder(cst.CSTVisitor):
         self._callees: set[cst.CSTNode] = set()
 
     def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_Annotation(self, node: cst.Annotation) -> bool:
+        """A type annotation (parameter, return, ``x: T = ...``) names the API without using it."""
         return False
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:

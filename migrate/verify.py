@@ -107,15 +107,20 @@ def verify(claim: Claim, constants: Mapping[str, object] | None = None, max_samp
     except (evaluate.NotEvaluable, KeyError) as exc:
         return Verdict(NOT_VERIFIABLE, _reason(exc))
     outcomes: list[_Outcome] = []
+    invalid: list[str] = []
     for values in plan.samples(max_samples):
         try:
-            outcome = _run(claim, constants, values)
+            outcomes.append(_run(claim, constants, values))
+        except _InvalidSample as exc:
+            invalid.append(str(exc))
         except (evaluate.NotEvaluable, KeyError) as exc:
             return Verdict(NOT_VERIFIABLE, _reason(exc))
-        if outcome is not None:
-            outcomes.append(outcome)
     if not outcomes:
-        return Verdict(NOT_VERIFIABLE, "no sampled value gives a valid original schedule within the step budget")
+        why = next((reason for reason in invalid if reason), None)
+        if why and not plan.unknowns:
+            return Verdict(NOT_VERIFIABLE, f"the schedules cannot be computed: {why}")
+        return Verdict(NOT_VERIFIABLE, "no sampled value gives a valid original schedule within the step budget"
+                                       + (f" ({why})" if why else ""))
     return _verdict(claim, plan, outcomes)
 
 
@@ -147,40 +152,64 @@ def _arguments(schedule: Schedule, constants, values) -> dict:
     return arguments
 
 
-def _run(claim: Claim, constants, values) -> _Outcome | None:
-    """One sample: both schedules over the run (or just past the claimed agreement when the run is unknown)."""
+class _InvalidSample(Exception):
+    """A sample the original program rejects, beyond the step budget, or whose numbers leave float64's range."""
+
+
+#: What a value beyond float64's range raises: in the evaluator, in Python's float arithmetic, in NumPy.
+_OVERFLOWS = (evaluate.TooLarge, OverflowError, FloatingPointError)
+
+
+def _run(claim: Claim, constants, values) -> _Outcome:
+    """One sample: both schedules over the run (or just past the claimed agreement when the run is unknown).
+
+    NumPy runs with overflow, underflow and invalid operations raising, so a schedule beyond float64's range (an lr
+    of 1e308 overflows, one of 1e-320 loses its precision) makes the sample invalid instead of printing a warning
+    and comparing infinities or rounded subnormals.
+    """
     import numpy as np
 
     try:
         source_args = _arguments(claim.source, constants, values)
         run = _count(claim.run_steps, constants, values)
         claimed = _count(claim.agrees_for, constants, values)
-    except (ArithmeticError, TypeError, ValueError):
-        return None
+    except (*_OVERFLOWS, ArithmeticError, TypeError, ValueError) as exc:
+        raise _InvalidSample(_overflow_reason(exc)) from None
     if run is None and claimed is None:
         raise evaluate.NotEvaluable("the claim gives neither the run length nor the agreement length")
     steps = run if run is not None else claimed + 1
     if steps > MAX_STEPS or steps < 1:
-        return None
-    try:
-        source = model(claim.source.model).per_step(source_args, steps)
-    except (ArithmeticError, TypeError, ValueError):
-        return None
-    expected = steps if claimed is None else min(claimed, steps)
-    try:
-        target = model(claim.target.model).per_step(_arguments(claim.target, constants, values), steps)
-    except (ArithmeticError, TypeError, ValueError) as exc:
-        return _Outcome(values, steps, 0, expected, float("inf"), raises=f"{type(exc).__name__}: {exc}")
-    finite = source[np.isfinite(source)]
-    scale = float(np.max(np.abs(finite))) if finite.size else 0.0
-    close = np.isclose(target, source, rtol=RTOL, atol=ATOL_SCALE * scale, equal_nan=False)
-    differing = np.flatnonzero(~close)
-    agree = int(differing[0]) if differing.size else steps
-    both = np.isfinite(target) & np.isfinite(source)
-    deviation = float(np.max(np.abs(target[both] - source[both]))) if both.any() else 0.0
+        raise _InvalidSample()
+    with np.errstate(all="raise"):
+        try:
+            source = model(claim.source.model).per_step(source_args, steps)
+        except (*_OVERFLOWS, ArithmeticError, TypeError, ValueError) as exc:
+            raise _InvalidSample(_overflow_reason(exc)) from None
+        expected = steps if claimed is None else min(claimed, steps)
+        try:
+            target = model(claim.target.model).per_step(_arguments(claim.target, constants, values), steps)
+        except _OVERFLOWS as exc:
+            raise _InvalidSample(_overflow_reason(exc)) from None
+        except (ArithmeticError, TypeError, ValueError) as exc:
+            return _Outcome(values, steps, 0, expected, float("inf"), raises=f"{type(exc).__name__}: {exc}")
+    with np.errstate(all="ignore"):
+        finite = source[np.isfinite(source)]
+        scale = float(np.max(np.abs(finite))) if finite.size else 0.0
+        close = np.isclose(target, source, rtol=RTOL, atol=ATOL_SCALE * scale, equal_nan=False)
+        differing = np.flatnonzero(~close)
+        agree = int(differing[0]) if differing.size else steps
+        both = np.isfinite(target) & np.isfinite(source)
+        deviation = float(np.max(np.abs(target[both] - source[both]))) if both.any() else 0.0
     if agree < steps and not np.isfinite(target[agree]):
         deviation = float("inf")
     return _Outcome(values, steps, agree, expected, deviation)
+
+
+def _overflow_reason(exc: BaseException) -> str:
+    """Why a sample is invalid, when a number leaves float64's range; empty for the program's own errors."""
+    if isinstance(exc, FloatingPointError):
+        return f"float64 {exc}"
+    return str(exc) if isinstance(exc, _OVERFLOWS) else ""
 
 
 def _count(text: str | None, constants, values) -> int | None:
