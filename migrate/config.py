@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import io
 import os
 import re
@@ -10,8 +11,11 @@ import tokenize
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from fnmatch import fnmatchcase
 from pathlib import Path
+
+import pathspec
+
+from migrate.outcome import FAIL_ON, FAIL_ON_REWRITE
 
 TARGETS = ("mindspore", "torch")
 
@@ -35,11 +39,15 @@ class Config:
     always wins over ``select``, however specific the selected prefix is.
 
     ``exclude`` and ``per_file_ignores`` patterns are matched against the path relative to ``root`` (the folder
-    of the pyproject.toml, else the working directory), the way .gitignore does: ``*`` and ``?`` stay within one
-    path component, ``**`` spans any number of them; a pattern containing a ``/`` (other than a trailing one) is
-    anchored at ``root``, one without matches at any depth; a pattern matching a folder matches everything under
-    it; a trailing ``/`` matches folders only. A path outside ``root`` matches nothing. ``!`` negation is not
-    supported.
+    of the pyproject.toml, else the working directory) with .gitignore's semantics (``pathspec.GitIgnoreSpec``):
+    ``*`` and ``?`` stay within one path component, ``**`` spans any number of them; a pattern containing a ``/``
+    (other than a trailing one) is anchored at ``root``, one without matches at any depth; a pattern matching a
+    folder matches everything under it; a trailing ``/`` matches folders only; in ``exclude``, a later ``!pattern``
+    re-includes what an earlier one excluded (not below an excluded folder, as in git). A path outside ``root``
+    matches nothing.
+
+    ``fail_on`` says what makes a run exit 1 besides a pending change (see ``migrate.outcome``): a rewritten file
+    (``"rewrite"``) or a warning left in the file (``"warning"``).
     """
 
     to: str = "mindspore"
@@ -49,6 +57,7 @@ class Config:
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     unsafe_fixes: bool = False
     verifier_samples: int = 256
+    fail_on: str = FAIL_ON_REWRITE
     root: Path | None = None
 
     def __post_init__(self) -> None:
@@ -62,52 +71,39 @@ class Config:
         return replace(self, **{name: value for name, value in overrides.items() if value is not None})
 
     def is_excluded(self, path: Path) -> bool:
-        parts = self._relative_parts(path)
-        return parts is not None and any(_matches(pattern, parts, path) for pattern in self.exclude)
+        return bool(self.exclude) and _matches(self.exclude, self._relative(path), path)
 
     def enabled(self, code: str, path: Path) -> bool:
         if self.select and not code.startswith(self.select):
             return False
         if code.startswith(self.ignore):
             return False
-        parts = self._relative_parts(path)
-        if parts is None:
-            return True
+        relative = self._relative(path)
         return not any(
-            code.startswith(prefixes) and _matches(pattern, parts, path)
+            code.startswith(prefixes) and _matches((pattern,), relative, path)
             for pattern, prefixes in self.per_file_ignores.items()
         )
 
-    def _relative_parts(self, path: Path) -> tuple[str, ...] | None:
+    def _relative(self, path: Path) -> str | None:
+        """``path`` relative to ``root`` in POSIX form, as written or with symlinks resolved; None when outside."""
         root = Path(self.root) if self.root is not None else Path.cwd()
         for candidate in (Path(os.path.abspath(path)), Path(path).resolve()):
             for base in (Path(os.path.abspath(root)), root.resolve()):
-                if candidate.is_relative_to(base):
-                    return candidate.relative_to(base).parts
+                if candidate.is_relative_to(base) and candidate != base:
+                    return candidate.relative_to(base).as_posix()
         return None
 
 
-def _matches(pattern: str, parts: tuple[str, ...], path: Path) -> bool:
-    """Whether the gitignore-style ``pattern`` matches the relative path ``parts`` or one of its folders."""
-    folders_only = pattern.endswith("/")
-    body = pattern.strip("/")
-    if body.startswith("./"):
-        body = body[2:]
-    segments = body.split("/")
-    if "/" not in body and not pattern.startswith("/"):
-        segments = ["**", *segments]
-    if folders_only and not Path(path).is_dir():
-        parts = parts[:-1]
-    return _matches_prefix(segments, parts)
+def _matches(patterns: tuple[str, ...], relative: str | None, path: Path) -> bool:
+    """Whether the gitignore ``patterns`` exclude ``relative`` (``path`` tells a folder, which ``dir/`` needs)."""
+    if relative is None:
+        return False
+    return _spec(patterns).match_file(relative + "/" if Path(path).is_dir() else relative)
 
 
-def _matches_prefix(segments: list[str], parts: tuple[str, ...]) -> bool:
-    if not segments:
-        return True
-    head, rest = segments[0], segments[1:]
-    if head == "**":
-        return any(_matches_prefix(rest, parts[start:]) for start in range(len(parts) + 1))
-    return bool(parts) and fnmatchcase(parts[0], head) and _matches_prefix(rest, parts[1:])
+@functools.cache
+def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 def command_line_overrides(**values: object) -> dict[str, object]:
@@ -187,18 +183,25 @@ def _code_prefixes(where: str, value: object) -> tuple[str, ...]:
 def _patterns(where: str, value: object) -> tuple[str, ...]:
     patterns = _strings(where, value)
     for pattern in patterns:
-        if not pattern.strip("/"):
+        if not pattern.lstrip("!").strip("/"):
             raise ConfigError(f"{where}: empty pattern")
-        if pattern.startswith("!"):
-            raise ConfigError(f"{where}: negated pattern {pattern!r} is not supported")
     return patterns
 
 
 def _per_file_ignores(where: str, value: object) -> dict[str, tuple[str, ...]]:
+    """Each pattern stands alone here, so a ``!`` could only mean something unlike gitignore: refused."""
     if not isinstance(value, dict):
         raise ConfigError(f"{where} must be a table of pattern = [codes], not {_kind(value)}")
-    _patterns(where, list(value))
+    for pattern in _patterns(where, list(value)):
+        if pattern.startswith("!"):
+            raise ConfigError(f"{where}: negated pattern {pattern!r} is not supported in per-file-ignores")
     return {pattern: _code_prefixes(f"{where} {pattern!r}", codes) for pattern, codes in value.items()}
+
+
+def _fail_on(where: str, value: object) -> str:
+    if value not in FAIL_ON:
+        raise ConfigError(f"{where} must be one of {', '.join(map(repr, FAIL_ON))}, not {value!r}")
+    return value
 
 
 def _flag(where: str, value: object) -> bool:
@@ -242,6 +245,7 @@ _KEYS = {
     "per_file_ignores": ("per-file-ignores", _per_file_ignores),
     "unsafe_fixes": ("unsafe-fixes", _flag),
     "verifier_samples": ("verifier-samples", _samples),
+    "fail_on": ("fail-on", _fail_on),
 }
 
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from urllib.parse import quote
+
+import click
 
 from migrate import __version__
 from migrate.diagnostics import UNSAFE, Diagnostic, TextEdit
@@ -23,6 +26,8 @@ from migrate.rule import Code
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 GITHUB_COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+SEVERITY_COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
+COLORED_FORMATS = ("concise", "full")
 UNSAFE_NOTE = "This is an unsafe fix and may change runtime behavior"
 CONTEXT_LINES = 1
 MAX_RANGE_LINES = 6
@@ -32,26 +37,53 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 def render(
-    fmt: str, diagnostics: Sequence[Diagnostic], *, codes: Mapping[str, Code], sources: Mapping[str, str]
+    fmt: str,
+    diagnostics: Sequence[Diagnostic],
+    *,
+    codes: Mapping[str, Code],
+    sources: Mapping[str, str],
+    color: bool = False,
 ) -> str:
-    """The whole output of ``diagnostics`` in format ``fmt`` (one of ``FORMATS``), order kept."""
+    """The whole output of ``diagnostics`` in format ``fmt`` (one of ``FORMATS``), order kept.
+
+    ``color`` styles the headlines of the human formats (``COLORED_FORMATS``); the machine formats never are.
+    """
     try:
         renderer = _RENDERERS[fmt]
     except KeyError:
         raise ValueError(f"unknown output format {fmt!r} (expected one of: {', '.join(FORMATS)})") from None
+    if color and fmt in COLORED_FORMATS:
+        return renderer(diagnostics, codes, sources, color=True)
     return renderer(diagnostics, codes, sources)
 
 
-def _concise(diagnostics: Sequence[Diagnostic], codes: Mapping[str, Code], sources: Mapping[str, str]) -> str:
-    return "".join(f"{_headline(diagnostic)}\n" for diagnostic in diagnostics)
+def use_color(stream) -> bool:
+    """Colour on a terminal. ``NO_COLOR`` (set and not empty) turns it off, else ``FORCE_COLOR`` turns it on anywhere.
+
+    The conventions of no-color.org and force-color.org; NO_COLOR wins, as the user's refusal.
+    """
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
-def _full(diagnostics: Sequence[Diagnostic], codes: Mapping[str, Code], sources: Mapping[str, str]) -> str:
+def _concise(
+    diagnostics: Sequence[Diagnostic], codes: Mapping[str, Code], sources: Mapping[str, str], color: bool = False
+) -> str:
+    return "".join(f"{_headline(diagnostic, color)}\n" for diagnostic in diagnostics)
+
+
+def _full(
+    diagnostics: Sequence[Diagnostic], codes: Mapping[str, Code], sources: Mapping[str, str], color: bool = False
+) -> str:
     """ruff's ``full``: the concise line, the source with the range underlined, then the fix and the verdict."""
     lines_of = _line_cache(sources)
     blocks = []
     for diagnostic in diagnostics:
-        lines = [_headline(diagnostic)]
+        lines = [_headline(diagnostic, color)]
         lines += _snippet(diagnostic, lines_of(diagnostic.path))
         if diagnostic.fix is not None:
             lines.append(f"help: {diagnostic.fix.message}")
@@ -64,9 +96,21 @@ def _full(diagnostics: Sequence[Diagnostic], codes: Mapping[str, Code], sources:
     return "\n".join(blocks)
 
 
-def _headline(diagnostic: Diagnostic) -> str:
-    """The concise line, kept to one line so that editors' problem matchers and grep see one line per finding."""
-    return replace(diagnostic, message=" ".join(_NEWLINE.split(diagnostic.message))).concise()
+def _headline(diagnostic: Diagnostic, color: bool = False) -> str:
+    """The concise line, kept to one line so that editors' problem matchers and grep see one line per finding.
+
+    In colour, the path is bold and the code and severity take the severity's colour; without the styles the
+    text is the same, character for character.
+    """
+    one_line = replace(diagnostic, message=" ".join(_NEWLINE.split(diagnostic.message)))
+    if not color:
+        return one_line.concise()
+    tint = SEVERITY_COLORS.get(one_line.severity)
+    return (
+        f"{click.style(one_line.path, bold=True)}:{one_line.line}:{one_line.col}: "
+        f"{click.style(one_line.code, fg=tint, bold=True)} {click.style(f'[{one_line.severity}]', fg=tint)} "
+        f"{one_line.message}"
+    )
 
 
 def _line_cache(sources: Mapping[str, str]) -> Callable[[str], list[str] | None]:

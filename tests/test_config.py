@@ -72,6 +72,7 @@ class TestLoadConfig:
             "exclude = ['legacy/*.py']\n"
             "unsafe-fixes = true\n"
             "verifier-samples = 32\n"
+            "fail-on = 'warning'\n"
             "[tool.migrate.per-file-ignores]\n"
             "'tests/**' = ['MIG2', 'MIG3']\n",
         )
@@ -83,6 +84,7 @@ class TestLoadConfig:
             per_file_ignores={"tests/**": ("MIG2", "MIG3")},
             unsafe_fixes=True,
             verifier_samples=32,
+            fail_on="warning",
             root=tmp_path.resolve(),
         )
 
@@ -99,6 +101,7 @@ class TestLoadConfig:
         config = Config()
         assert (config.to, config.select, config.ignore, config.exclude) == ("mindspore", (), (), ())
         assert (dict(config.per_file_ignores), config.unsafe_fixes, config.verifier_samples) == ({}, False, 256)
+        assert config.fail_on == "rewrite"
         assert config.root is None
 
     def test_pyproject_without_the_table_gives_defaults(self, tmp_path):
@@ -130,6 +133,7 @@ class TestConfigErrors:
             ("verifier-samples = 1.5\n", "'verifier-samples' must be an integer, not a float (1.5)"),
             ("verifier-samples = true\n", "'verifier-samples' must be an integer, not a boolean (True)"),
             ("to = 3\n", "'to' must be one of 'mindspore', 'torch', not 3"),
+            ("fail-on = 'error'\n", "'fail-on' must be one of 'rewrite', 'warning', not 'error'"),
         ],
     )
     def test_wrong_types_name_the_key(self, tmp_path, body, expected):
@@ -142,8 +146,12 @@ class TestConfigErrors:
         """A lower-case or misspelt prefix would otherwise select nothing, silently."""
         assert "'mig1' is not a code prefix" in error_for(tmp_path, "select = ['mig1']\n")
 
-    def test_negated_patterns_are_refused_rather_than_ignored(self, tmp_path):
-        assert "negated pattern '!keep.py' is not supported" in error_for(tmp_path, "exclude = ['!keep.py']\n")
+    def test_negated_per_file_ignores_pattern_is_refused_rather_than_misread(self, tmp_path):
+        message = error_for(tmp_path, "[tool.migrate.per-file-ignores]\n'!keep.py' = ['CA1']\n")
+        assert "negated pattern '!keep.py' is not supported in per-file-ignores" in message
+
+    def test_a_lone_negation_mark_is_an_empty_pattern(self, tmp_path):
+        assert "empty pattern" in error_for(tmp_path, "exclude = ['!/']\n")
 
     def test_both_spellings_of_one_key(self, tmp_path):
         message = error_for(tmp_path, "unsafe-fixes = true\nunsafe_fixes = false\n")
@@ -226,6 +234,21 @@ class TestExclude:
 
     def test_paths_outside_the_root_match_nothing(self, config, tmp_path):
         assert not config.is_excluded(tmp_path.parent / "legacy" / "old.py")
+
+    def test_a_later_negation_re_includes_a_file_as_in_gitignore(self, tmp_path):
+        config = Config(exclude=("generated/*.py", "!generated/keep.py"), root=tmp_path)
+        assert config.is_excluded(tmp_path / "generated" / "other.py")
+        assert not config.is_excluded(tmp_path / "generated" / "keep.py")
+
+    def test_a_negation_cannot_re_include_below_an_excluded_folder(self, tmp_path):
+        """git's rule: discovery prunes the folder, so the folder itself must stay excluded."""
+        (tmp_path / "vendor" / "keep").mkdir(parents=True)
+        config = Config(exclude=("vendor/", "!vendor/keep/x.py"), root=tmp_path)
+        assert config.is_excluded(tmp_path / "vendor")
+        assert config.is_excluded(tmp_path / "vendor" / "keep")
+
+    def test_the_root_itself_is_never_excluded(self, tmp_path):
+        assert not Config(exclude=("*",), root=tmp_path).is_excluded(tmp_path)
 
     def test_without_a_root_patterns_are_relative_to_the_working_directory(self, tmp_path, monkeypatch):
         monkeypatch.chdir(tmp_path)

@@ -19,6 +19,9 @@ CASE = REPO / "fixtures" / "torch_to_mindspore" / "fully_qualified_per_epoch"
 TORCH_SOURCE = (CASE / "input.py").read_bytes()
 CONVERTED = (CASE / "output.py").read_bytes()
 EXPECTED_DIAGNOSTICS = (CASE / "diagnostics.txt").read_text().replace("input.py", "f.py").splitlines()
+REFUSAL = REPO / "fixtures" / "torch_to_mindspore" / "star_import"  # one CA108 warning, nothing to rewrite
+REFUSED_SOURCE = (REFUSAL / "input.py").read_bytes()
+REFUSAL_DIAGNOSTIC = (REFUSAL / "diagnostics.txt").read_text().replace("input.py", "refused.py").strip()
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("pre-commit") is None, reason="the pre-commit executable is not installed"),
@@ -113,6 +116,7 @@ def project(hooks, tmp_path):
 
 def _stage(env, project: Path, name: str, data: bytes) -> Path:
     path = project / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     _git(env, project, "add", name)
     return path
@@ -186,3 +190,34 @@ def test_check_hook_fails_and_leaves_the_file_untouched(project):
     assert "files were modified by this hook" not in result.stdout
     for line in EXPECTED_DIAGNOSTICS:
         assert line in result.stdout
+
+
+def test_refused_site_passes_unless_fail_on_warning_and_excluded_files_stay_untouched(project):
+    env, make = project
+    repo = make("migrate")
+    assert _pre_commit(env, repo, "install").returncode == 0
+    (repo / ".gitignore").write_text("legacy/\n")
+    refused = _stage(env, repo, "refused.py", REFUSED_SOURCE)
+    built = _stage(env, repo, "build/lib/train.py", TORCH_SOURCE)
+    (repo / "legacy").mkdir()
+    ignored = repo / "legacy" / "old.py"
+    ignored.write_bytes(TORCH_SOURCE)
+    _git(env, repo, "add", ".gitignore", "build/lib/train.py")
+    _git(env, repo, "add", "-f", "legacy/old.py")
+
+    accepted = _git_commit(env, repo)
+    output = accepted.stdout + accepted.stderr
+    assert accepted.returncode == 0, output
+    assert REFUSAL_DIAGNOSTIC in output
+    assert "1 file checked" in output
+    assert (refused.read_bytes(), built.read_bytes(), ignored.read_bytes()) == (REFUSED_SOURCE, TORCH_SOURCE,
+                                                                                 TORCH_SOURCE)
+
+    (repo / "pyproject.toml").write_text('[tool.migrate]\nfail-on = "warning"\n')
+    _stage(env, repo, "refused.py", REFUSED_SOURCE + b"\n# touched, so the hook sees the file again\n")
+    _git(env, repo, "add", "pyproject.toml")
+    failed = _git_commit(env, repo)
+    output = failed.stdout + failed.stderr
+    assert failed.returncode != 0, output
+    assert "exit code: 1" in output
+    assert REFUSAL_DIAGNOSTIC in output
