@@ -1,16 +1,20 @@
 """Imports around a rewrite: drop those only the replaced code used, add those the new code needs.
 
 Both are decided from the metadata already computed for the rules, so a rewrite costs no second analysis of the
-module (LibCST's Add/RemoveImportsVisitor each copy and re-resolve the whole module).
+module (LibCST's Add/RemoveImportsVisitor each copy and re-resolve the whole module); only a package requested in
+both import styles resolves the rewritten module's scopes once. Added imports go where isort/ruff would keep them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import IntEnum
 
 import libcst as cst
-from libcst.metadata import ClassScope, ImportAssignment
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import ClassScope, ImportAssignment, MetadataWrapper, ScopeProvider
 
 from migrate.analysis import Analysis, names_in
 from migrate.rule import ImportRef
@@ -107,27 +111,183 @@ def _imports_package(assignment, package: str) -> bool:
 
 
 def with_imports(module: cst.Module, needed: Iterable[ImportRef]) -> cst.Module:
-    """``module`` with each needed import added once after the imports at its top, ``import`` lines first."""
-    present = {_text(statement) for statement in module.body if _is_import(statement)}
-    lines = []
-    for ref in sorted(dict.fromkeys(needed), key=lambda ref: ref.name is not None):
-        text = _import_text(ref)
-        if text not in present:
-            lines.append(cst.parse_statement(text + "\n"))
-            present.add(text)
-    if not lines:
-        return module
-    body = list(module.body)
-    index = 0
-    while index < len(body) and (_is_import(body[index]) or (index == 0 and _is_docstring(body[index]))):
-        index += 1
-    return module.with_changes(body=[*body[:index], *lines, *body[index:]])
+    """``module`` with each needed import added once where isort/ruff would keep it.
+
+    An added import joins the third-party group of the imports at the top of the file, at its sorted place; a
+    package requested both as ``import package`` and ``from package.sub import name`` is imported once, as a module.
+    """
+    refs, module = _one_style(module, list(dict.fromkeys(needed)))
+    for ref in refs:
+        if not _present(module, ref):
+            module = _inserted(module, cst.parse_statement(_import_text(ref) + "\n"))
+    return module
 
 
 def _import_text(ref: ImportRef) -> str:
     if isinstance(ref, AliasedImport):
         return f"import {ref.module} as {ref.alias}"
     return f"import {ref.module}" if ref.name is None else f"from {ref.module} import {ref.name}"
+
+
+def _one_style(module: cst.Module, refs: list[ImportRef]) -> tuple[list[ImportRef], cst.Module]:
+    """``from package.sub import name`` dropped where ``import package [as alias]`` is requested too.
+
+    The uses of ``name`` the from-import was to bind become ``package.sub.name``. Only unbound uses are rewritten,
+    and only when nothing in the module binds ``name``; otherwise both imports stay, which is still correct code.
+    """
+    prefixes = {ref.module: ref.alias if isinstance(ref, AliasedImport) else ref.module
+                for ref in refs if ref.name is None and "." not in ref.module}
+    kept = []
+    for ref in refs:
+        package = ref.module.split(".")[0]
+        if ref.name is None or isinstance(ref, AliasedImport) or package not in prefixes or _present(module, ref):
+            kept.append(ref)
+            continue
+        qualified = prefixes[package] + ref.module[len(package):] + "." + ref.name
+        rewritten = _qualified_uses(module, ref.name, qualified)
+        if rewritten is None:
+            kept.append(ref)
+        else:
+            module = rewritten
+    return kept, module
+
+
+def _qualified_uses(module: cst.Module, name: str, qualified: str) -> cst.Module | None:
+    """``module`` with every use of ``name`` replaced by ``qualified``; None when ``name`` is bound anywhere or
+    also used where an expression cannot stand (a string annotation)."""
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    scopes = {scope for scope in wrapper.resolve(ScopeProvider).values() if scope is not None}
+    if any(scope.assignments[name] for scope in scopes):
+        return None
+    uses = {access.node for scope in scopes for access in scope.accesses[name]}
+    if not uses or not all(isinstance(use, cst.Name) for use in uses):
+        return None
+    return module.visit(_Swap(uses, cst.parse_expression(qualified)))
+
+
+class _Swap(cst.CSTTransformer):
+    """Replace the given nodes, by identity, with one expression."""
+
+    def __init__(self, nodes: set[cst.CSTNode], expression: cst.BaseExpression):
+        super().__init__()
+        self.nodes, self.expression = nodes, expression
+
+    def on_leave(self, original, updated):
+        return self.expression.deep_clone() if original in self.nodes else updated
+
+
+def _present(module: cst.Module, ref: ImportRef) -> bool:
+    """Whether a statement at the top level of ``module`` already binds what ``ref`` would."""
+    asname = ref.alias if isinstance(ref, AliasedImport) else None
+    for statement in module.body:
+        for small in statement.body if _is_import(statement) else ():
+            if isinstance(small, cst.Import) and ref.name is None:
+                found = {(alias.evaluated_name, alias.evaluated_alias) for alias in small.names}
+            elif isinstance(small, cst.ImportFrom) and ref.name is not None and not small.relative:
+                module_name = get_full_name_for_node(small.module) if small.module is not None else None
+                if module_name != ref.module or isinstance(small.names, cst.ImportStar):
+                    continue
+                found = {(alias.evaluated_name, alias.evaluated_alias) for alias in small.names}
+            else:
+                continue
+            if (ref.name or ref.module, asname) in found:
+                return True
+    return False
+
+
+class _Section(IntEnum):
+    """isort's sections, in the order they appear in a file."""
+
+    FUTURE = 0
+    STDLIB = 1
+    THIRD_PARTY = 2
+    LOCAL = 3
+
+
+def _section(statement: cst.SimpleStatementLine) -> _Section:
+    """Relative imports are local; anything else not in the standard library is taken as third party."""
+    small = statement.body[0]
+    if isinstance(small, cst.ImportFrom):
+        if small.relative:
+            return _Section.LOCAL
+        module = get_full_name_for_node(small.module)
+        if module == "__future__":
+            return _Section.FUTURE
+    else:
+        module = small.names[0].evaluated_name
+    return _Section.STDLIB if module.split(".")[0] in sys.stdlib_module_names else _Section.THIRD_PARTY
+
+
+def _sort_key(statement: cst.SimpleStatementLine) -> tuple[bool, str, str, str]:
+    """ruff's isort default: ``import`` lines before ``from`` lines, each by module name, case-insensitively."""
+    small = statement.body[0]
+    if isinstance(small, cst.ImportFrom):
+        module = "." * len(small.relative) + (get_full_name_for_node(small.module) or "")
+        return True, module.lower(), module, ""
+    alias = small.names[0]
+    return False, alias.evaluated_name.lower(), alias.evaluated_name, alias.evaluated_alias or ""
+
+
+def _inserted(module: cst.Module, line: cst.SimpleStatementLine) -> cst.Module:
+    """``module`` with the third-party import ``line`` in the import block at its top."""
+    body = list(module.body)
+    start = 1 if body and _is_docstring(body[0]) else 0
+    end = start
+    while end < len(body) and _is_import(body[end]):
+        end += 1
+    groups = _groups(body, start, end)
+    third_party = next((group for group in groups if _section(body[group[0]]) == _Section.THIRD_PARTY), None)
+    if third_party is not None:
+        index = next((i for i in third_party if _sort_key(body[i]) > _sort_key(line)), third_party[-1] + 1)
+        if index == third_party[0]:
+            head, tail = _split_at_last_blank(body[index].leading_lines)
+            body[index] = body[index].with_changes(leading_lines=tail)
+            line = line.with_changes(leading_lines=head)
+    else:
+        following = [group for group in groups if _section(body[group[0]]) > _Section.THIRD_PARTY]
+        index = following[0][0] if following else end
+        if index < end:
+            head, tail = _split_at_last_blank(body[index].leading_lines)
+            body[index] = body[index].with_changes(leading_lines=(cst.EmptyLine(), *tail))
+            line = line.with_changes(leading_lines=head)
+        elif groups:
+            line = line.with_changes(leading_lines=(cst.EmptyLine(),))
+        elif index < len(body):
+            head, body[index] = _blank_lines_moved(body[index])
+            line = line.with_changes(leading_lines=head)
+    return module.with_changes(body=[*body[:index], line, *body[index:]])
+
+
+def _groups(body: list[cst.CSTNode], start: int, end: int) -> list[list[int]]:
+    """The indices of the import lines in ``body[start:end]``, in runs separated by blank lines."""
+    groups: list[list[int]] = []
+    for index in range(start, end):
+        if not groups or _blank_lines_before(body[index]):
+            groups.append([])
+        groups[-1].append(index)
+    return groups
+
+
+def _blank_lines_before(statement: cst.CSTNode) -> bool:
+    return any(line.comment is None for line in statement.leading_lines)
+
+
+def _split_at_last_blank(lines: Sequence[cst.EmptyLine]) -> tuple[tuple[cst.EmptyLine, ...], tuple[cst.EmptyLine, ...]]:
+    """The lines up to the last blank one (the gap before a group), and the comments that belong to the statement."""
+    blanks = [index for index, line in enumerate(lines) if line.comment is None]
+    cut = blanks[-1] + 1 if blanks else 0
+    return tuple(lines[:cut]), tuple(lines[cut:])
+
+
+def _blank_lines_moved(statement: cst.CSTNode) -> tuple[tuple[cst.EmptyLine, ...], cst.CSTNode]:
+    """The blank line that opened ``statement``, if any, for a new import block before it, and ``statement`` with
+    the blank lines ruff wants after an import block instead: two before a def or class, else one."""
+    lines = list(statement.leading_lines)
+    head = lines[:1] if lines and lines[0].comment is None else []
+    while lines and lines[0].comment is None:
+        lines.pop(0)
+    wanted = 2 if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) else 1
+    return tuple(head), statement.with_changes(leading_lines=(*(cst.EmptyLine() for _ in range(wanted)), *lines))
 
 
 def _is_import(statement: cst.CSTNode) -> bool:
@@ -138,7 +298,3 @@ def _is_import(statement: cst.CSTNode) -> bool:
 def _is_docstring(statement: cst.CSTNode) -> bool:
     return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
             and isinstance(statement.body[0], cst.Expr) and isinstance(statement.body[0].value, cst.SimpleString))
-
-
-def _text(statement: cst.SimpleStatementLine) -> str:
-    return cst.Module(body=[statement.with_changes(leading_lines=())]).code.strip()
