@@ -1,22 +1,18 @@
-"""The command line: parse options, call the engine, print, write, choose the exit code.
+"""The command line: parse options and hand them to a run (``migrate.run``); exit codes are ``migrate.outcome``'s.
 
-Exit codes (ruff's, extended as PEERS.md §10 suggests; the highest applicable wins in the order 2 > 4 > 3 > 1):
-0 nothing to change; 1 files changed or would change, or findings remain; 2 usage or configuration error;
-3 a file could not be read, decoded or parsed; 4 the verifier withheld a rewrite.
-Heavy modules (libcst, the engine, numpy) are imported inside commands so ``--help`` and ``--version`` stay fast.
+Heavy modules (libcst, the engine, numpy, pathspec) are imported inside commands so ``--help`` and ``--version``
+stay fast.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
 import click
 
 from migrate import __version__
+from migrate.outcome import EXIT_CLEAN, EXIT_FAILURE, EXIT_USAGE, FAIL_ON, ExitPolicy
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE, EXIT_WITHHELD = 0, 1, 2, 3, 4
 FORMATS = ("concise", "full", "json", "sarif", "github")
 DIRECTIONS = ("mindspore", "torch")
 
@@ -29,7 +25,7 @@ def main() -> None:
 
 def _conversion_options(command):
     options = [
-        click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str)),
+        click.argument("paths", nargs=-1, type=click.Path(path_type=str)),
         click.option("--to", "to", type=click.Choice(DIRECTIONS), default=None,
                      help="Target framework (default: mindspore, or [tool.migrate] to)."),
         click.option("--unsafe-fixes", is_flag=True, default=None,
@@ -41,7 +37,19 @@ def _conversion_options(command):
                      help="Write diagnostics to this file instead of the terminal."),
         click.option("--select", default=None, help="Comma-separated code prefixes to report (default: all)."),
         click.option("--ignore", default=None, help="Comma-separated code prefixes not to report or fix."),
-        click.option("--exclude", default=None, help="Comma-separated glob patterns of paths to skip."),
+        click.option("--exclude", default=None,
+                     help="Comma-separated gitignore-style patterns of paths to skip (replaces exclude)."),
+        click.option("--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
+                     help="Skip what .gitignore, .ignore and .git/info/exclude ignore."),
+        click.option("--force-exclude/--no-force-exclude", default=False, show_default=True,
+                     help="Apply the exclusions to paths named on the command line too (pre-commit hooks)."),
+        click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+                     help="Exit 1 when a file is rewritten (default) or when a warning remains ([tool.migrate] "
+                          "fail-on)."),
+        click.option("--exit-zero", is_flag=True, help="Exit 0 even when files changed or findings remain."),
+        click.option("--exit-non-zero-on-fix", is_flag=True,
+                     help="Exit 1 when a file was rewritten, whatever fail-on says."),
+        click.option("--statistics", is_flag=True, help="Print how many times each code was reported, not each."),
         click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
                      help="Files processed in parallel; results are identical to a serial run."),
         click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only: no summary, no progress."),
@@ -56,7 +64,7 @@ def _conversion_options(command):
 @click.option("--diff", is_flag=True, help="Print a git-applicable diff of the changes; write nothing.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when something would change.")
 def convert(paths, diff, check, **options) -> None:
-    """Rewrite files in place (or '-': stdin to stdout)."""
+    """Rewrite files in place (default path: '.'; '-': stdin to stdout)."""
     mode = "diff" if diff else "check" if check else "write"
     sys.exit(_run(paths, mode, options))
 
@@ -70,10 +78,16 @@ def check(paths, **options) -> None:
 
 def _run(paths, mode: str, options) -> int:
     from migrate.config import ConfigError
+    from migrate.discover import Discovery
     from migrate.run import Run
 
+    exit_zero, exit_non_zero_on_fix = options.pop("exit_zero"), options.pop("exit_non_zero_on_fix")
+    if exit_zero and exit_non_zero_on_fix:
+        raise click.UsageError("--exit-zero and --exit-non-zero-on-fix cannot be used together")
+    options["exit_policy"] = ExitPolicy(exit_zero, exit_non_zero_on_fix)
+    options["discovery"] = Discovery(options.pop("respect_gitignore"), options.pop("force_exclude"))
     try:
-        return Run.from_options(paths, mode, options).execute()
+        return Run.from_options(paths or (".",), mode, options).execute()
     except ConfigError as error:
         click.echo(f"migrate: {error}", err=True)
         return EXIT_USAGE
@@ -106,7 +120,7 @@ def verify(t_max, eta_min, lr, steps_per_epoch, epochs, cadence, plot_path) -> N
             click.echo(f"migrate verify: {error}", err=True)
             sys.exit(EXIT_USAGE)
         click.echo(f"plot written to {plot_path}")
-    sys.exit(EXIT_CLEAN if comparison.equivalent else EXIT_FINDINGS)
+    sys.exit(EXIT_CLEAN if comparison.equivalent else EXIT_FAILURE)
 
 
 @main.command("rules")
@@ -135,8 +149,12 @@ def explain(code) -> None:
     click.echo("\n".join(text))
 
 
-def display_path(path: str) -> str:
-    """A path as diagnostics and diff headers show it: relative to the working directory when inside it."""
-    relative = os.path.relpath(path)
-    shown = path if relative.startswith("..") else relative
-    return Path(shown).as_posix()
+@main.command()
+def server() -> None:
+    """Speak LSP over stdio for editors (needs: pip install 'migrate[lsp]')."""
+    try:
+        from migrate.server import serve
+    except ImportError as error:
+        click.echo(f"migrate server needs pygls: pip install 'migrate[lsp]' ({error})", err=True)
+        sys.exit(EXIT_USAGE)
+    serve()

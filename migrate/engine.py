@@ -1,4 +1,4 @@
-"""One file's journey: read → pre-filter → parse → run rules → verify → apply → re-parse → report.
+"""One file's journey: read → pre-filter → compile → parse → run rules → verify → apply → re-parse → report.
 
 The engine knows rules only through ``migrate.rule``: it runs their findings, asks the verifier about each fix,
 applies the fixes it accepts in one transformation and turns notes into diagnostics. It writes nothing itself;
@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import importlib
 import pkgutil
+import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,13 +27,19 @@ from migrate.diagnostics import SAFE, UNSAFE, Diagnostic, FixEdits, TextEdit, so
 from migrate.rule import Code, Finding, Fix, Note, Rule
 
 ENGINE_CODES = (
-    Code("MIG001", "unreadable", "error", "A path could not be read (missing, no permission, symlink loop).",
-         "The file is left untouched and the run goes on with the other files; the exit code is 3."),
+    Code("MIG001", "unreadable", "error",
+         "A path could not be read (missing, no permission, symlink loop, not a regular file).",
+         "The file is left untouched and the run goes on with the other files; the exit code is 3. Only regular "
+         "files are read, also when named on the command line: a FIFO, a device or a socket is refused without "
+         "waiting on it."),
     Code("MIG002", "undecodable", "error", "A file's bytes are not valid in its declared encoding.",
          "Files are decoded as Python does (BOM, PEP 263 coding cookie, else UTF-8). A file that does not decode "
          "is left byte-for-byte untouched; the exit code is 3."),
     Code("MIG003", "syntax-error", "error", "A file does not parse as Python.",
-         "Nothing is rewritten in a file that does not parse; it is left untouched and the exit code is 3."),
+         "Nothing is rewritten in a file that does not parse; it is left untouched and the exit code is 3. A file "
+         "with a site is compiled (never run) before it is rewritten, so what CPython rejects and LibCST accepts "
+         "(a NUL byte, 250 nested parentheses, ``return`` outside a function) is reported here, at the position "
+         "CPython gives."),
     Code("MIG004", "rewrite-withheld", "error", "The numeric verifier contradicted a rewrite; it was not applied.",
          "Every rewrite states which learning rates the rewritten program's optimizer uses. When the schedule "
          "models disagree with that claim, the rewrite is a bug in the rule: the site is left unchanged, this "
@@ -44,6 +52,14 @@ ENGINE_CODES = (
          "first, then converts the file again so the second applies to the result, up to a few passes, so one run "
          "reaches what repeated runs would. A rewrite still overlapping after the last pass is reported, left "
          "unchanged, and the exit code is 4."),
+    Code("MIG007", "internal-error", "error", "migrate failed on a file with an unexpected exception.",
+         "An exception inside a rule or the verifier is a bug in migrate. It costs only the file it happened on: "
+         "the file is left untouched, this error names the exception, the other files are processed, and the exit "
+         "code is 4. Please report it with the file."),
+    Code("MIG008", "unwritable", "error", "A rewritten file could not be written back.",
+         "The new text is written to a temporary file next to the original and renamed over it. When that fails "
+         "(a read-only folder, an immutable file, the path replaced meanwhile) the original is left untouched, the "
+         "other files are processed and the exit code is 3."),
 )
 CODES = {code.code: code for code in ENGINE_CODES}
 MAX_PASSES = 4
@@ -70,12 +86,6 @@ class Tally:
     not_applied: int = 0
     withheld: int = 0
 
-    def add(self, other: "Tally") -> None:
-        self.equivalent += other.equivalent
-        self.changed += other.changed
-        self.not_applied += other.not_applied
-        self.withheld += other.withheld
-
 
 @dataclass
 class FileResult:
@@ -87,6 +97,7 @@ class FileResult:
     output: bytes | None = None
     failed: bool = False
     tally: Tally = field(default_factory=Tally)
+    internal_error: bool = False
 
     @property
     def changed(self) -> bool:
@@ -122,6 +133,18 @@ def process_path(path: str, options: Options, rules: Sequence[Rule]) -> FileResu
 
 
 def process_bytes(data: bytes, path: str, options: Options, rules: Sequence[Rule]) -> FileResult:
+    """The file's result; an unexpected exception becomes MIG007 on this file alone, which stays untouched."""
+    try:
+        return _process_bytes(data, path, options, rules)
+    except Exception as error:  # a bug in a rule or the verifier must not stop the run over the other files
+        detail = next(iter(str(error).splitlines()), "")
+        message = f"internal error, the file was left untouched: {type(error).__name__}: {detail}"
+        result = _failure(path, "MIG007", message, data)
+        result.internal_error = True
+        return result
+
+
+def _process_bytes(data: bytes, path: str, options: Options, rules: Sequence[Rule]) -> FileResult:
     try:
         source = files.decode(data)
     except files.SourceError as error:
@@ -182,12 +205,15 @@ class _Conversion:
         self.deferred: list[tuple[Finding, int]] = []
 
     def run(self) -> FileResult:
-        try:
-            module = cst.parse_module(self.source.text)
-        except cst.ParserSyntaxError as error:
-            message = f"cannot parse: {error.message}"
-            diagnostic = Diagnostic(self.path, error.raw_line, error.raw_column + 1, "MIG003", "syntax-error",
-                                    "error", message)
+        rejected = compile_error(self.source.text, self.path)
+        if rejected is None:
+            try:
+                module = cst.parse_module(self.source.text)
+            except cst.ParserSyntaxError as error:
+                rejected = _libcst_error(error)
+        if rejected is not None:
+            line, col, message = rejected
+            diagnostic = Diagnostic(self.path, line, col, "MIG003", "syntax-error", "error", message)
             return FileResult(self.path, [diagnostic], original=self.data, failed=True)
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         self.analysis = Analysis(wrapper, self.source.text)
@@ -260,6 +286,8 @@ class _Conversion:
             self.tally.not_applied += 1
             self.offered.append((finding, main))
             return None
+        for note in fix.once_applied:
+            self._report(note)
         return main
 
     def _shown(self, note: Note) -> bool:
@@ -303,10 +331,9 @@ class _Conversion:
         text = _without_new_leading_blank_lines(module, wrapper.module).code
         try:
             cst.parse_module(text)
-            compile(text, self.path, "exec", dont_inherit=True)
-        except (cst.ParserSyntaxError, SyntaxError, ValueError):
+        except cst.ParserSyntaxError:
             return None
-        return text
+        return text if compile_error(text, self.path) is None else None
 
     def _attach_edits(self, wrapper, accepted, offered, applied_text: str) -> None:
         """Give every fix the line edits that apply it alone to the original buffer, as ruff's JSON does.
@@ -320,6 +347,35 @@ class _Conversion:
                 diagnostic = self.diagnostics[index]
                 edits = tuple(line_edits(self.source.text, alone))
                 self.diagnostics[index] = replace(diagnostic, fix=replace(diagnostic.fix, edits=edits))
+
+
+def compile_error(text: str, path: str) -> tuple[int, int, str] | None:
+    """Where and why CPython refuses ``text`` (1-based line and column), or None; nothing is run.
+
+    LibCST accepts some text CPython rejects (a NUL byte, too deeply nested brackets); compiling catches those, and
+    gives the position CPython's own message refers to. Compiler warnings (invalid escapes) are not the user's
+    concern here and are not printed.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError) as error:
+        reason = getattr(error, "msg", None) or str(error) or type(error).__name__
+        line, col = getattr(error, "lineno", None), getattr(error, "offset", None)
+        if line is None and "\0" in text:
+            before = text[:text.index("\0")]
+            line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        return line or 1, max(col or 1, 1), f"cannot compile: {reason}"
+    return None
+
+
+def _libcst_error(error: cst.ParserSyntaxError) -> tuple[int, int, str]:
+    """LibCST's position as its message states it (``raw_line`` can be the line after)."""
+    cited = re.match(r"parser error: error at (\d+):(\d+): (.*)", error.message, re.DOTALL)
+    if cited:
+        return int(cited[1]), int(cited[2]) + 1, f"cannot parse: {cited[3]}"
+    return error.raw_line, error.raw_column + 1, f"cannot parse: {error.message}"
 
 
 def _without_new_leading_blank_lines(module: cst.Module, original: cst.Module) -> cst.Module:

@@ -57,7 +57,8 @@ class Fix:
 
     ``replacements`` maps an original node to its replacement node; a statement may instead map to a sequence of
     statements (empty: the statement is removed). ``changes`` is the note shown, completed by the verdict, when the
-    verifier finds the learning rates of the run change; ``unsafe`` lists what changes whatever the verdict.
+    verifier finds the learning rates of the run change; ``unsafe`` lists what changes whatever the verdict;
+    ``once_applied`` what holds only in the rewritten file (the lines left to port), shown when the fix applies.
     """
 
     replacements: Mapping["cst.CSTNode", object]
@@ -65,6 +66,7 @@ class Fix:
     changes: Note
     unsafe: Sequence[Note] = ()
     add_imports: tuple[ImportRef, ...] = ()
+    once_applied: Sequence[Note] = ()
 
 
 @dataclass

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import click
 
-from migrate import engine, files, formats
+from migrate import discover, engine, files, formats, outcome
 from migrate.config import Config, command_line_overrides, find_config, load_config
-from migrate.cli import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_USAGE, EXIT_WITHHELD, display_path
 from migrate.diagnostics import Diagnostic, sort_diagnostics
+from migrate.outcome import EXIT_USAGE, display_path
 
 STDIN = "-"
 
@@ -32,6 +32,9 @@ class Run:
     jobs: int
     quiet: bool
     configs: dict = field(default_factory=dict)
+    discovery: discover.Discovery = discover.Discovery()
+    exit_policy: outcome.ExitPolicy = outcome.ExitPolicy()
+    statistics: bool = False
 
     @classmethod
     def from_options(cls, paths, mode: str, options: dict) -> "Run":
@@ -41,9 +44,11 @@ class Run:
             select=_split(options["select"]),
             ignore=_split(options["ignore"]),
             exclude=_split(options["exclude"]),
+            fail_on=options["fail_on"],
         )
         return cls(tuple(paths), mode, overrides, options["output_format"] or "concise", options["output_file"],
-                   options["stdin_filename"], options["jobs"], options["quiet"])
+                   options["stdin_filename"], options["jobs"], options["quiet"], discovery=options["discovery"],
+                   exit_policy=options["exit_policy"], statistics=options["statistics"])
 
     def options_for(self, path: str) -> engine.Options:
         """The engine options of one file: the ``[tool.migrate]`` nearest to it, under the command line's values."""
@@ -66,7 +71,13 @@ class Run:
         for result in results:
             self._deliver(result)
         self._report(results)
-        return exit_code(results)
+        return outcome.exit_code(results, self.mode, self._fail_on, self.exit_policy)
+
+    def _fail_on(self, path: str) -> str:
+        return self.options_for(path).config.fail_on
+
+    def _excluded(self, path: str) -> bool:
+        return self.options_for(path).config.is_excluded(Path(path))
 
     def _stdin(self, options: engine.Options) -> engine.FileResult:
         path = self.stdin_filename or "<stdin>"
@@ -80,11 +91,9 @@ class Run:
     def _files(self) -> list[engine.FileResult]:
         errors: list[tuple[str, files.SourceError]] = []
         paths, options = [], []
-        for path in files.discover(self.paths, errors):
-            chosen = self.options_for(path)
-            if not chosen.config.is_excluded(Path(path).resolve()):
-                paths.append(_shown(path))
-                options.append(chosen)
+        for path in discover.python_files(self.paths, errors, self.discovery, self._excluded):
+            paths.append(_shown(path))
+            options.append(self.options_for(path))
         results = [engine.FileResult(_shown(path), [_error(path, error)], failed=True) for path, error in errors]
         progress = Progress(len(paths), enabled=not self.quiet and sys.stderr.isatty())
         if self.jobs > 1 and len(paths) > 1:
@@ -101,21 +110,31 @@ class Run:
         if self.mode == "diff":
             click.echo(unified_diff(result.path, result.original, result.output), nl=False)
         elif self.mode == "write":
-            files.write_atomically(result.path, result.output)
+            try:
+                files.write_atomically(result.path, result.output)
+            except files.SourceError as error:
+                result.diagnostics.append(_error(result.path, error))
+                result.output, result.failed = None, True
+                return
             if not self.quiet:
                 click.echo(f"Rewrote {result.path}", err=True)
 
     def _report(self, results: list[engine.FileResult]) -> None:
         diagnostics = sort_diagnostics(d for result in results for d in result.diagnostics)
         sources = {result.path: _text(result.original) for result in results if result.diagnostics}
-        text = formats.render(self.output_format, diagnostics, codes=engine.all_codes(), sources=sources)
         code_on_stdout = self.paths == (STDIN,) and self.mode in ("write", "diff") or self.mode == "diff"
+        color = not self.output_file and formats.use_color(sys.stderr if code_on_stdout else sys.stdout)
+        if self.statistics:
+            text = outcome.statistics(diagnostics, self.output_format)
+        else:
+            text = formats.render(self.output_format, diagnostics, codes=engine.all_codes(), sources=sources,
+                                  color=color)
         if self.output_file:
             Path(self.output_file).write_text(text, encoding="utf-8")
         elif text:
-            click.echo(text, nl=False, err=code_on_stdout)
+            click.echo(text, nl=False, err=code_on_stdout, color=color)
         if not self.quiet:
-            click.echo(summary(results, self.mode), err=True)
+            click.echo(outcome.summary(results, self.mode), err=True)
 
 
 class Progress:
@@ -167,33 +186,6 @@ def _text(data: bytes | None) -> str:
         return files.decode(data).text
     except files.SourceError:
         return ""
-
-
-def exit_code(results: list[engine.FileResult]) -> int:
-    """ruff's codes, extended: 4 withheld rewrite > 3 unreadable file > 1 change or finding > 0."""
-    if any(result.tally.withheld for result in results):
-        return EXIT_WITHHELD
-    if any(result.failed for result in results):
-        return EXIT_UNREADABLE
-    findings = any(d.severity in ("warning", "error") for result in results for d in result.diagnostics)
-    if findings or any(result.changed for result in results):
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
-
-
-def summary(results: list[engine.FileResult], mode: str) -> str:
-    tally = engine.Tally()
-    for result in results:
-        tally.add(result.tally)
-    changed = sum(result.changed for result in results)
-    failed = sum(result.failed for result in results)
-    verb = {"write": "rewritten", "diff": "would be rewritten", "check": "would be rewritten",
-            "report": "would be rewritten"}[mode]
-    return (
-        f"migrate: {len(results)} file{'s' if len(results) != 1 else ''} checked, {changed} {verb}, "
-        f"{failed} failed; rewrites: {tally.equivalent} equivalent, {tally.changed} with reported behaviour "
-        f"changes, {tally.not_applied} not applied (unsafe), {tally.withheld} withheld"
-    )
 
 
 def unified_diff(path: str, old: bytes, new: bytes) -> str:

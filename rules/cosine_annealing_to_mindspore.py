@@ -15,14 +15,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import Assignment
 
 from migrate import evaluate
 from migrate.analysis import Analysis, atom, bind, plus_one, product
 from migrate.edit import EQUAL, SPACED_COMMA, joined_arguments, keyword_argument
 from migrate.imports import package_reference
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
-from migrate.program import ARGUMENT
+from migrate.program import ARGUMENT, ATTRIBUTE, METHOD, Use
 from migrate.program.cadence import NotVisible, cadence
 from migrate.rule import Code, Example, Finding, Fix, ImportRef, Note, Refused, Rule
 from migrate.verify import SAMPLES, Claim, Schedule
@@ -47,6 +46,18 @@ LR_STATE = {
     "load_state_dict": "restores the groups' lr and initial_lr with {name}.load_state_dict()",
     "add_param_group": "adds a param group with its own lr with {name}.add_param_group()",
 }
+LEFT_TO_PORT = {
+    "step": "a MindSpore optimizer is a Cell called with the gradients, `optimizer(grads)`, where `loss, grads = "
+            "mindspore.value_and_grad(forward_fn, None, optimizer.parameters)(...)`",
+    "zero_grad": "MindSpore computes gradients functionally (mindspore.value_and_grad), so there is nothing to zero: "
+                 "drop this call when the training step is ported",
+    "state_dict": "save the optimizer with mindspore.save_checkpoint(optimizer, path): its parameters and "
+                  "global_step, the step count its learning-rate list is read at",
+}
+ARGUMENT_IDIOM = ("{callee}() gets it here, and does with it what it did with a torch optimizer: port that (in "
+                  "MindSpore the training step is mindspore.value_and_grad and `optimizer(grads)`; loss scaling is "
+                  "mindspore.amp.DynamicLossScaler)")
+OTHER_IDIOM = "`{name}` has no counterpart on a MindSpore optimizer: port this line by hand"
 GROUP_WRITERS = ("update", "setdefault", "__setitem__")
 
 
@@ -194,6 +205,32 @@ class CosineAnnealingToMindSpore(Rule):
              "Such references cannot be followed to a call with known arguments, and rewriting half of them would "
              "break the code, so each is reported and left as it is.",
              "from torch.optim.lr_scheduler import *\n"),
+        Code("CA111", "lr-read-rewritten", "info",
+             "scheduler.get_last_lr() became the MindSpore optimizer's current lr.",
+             "A MindSpore optimizer reads its list at its step count: optimizer.get_lr() is the lr of its next step, "
+             "which is torch's get_last_lr() wherever the read runs outside the span between an iteration's "
+             "optimizer steps and scheduler.step() (there the site is refused with CA107). The list gets one more "
+             "scheduler period so a read after the last epoch stays inside it. The value is float32, as MindSpore's "
+             "optimizer uses it.",
+             "for epoch in range(10):\n    for batch in loader:\n        ...\n        optimizer.step()\n"
+             "    scheduler.step()\n    print(scheduler.get_last_lr()[0])\n"),
+        Code("CA112", "left-to-port", "info",
+             "A use of the converted optimizer that is still torch's API.",
+             "The rewrite converts the schedule and the optimizer's construction; the training step around them "
+             "(optimizer.zero_grad(), optimizer.step(), scaler.step(optimizer), optimizer.state_dict()) is torch "
+             "API a MindSpore optimizer does not have. Each such line is reported with the MindSpore idiom, so the "
+             "file's remaining port is visible at its lines; the summary counts them.",
+             "optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+             "scheduler = CosineAnnealingLR(optimizer, T_max=100)\n"
+             "for epoch in range(100):\n    for batch in loader:\n        optimizer.zero_grad()\n"
+             "        optimizer.step()\n    scheduler.step()\n"),
+        Code("CA113", "scheduler-state-dropped", "warning",
+             "scheduler.state_dict() was removed from a checkpoint dict.",
+             "MindSpore has no scheduler object: the optimizer reads its list at its own step count, global_step, "
+             "which mindspore.save_checkpoint(optimizer, path) saves with its parameters. The rewrite drops the "
+             "scheduler's entry from the checkpoint dict (the run's learning rates do not change) and says so, "
+             "because code that loads such a checkpoint must restore the optimizer's step instead.",
+             "torch.save({\"model\": model.state_dict(), \"scheduler\": scheduler.state_dict()}, path)\n"),
         Code("CA109", "optimizer-not-found", "warning",
              "The optimizer the scheduler drives, and so its base lr (max_lr), cannot be found.",
              "max_lr is the lr of the optimizer's construction. When the first argument is not a variable bound "
@@ -228,7 +265,7 @@ class CosineAnnealingToMindSpore(Rule):
                 "    for batch in loader:\n"
                 "        optimizer.step()\n"
             ),
-            codes=("CA100",),
+            codes=("CA100", "CA112"),
         ),
     )
 
@@ -246,17 +283,20 @@ class _Site:
         self.assumptions: list[str] = []
         self._loop_nodes: list[cst.BaseExpression] = []
         self._run_loop: cst.CSTNode | None = None
+        self._reads: list[Use] = []
+        self._saved: list[Use] = []
+        self._optimizer_step_node: cst.CSTNode | None = None
 
     def convert(self) -> Finding:
         arguments = self._arguments()
-        statement, scheduler = self._bound_statement()
-        optimizer_line, optimizer_call, optimizer_name = self._optimizer(arguments)
-        steps = self._scheduler_steps(scheduler)
+        statement, steps = self._scheduler()
+        optimizer_line, optimizer_call, optimizer_name = self._optimizer(arguments, statement)
         mapping = OPTIMIZERS.get(next(iter(sorted(self.analysis.names_of(optimizer_call.func)
                                                   & OPTIMIZERS.keys())), ""))
         optimizer_arguments = self._optimizer_arguments(optimizer_call, mapping)
         self._check_param_groups(optimizer_call, mapping)
         cadence = self._cadence(statement, steps, optimizer_name)
+        self._check_reads(steps[0], optimizer_line, mapping)
         values = self._values(arguments, optimizer_arguments, cadence)
         reads = [(arguments["T_max"], statement), (arguments.get("eta_min"), statement),
                  *((node, node) for node in self._loop_nodes)]
@@ -276,6 +316,16 @@ class _Site:
         )
         replacements: dict[cst.CSTNode, object] = {step: [] for step in steps}
         replacements[statement] = []
+        owner = self.analysis.code(self.analysis.parents[optimizer_call].targets[0].target)
+        for read in self._reads:
+            replacements.update(self._read_replacement(read, owner))
+        for saved in self._saved:
+            element = self.analysis.parents[saved.call]
+            container = self.analysis.parents[element]
+            kept = [other for other in container.elements if other is not element]
+            if kept and container.elements[-1] is element:
+                kept[-1] = kept[-1].with_changes(comma=element.comma)
+            replacements[container] = container.with_changes(elements=kept)
         imports, unsafe, notes = [function_import], [], []
         if mapping is None:
             replacements[place] = [schedule] + ([] if place is statement else [place])
@@ -292,6 +342,15 @@ class _Site:
                                                                else [place])
             imports.append(package_import)
             notes.extend(self._semantic_notes(optimizer_call, mapping, optimizer_arguments))
+            notes.extend(Note(read.call, "CA111", f"scheduler.get_last_lr() reads {owner}.get_lr(): the lr of "
+                                                  "the optimizer's next step, from the list (as float32, the "
+                                                  "precision MindSpore's optimizer uses it in)")
+                         for read in self._reads)
+            notes.extend(Note(saved.call, "CA113", f"scheduler.state_dict() is dropped from this dict: MindSpore has "
+                                                   "no scheduler; the list is read at the optimizer's global_step, "
+                                                   f"which mindspore.save_checkpoint({owner}, path) saves, so a "
+                                                   "resume restores the optimizer, not a scheduler")
+                         for saved in self._saved)
             target = f"as learning_rate of {target_class}"
         assumptions = cadence.assumptions + self.assumptions
         message = (
@@ -300,7 +359,8 @@ class _Site:
             + (f"; assumes {'; '.join(assumptions)}" if assumptions else "")
         )
         fix = Fix(replacements, values.claim, self._changes(values, cadence, list_name), unsafe,
-                  add_imports=tuple(dict.fromkeys(imports)))
+                  add_imports=tuple(dict.fromkeys(imports)),
+                  once_applied=self._left_to_port(optimizer_call, owner) if mapping is not None else ())
         return Finding(Note(self.call, "CA100", message), notes, fix=fix)
 
     def _values(self, arguments, optimizer_arguments, cadence: Cadence) -> ScheduleValues:
@@ -315,13 +375,16 @@ class _Site:
         max_lr = self._float(base_lr, "lr") if base_lr is not None else TORCH_DEFAULT_LR
         self._check_order(eta_min_text, base_lr_text)
         agreement = product(plus_one(t_max_text), cadence.step_every)
-        total_step = cadence.run_steps or product(plus_one(decay_epoch), cadence.step_every)
+        run_steps = cadence.run_steps
+        if self._reads and run_steps is not None:
+            run_steps = f"{run_steps} + {atom(cadence.step_every)}"
+        total_step = run_steps or product(plus_one(decay_epoch), cadence.step_every)
         step_per_epoch = cadence.step_every if cadence.per_epoch else "1"
         source = Schedule("torch.CosineAnnealingLR", {"base_lr": base_lr_text, "T_max": t_max_text,
                                                       "eta_min": eta_min_text, "step_every": cadence.step_every})
         target = Schedule("mindspore.cosine_decay_lr", {"min_lr": min_lr, "max_lr": max_lr, "total_step": total_step,
                                                         "step_per_epoch": step_per_epoch, "decay_epoch": decay_epoch})
-        claim = Claim(source, target, run_steps=cadence.run_steps, agrees_for=agreement)
+        claim = Claim(source, target, run_steps=run_steps, agrees_for=agreement)
         return ScheduleValues(min_lr, max_lr, total_step, step_per_epoch, decay_epoch, t_max_text, agreement, claim)
 
     def _changes(self, values: ScheduleValues, cadence: Cadence, list_name: str) -> Note:
@@ -350,43 +413,37 @@ class _Site:
                                    "lr_schedule[(last_epoch + 1) * step_per_epoch:])", last_epoch)
         return bound.values
 
-    def _bound_statement(self) -> tuple[cst.SimpleStatementLine, cst.Name]:
+    def _scheduler(self) -> tuple[cst.SimpleStatementLine, list[cst.SimpleStatementLine]]:
+        """The line that binds the scheduler (``x = ...`` or ``self.x = ...``) and its ``step()`` statements: the
+        only uses a list can stand in for."""
         parent = self.analysis.parents.get(self.call)
         target = parent.targets[0].target if isinstance(parent, cst.Assign) and len(parent.targets) == 1 else None
-        assignment = self.analysis.single_assignment(target) if isinstance(target, cst.Name) else None
-        bound = self.analysis.assigned_value(assignment) if assignment is not None else None
-        if bound is None:
-            raise Refused("CA107", self._unfollowed(target))
-        return bound[0], target
-
-    def _unfollowed(self, target) -> str:
-        """Why the scheduler's variable cannot stand for this one call: the other values it holds, each with its
-        line, or where the scheduler is stored instead."""
-        if isinstance(target, cst.Attribute):
-            return (f"the scheduler is stored in `{self.analysis.code(target)}`, an attribute; its step() calls are "
-                    "followed only through a variable of one function")
-        if not isinstance(target, cst.Name):
-            return "the scheduler is not bound to a variable, so its step() calls cannot be followed"
-        others = [f"line {self.analysis.line(statement)} (`{self.analysis.first_line(value)}`)"
-                  for statement, value in self.analysis.program.follow(self.call).competitors]
-        return (f"`{target.value}` also holds other values: {', '.join(others)}; one list can stand only for this "
-                f"CosineAnnealingLR, which would become a cosine_decay_lr list given to the optimizer"
-                if others else f"`{target.value}` is bound more than once, so its step() calls cannot be followed")
-
-    def _scheduler_steps(self, scheduler: cst.Name) -> list[cst.SimpleStatementLine]:
-        assignment = self.analysis.single_assignment(scheduler)
+        line = self.analysis.parents.get(parent) if target is not None else None
+        tracked = self.analysis.program.follow(self.call)
+        if (not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1 or tracked.competitors
+                or len(tracked.bindings) != 1):
+            raise Refused("CA107", self._unfollowed(target, tracked))
         steps = []
-        for access in sorted(assignment.references, key=lambda access: self.analysis.start(access.node)):
-            statement = self._method_call_statement(access.node, "step")
+        for use in tracked.uses:
+            if use.detail == "get_last_lr" and not use.call.args:
+                self._reads.append(use)
+                continue
+            if use.detail == "state_dict" and not use.call.args and self._saved_in_dict(use):
+                self._saved.append(use)
+                continue
+            if use.detail == "get_lr":
+                raise Refused("CA107", f"scheduler.get_lr() at line {self.analysis.line(use.call)}: outside step() "
+                                       "torch 2.13 recomputes the lr from the current one and returns a value no "
+                                       "optimizer step uses; read scheduler.get_last_lr() instead, then convert",
+                              use.call)
+            statement = self._method_call_statement(use) if use.detail == "step" else None
             if statement is None:
-                use = self.analysis.statement(access.node)
-                raise Refused("CA107", f"the scheduler is used at line {self.analysis.line(access.node)} "
-                                       f"(`{self.analysis.first_line(use)}`); a cosine_decay_lr list "
-                                       "has no such use")
-            call = statement.body[0].value
-            if call.args:
-                raise Refused("CA106", f"scheduler.step({self.analysis.code(call.args[0].value)}) at line "
-                                       f"{self.analysis.line(call)} jumps to an epoch (closed form); the list "
+                raise Refused("CA107", f"the scheduler is used at line {self.analysis.line(use.node)} "
+                                       f"(`{self.analysis.first_line(self.analysis.statement(use.node))}`); a "
+                                       "cosine_decay_lr list has no such use", use.node)
+            if use.call.args:
+                raise Refused("CA106", f"scheduler.step({self.analysis.code(use.call.args[0].value)}) at line "
+                                       f"{self.analysis.line(use.call)} jumps to an epoch (closed form); the list "
                                        "cannot follow it")
             steps.append(statement)
         if not steps:
@@ -395,77 +452,82 @@ class _Site:
             lines = ", ".join(str(self.analysis.line(step)) for step in steps)
             raise Refused("CA106", f"scheduler.step() is called at lines {lines}; only one call site can be "
                                    "mapped to a list")
-        return steps
+        return line, steps
 
-    def _method_call_statement(self, name: cst.Name, method: str) -> cst.SimpleStatementLine | None:
-        """The line ``name.method(...)`` when that call is a statement of its own."""
-        attribute = self.analysis.parents.get(name)
-        call = self.analysis.parents.get(attribute)
-        if not (isinstance(attribute, cst.Attribute) and attribute.value is name and attribute.attr.value == method
-                and isinstance(call, cst.Call) and call.func is attribute):
-            return None
-        expression = self.analysis.parents.get(call)
+    def _unfollowed(self, target, tracked) -> str:
+        """Why the scheduler cannot be followed to its step() calls: the other values its variable holds, each
+        with its line, or where it goes instead."""
+        if target is None:
+            return "the scheduler is not bound to a variable, so its step() calls cannot be followed"
+        others = [f"line {self.analysis.line(statement)} (`{self.analysis.first_line(value)}`)"
+                  for statement, value in tracked.competitors]
+        if others:
+            return (f"`{self.analysis.code(target)}` also holds other values: {', '.join(others)}; one list can "
+                    "stand only for this CosineAnnealingLR, which would become a cosine_decay_lr list given to the "
+                    "optimizer")
+        lines = ", ".join(str(self.analysis.line(binding.statement)) for binding in tracked.bindings[1:])
+        return (f"the scheduler is passed on and bound again (line {lines}); the list must be computed where the "
+                "optimizer is built" if lines else
+                f"`{self.analysis.code(target)}` is bound in a way its step() calls cannot be followed through")
+
+    def _method_call_statement(self, use) -> cst.SimpleStatementLine | None:
+        """The line of ``use``'s method call when that call is a statement of its own."""
+        expression = self.analysis.parents.get(use.call)
         line = self.analysis.parents.get(expression)
         if isinstance(expression, cst.Expr) and isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1:
             return line
         return None
 
-    def _optimizer(self, arguments) -> tuple[cst.SimpleStatementLine, cst.Call, cst.Name]:
+    def _optimizer(self, arguments, statement) -> tuple[cst.SimpleStatementLine, cst.Call, cst.BaseExpression]:
+        """The line building the optimizer the scheduler drives (``x = ...`` or ``self.x = ...``, in the scheduler's
+        function), its call, and how the scheduler names it."""
         optimizer = arguments["optimizer"]
-        assignment = self.analysis.single_assignment(optimizer) if isinstance(optimizer, cst.Name) else None
-        bound = self.analysis.assigned_value(assignment) if assignment is not None else None
-        if bound is None or not isinstance(bound[1], cst.Call):
-            raise Refused("CA109", f"`{self.analysis.code(optimizer)}` is not a variable bound once to an "
-                                   "optimizer construction here, so the base lr (max_lr) is unknown", optimizer)
-        line, call = bound
-        if self.analysis.enclosing_scope(line) is not self.analysis.enclosing_scope(self.call):
-            raise Refused("CA109", f"the optimizer `{optimizer.value}` is built in another scope", optimizer)
-        self._check_lr_state(assignment, optimizer.value)
-        for other in self._other_schedulers(assignment):
-            raise Refused("CA107", f"the optimizer `{optimizer.value}` also drives the scheduler at line "
-                                   f"{self.analysis.line(other)}; one optimizer takes one learning-rate list")
+        program = self.analysis.program
+        call = program.origin(optimizer)
+        parent = self.analysis.parents.get(call) if call is not None else None
+        line = self.analysis.parents.get(parent) if isinstance(parent, cst.Assign) else None
+        if (not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1 or len(parent.targets) != 1
+                or not isinstance(parent.targets[0].target, (cst.Name, cst.Attribute))):
+            raise Refused("CA109", f"`{self.analysis.code(optimizer)}` is not bound once to an optimizer "
+                                   "construction here, so the base lr (max_lr) is unknown", optimizer)
+        if program.function_of(line) is not program.function_of(statement):
+            raise Refused("CA109", f"the optimizer `{self.analysis.code(optimizer)}` is built in another function "
+                                   f"(line {self.analysis.line(line)})", optimizer)
+        name = self.analysis.code(parent.targets[0].target)
+        tracked = program.follow(call)
+        if tracked.competitors:
+            statement_, _ = tracked.competitors[0]
+            raise Refused("CA109", f"`{name}` is bound again at line {self.analysis.line(statement_)}, so which "
+                                   "optimizer the scheduler drives is not one construction", optimizer)
+        for use in tracked.uses:
+            self._check_use(use, name)
         return line, call, optimizer
 
-    def _check_lr_state(self, optimizer: Assignment, name: str) -> None:
-        """Refuse the site when the lr is read or changed through torch optimizer state (CA110), directly or in a
-        function of this module the optimizer is passed to; a function defined elsewhere is an assumption."""
-        for access in sorted(optimizer.references, key=lambda access: self.analysis.start(access.node)):
-            attribute = self._lr_state(access.node)
-            if attribute is not None:
-                raise Refused("CA110", self._lr_state_message(attribute, name, name), attribute)
-            call = self._passed_to(access.node)
-            if call is None:
-                continue
-            definition = self.analysis.single_assignment(call.func)
-            function = definition.node if definition is not None else None
-            parameter = (_parameter_of(call, self.analysis.parents[access.node], function)
-                         if isinstance(function, cst.FunctionDef) else None)
-            if parameter is None:
-                self.assumptions.append(f"{self.analysis.code(call.func)}() at line {self.analysis.line(call)} "
-                                        f"neither reads nor changes the lr of `{name}`")
-                continue
-            attribute = self._parameter_lr_state(function, parameter)
-            if attribute is not None:
-                raise Refused("CA110", f"line {self.analysis.line(call)} passes `{name}` to "
-                                       f"{function.name.value}() (line {self.analysis.line(function)}), where "
-                              + self._lr_state_message(attribute, self.analysis.code(attribute.value), name), call)
-
-    def _passed_to(self, node: cst.CSTNode) -> cst.Call | None:
-        """The call ``f(..., node, ...)`` of a function named by a plain name other than a builtin (and other
-        than the scheduler this site converts)."""
-        argument = self.analysis.parents.get(node)
-        call = self.analysis.parents.get(argument) if isinstance(argument, cst.Arg) else None
-        if not isinstance(call, cst.Call) or call is self.call or not isinstance(call.func, cst.Name) or argument.star:
-            return None
-        if any(name.startswith("builtins.") for name in self.analysis.names_of(call.func)):
-            return None
-        return call
-
-    def _lr_state(self, node: cst.CSTNode) -> cst.Attribute | None:
-        attribute = self.analysis.parents.get(node)
-        if isinstance(attribute, cst.Attribute) and attribute.value is node and attribute.attr.value in LR_STATE:
-            return attribute
-        return None
+    def _check_use(self, use, name: str) -> None:
+        """A use of the optimizer a list cannot follow refuses the site (CA110: lr state; CA107: another
+        scheduler); a call to a function defined elsewhere is an assumption of the rewrite."""
+        program = self.analysis.program
+        if use.kind in (METHOD, ATTRIBUTE) and use.detail in LR_STATE:
+            attribute = self.analysis.parents[use.node]
+            function = program.function_of(use.node)
+            local = self.analysis.code(use.node)
+            calls = ", ".join(str(self.analysis.line(call)) for call in program.call_sites(function))
+            where = (f"in {function.name.value}() (line {self.analysis.line(function)}"
+                     + (f", called at line {calls}" if calls else "") + "), "
+                     if function is not program.function_of(self.call) and isinstance(function, cst.FunctionDef)
+                     else "")
+            raise Refused("CA110", where + self._lr_state_message(attribute, local, name), attribute)
+        if use.kind != ARGUMENT or use.call is self.call:
+            return
+        callee = self.analysis.names_of(use.call.func)
+        if any(qualified.startswith(SCHEDULER_MODULE) for qualified in callee):
+            raise Refused("CA107", f"the optimizer `{name}` also drives the scheduler at line "
+                                   f"{self.analysis.line(use.call)}; one optimizer takes one learning-rate list")
+        if isinstance(use.call.func, cst.Attribute) and use.call.func.attr.value == "step":
+            return
+        if not any(qualified.startswith("builtins.") for qualified in callee):
+            self.assumptions.append(f"{self.analysis.code(use.call.func)}() at line {self.analysis.line(use.call)} "
+                                    f"neither reads nor changes the lr of `{name}`")
 
     def _lr_state_message(self, attribute: cst.Attribute, local: str, name: str) -> str:
         line = self.analysis.line(attribute)
@@ -501,29 +563,6 @@ class _Site:
                 if isinstance(use, cst.Attribute) and use.attr.value in GROUP_WRITERS:
                     return True
         return False
-
-    def _parameter_lr_state(self, function: cst.FunctionDef, parameter: str) -> cst.Attribute | None:
-        """The first use of lr state through ``parameter`` inside ``function``."""
-        body_scope = self.analysis.scopes.get(function.body.body[0]) if function.body.body else None
-        for assignment in body_scope[parameter] if body_scope is not None else ():
-            if not isinstance(getattr(assignment, "node", None), cst.Param):
-                continue
-            for access in sorted(assignment.references, key=lambda access: self.analysis.start(access.node)):
-                attribute = self._lr_state(access.node)
-                if attribute is not None:
-                    return attribute
-        return None
-
-    def _other_schedulers(self, optimizer: Assignment) -> list[cst.Call]:
-        """torch schedulers other than this one built on the same optimizer."""
-        found = []
-        for access in optimizer.references:
-            argument = self.analysis.parents.get(access.node)
-            call = self.analysis.parents.get(argument) if isinstance(argument, cst.Arg) else None
-            if (isinstance(call, cst.Call) and call is not self.call
-                    and any(name.startswith(SCHEDULER_MODULE) for name in self.analysis.names_of(call.func))):
-                found.append(call)
-        return found
 
     def _check_param_groups(self, call: cst.Call, mapping: OptimizerMapping | None) -> None:
         """Param groups with their own "lr" are refused: MindSpore keeps a group's "lr" constant.
@@ -604,11 +643,9 @@ class _Site:
     def _cadence(self, statement, steps, optimizer: cst.Name) -> Cadence:
         step = steps[0]
         scope = self.analysis.enclosing_scope(statement)
-        if self.analysis.enclosing_scope(step) is not scope:
-            raise Refused("CA106", "scheduler.step() is called inside another function, so how often it runs is "
-                                   "not visible", step)
         optimizer_step = self._optimizer_step(optimizer)
-        if self.analysis.enclosing_scope(optimizer_step) is not scope:
+        self._optimizer_step_node = optimizer_step
+        if self.analysis.enclosing_scope(optimizer_step) is not scope or self.analysis.enclosing_scope(step) is not scope:
             return self._helper_cadence(statement, step, optimizer_step)
         base = self.analysis.loops(statement)
         scheduler_loops = self.analysis.loops(step)
@@ -665,6 +702,74 @@ class _Site:
                                    else "") + "; the rewrite needs exactly one call site to count optimizer steps")
         return sites[0]
 
+    def _left_to_port(self, optimizer_call: cst.Call, owner: str) -> list[Note]:
+        """Each use of the converted optimizer that is still torch's API, with the MindSpore idiom (CA112)."""
+        notes = []
+        for use in self.analysis.program.follow(optimizer_call).uses:
+            if use.kind == ARGUMENT and use.call is not self.call:
+                node, idiom = use.call, ARGUMENT_IDIOM.format(callee=self.analysis.code(use.call.func))
+            elif use.kind in (METHOD, ATTRIBUTE):
+                node = use.call if use.kind == METHOD else self.analysis.parents[use.node]
+                idiom = LEFT_TO_PORT.get(use.detail, OTHER_IDIOM.format(name=use.detail))
+            else:
+                continue
+            notes.append(Note(node, "CA112", f"`{self.analysis.first_line(node)}` uses {owner} as a torch "
+                                             f"optimizer, and it is a MindSpore one now: {idiom}"))
+        return notes
+
+    def _saved_in_dict(self, use: Use) -> bool:
+        """``{..., "scheduler": scheduler.state_dict(), ...}``: a checkpoint entry that can be dropped alone."""
+        element = self.analysis.parents.get(use.call)
+        return (isinstance(element, cst.DictElement) and element.value is use.call
+                and isinstance(self.analysis.parents.get(element), cst.Dict))
+
+    def _read_replacement(self, read: Use, owner: str) -> dict:
+        """``get_last_lr()[0]`` → ``float(opt.get_lr())``; ``get_last_lr()`` → ``[float(opt.get_lr())]``."""
+        current = cst.parse_expression(f"float({owner}.get_lr())")
+        subscript = self.analysis.parents.get(read.call)
+        if (isinstance(subscript, cst.Subscript) and len(subscript.slice) == 1
+                and isinstance(subscript.slice[0].slice, cst.Index)
+                and self.analysis.code(subscript.slice[0].slice.value).strip() in ("0", "-1")):
+            return {subscript: current}
+        return {read.call: cst.List([cst.Element(current)])}
+
+    def _check_reads(self, step, optimizer_line, mapping) -> None:
+        """``get_last_lr()`` reads become the list's entry at the optimizer's step count, which is torch's value
+        except between the optimizer's steps of an iteration and scheduler.step(): refused there."""
+        if not self._reads:
+            return
+        program = self.analysis.program
+        route = program.route(self._optimizer_step_node, program.function_of(step))
+        loops = self.analysis.loops(step)
+        for read in self._reads:
+            line = self.analysis.line(read.call)
+            if mapping is None:
+                raise Refused("CA107", f"scheduler.get_last_lr() at line {line} reads the lr of an optimizer the "
+                                       "rule does not convert (CA103)", read.call)
+            if program.function_of(read.call) is not program.function_of(step):
+                raise Refused("CA107", f"scheduler.get_last_lr() at line {line} is read in another function than "
+                                       "scheduler.step(), so when it runs is not visible", read.call)
+            home, there = program.function_of(optimizer_line), program.function_of(read.call)
+            owner = program.class_of(home)
+            attribute = isinstance(optimizer_line.body[0].targets[0].target, cst.Attribute)
+            if there is not home and not (attribute and owner is not None and program.class_of(there) is owner):
+                raise Refused("CA107", f"scheduler.get_last_lr() at line {line} is read where the optimizer's name "
+                                       "is not visible", read.call)
+            if self._run_loop not in set(self.analysis.ancestors(read.call)):
+                continue
+            block = loops[-1].body
+            top = next((node for node in self.analysis.ancestors(read.call)
+                        if self.analysis.parents.get(node) is block), None)
+            anchor = next(node for node in (route.anchor, *self.analysis.ancestors(route.anchor))
+                          if self.analysis.parents.get(node) is block)
+            before = top is not None and self.analysis.end(top) <= self.analysis.start(anchor)
+            after = top is not None and self.analysis.start(top) >= self.analysis.end(step)
+            if not (before or after):
+                raise Refused("CA107", f"scheduler.get_last_lr() at line {line} runs between optimizer.step() and "
+                                       "scheduler.step(): there MindSpore's list gives the next step's lr; read it "
+                                       "after scheduler.step() (or before the optimizer steps), then convert",
+                              read.call)
+
     def _helper_cadence(self, statement, step, optimizer_step) -> Cadence:
         """The optimizer steps in a function called from the scheduler's loop (``train(epoch)``)."""
         try:
@@ -673,9 +778,23 @@ class _Site:
             raise Refused("CA106", error.message, error.node) from None
         self._loop_nodes = found.reads
         self._run_loop = found.run_loop
-        helper = found.route.hops[1].function.name.value
-        assumptions = [*found.assumptions, f"{helper}() runs its loop once per call"]
-        return Cadence(found.step_every, found.run_steps, found.per_epoch, assumptions)
+        assumptions = list(found.assumptions)
+        if found.route.through_calls:
+            assumptions.append(f"{found.route.hops[1].function.name.value}() runs its loop once per call")
+        program = self.analysis.program
+        frame, home = program.function_of(step), program.function_of(statement)
+        if frame is not home and isinstance(frame, cst.FunctionDef):
+            assumptions.append(f"{frame.name.value}() runs once for each scheduler built at line "
+                               f"{self.analysis.line(statement)}")
+        counts = []
+        for text in (found.step_every, found.run_steps):
+            moved = program.in_method_terms(text, home) if text is not None else (None, [])
+            if moved is None:
+                raise Refused("CA106", f"`{text}` reads attributes whose value where the optimizer is built "
+                                       f"(line {self.analysis.line(statement)}) is not visible", step)
+            counts.append(moved[0])
+            self._loop_nodes += moved[1]
+        return Cadence(counts[0], counts[1], found.per_epoch, assumptions)
 
     def _check_whole_epochs(self, batch_loop, epoch_loop, step, outermost) -> None:
         """Every epoch must be a whole pass of the batch loop followed by scheduler.step(), or the end of the run.
@@ -822,17 +941,19 @@ class _Site:
         """Why the optimizer cannot be built at ``place`` instead of its own line, or None."""
         if self.analysis.parents.get(place) is not self.analysis.parents.get(optimizer_line):
             return f"the optimizer cannot move from line {self.analysis.line(optimizer_line)} into another block"
-        assignment = self.analysis.single_assignment(optimizer)
+        tracked = self.analysis.program.follow(self.analysis.program.origin(optimizer))
         low, high = self.analysis.end(optimizer_line), self.analysis.start(place)
         skipped = (self.analysis.start(statement), self.analysis.end(statement))
-        for access in sorted(assignment.references, key=lambda access: self.analysis.start(access.node)):
-            where = self._runs_at(access.node, optimizer_line)
+        for node in sorted(tracked.references[1:], key=self.analysis.start):
+            runs = self._runs_at(node, optimizer_line)
+            where = self.analysis.start(runs) if runs is not None else None
             if where is not None and low <= where < high and not skipped[0] <= where < skipped[1]:
-                return (f"`{optimizer.value}` is used at line {self.analysis.line(access.node)}, so the optimizer "
-                        "cannot move below that line")
+                through = "" if runs is node else f" (in a function called at line {self.analysis.line(runs)})"
+                return (f"`{self.analysis.code(optimizer)}` is used at line {self.analysis.line(node)}{through}, so "
+                        "the optimizer cannot move below that line")
         return None
 
-    def _runs_at(self, node: cst.CSTNode, line: cst.CSTNode) -> tuple[int, int] | None:
+    def _runs_at(self, node: cst.CSTNode, line: cst.CSTNode) -> cst.CSTNode | None:
         """Where a use of the optimizer runs as seen from ``line``'s function: the use itself, or, inside a function
         of this module, its first call (None when it is never called)."""
         program = self.analysis.program
@@ -840,13 +961,13 @@ class _Site:
         function = program.function_of(node)
         for _ in range(4):
             if function is frame or not isinstance(function, cst.FunctionDef):
-                return self.analysis.start(node)
+                return node
             calls = program.call_sites(function)
             if not calls:
                 return None
             node = min(calls, key=self.analysis.start)
             function = program.function_of(node)
-        return self.analysis.start(node)
+        return node
 
     def _function_reference(self, package: str, package_import: ImportRef) -> tuple[str, ImportRef]:
         if isinstance(self.call.func, cst.Name) and self.analysis.fresh_name("cosine_decay_lr") == "cosine_decay_lr":
@@ -915,17 +1036,6 @@ def _same_expression(left: str, right: str) -> bool:
         return ast.dump(ast.parse(left, mode="eval")) == ast.dump(ast.parse(right, mode="eval"))
     except SyntaxError:
         return False
-
-
-def _parameter_of(call: cst.Call, argument: cst.Arg, function: cst.FunctionDef) -> str | None:
-    """The parameter of ``function`` that ``argument`` of ``call`` binds, or None when unpacking hides it."""
-    if argument.keyword is not None:
-        return argument.keyword.value
-    index = call.args.index(argument)
-    parameters = [*function.params.posonly_params, *function.params.params]
-    if index < len(parameters) and not any(earlier.star for earlier in call.args[:index]):
-        return parameters[index].name.value
-    return None
 
 
 def _assigned(node: cst.CSTNode, parent: cst.CSTNode | None) -> bool:

@@ -23,8 +23,10 @@ from libcst.metadata import Assignment
 from migrate import evaluate
 from migrate.analysis import LOOPS, Analysis, bind, names_in, plus_one, product
 from migrate.edit import EQUAL, joined_arguments, keyword_argument
+from migrate.imports import package_reference
+from migrate.program.model import Program
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
-from migrate.rule import Code, Example, Finding, Fix, ImportRef, Note, Refused, Rule
+from migrate.rule import Code, Example, Finding, Fix, Note, Refused, Rule
 from migrate.schedules.mindspore_lr import check_cosine_decay_lr
 from migrate.verify import SAMPLES, Claim, Schedule
 
@@ -48,6 +50,11 @@ STEP_CELLS = {"mindspore.nn.TrainOneStepCell", "mindspore.nn.wrap.TrainOneStepCe
 DATASET_ITERATORS = ("create_dict_iterator", "create_tuple_iterator")
 PARAMETER_LISTS = ("trainable_params", "get_parameters")
 SCHEDULER = "torch.optim.lr_scheduler.CosineAnnealingLR"
+
+
+def _in_package(qualified: str, package: str) -> str:
+    """``torch.optim.X`` written under the name ``package`` reaches torch by (``th`` when ``torch`` is rebound)."""
+    return package + qualified.removeprefix("torch")
 
 
 @dataclass(frozen=True)
@@ -114,11 +121,14 @@ _WEIGHT_DECAY_NOTE = (
 @dataclass(frozen=True)
 class Run:
     """The optimizer steps the visible loops make, as source text: at most that many when ``exact`` is False (a
-    break, continue, return or condition can cut the run short). ``loop`` is the outermost of those loops."""
+    break, continue, return or condition can cut the run short). ``loop`` is the outermost of those loops;
+    ``helper`` names the function the optimizer steps in when the loops are around a call of it: a warning about
+    the run then goes on the list's call, as the loop and the step are in different functions."""
 
     steps: str
     loop: cst.CSTNode
     exact: bool
+    helper: str | None = None
 
 
 @dataclass
@@ -236,8 +246,10 @@ class CosineDecayToTorch(Rule):
              "end; the original program stops there. torch's CosineAnnealingLR has no end: the rewritten program "
              "would run on, its lr climbing back towards max_lr. When the loops around the optimizer step show a "
              "run (epochs times batches) that can be longer than total_step, the verifier compares the schedules "
-             "over that run, and this warning names the step where MindSpore raises. Applied only with "
-             "--unsafe-fixes; make total_step cover the whole run, or the loop stop at the list's end.",
+             "over that run, and this warning names the step where MindSpore raises. An optimizer stepped in a helper "
+             "called from several places, or from no loop, has no visible run: this warning says so, as the run "
+             "can outlast the list. Applied only with --unsafe-fixes; make total_step cover the whole run, or the "
+             "loop stop at the list's end.",
              "lr = nn.cosine_decay_lr(0.0, 0.1, 90 * len(loader), len(loader), 90)\n"
              "optimizer = nn.Momentum(net.trainable_params(), learning_rate=lr, momentum=0.9)\n"
              "for epoch in range(95):\n    for batch in loader:\n        optimizer(grad_fn(*batch)[1])\n"),
@@ -277,6 +289,7 @@ class _Site:
         self.analysis = analysis
         self.call = call
         self.assumptions: list[str] = []
+        self.program = Program(analysis)
 
     def convert(self) -> Finding:
         arguments = self._arguments()
@@ -287,14 +300,16 @@ class _Site:
         scheduler = _FreshName(self.analysis, "scheduler")
         cadence = self._cadence(delivery, arguments["step_per_epoch"], scheduler)
 
-        new_optimizer = self._new_optimizer(delivery, optimizer_arguments, texts["max_lr"])
+        place = self._construction_place(delivery)
+        package, package_import = package_reference(self.analysis, place, "torch")
+        new_optimizer = self._new_optimizer(delivery, optimizer_arguments, texts["max_lr"], package)
         scheduler_line = cst.parse_statement(
-            f"{scheduler} = {SCHEDULER}({delivery.optimizer_name.value}, T_max={texts['decay_epoch']}, "
-            f"eta_min={texts['min_lr']})\n"
+            f"{scheduler} = {_in_package(SCHEDULER, package)}({delivery.optimizer_name.value}, "
+            f"T_max={texts['decay_epoch']}, eta_min={texts['min_lr']})\n"
         )
         replacements: dict[cst.CSTNode, object] = {carrier: [] for carrier in delivery.carriers}
         replacements[delivery.optimizer_line] = []
-        replacements[self._construction_place(delivery)] = [new_optimizer, scheduler_line]
+        replacements[place] = [new_optimizer, scheduler_line]
         if cadence.anchor is not None:
             replacements[cadence.anchor] = [cadence.anchor, cst.parse_statement(f"{scheduler}.step()\n")]
 
@@ -308,11 +323,20 @@ class _Site:
         run = self._run(cadence, delivery, arguments)
         if run is None:
             claim = Claim(source, destination, run_steps=texts["total_step"], agrees_for=agreement)
+            self.assumptions.append(f"a run of at most total_step={texts['total_step']} optimizer steps (the loops "
+                                    "do not show it; past the list MindSpore raises, torch runs on)")
         else:
             claim = Claim(source, destination, run_steps=run.steps,
                           agrees_for=f"min({texts['total_step']}, {agreement})")
         changes = self._changes(texts, agreement, run)
         unsafe = [cadence.by_hand] if cadence.by_hand is not None else []
+        if run is None and cadence.anchor is not None:
+            unsafe += self._helper_run_not_visible(cadence.anchor, delivery, texts["total_step"]) or [
+                Note(self.call, "CD112", f"the loops around the optimizer step (line "
+                                         f"{self.analysis.line(cadence.anchor)}) do not show how many steps the run "
+                                         f"has, and it can exceed the list's total_step={texts['total_step']} "
+                                         f"entries: MindSpore raises at optimizer step {texts['total_step']} and the "
+                                         "original program stops there, while torch's scheduler runs on")]
         assumptions = cadence.assumptions + [a for a in self.assumptions if a not in cadence.assumptions]
         message = (
             f"cosine_decay_lr → {SCHEDULER} driving {delivery.mapping.target}, stepped {cadence.description}"
@@ -321,7 +345,7 @@ class _Site:
         return Finding(
             Note(self.call, "CD100", message),
             self._semantic_notes(delivery, optimizer_arguments),
-            fix=Fix(replacements, claim, changes, unsafe, add_imports=(ImportRef("torch"),)),
+            fix=Fix(replacements, claim, changes, unsafe, add_imports=(package_import,)),
         )
 
     def _changes(self, texts: dict[str, str], agreement: str, run: Run | None) -> Note:
@@ -335,13 +359,14 @@ class _Site:
                         f"the list has total_step={total} entries but the schedules agree only for "
                         f"(decay_epoch + 1) * step_per_epoch = {agreement} optimizer steps: from then on {clamped}")
         runs = "runs" if run.exact else "can run up to"
-        message = (f"the loop at line {self.analysis.line(run.loop)} {runs} {run.steps} optimizer steps but the list "
-                   f"has total_step={total} entries: MindSpore raises at optimizer step {total} (counted from 0, the "
-                   "first past the end of the list) and the original program stops there, while torch's scheduler "
-                   "runs on")
+        through = f" (through {run.helper}, which steps the optimizer)" if run.helper is not None else ""
+        message = (f"the loop at line {self.analysis.line(run.loop)}{through} {runs} {run.steps} optimizer steps but "
+                   f"the list has total_step={total} entries: MindSpore raises at optimizer step {total} (counted "
+                   "from 0, the first past the end of the list) and the original program stops there, while torch's "
+                   "scheduler runs on")
         if not self._at_most(total, agreement):
             message += f"; before that, from optimizer step {agreement} = (decay_epoch + 1) * step_per_epoch, {clamped}"
-        return Note(run.loop, "CD112", message)
+        return Note(self.call if run.helper is not None else run.loop, "CD112", message)
 
     def _at_most(self, left: str, right: str) -> bool:
         """True when ``left <= right`` for every value the verifier samples for the counts the texts leave
@@ -359,26 +384,58 @@ class _Site:
 
     def _run(self, cadence: Cadence, delivery: Delivery, arguments) -> Run | None:
         """The run the loops around ``scheduler.step()``'s place show, in optimizer steps; None when a loop's count
-        is not visible (a while loop, an iterable of unknown length) or the scheduler is stepped by hand.
+        is not visible (a while loop, an iterable of unknown length), the scheduler is stepped by hand, or the
+        optimizer steps in a helper not reached from the optimizer's function through one call site per function.
 
-        The place is the optimizer step itself (one step per innermost iteration) or the proven batch loop (as
-        many steps per pass as step_per_epoch). Counts are written with the names the list's arguments use, so the
-        verifier samples one unknown where the code has one quantity under two spellings."""
+        The place is the optimizer step itself (one step per innermost iteration, the loops around a helper's call
+        included) or the proven batch loop (as many steps per pass as step_per_epoch). Counts are written with the
+        names the list's arguments use, so the verifier samples one unknown where the code has one quantity under
+        two spellings."""
         anchor = cadence.anchor
         if anchor is None:
             return None
+        program = self.program
+        route = program.route(anchor, program.function_of(delivery.optimizer_line))
+        if route is None:
+            return None
         base = self.analysis.loops(delivery.optimizer_line)
-        loops = self.analysis.loops(anchor)[len(base):]
+        around = program.loops(route)[len(base):]
+        loops = [loop for loop, _ in around]
         spellings = self._spellings([arguments["total_step"], arguments["step_per_epoch"]])
         counts = [self._loop_count(loop, spellings) for loop in loops]
+        counts = [count if count is None or hop is route.hops[0] else program.in_frame_terms(count, route, hop)
+                  for count, (_, hop) in zip(counts, around)]
         if isinstance(anchor, LOOPS):
             loops.append(anchor)
             counts.append(self.analysis.code(arguments["step_per_epoch"]))
         if not loops or any(count is None for count in counts):
             return None
-        exact = not self.analysis.guards(anchor, self.analysis.enclosing_scope(anchor)) and not any(
-            _leaves_early(loop) or _returns(loop) for loop in loops)
-        return Run(product(*counts), loops[0], exact)
+        exact = (not program.guards(route, route.hops[0].function)
+                 and not any(_leaves_early(loop) or _returns(loop) for loop in loops)
+                 and not any(_returns_early(hop.function) for hop in route.hops[1:]))
+        helper = route.hops[-1].function if route.through_calls else None
+        named = f"{helper.name.value}()" if isinstance(helper, cst.FunctionDef) else "a lambda"
+        return Run(product(*counts), loops[0], exact, named if helper is not None else None)
+
+    def _helper_run_not_visible(self, anchor: cst.CSTNode, delivery: Delivery, total: str) -> list[Note]:
+        """CD112 when the optimizer steps in a helper that is not called from one place inside a loop: no run
+        length to compare with the list, which may end before the run does."""
+        program = self.program
+        helper, frame = program.function_of(anchor), program.function_of(delivery.optimizer_line)
+        if helper is frame:
+            return []
+        route = program.route(anchor, frame)
+        base = self.analysis.loops(delivery.optimizer_line)
+        if route is not None and program.loops(route)[len(base):]:
+            return []
+        name = f"{helper.name.value}()" if isinstance(helper, cst.FunctionDef) else "a lambda"
+        calls = program.call_sites(helper)
+        called = (f"called from {len(calls)} places" if len(calls) > 1 else
+                  "not called from a loop here" if calls else "not called where its calls can be followed")
+        return [Note(self.call, "CD112", f"the optimizer steps inside {name} (line {self.analysis.line(anchor)}), "
+                                      f"{called}, so the run's length is not visible and can exceed the list's "
+                                      f"total_step={total} entries: MindSpore raises at optimizer step {total} and "
+                                      "the original program stops there, while torch's scheduler runs on")]
 
     def _spellings(self, expressions: list[cst.BaseExpression]) -> dict[str, str]:
         """For each name these expressions read that is bound once here to a value (``steps = len(loader)``), the
@@ -789,7 +846,7 @@ class _Site:
         bound = self.analysis.assigned_value(assignment) if assignment is not None else None
         return [bound[1]] if bound is not None else []
 
-    def _new_optimizer(self, delivery: Delivery, values, max_lr: str) -> cst.SimpleStatementLine:
+    def _new_optimizer(self, delivery: Delivery, values, max_lr: str, package: str) -> cst.SimpleStatementLine:
         """The torch construction, edited from the MindSpore one so its layout and comments stay."""
         mapping, call = delivery.mapping, delivery.optimizer_call
         renames = dict(mapping.renames)
@@ -811,7 +868,7 @@ class _Site:
             self.assumptions.append(f"{', '.join(inert)} only change how MindSpore computes, not what")
         added = [cst.Arg(cst.parse_expression(value), keyword=cst.Name(name), equal=EQUAL)
                  for name, value in mapping.defaults if name not in given]
-        new_call = call.with_changes(func=cst.parse_expression(mapping.target),
+        new_call = call.with_changes(func=cst.parse_expression(_in_package(mapping.target, package)),
                                      args=joined_arguments(arguments, added, call.args[-1].comma))
         line = delivery.optimizer_line
         return line.with_changes(body=[line.body[0].with_changes(value=new_call)])
@@ -870,6 +927,21 @@ def _returns(loop: cst.CSTNode) -> bool:
     """True when the loop's body (nested loops included, functions inside it not) has a return."""
     finder = _Returns()
     loop.body.visit(finder)
+    return finder.found
+
+
+def _returns_early(function: cst.CSTNode) -> bool:
+    """True when a helper can return before its end (a last ``return loss`` is its end), skipping what follows."""
+    if not isinstance(function, cst.FunctionDef):
+        return False
+    statements = list(function.body.body)
+    last = statements[-1]
+    if isinstance(last, cst.Return) or (isinstance(last, cst.SimpleStatementLine)
+                                        and isinstance(last.body[-1], cst.Return)):
+        statements.pop()
+    finder = _Returns()
+    for statement in statements:
+        statement.visit(finder)
     return finder.found
 
 

@@ -237,10 +237,13 @@ def test_github_format_annotates_warnings_with_file_and_line(workdir):
     result = run("check", "--output-format", "github", "src")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 4
     assert re.fullmatch(r"::warning title=migrate \(CA104\),file=src/train\.py,line=6,col=13,endLine=6,"
                         r"endColumn=\d+::weight_decay=5e-4: MindSpore applies weight_decay .*", lines[0])
     assert lines[1].startswith("::notice title=migrate (CA100),file=src/train.py,line=7,col=13,")
+    assert [line.split(",")[:3] for line in lines[2:]] == [
+        ["::notice title=migrate (CA112)", "file=src/train.py", "line=11"],
+        ["::notice title=migrate (CA112)", "file=src/train.py", "line=14"]]
 
 
 def test_output_file_gets_the_diagnostics_and_stdout_none(workdir):
@@ -257,7 +260,8 @@ def test_output_file_with_stdin_leaves_stdout_to_the_code(workdir):
                  input=text_of(PER_EPOCH).encode())
     assert result.stdout_bytes == (PER_EPOCH / "output.py").read_bytes()
     report = json.loads((workdir / "report.json").read_text(encoding="utf-8"))
-    assert [(entry["code"], entry["location"]["row"]) for entry in report] == [("CA104", 6), ("CA100", 7)]
+    assert [(entry["code"], entry["location"]["row"]) for entry in report] == [
+        ("CA104", 6), ("CA100", 7), ("CA112", 11), ("CA112", 14)]
 
 
 # --- parallel runs ---------------------------------------------------------------------------------------------------
@@ -293,6 +297,10 @@ def configure(project: Path, body: str) -> None:
     write(project / "pyproject.toml", f"[project]\nname = 'demo'\n\n[tool.migrate]\n{body}\n")
 
 
+LEFT_TO_PORT = ("CA112", "CA112")
+"""The per-epoch example's ``optimizer.zero_grad()`` and ``optimizer.step()``, left to port once it is rewritten."""
+
+
 def codes_in(result) -> list[str]:
     return re.findall(r": ([A-Z]+[0-9]+) \[", result.stdout)
 
@@ -300,26 +308,29 @@ def codes_in(result) -> list[str]:
 def test_ignore_in_pyproject_found_above_the_file_hides_the_code_until_the_command_line_replaces_it(project):
     configure(project, 'ignore = ["CA104"]')
     result = run("check", "project/src/pkg/train.py")
-    assert codes_in(result) == ["CA100"]
-    assert codes_in(run("check", "--ignore", "CA105", "project/src/pkg/train.py")) == ["CA104", "CA100"]
+    assert codes_in(result) == ["CA100", *LEFT_TO_PORT]
+    assert codes_in(run("check", "--ignore", "CA105", "project/src/pkg/train.py")) == ["CA104", "CA100", *LEFT_TO_PORT]
 
 
 def test_select_on_the_command_line_replaces_the_files_select(project):
     configure(project, 'select = ["CA100"]')
     assert codes_in(run("check", "project/src/pkg/train.py")) == ["CA100"]
-    assert codes_in(run("check", "--select", "CA1", "project/src/pkg/train.py")) == ["CA104", "CA100"]
+    assert codes_in(run("check", "--select", "CA1", "project/src/pkg/train.py")) == ["CA104", "CA100", *LEFT_TO_PORT]
 
 
-def test_exclude_skips_a_file_even_when_it_is_named_on_the_command_line(project):
+def test_exclude_skips_a_walked_file_and_a_named_one_only_with_force_exclude(project):
     legacy = write(project / "legacy" / "old.py", text_of(PER_EPOCH))
     configure(project, 'exclude = ["legacy/"]')
     result = run("convert", "project")
     assert "project/legacy/old.py" not in result.output
     assert "1 file checked, 1 rewritten" in result.stderr
     assert legacy.read_text(encoding="utf-8") == text_of(PER_EPOCH)
-    named = run("convert", "project/legacy/old.py")
-    assert named.exit_code == 0
+    forced = run("convert", "--force-exclude", "project/legacy/old.py")
+    assert forced.exit_code == 0
     assert legacy.read_text(encoding="utf-8") == text_of(PER_EPOCH)
+    named = run("convert", "project/legacy/old.py")
+    assert named.exit_code == 1
+    assert legacy.read_text(encoding="utf-8") == text_of(PER_EPOCH, "output.py")
 
 
 def test_per_file_ignores_apply_to_the_matching_files_only(project):
@@ -328,7 +339,8 @@ def test_per_file_ignores_apply_to_the_matching_files_only(project):
     result = run("check", "project")
     assert re.findall(r"^(\S+):\d+:\d+: (CA\d+)", result.stdout, re.MULTILINE) == [
         ("project/src/pkg/train.py", "CA104"), ("project/src/pkg/train.py", "CA100"),
-        ("project/tests/test_train.py", "CA100"),
+        *(("project/src/pkg/train.py", code) for code in LEFT_TO_PORT),
+        ("project/tests/test_train.py", "CA100"), *(("project/tests/test_train.py", code) for code in LEFT_TO_PORT),
     ]
 
 
@@ -389,7 +401,7 @@ def test_noqa_with_a_code_hides_that_code_only(workdir):
 def test_noqa_on_the_optimizer_line_keeps_the_rewrite_and_hides_its_warning(workdir):
     path = write(workdir / "train.py", with_comment(text_of(PER_EPOCH), 6, "# noqa: CA104"))
     result = run("convert", "train.py")
-    assert codes_in(result) == ["CA100"]
+    assert codes_in(result) == ["CA100", *LEFT_TO_PORT]
     assert path.read_text(encoding="utf-8") == with_comment(text_of(PER_EPOCH, "output.py"), 6, "# noqa: CA104")
 
 
@@ -421,11 +433,12 @@ def test_clean_files_exit_0(workdir):
         assert run(*command, "src").exit_code == 0
 
 
-def test_a_warning_without_a_change_exits_1(workdir):
+def test_a_warning_without_a_change_exits_0_unless_fail_on_warning(workdir):
     path = write(workdir / "train.py", text_of(FIXTURES / "star_import"))
     result = run("convert", "train.py")
-    assert result.exit_code == 1
+    assert result.exit_code == 0
     assert codes_in(result) == ["CA108"]
+    assert run("convert", "--fail-on", "warning", "train.py").exit_code == 1
     assert path.read_text(encoding="utf-8") == text_of(FIXTURES / "star_import")
 
 
@@ -433,9 +446,9 @@ def test_a_warning_without_a_change_exits_1(workdir):
     ["convert", "--output-format", "xml", "train.py"],
     ["convert", "--jobs", "0", "train.py"],
     ["convert", "--no-such-option", "train.py"],
-    ["convert"],
+    ["convert", "--exit-zero", "--exit-non-zero-on-fix", "train.py"],
     ["convert", "-", "train.py"],
-], ids=["unknown-format", "zero-jobs", "unknown-option", "no-path", "stdin-and-path"])
+], ids=["unknown-format", "zero-jobs", "unknown-option", "exclusive-exit-flags", "stdin-and-path"])
 def test_usage_errors_exit_2_and_write_nothing(args, workdir):
     path = write(workdir / "train.py", text_of(PER_EPOCH))
     assert run(*args, input="").exit_code == 2

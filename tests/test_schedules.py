@@ -344,7 +344,8 @@ class TestTorchPerStep:
 
 class TestRegistry:
     def test_names(self):
-        assert names() == ["mindspore.cosine_decay_lr", "mindspore.warmup_lr", "torch.CosineAnnealingLR"]
+        assert names() == ["mindspore.cosine_decay_lr", "mindspore.periodic_cosine", "mindspore.warmup_lr",
+                           "torch.CosineAnnealingLR"]
 
     @pytest.mark.parametrize(
         ("name", "params"),
@@ -388,8 +389,8 @@ class TestRegistry:
         assert {p.domain for name in names() for p in model(name).params} <= set(SAMPLES)
 
     def test_unknown_model(self):
-        with pytest.raises(KeyError, match="no schedule model 'torch.StepLR'; known models: mindspore.cosine_decay_lr"):
-            model("torch.StepLR")
+        with pytest.raises(KeyError, match="no schedule model 'torch.OneCycleLR'; known models: mindspore.cosine_decay_lr"):
+            model("torch.OneCycleLR")
 
     def test_per_step_arrays(self):
         torch_lrs = model("torch.CosineAnnealingLR").per_step(

@@ -47,11 +47,13 @@ class Use:
 
 @dataclass
 class Tracked:
-    """Everything known about one object: where it is stored, its uses, the other values sharing its places."""
+    """Everything known about one object: where it is stored, its uses, every expression that holds it
+    (``references``, the creation included), and the other values sharing its places."""
 
     creation: cst.Call
     bindings: list[Binding] = field(default_factory=list)
     uses: list[Use] = field(default_factory=list)
+    references: list[cst.BaseExpression] = field(default_factory=list)
     competitors: list[tuple[cst.CSTNode, cst.BaseExpression]] = field(default_factory=list)
 
     def methods(self, *names: str) -> list[Use]:
@@ -78,6 +80,7 @@ class Follower:
         if id(expression) in self.seen:
             return
         self.seen.add(id(expression))
+        self.tracked.references.append(expression)
         parents = self.analysis.parents
         parent = parents.get(expression)
         if isinstance(parent, cst.AssignTarget):

@@ -223,15 +223,42 @@ class Program:
         owner = self.class_of(self.function_of(target))
         if owner is None:
             return []
-        collector = _Attributes(target.attr.value)
+        return [(node, self._is_store(node)) for node in self._class_attributes(owner, target.attr.value)]
+
+    def in_method_terms(self, text: str, method: cst.CSTNode) -> tuple[str, list[cst.CSTNode]] | None:
+        """``text`` with each ``self.x`` replaced by the value ``method`` stores in it, and those values (what the
+        text now reads). None when a ``self.x`` is not stored exactly once in the class, by a statement of
+        ``method``'s own body: its value where ``method`` runs is not visible then."""
+        owner = self.class_of(method) if isinstance(method, cst.FunctionDef) else None
+        expression = cst.parse_expression(text)
+        wanted = _SelfAttributes()
+        expression.visit(wanted)
+        if not wanted.names:
+            return text, []
+        if owner is None:
+            return None
+        values: dict[str, cst.BaseExpression] = {}
+        for name in wanted.names:
+            stores = [node for node in self._class_attributes(owner, name) if self._is_store(node)]
+            line = self.analysis.statement(stores[0]) if len(stores) == 1 else None
+            if line is None or self.analysis.parents.get(line) is not method.body:
+                return None
+            value = self._assigned_value(stores[0])
+            if value is stores[0]:
+                return None
+            values[name] = value
+        replaced = expression.visit(_SelfSubstitution({name: cst.parse_expression(atom(self.analysis.code(value)))
+                                                       for name, value in values.items()}))
+        return cst.Module(body=[]).code_for_node(replaced), list(values.values())
+
+    def _class_attributes(self, owner: cst.ClassDef, name: str) -> list[cst.Attribute]:
+        collector = _Attributes(name)
         owner.visit(collector)
-        found = []
-        for node in collector.found:
-            if self.is_self(node.value):
-                parent = self.analysis.parents.get(node)
-                is_store = isinstance(parent, (cst.AssignTarget, cst.AnnAssign)) and parent.target is node
-                found.append((node, is_store))
-        return found
+        return [node for node in collector.found if self.is_self(node.value)]
+
+    def _is_store(self, node: cst.Attribute) -> bool:
+        parent = self.analysis.parents.get(node)
+        return isinstance(parent, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign)) and parent.target is node
 
     def _assigned_value(self, node: cst.CSTNode) -> cst.CSTNode:
         parent = self.analysis.parents.get(node)
@@ -345,6 +372,26 @@ class _Attributes(cst.CSTVisitor):
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if node.attr.value == self.name:
             self.found.append(node)
+
+
+class _SelfAttributes(cst.CSTVisitor):
+    def __init__(self):
+        self.names: list[str] = []
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name) and node.value.value == "self" and node.attr.value not in self.names:
+            self.names.append(node.attr.value)
+
+
+class _SelfSubstitution(cst.CSTTransformer):
+    def __init__(self, values: dict[str, cst.BaseExpression]):
+        super().__init__()
+        self.values = values
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        if isinstance(original.value, cst.Name) and original.value.value == "self" and original.attr.value in self.values:
+            return self.values[original.attr.value]
+        return updated
 
 
 class _Bound(cst.CSTVisitor):

@@ -11,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from migrate.schedules.mindspore_lr import cosine_decay_lr, cosine_decay_per_step, warmup_lr, warmup_per_step
+from migrate.schedules.mindspore_lr import (
+    cosine_decay_lr,
+    cosine_decay_per_step,
+    periodic_cosine_per_step,
+    warmup_lr,
+    warmup_per_step,
+)
 from migrate.schedules.torch_cosine import TorchCosineAnnealingLR, cosine_annealing_per_step
 
 __all__ = [
@@ -87,6 +93,15 @@ class _MindSporeCosineDecayLR:
         return cosine_decay_per_step(*(args[parameter.name] for parameter in self.params), steps)
 
 
+class _MindSporePeriodicCosine(_MindSporeCosineDecayLR):
+    """The list an exact rewrite of torch's periodic cosine builds: one half-period read at reflected epochs."""
+
+    name = "mindspore.periodic_cosine"
+
+    def per_step(self, args: dict, steps: int):
+        return periodic_cosine_per_step(*(args[parameter.name] for parameter in self.params), steps)
+
+
 class _MindSporeWarmupLR:
     """An optimizer fed ``warmup_lr(...)``, consumed like ``cosine_decay_lr``'s list."""
 
@@ -104,7 +119,12 @@ class _MindSporeWarmupLR:
 
 _MODELS: dict[str, ScheduleModel] = {
     schedule.name: schedule
-    for schedule in (_TorchCosineAnnealingLR(), _MindSporeCosineDecayLR(), _MindSporeWarmupLR())
+    for schedule in (
+        _TorchCosineAnnealingLR(),
+        _MindSporeCosineDecayLR(),
+        _MindSporePeriodicCosine(),
+        _MindSporeWarmupLR(),
+    )
 }
 
 

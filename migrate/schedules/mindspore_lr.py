@@ -109,6 +109,22 @@ def cosine_decay_per_step(min_lr, max_lr, total_step, step_per_epoch, decay_epoc
     return _padded(min_lr + delta * (1 + np.cos(np.pi * epochs / float(decay_epoch))), steps)
 
 
+def periodic_cosine_per_step(min_lr, max_lr, total_step, step_per_epoch, decay_epoch, steps: int):
+    """torch's periodic cosine as a MindSpore list: the ``decay_epoch + 1`` values of one half-period
+    (``cosine_decay_lr(min_lr, max_lr, decay_epoch + 1, 1, decay_epoch)``) read at each step's reflected epoch
+    ``min(e % (2 * decay_epoch), -e % (2 * decay_epoch))``, ``e = step // step_per_epoch``, for ``total_step``
+    steps."""
+    import numpy as np
+
+    check_cosine_decay_lr(min_lr, max_lr, decay_epoch + 1, 1, decay_epoch)
+    check_cosine_decay_lr(min_lr, max_lr, total_step, step_per_epoch, decay_epoch)
+    delta = 0.5 * (max_lr - min_lr)
+    cycle = min_lr + delta * (1 + np.cos(np.pi * np.arange(decay_epoch + 1) / float(decay_epoch)))
+    epochs = np.arange(min(steps, total_step)) // step_per_epoch
+    period = 2 * decay_epoch
+    return _padded(cycle[np.minimum(epochs % period, -epochs % period)], steps)
+
+
 def warmup_per_step(learning_rate, total_step, step_per_epoch, warmup_epoch, steps: int):
     """The lr of each of ``steps`` optimizer steps fed ``warmup_lr(...)``; bit-identical to the list."""
     check_warmup_lr(learning_rate, total_step, step_per_epoch, warmup_epoch)

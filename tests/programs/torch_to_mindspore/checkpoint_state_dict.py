@@ -1,6 +1,7 @@
 """The scheduler's state_dict() is saved in a checkpoint dict each epoch.
 
-Expect: rewrite with a warning at the state_dict() line (MindSpore keeps the step in the optimizer's global_step).
+Expect: rewrite (its state_dict() entry is dropped and reported: MindSpore keeps the step in the optimizer's
+global_step).
 """
 import torch
 from torch.utils.data import DataLoader, TensorDataset

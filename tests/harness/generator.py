@@ -1,0 +1,354 @@
+"""Deterministic training programs in the shapes public training code uses, and the holes testing found.
+
+Each *template* is one source text; it runs with several argument vectors when its sizes come from ``argparse``
+(run lengths around ``T_max``: shorter, equal, one more, three times), so one conversion serves several programs.
+A program's ``shape`` names the choices it was made from (``loop=enumerate,exit=break,...``), which is what the
+report groups failures by.
+
+Every program runs under the stand-ins in at most a few hundred optimizer steps.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+from .differential import Program
+
+
+def _indent(lines: list[str], level: int) -> list[str]:
+    return [("    " * level + line) if line else line for line in lines]
+
+
+# ---------------------------------------------------------------- torch → MindSpore
+
+
+def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]:
+    choice: dict[str, str] = {}
+
+    def pick(name: str, options):
+        value = rng.choice(options)
+        choice[name] = str(value)
+        return value
+
+    t_max = pick("t_max", [3, 4, 6])
+    batches = pick("batches", [2, 3])
+    batch_size = "4"
+    sizes = pick("sizes", ["literal", "argparse", "argparse", "argparse"])
+    reference = pick("ref", ["fq", "from_import", "lr_scheduler_module"])
+    scope = pick("scope", ["module", "function"])
+    order = pick("order", ["loader_first", "loader_after_scheduler"]) if scope == "function" else "loader_first"
+    choice["order"] = order
+    optimizer_kind = pick("optimizer", ["SGD", "Adam", "AdamW", "SGD_groups", "AdamW_groups"])
+    t_form = pick("t_max_form", ["positional", "keyword", "float", "separate_t_max"])
+    eta = pick("eta_min", ["absent", "zero", "small", "equal_lr"])
+    loop = pick("loop", ["plain", "enumerate", "range_batches", "progress", "helper"])
+    epochs_form = pick("epochs_loop", ["range", "range_start", "while"])
+    cadence = pick("cadence", ["epoch_end", "per_step", "epoch_start", "conditional", "step_epoch"])
+    exit_kind = pick("exit", ["none", "break", "continue_nonfinite", "return"])
+    extra = pick("extra", ["none", "read_lr", "write_lr", "get_last_lr", "scaler", "mindspore_param"])
+    if loop == "range_batches" and exit_kind == "break":
+        exit_kind = choice["exit"] = "none"
+    if exit_kind == "return" and scope != "function":
+        exit_kind = choice["exit"] = "none"
+    if loop == "helper" and cadence == "per_step":
+        cadence = choice["cadence"] = "epoch_end"
+    if extra == "scaler" and loop == "helper":
+        extra = choice["extra"] = "none"
+    if extra == "mindspore_param" and scope != "function":
+        extra = choice["extra"] = "none"
+
+    lr = "0.1" if optimizer_kind.startswith("SGD") else "0.001"
+    if sizes == "literal":
+        run_length = rng.choice([t_max - 1, t_max, t_max + 1, 3 * t_max])
+        choice["run"] = {t_max - 1: "shorter", t_max: "equal", t_max + 1: "plus_one", 3 * t_max: "triple"}[run_length]
+        epochs, t_value, lr_value, iters = str(run_length), str(t_max), lr, "2"
+        header = [f"EPOCHS = {run_length}", f"T_MAX = {t_max}"] if t_form == "separate_t_max" else [
+            f"EPOCHS = {run_length}"]
+        epochs = "EPOCHS"
+        t_value = "T_MAX" if t_form == "separate_t_max" else "EPOCHS"
+        if t_form != "separate_t_max" and run_length != t_max:
+            t_value = str(t_max)
+        argvs = [()]
+    else:
+        choice["run"] = "argv"
+        header = [
+            "parser = argparse.ArgumentParser()",
+            f"parser.add_argument(\"--epochs\", type=int, default={t_max})",
+            f"parser.add_argument(\"--lr\", type=float, default={lr})",
+            "parser.add_argument(\"--iters-per-epoch\", type=int, default=2)",
+            "parser.add_argument(\"--batch-size\", type=int, default=4)",
+        ]
+        if t_form == "separate_t_max":
+            header.append(f"parser.add_argument(\"--t-max\", type=int, default={t_max})")
+        header.append("args = parser.parse_args()")
+        epochs, lr_value, iters, batch_size = "args.epochs", "args.lr", "args.iters_per_epoch", "args.batch_size"
+        t_value = "args.t_max" if t_form == "separate_t_max" else "args.epochs"
+        run_lengths = (t_max - 1, t_max, t_max + 1, 3 * t_max)
+        fixed = ("--t-max", str(t_max)) if t_form == "separate_t_max" else ()
+        argvs = [("--epochs", str(e), "--batch-size", str(size), "--lr", rate, "--iters-per-epoch", iters, *fixed)
+                 for e in run_lengths for size in (4, 3) for rate in (lr, "0.05") for iters in ("2", "1")]
+    if t_form == "float":
+        t_value = f"float({t_value})"
+
+    scheduler_name = {"fq": "torch.optim.lr_scheduler.CosineAnnealingLR", "from_import": "CosineAnnealingLR",
+                      "lr_scheduler_module": "lr_scheduler.CosineAnnealingLR"}[reference]
+    imports = ["import torch"]
+    if reference == "from_import":
+        imports.append("from torch.optim.lr_scheduler import CosineAnnealingLR")
+    elif reference == "lr_scheduler_module":
+        imports.append("from torch.optim import lr_scheduler")
+    if sizes == "argparse":
+        imports.insert(0, "import argparse")
+
+    optimizer = {
+        "SGD": f"torch.optim.SGD(model.parameters(), lr={lr_value}, momentum=0.9)",
+        "Adam": f"torch.optim.Adam(model.parameters(), lr={lr_value})",
+        "AdamW": f"torch.optim.AdamW(model.parameters(), lr={lr_value}, weight_decay=0.05)",
+        "SGD_groups": f"torch.optim.SGD([{{\"params\": model.parameters(), \"lr\": {lr_value} * 0.1}}, "
+                      f"{{\"params\": head.parameters()}}], lr={lr_value}, momentum=0.9)",
+        "AdamW_groups": "torch.optim.AdamW([{\"params\": model.parameters(), \"lr\": 1e-4}, "
+                        "{\"params\": head.parameters(), \"lr\": 1e-3}])",
+    }[optimizer_kind]
+    base_lr = "1e-4" if optimizer_kind == "AdamW_groups" else lr_value
+    t_argument = t_value if t_form in ("positional", "float") else f"T_max={t_value}"
+    eta_argument = {"absent": "", "zero": ", eta_min=0", "small": ", eta_min=1e-5",
+                    "equal_lr": f", eta_min={base_lr}"}[eta]
+    if t_form == "positional" and eta == "small":
+        eta_argument = ", 1e-5"
+    scheduler = f"scheduler = {scheduler_name}(optimizer, {t_argument}{eta_argument})"
+
+    poison = exit_kind == "continue_nonfinite"
+    data = [
+        f"inputs = torch.randn({batches * 4}, 4)",
+        f"targets = torch.randn({batches * 4}, 1)",
+        *(["targets[5] = float(\"nan\")"] if poison else []),
+        f"loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(inputs, targets), "
+        f"batch_size={batch_size})",
+    ]
+    model_lines = ["model = torch.nn.Linear(4, 1)", "head = torch.nn.Linear(1, 1)"]
+    setup = [*model_lines]
+    if order == "loader_first":
+        setup += data + [f"optimizer = {optimizer}", scheduler]
+    else:
+        setup += [f"optimizer = {optimizer}", scheduler] + data
+    if extra == "scaler":
+        setup.append("scaler = torch.cuda.amp.GradScaler()")
+
+    step_call = "scaler.step(optimizer)" if extra == "scaler" else "optimizer.step()"
+    body_step = ["optimizer.zero_grad()", "loss = torch.nn.functional.mse_loss(model(x), y)"]
+    if exit_kind == "continue_nonfinite":
+        body_step += ["if not torch.isfinite(loss):", "    continue"]
+    body_step += ["loss.backward()", step_call]
+    if extra == "scaler":
+        body_step.append("scaler.update()")
+    if cadence == "per_step":
+        body_step.append("scheduler.step()")
+    if extra == "read_lr":
+        body_step.append("current = optimizer.param_groups[0][\"lr\"]")
+
+    if loop == "plain":
+        batch_loop = ["for x, y in loader:"]
+    elif loop == "enumerate":
+        batch_loop = ["for i, (x, y) in enumerate(loader):"]
+    elif loop == "range_batches":
+        batch_loop = ["for i in range(len(loader)):",
+                      f"    x, y = inputs[i * {batch_size}:(i + 1) * {batch_size}], "
+                      f"targets[i * {batch_size}:(i + 1) * {batch_size}]"]
+    else:
+        batch_loop = ["for x, y in progress(loader):"]
+    if exit_kind == "break":
+        if loop == "enumerate":
+            batch_loop.append(f"    if i >= {iters}:")
+        else:
+            batch_loop = ["for i, (x, y) in enumerate(loader):", f"    if i >= {iters}:"]
+            choice["loop"] = loop = "enumerate" if loop != "helper" else loop
+        batch_loop.append("        break")
+    batch_loop += _indent(body_step, 1)
+
+    helpers: list[str] = []
+    if loop == "progress":
+        helpers = ["def progress(iterable):", "    for item in iterable:", "        yield item", ""]
+    epoch_body: list[str] = []
+    if cadence == "epoch_start":
+        epoch_body.append("scheduler.step()")
+    if loop == "helper":
+        helper_loop = ["for x, y in loader:"] if exit_kind != "break" else [
+            "for i, (x, y) in enumerate(loader):", f"    if i >= {iters}:", "        break"]
+        helpers = ["def train_one_epoch(model, loader, optimizer):",
+                   *_indent(helper_loop + _indent(body_step, 1), 1), ""]
+        if sizes == "argparse":
+            helpers = [line.replace("args.iters_per_epoch", "2") for line in helpers]
+        epoch_body.append("train_one_epoch(model, loader, optimizer)")
+    else:
+        epoch_body += batch_loop
+    if extra == "write_lr":
+        epoch_body += ["for group in optimizer.param_groups:", "    group[\"lr\"] = max(group[\"lr\"], 1e-4)"]
+    if cadence == "epoch_end":
+        epoch_body.append("scheduler.step()")
+    elif cadence == "conditional":
+        epoch_body += ["if epoch % 2 == 0:", "    scheduler.step()"]
+    elif cadence == "step_epoch":
+        epoch_body.append("scheduler.step(epoch + 1)")
+    if extra == "get_last_lr":
+        epoch_body.append("print(epoch, scheduler.get_last_lr()[0])")
+    if exit_kind == "return":
+        epoch_body += [f"if epoch == {epochs} - 2:", "    return"]
+
+    if epochs_form == "range":
+        epoch_loop = [f"for epoch in range({epochs}):", *_indent(epoch_body, 1)]
+    elif epochs_form == "range_start":
+        epoch_loop = ["start_epoch = 0", f"for epoch in range(start_epoch, {epochs}):", *_indent(epoch_body, 1)]
+    else:
+        epoch_loop = ["epoch = 0", f"while epoch < {epochs}:", *_indent(epoch_body, 1), "    epoch += 1"]
+
+    main = setup + epoch_loop
+    if scope == "function":
+        parameters = "mindspore=None" if extra == "mindspore_param" else ""
+        program = [*imports, "", *header, "", *helpers, f"def main({parameters}):", *_indent(main, 1), "", "",
+                   "main()"]
+    else:
+        program = [*imports, "", *header, "", *helpers, *main]
+    shape = ",".join(f"{key}={value}" for key, value in sorted(choice.items()))
+    return "\n".join(program) + "\n", argvs, "torch:" + shape
+
+
+# ---------------------------------------------------------------- MindSpore → torch
+
+
+def _mindspore_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]:
+    choice: dict[str, str] = {}
+
+    def pick(name: str, options):
+        value = rng.choice(options)
+        choice[name] = str(value)
+        return value
+
+    decay = pick("decay", [3, 4, 6])
+    batches = pick("batches", [2, 3])
+    reference = pick("ref", ["mindspore_nn", "from_nn", "nn_alias", "ms_alias"])
+    sizes = pick("sizes", ["literal", "argparse", "argparse", "argparse"])
+    scope = pick("scope", ["module", "function"])
+    arguments = pick("arguments", ["keyword", "positional"])
+    cadence = pick("list_cadence", ["per_epoch", "per_step_list"])
+    decay_form = pick("decay_epoch", ["epochs", "shorter"])
+    delivery = pick("delivery", ["keyword", "positional", "tensor", "numpy"])
+    optimizer_kind = pick("optimizer", ["SGD", "Momentum", "Adam", "AdamWeightDecay"])
+    step_form = pick("step", ["grad_fn", "train_one_step_cell", "train_step_helper", "model_train"])
+    loop = pick("loop", ["tuple_iterator", "dict_iterator", "range_steps"])
+    run = pick("run", ["equal", "longer"])
+    rebinding = pick("rebinding", ["none", "torch_none"])
+
+    nn = {"mindspore_nn": "mindspore.nn", "from_nn": "nn", "nn_alias": "nn", "ms_alias": "ms.nn"}[reference]
+    ms = "ms" if reference == "ms_alias" else "mindspore"
+    imports = {"mindspore_nn": ["import mindspore"], "from_nn": ["import mindspore", "from mindspore import nn"],
+               "nn_alias": ["import mindspore", "import mindspore.nn as nn"],
+               "ms_alias": ["import mindspore as ms"]}[reference]
+    imports.append("import mindspore.dataset as ds")
+    if delivery == "numpy":
+        imports.append("import numpy as np")
+    if delivery == "tensor":
+        imports.append("from mindspore import Tensor")
+        imports.append("from mindspore.common import dtype as mstype")
+    if sizes == "argparse":
+        imports.insert(0, "import argparse")
+    header = ["torch = None"] if rebinding == "torch_none" else []
+    if sizes == "literal":
+        header += [f"EPOCHS = {decay}"]
+        epochs, lr_value = "EPOCHS", "0.1"
+        run_epochs = "EPOCHS" if run == "equal" else "EPOCHS + 2"
+        argvs = [()]
+    else:
+        header += ["parser = argparse.ArgumentParser()", f"parser.add_argument(\"--epochs\", type=int, default={decay})",
+                   "parser.add_argument(\"--lr\", type=float, default=0.1)",
+                   "parser.add_argument(\"--batch-size\", type=int, default=4)", "args = parser.parse_args()"]
+        epochs, lr_value = "args.epochs", "args.lr"
+        run_epochs = "args.epochs" if run == "equal" else "args.epochs + 2"
+        argvs = [("--epochs", str(e), "--batch-size", str(size), "--lr", rate) for e in (decay, decay + 1, 2 * decay)
+                 for size in (4, 3) for rate in ("0.1", "0.05", "0.2")]
+    decay_epoch = epochs if decay_form == "epochs" else f"{epochs} - 1"
+    if cadence == "per_epoch":
+        values = ("0.0", lr_value, f"{epochs} * steps", "steps", decay_epoch)
+    else:
+        values = ("0.0", lr_value, f"{epochs} * steps", "1", f"({decay_epoch}) * steps")
+    names = ("min_lr", "max_lr", "total_step", "step_per_epoch", "decay_epoch")
+    call_arguments = ", ".join(values) if arguments == "positional" else ", ".join(
+        f"{name}={value}" for name, value in zip(names, values))
+    schedule = [f"lr = {nn}.cosine_decay_lr({call_arguments})"]
+    learning_rate = "lr"
+    if delivery == "tensor":
+        learning_rate = "Tensor(lr, mstype.float32)"
+    elif delivery == "numpy":
+        schedule.append("lr = np.array(lr).astype(np.float32)")
+    optimizer_args = {"SGD": "", "Momentum": ", momentum=0.9", "Adam": "", "AdamWeightDecay": ", weight_decay=0.0"}
+    if delivery == "positional":
+        if optimizer_kind == "Momentum":
+            optimizer = f"{nn}.Momentum(net.trainable_params(), {learning_rate}, 0.9)"
+        else:
+            optimizer = f"{nn}.{optimizer_kind}(net.trainable_params(), {learning_rate}{optimizer_args[optimizer_kind]})"
+    else:
+        optimizer = (f"{nn}.{optimizer_kind}(net.trainable_params(), learning_rate={learning_rate}"
+                     f"{optimizer_args[optimizer_kind]})")
+    setup = [
+        f"dataset = ds.NumpySlicesDataset(list(range({batches * 4})), shuffle=False)"
+        f".batch({'args.batch_size' if sizes == 'argparse' else 4})",
+        "steps = dataset.get_dataset_size()",
+        f"net = {nn}.Dense(4, 1)",
+        f"loss_fn = {nn}.MSELoss()",
+        *schedule,
+        f"optimizer = {optimizer}",
+    ]
+    helpers: list[str] = []
+    if step_form == "grad_fn":
+        setup.append(f"grad_fn = {ms}.value_and_grad(lambda data, label: loss_fn(net(data), label), None, "
+                     "optimizer.parameters)")
+        step = ["loss, grads = grad_fn(data, label)", "optimizer(grads)"]
+    elif step_form == "train_one_step_cell":
+        setup += [f"train_net = {nn}.TrainOneStepCell({nn}.WithLossCell(net, loss_fn), optimizer)",
+                  "train_net.set_train()"]
+        step = ["train_net(data, label)"]
+    else:
+        setup.append(f"grad_fn = {ms}.value_and_grad(lambda data, label: loss_fn(net(data), label), None, "
+                     "optimizer.parameters)")
+        helpers = ["def train_step(data, label):", "    loss, grads = grad_fn(data, label)", "    optimizer(grads)",
+                   "    return loss", ""]
+        step = ["train_step(data, label)"]
+    if step_form == "model_train":
+        setup.append(f"model = {ms}.Model(net, loss_fn=loss_fn, optimizer=optimizer)")
+        loops = [f"model.train({run_epochs}, dataset)"]
+        helpers = []
+    else:
+        if loop == "tuple_iterator":
+            batch_loop = ["for data, label in dataset.create_tuple_iterator():"]
+        elif loop == "dict_iterator":
+            batch_loop = ["for batch in dataset.create_dict_iterator():",
+                          "    data, label = batch[\"image\"], batch[\"label\"]"]
+        else:
+            batch_loop = ["for i in range(steps):", "    data, label = i, i"]
+        loops = [f"for epoch in range({run_epochs}):", *_indent(batch_loop + _indent(step, 1), 1)]
+    if scope == "function":
+        program = [*imports, "", *header, "", "def main():", *_indent(setup + helpers + loops, 1), "", "", "main()"]
+    else:
+        program = [*imports, "", *header, "", *setup, *helpers, *loops]
+    shape = ",".join(f"{key}={value}" for key, value in sorted(choice.items()))
+    return "\n".join(program) + "\n", argvs, "mindspore:" + shape
+
+
+def generate(count: int, seed: int = 0) -> Iterator[Program]:
+    """At least ``count`` programs (a template's argument vectors are kept together), half in each direction."""
+    rng = random.Random(seed)
+    produced = 0
+    while produced < count:
+        make, to = (_torch_program, "mindspore") if rng.random() < 0.5 else (_mindspore_program, "torch")
+        source, argvs, shape = make(rng)
+        for argv in argvs:
+            produced += 1
+            yield Program(source, to, argv, shape)
+
+
+def templates(count: int, seed: int = 0) -> list[list[Program]]:
+    """``generate`` grouped by source text, so a worker converts each source once."""
+    grouped: dict[str, list[Program]] = {}
+    for program in generate(count, seed):
+        grouped.setdefault(program.source, []).append(program)
+    return list(grouped.values())

@@ -1,0 +1,110 @@
+"""The differential harness, oracle path: the stand-ins give the records the real libraries give.
+
+- Generated torch programs (the forward direction's originals) run under real torch 2.13.0, the lr of each optimizer
+  step recorded with ``register_optimizer_step_pre_hook``; the stand-in record must be the same.
+- Generated MindSpore programs (the reverse direction's originals) run with the real ``mindspore.nn.cosine_decay_lr``
+  computing their lists; the stand-in record must be the same, including where the run stops past the list.
+  Programs that deliver the list through ``np.array(lr).astype(np.float32)`` are left out: with the real numpy the
+  list is float32-rounded, which the stand-ins deliberately do not do (see ``harness.standins``).
+- The stand-in MindSpore optimizer's list consumption against a real ``mindspore.nn.Momentum``/``SGD`` in a
+  ``TrainOneStepCell``: under NumPy 2, ``optimizer.get_lr()`` fails (SEMANTICS §10), so the observable used is the
+  optimizer's ``global_step`` before each step and its learning-rate Parameter
+  (``optimizer.learning_rate.learning_rate``, the float32 list), and the exception one step past the end.
+- Every fixture whose input runs at module level with the stub ``model`` module (``runner.fixture_modules``).
+  Fixtures that cannot be made runnable, and why: those whose training code sits in a function the file never
+  calls (``def train(...)``/``def main(...)`` with parameters the file does not supply: 0 optimizer steps either
+  way), those without the library (``no_torch``, ``no_mindspore``), those whose calls are deliberately broken
+  (``broken_call_int_min_lr``) and those using APIs the stand-ins leave out (``loss_scale_refused``,
+  ``warmup_concatenation`` slices). The test prints the ones it skipped.
+
+Converted programs are not run under the real libraries: they keep the rest of their training step in the other
+framework's shape (``model.trainable_params()`` on a torch model, ``optimizer(grads)`` on a torch optimizer), which
+only the stand-ins accept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch", reason="torch==2.13.0 (the oracle extra) is not installed")
+pytest.importorskip("mindspore", reason="mindspore==2.10.0 (the oracle extra) is not installed")
+
+from harness import differential, runner  # noqa: E402
+from harness.generator import generate  # noqa: E402
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SAMPLE = [program for program in generate(2000, seed=11) if "delivery=numpy" not in program.shape][::50][:40]
+
+
+@pytest.mark.parametrize("program", SAMPLE, ids=lambda program: f"{program.to}-{hash(program) & 0xffff:x}")
+def test_standins_record_what_the_real_libraries_record(program):
+    stand_in = runner.run(program.source, "standins", program.argv)
+    real = runner.run(program.source, "real", program.argv)
+    assert real.steps, real.describe()
+    assert differential.first_difference(real, stand_in) is None, (real.describe(), stand_in.describe())
+
+
+def _real_consumption(optimizer_name: str, schedule: list[float], steps: int):
+    import mindspore
+    from mindspore import nn
+
+    net = nn.Dense(2, 1)
+    if optimizer_name == "Momentum":
+        optimizer = nn.Momentum(net.trainable_params(), learning_rate=schedule, momentum=0.9)
+    else:
+        optimizer = nn.SGD(net.trainable_params(), learning_rate=schedule)
+    cell = nn.TrainOneStepCell(nn.WithLossCell(net, nn.MSELoss()), optimizer)
+    data = mindspore.Tensor(np.ones((4, 2), np.float32))
+    label = mindspore.Tensor(np.ones((4, 1), np.float32))
+    used, error = [], None
+    for _ in range(steps):
+        index = int(optimizer.global_step.asnumpy()[0])
+        values = optimizer.learning_rate.learning_rate.asnumpy().tolist()
+        try:
+            cell(data, label)
+        except RuntimeError as raised:
+            error = str(raised)
+            break
+        used.append(values[index])
+    return used, error
+
+
+@pytest.mark.parametrize("optimizer_name", ["Momentum", "SGD"])
+def test_standin_optimizer_consumes_the_list_like_mindspore(optimizer_name):
+    from mindspore import nn
+
+    schedule = nn.cosine_decay_lr(0.01, 0.1, 6, 2, 2)
+    real_used, real_error = _real_consumption(optimizer_name, schedule, 8)
+    source = (f"from mindspore import nn\nlr = nn.cosine_decay_lr(0.01, 0.1, 6, 2, 2)\n"
+              f"optimizer = nn.{optimizer_name}([], learning_rate=lr{', momentum=0.9' if optimizer_name == 'Momentum' else ''})\n"
+              "for step in range(8):\n    optimizer(None)\n")
+    stand_in = runner.run(source)
+    assert [np.float32(lr) for (lr,) in stand_in.steps] == [np.float32(lr) for lr in real_used]
+    assert len(stand_in.steps) == len(real_used) == 6
+    assert stand_in.exhausted_list and real_error.startswith(stand_in.error_message)
+
+
+def _fixture_cases():
+    return sorted(path for path in FIXTURES.glob("*/*/input.py"))
+
+
+def test_fixtures_run_alike_under_standins_and_real_libraries(capsys):
+    compared, skipped = 0, []
+    for path in _fixture_cases():
+        source = path.read_text()
+        modules = runner.fixture_modules()
+        stand_in = runner.run(source, "standins", extra_modules=modules)
+        if not stand_in.steps:
+            skipped.append(f"{path.parent.name}: {stand_in.describe()}")
+            continue
+        real = runner.run(source, "real", extra_modules=runner.fixture_modules())
+        if real.crashed and not real.exhausted_list:
+            skipped.append(f"{path.parent.name}: real run {real.describe()}")
+            continue
+        assert differential.first_difference(real, stand_in) is None, (path, real.describe(), stand_in.describe())
+        compared += 1
+    with capsys.disabled():
+        print(f"\n{compared} fixtures compared; not runnable: " + "; ".join(skipped))
