@@ -41,7 +41,8 @@ class Bound:
 class Analysis:
     """Metadata of one module, resolved once and shared by every rule."""
 
-    def __init__(self, wrapper: MetadataWrapper, source: str):
+    def __init__(self, wrapper: MetadataWrapper, source: str, policies: Mapping[str, str] | None = None):
+        self.policies = dict(policies or {})
         self.module = wrapper.module
         tables = wrapper.resolve_many((ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider))
         self.parents = _Eager(tables[ParentNodeProvider])

@@ -43,6 +43,9 @@ def _conversion_options(command):
                      help="Skip what .gitignore, .ignore and .git/info/exclude ignore."),
         click.option("--force-exclude/--no-force-exclude", default=False, show_default=True,
                      help="Apply the exclusions to paths named on the command line too (pre-commit hooks)."),
+        click.option("--periodic", type=click.Choice(("exact", "clamp", "refuse")), default=None,
+                     help="When the run passes T_max: write torch's periodic schedule as an exact list (default), "
+                          "the plain clamped call as an unsafe fix, or refuse the site."),
         click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
                      help="Exit 1 when a file is rewritten (default) or when a warning remains ([tool.migrate] "
                           "fail-on)."),
@@ -135,17 +138,33 @@ def list_rules() -> None:
 @main.command()
 @click.argument("code")
 def explain(code) -> None:
-    """The documentation of one code: what it does, why, an example."""
-    from migrate.engine import all_codes
+    """The documentation of one code, as ruff's rule pages: what it does, why, an example, what to use instead and
+    whether the fix is safe."""
+    from migrate.engine import all_codes, load_rules
+    from migrate.rule import NO_FIX, SAFE
 
     entry = all_codes().get(code.upper())
     if entry is None:
         click.echo(f"migrate explain: unknown code {code!r} (see `migrate rules`)", err=True)
         sys.exit(EXIT_USAGE)
+    rules = load_rules(None)
+    target = next((rule.target for rule in rules if entry in rule.codes), None) or next(
+        (rule.target for rule in rules if entry.example and rule.applies_to(entry.example)), None)
+    command = f"migrate convert --to {target}" if target else "migrate convert"
     text = [f"# {entry.code} ({entry.name})", "", f"Severity: {entry.severity}", "", "## What it does",
             entry.summary, "", "## Why", entry.why]
     if entry.example:
-        text += ["", "## Example", "```python", entry.example.rstrip("\n"), "```"]
+        text += ["", "## Example", f"`{command}` reports {entry.code} on:", "", "```python", entry.example + "```"]
+    if entry.fixed:
+        if entry.applicability == NO_FIX:
+            lead = f"Written this way, {entry.code} is no longer reported:"
+        elif entry.applicability == SAFE:
+            lead = f"`{command}` writes:"
+        else:
+            lead = f"`{command} --unsafe-fixes` writes:"
+        text += ["", "## Use instead", lead, "", "```python", entry.fixed + "```"]
+    if entry.safety:
+        text += ["", "## Fix safety", entry.safety]
     click.echo("\n".join(text))
 
 

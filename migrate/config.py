@@ -47,7 +47,8 @@ class Config:
     matches nothing.
 
     ``fail_on`` says what makes a run exit 1 besides a pending change (see ``migrate.outcome``): a rewritten file
-    (``"rewrite"``) or a warning left in the file (``"warning"``).
+    (``"rewrite"``) or a warning left in the file (``"warning"``). ``periodic`` is the policy for a run that passes
+    a periodic schedule's period (``PERIODIC``): rules read it from the engine's options.
     """
 
     to: str = "mindspore"
@@ -58,6 +59,7 @@ class Config:
     unsafe_fixes: bool = False
     verifier_samples: int = 256
     fail_on: str = FAIL_ON_REWRITE
+    periodic: str = "exact"
     root: Path | None = None
 
     def __post_init__(self) -> None:
@@ -204,6 +206,15 @@ def _fail_on(where: str, value: object) -> str:
     return value
 
 
+PERIODIC = ("exact", "clamp", "refuse")
+
+
+def _periodic(where: str, value: object) -> str:
+    if value not in PERIODIC:
+        raise ConfigError(f"{where} must be one of {', '.join(map(repr, PERIODIC))}, not {value!r}")
+    return value
+
+
 def _flag(where: str, value: object) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"{where} must be true or false, not {_kind(value)}")
@@ -246,6 +257,7 @@ _KEYS = {
     "unsafe_fixes": ("unsafe-fixes", _flag),
     "verifier_samples": ("verifier-samples", _samples),
     "fail_on": ("fail-on", _fail_on),
+    "periodic": ("periodic", _periodic),
 }
 
 

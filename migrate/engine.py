@@ -31,35 +31,72 @@ ENGINE_CODES = (
          "A path could not be read (missing, no permission, symlink loop, not a regular file).",
          "The file is left untouched and the run goes on with the other files; the exit code is 3. Only regular "
          "files are read, also when named on the command line: a FIFO, a device or a socket is refused without "
-         "waiting on it."),
+         "waiting on it.",
+         safety="No fix: make the path a readable regular file, or leave it out of the run."),
     Code("MIG002", "undecodable", "error", "A file's bytes are not valid in its declared encoding.",
          "Files are decoded as Python does (BOM, PEP 263 coding cookie, else UTF-8). A file that does not decode "
-         "is left byte-for-byte untouched; the exit code is 3."),
+         "is left byte-for-byte untouched; the exit code is 3.",
+         example=(
+             "# -*- coding: ascii -*-\n"
+             "scheduler = CosineAnnealingLR(optimizer, T_max=100)  # été, saved as UTF-8\n"
+         ),
+         safety="No fix: migrate does not guess an encoding. Fix the coding cookie or the bytes, then convert."),
     Code("MIG003", "syntax-error", "error", "A file does not parse as Python.",
          "Nothing is rewritten in a file that does not parse; it is left untouched and the exit code is 3. A file "
          "with a site is compiled (never run) before it is rewritten, so what CPython rejects and LibCST accepts "
          "(a NUL byte, 250 nested parentheses, ``return`` outside a function) is reported here, at the position "
-         "CPython gives."),
+         "CPython gives.",
+         example=(
+             "scheduler = CosineAnnealingLR(optimizer, T_max=100\n"
+         ),
+         safety="No fix: nothing is rewritten in a file that does not parse. Fix the syntax error, then convert."),
     Code("MIG004", "rewrite-withheld", "error", "The numeric verifier contradicted a rewrite; it was not applied.",
          "Every rewrite states which learning rates the rewritten program's optimizer uses. When the schedule "
          "models disagree with that claim, the rewrite is a bug in the rule: the site is left unchanged, this "
-         "error names the first differing optimizer step, and the exit code is 4."),
+         "error names the first differing optimizer step, and the exit code is 4.",
+         safety="No fix: the rewrite was wrong, so nothing of it is applied. Please report it with the file."),
     Code("MIG005", "invalid-output", "error", "The rewritten text did not parse, so the file was not written.",
          "A rewrite must never leave a file that does not parse. This is a bug in a rule; the file stays as it "
-         "was and the exit code is 4."),
+         "was and the exit code is 4.",
+         safety="No fix: the output was wrong, so nothing is written. Please report it with the file."),
     Code("MIG006", "overlapping-rewrites", "error", "Rewrites kept changing the same code; one was not applied.",
          "Two sites can need the same statement (two lists stepped after the same loop). The engine applies the "
          "first, then converts the file again so the second applies to the result, up to a few passes, so one run "
          "reaches what repeated runs would. A rewrite still overlapping after the last pass is reported, left "
-         "unchanged, and the exit code is 4."),
+         "unchanged, and the exit code is 4.",
+         example=(
+             "import mindspore.nn as nn\n"
+             "\n"
+             "lr0 = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
+             "optimizer0 = nn.SGD(nets[0].trainable_params(), learning_rate=lr0)\n"
+             "lr1 = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
+             "optimizer1 = nn.SGD(nets[1].trainable_params(), learning_rate=lr1)\n"
+             "lr2 = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
+             "optimizer2 = nn.SGD(nets[2].trainable_params(), learning_rate=lr2)\n"
+             "lr3 = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
+             "optimizer3 = nn.SGD(nets[3].trainable_params(), learning_rate=lr3)\n"
+             "lr4 = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
+             "optimizer4 = nn.SGD(nets[4].trainable_params(), learning_rate=lr4)\n"
+             "for epoch in range(10):\n"
+             "    for batch in loader:\n"
+             "        optimizer0(grads[0])\n"
+             "        optimizer1(grads[1])\n"
+             "        optimizer2(grads[2])\n"
+             "        optimizer3(grads[3])\n"
+             "        optimizer4(grads[4])\n"
+         ),
+         safety="No fix in this run: the rewrites that applied are written, this one is not. Run migrate again: it "
+                "applies to the result."),
     Code("MIG007", "internal-error", "error", "migrate failed on a file with an unexpected exception.",
          "An exception inside a rule or the verifier is a bug in migrate. It costs only the file it happened on: "
          "the file is left untouched, this error names the exception, the other files are processed, and the exit "
-         "code is 4. Please report it with the file."),
+         "code is 4. Please report it with the file.",
+         safety="No fix: the file is left untouched. Please report it with the file."),
     Code("MIG008", "unwritable", "error", "A rewritten file could not be written back.",
          "The new text is written to a temporary file next to the original and renamed over it. When that fails "
          "(a read-only folder, an immutable file, the path replaced meanwhile) the original is left untouched, the "
-         "other files are processed and the exit code is 3."),
+         "other files are processed and the exit code is 3.",
+         safety="No fix: make the file and its folder writable, then convert again."),
 )
 CODES = {code.code: code for code in ENGINE_CODES}
 MAX_PASSES = 4
@@ -75,6 +112,11 @@ class Options:
 
     def enabled(self, code: str, path: str) -> bool:
         return self.config is None or self.config.enabled(code, Path(path))
+
+    @property
+    def policies(self) -> dict[str, str]:
+        """The configuration's choices rules read (``periodic``), through the analysis they are given."""
+        return {"periodic": self.config.periodic if self.config is not None else "exact"}
 
 
 @dataclass
@@ -216,7 +258,7 @@ class _Conversion:
             diagnostic = Diagnostic(self.path, line, col, "MIG003", "syntax-error", "error", message)
             return FileResult(self.path, [diagnostic], original=self.data, failed=True)
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        self.analysis = Analysis(wrapper, self.source.text)
+        self.analysis = Analysis(wrapper, self.source.text, self.options.policies)
         self.codes = {code.code: code for rule in self.rules for code in rule.codes}
         self.suppressed = parse_noqa(self.source.text)
         accepted: list[tuple[Finding, int]] = []

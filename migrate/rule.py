@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from migrate.diagnostics import SAFE, UNSAFE
+
 if TYPE_CHECKING:
     import libcst as cst
 
@@ -14,9 +16,20 @@ if TYPE_CHECKING:
     from migrate.verify import Claim
 
 
+NO_FIX = "none"
+APPLICABILITIES = (SAFE, UNSAFE, NO_FIX)
+
+
 @dataclass(frozen=True)
 class Code:
-    """One diagnostic code: ``migrate rules`` and ``migrate explain`` are generated from these fields."""
+    """One diagnostic code: ``migrate rules`` and ``migrate explain`` are generated from these fields.
+
+    ``example`` is a whole file that reports the code when converted towards its rule's target (ruff's rule pages,
+    Fixit's INVALID); ``applicability`` is the fix of the example's site: ``safe`` (applied by default), ``unsafe``
+    (applied with --unsafe-fixes) or ``none``. With a fix, ``fixed`` is the text migrate writes for ``example``;
+    without one, what to write by hand so the code is no longer reported (Fixit's VALID), when there is such a
+    thing. ``safety`` says why the fix is safe or unsafe, or why there is none.
+    """
 
     code: str
     name: str
@@ -24,6 +37,9 @@ class Code:
     summary: str
     why: str
     example: str = ""
+    fixed: str = ""
+    applicability: str = NO_FIX
+    safety: str = ""
 
 
 @dataclass(frozen=True)

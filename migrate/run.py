@@ -45,6 +45,7 @@ class Run:
             ignore=_split(options["ignore"]),
             exclude=_split(options["exclude"]),
             fail_on=options["fail_on"],
+            periodic=options["periodic"],
         )
         return cls(tuple(paths), mode, overrides, options["output_format"] or "concise", options["output_file"],
                    options["stdin_filename"], options["jobs"], options["quiet"], discovery=options["discovery"],

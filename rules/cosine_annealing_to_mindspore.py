@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
@@ -24,6 +24,7 @@ from migrate.references import GETATTR, STAR, VALUE, find_references, site_findi
 from migrate.program import ARGUMENT, ATTRIBUTE, METHOD, Use
 from migrate.program.cadence import NotVisible, cadence
 from migrate.rule import Code, Example, Finding, Fix, ImportRef, Note, Refused, Rule
+from migrate import verify
 from migrate.verify import SAMPLES, Claim, Schedule
 
 SCHEDULER_MODULE = "torch.optim.lr_scheduler."
@@ -149,31 +150,134 @@ class CosineAnnealingToMindSpore(Rule):
              "The rewrite computes that list from T_max, eta_min, the optimizer's lr and the training loop, "
              "builds the MindSpore optimizer with it, and removes the scheduler's step() calls. The message "
              "carries the verifier's verdict and every assumption the rewrite makes.",
-             "optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n"
-             "scheduler = CosineAnnealingLR(optimizer, T_max=100)\n"
-             "for epoch in range(100):\n    for batch in loader:\n        ...\n        optimizer.step()\n"
-             "    scheduler.step()\n"),
+             example=(
+                 'import torch\n'
+                 '\n'
+                 'optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)\n'
+                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100)\n'
+                 'for epoch in range(100):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        train_step(inputs, targets)\n'
+                 '        optimizer.step()\n'
+                 '    scheduler.step()\n'
+             ),
+             fixed=(
+                 'import mindspore\n'
+                 '\n'
+                 'lr_schedule = mindspore.nn.cosine_decay_lr(min_lr=0.0, max_lr=0.1, total_step=100 * len(loader), '
+                 'step_per_epoch=len(loader), decay_epoch=100)\n'
+                 'optimizer = mindspore.nn.SGD(model.trainable_params(), learning_rate=lr_schedule, momentum=0.9)\n'
+                 'for epoch in range(100):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        train_step(inputs, targets)\n'
+                 '        optimizer.step()\n'
+             ),
+             applicability='safe',
+             safety=(
+                 "Safe: the verifier found the MindSpore optimizer's learning rate equal to torch's at every "
+                 'optimizer step of the run, for every sampled value of the counts it cannot read; the message lists '
+                 'the assumptions this rests on (here, that one pass over loader is len(loader) batches). MindSpore '
+                 "uses the list's values as float32. The rest of the training step is reported with CA112."
+             )),
         Code("CA101", "periodic-past-t-max", "warning",
-             "The run is longer than T_max scheduler steps: torch's lr climbs back, the MindSpore list does not.",
+             "The run is longer than T_max scheduler steps and periodic = \"clamp\" or \"refuse\" was chosen.",
              "torch's CosineAnnealingLR is periodic: after T_max steps the lr rises again to the base lr "
-             "(period 2*T_max). cosine_decay_lr stays at min_lr after decay_epoch epochs. From the first "
-             "optimizer step of epoch T_max+1 the two runs use different learning rates; the verdict gives that "
-             "step and the largest difference. Applied only with --unsafe-fixes.",
-             "scheduler = CosineAnnealingLR(optimizer, T_max=10)\nfor epoch in range(30):\n    ...\n"),
+             "(period 2*T_max); cosine_decay_lr stays at min_lr after decay_epoch epochs. By default such a run "
+             "converts exactly to the periodic list (CA114). With periodic = \"clamp\" (or --periodic clamp) the "
+             "plain cosine_decay_lr call is offered instead, as an unsafe fix applied only with --unsafe-fixes, and "
+             "this warning gives the first optimizer step where the runs differ and the largest difference; with "
+             "periodic = \"refuse\" the site is kept and this warning says why.",
+             example=(
+                 'import torch\n'
+                 '\n'
+                 'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
+                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=10)\n'
+                 'for epoch in range(30):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+                 '    scheduler.step()\n'
+             ),
+             fixed=(
+                 'import mindspore\n'
+                 '\n'
+                 'lr_schedule = mindspore.nn.cosine_decay_lr(min_lr=0.0, max_lr=0.1, total_step=30 * len(loader), '
+                 'step_per_epoch=len(loader), decay_epoch=10)\n'
+                 'optimizer = mindspore.nn.SGD(model.trainable_params(), learning_rate=lr_schedule)\n'
+                 'for epoch in range(30):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+             ),
+             applicability="unsafe",
+             safety=(
+                 "Unsafe (with periodic = \"clamp\"): from epoch T_max + 1 torch's lr climbs back where the list "
+                 "stays at min_lr, so the run's learning rates change; run `migrate convert --periodic clamp` on the "
+                 "example to see it. The default policy writes the exact periodic list instead (CA114)."
+             )),
         Code("CA102", "run-length-unknown", "warning",
              "The training length is not visible, so the list length is a guess MindSpore can crash on.",
              "A MindSpore optimizer raises one step past the end of its learning-rate list. When the loop "
              "bounds are not visible (a while loop, an iterator without len), the list is made (T_max+1) epochs "
              "long — the part where both schedules agree — and a longer run crashes. Set total_step to the "
              "real run length. Applied only with --unsafe-fixes.",
-             "while not done:\n    for batch in loader:\n        ...\n    scheduler.step()\n"),
+             example=(
+                 'import torch\n'
+                 '\n'
+                 'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
+                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100)\n'
+                 'while not converged():\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+                 '    scheduler.step()\n'
+             ),
+             fixed=(
+                 'import mindspore\n'
+                 '\n'
+                 'lr_schedule = mindspore.nn.cosine_decay_lr(min_lr=0.0, max_lr=0.1, total_step=101 * len(loader), '
+                 'step_per_epoch=len(loader), decay_epoch=100)\n'
+                 'optimizer = mindspore.nn.SGD(model.trainable_params(), learning_rate=lr_schedule)\n'
+                 'while not converged():\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+             ),
+             applicability='unsafe',
+             safety=(
+                 'Unsafe: the list is (T_max + 1) epochs long, where both schedules agree, and a longer run makes the '
+                 'MindSpore optimizer raise one step past its end. Applied only with --unsafe-fixes; a loop whose '
+                 'length is visible (for epoch in range(...)) converts safely.'
+             )),
         Code("CA103", "optimizer-not-converted", "warning",
              "The optimizer is not one the rule maps; the schedule must be passed to it by hand.",
              "Only torch.optim.SGD, Adam and AdamW are mapped. For any other optimizer the list is computed, the "
              "optimizer construction is left as it is, and this diagnostic says which name to pass as "
              "learning_rate= to its MindSpore counterpart. Until then the run uses a constant lr, so the fix is "
              "unsafe.",
-             "optimizer = torch.optim.RMSprop(model.parameters(), lr=0.01)\n"),
+             example=(
+                 'import torch\n'
+                 '\n'
+                 'optimizer = torch.optim.RMSprop(model.parameters(), lr=0.01)\n'
+                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100)\n'
+                 'for epoch in range(100):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+                 '    scheduler.step()\n'
+             ),
+             fixed=(
+                 'import mindspore\n'
+                 'import torch\n'
+                 '\n'
+                 'optimizer = torch.optim.RMSprop(model.parameters(), lr=0.01)\n'
+                 'lr_schedule = mindspore.nn.cosine_decay_lr(min_lr=0.0, max_lr=0.01, total_step=100 * len(loader), '
+                 'step_per_epoch=len(loader), decay_epoch=100)\n'
+                 'for epoch in range(100):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+             ),
+             applicability='unsafe',
+             safety=(
+                 'Unsafe: the list is computed but the optimizer construction is kept, so until the list is passed as '
+                 'learning_rate= to its MindSpore counterpart the run uses a constant lr. Applied only with '
+                 '--unsafe-fixes.'
+             )),
         Code("CA104", "optimizer-semantics-differ", "warning",
              "The MindSpore optimizer does not update parameters exactly as the torch one did.",
              "mindspore.nn.AdamWeightDecay applies no bias correction; MindSpore optimizers skip weight decay on "
@@ -181,30 +285,134 @@ class CosineAnnealingToMindSpore(Rule):
              "amsgrad=True for AdamW) makes the site unconvertible. The verifier checks learning rates, not "
              "update rules: these are reported at the optimizer, and the rewrite is still applied when its "
              "learning rates are equivalent (that is what equivalent means here).",
-             "optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)\n"),
+             example=(
+                 'import torch\n'
+                 '\n'
+                 'optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)\n'
+                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100)\n'
+                 'for epoch in range(100):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+                 '    scheduler.step()\n'
+             ),
+             fixed=(
+                 'import mindspore\n'
+                 '\n'
+                 'lr_schedule = mindspore.nn.cosine_decay_lr(min_lr=0.0, max_lr=1e-3, total_step=100 * len(loader), '
+                 'step_per_epoch=len(loader), decay_epoch=100)\n'
+                 'optimizer = mindspore.nn.AdamWeightDecay(model.trainable_params(), learning_rate=lr_schedule, '
+                 'eps=1e-08, weight_decay=0.01)\n'
+                 'for epoch in range(100):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+             ),
+             applicability='safe',
+             safety=(
+                 'Safe as far as learning rates go: the verifier found them equal, so the rewrite is applied by '
+                 'default, with this warning at the optimizer. The update rule is not what the verifier checks: where '
+                 'bias correction or weight decay on norm layers matters, review the training. An argument with no '
+                 'MindSpore counterpart (maximize=True) leaves the site unchanged (no fix).'
+             )),
         Code("CA105", "unsupported-arguments", "warning",
              "The call's arguments have no exact cosine_decay_lr equivalent; the site is left unchanged.",
              "cosine_decay_lr needs float 0 <= min_lr < max_lr and whole positive counts, has no resume "
              "argument (last_epoch), and cannot see through *args/**kwargs. Such a call is reported and kept.",
-             "CosineAnnealingLR(optimizer, T_max=10, last_epoch=start_epoch - 1)\n"),
+             example=(
+                 'import torch\n'
+                 '\n'
+                 'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
+                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100, last_epoch=start_epoch '
+                 '- 1)\n'
+                 'for epoch in range(start_epoch, 100):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+                 '    scheduler.step()\n'
+             ),
+             safety=(
+                 'No fix: cosine_decay_lr has no resume argument. The site is left unchanged; in MindSpore a resume '
+                 'slices the list, lr_schedule[(last_epoch + 1) * step_per_epoch:], as the message says.'
+             )),
         Code("CA106", "cadence-not-visible", "warning",
              "How often the scheduler steps is not visible; the site is left unchanged.",
              "The list is indexed by optimizer step, so the rewrite needs to know whether step() runs once per "
              "optimizer step or once per epoch after the batch loop, and how many optimizer steps an epoch has. "
              "A step() in another function, under a condition, before the epoch's batches, called with an "
              "epoch, or missing is reported and the site kept.",
-             "for epoch in range(100):\n    scheduler.step()\n    for batch in loader:\n        ...\n"),
+             example=(
+                 'import torch\n'
+                 '\n'
+                 'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
+                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100)\n'
+                 'for epoch in range(100):\n'
+                 '    scheduler.step()\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+             ),
+             safety=(
+                 "No fix: a list indexed by optimizer step cannot express a step() before the epoch's batches (a "
+                 'one-epoch shift), under a condition or in another function. The site is left unchanged.'
+             )),
         Code("CA107", "scheduler-used-otherwise", "warning",
              "The scheduler object is used for more than step(); a list cannot stand in for it.",
              "state_dict(), get_last_lr(), passing the scheduler to a framework or storing it in an attribute "
              "need the object. The site is left unchanged; port those uses by hand (get_last_lr()[0] is "
              "lr_schedule[step]).",
-             "print(scheduler.get_last_lr()[0])\n"),
+             example=(
+                 'import torch\n'
+                 '\n'
+                 'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
+                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100)\n'
+                 'for epoch in range(100):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+                 '    scheduler.step()\n'
+                 '    print(scheduler.get_lr())\n'
+             ),
+             fixed=(
+                 'import torch\n'
+                 '\n'
+                 'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
+                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100)\n'
+                 'for epoch in range(100):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+                 '    scheduler.step()\n'
+                 '    print(scheduler.get_last_lr())\n'
+             ),
+             safety=(
+                 'No fix: the scheduler object itself is needed. Here get_lr() outside step() returns a value no '
+                 "optimizer step uses; read get_last_lr(), which converts to the optimizer's lr (CA111)."
+             )),
         Code("CA108", "indirect-reference", "warning",
              "CosineAnnealingLR is reached indirectly (star import, getattr, used as a value or base class).",
              "Such references cannot be followed to a call with known arguments, and rewriting half of them would "
              "break the code, so each is reported and left as it is.",
-             "from torch.optim.lr_scheduler import *\n"),
+             example=(
+                 'import torch\n'
+                 'from torch.optim.lr_scheduler import *\n'
+                 '\n'
+                 'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
+                 'scheduler = CosineAnnealingLR(optimizer, T_max=100)\n'
+                 'for epoch in range(100):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+                 '    scheduler.step()\n'
+             ),
+             fixed=(
+                 'import torch\n'
+                 'from torch.optim.lr_scheduler import CosineAnnealingLR\n'
+                 '\n'
+                 'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
+                 'scheduler = CosineAnnealingLR(optimizer, T_max=100)\n'
+                 'for epoch in range(100):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+                 '    scheduler.step()\n'
+             ),
+             safety=(
+                 'No fix: a star import hides which CosineAnnealingLR is meant. Import it by name; then the call '
+                 'converts.'
+             )),
         Code("CA111", "lr-read-rewritten", "info",
              "scheduler.get_last_lr() became the MindSpore optimizer's current lr.",
              "A MindSpore optimizer reads its list at its step count: optimizer.get_lr() is the lr of its next step, "
@@ -212,30 +420,171 @@ class CosineAnnealingToMindSpore(Rule):
              "optimizer steps and scheduler.step() (there the site is refused with CA107). The list gets one more "
              "scheduler period so a read after the last epoch stays inside it. The value is float32, as MindSpore's "
              "optimizer uses it.",
-             "for epoch in range(10):\n    for batch in loader:\n        ...\n        optimizer.step()\n"
-             "    scheduler.step()\n    print(scheduler.get_last_lr()[0])\n"),
+             example=(
+                 'import torch\n'
+                 '\n'
+                 'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
+                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=10)\n'
+                 'for epoch in range(10):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+                 '    scheduler.step()\n'
+                 '    print(scheduler.get_last_lr()[0])\n'
+             ),
+             fixed=(
+                 'import mindspore\n'
+                 '\n'
+                 'lr_schedule = mindspore.nn.cosine_decay_lr(min_lr=0.0, max_lr=0.1, total_step=10 * len(loader) + '
+                 'len(loader), step_per_epoch=len(loader), decay_epoch=10)\n'
+                 'optimizer = mindspore.nn.SGD(model.trainable_params(), learning_rate=lr_schedule)\n'
+                 'for epoch in range(10):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+                 '    print(float(optimizer.get_lr()))\n'
+             ),
+             applicability='safe',
+             safety=(
+                 "Safe: optimizer.get_lr() is the lr of the optimizer's next step, which is what get_last_lr() "
+                 "returns wherever the read runs outside the span between an iteration's optimizer steps and "
+                 'scheduler.step() (a read inside it is refused with CA107). The value is float32.'
+             )),
         Code("CA112", "left-to-port", "info",
              "A use of the converted optimizer that is still torch's API.",
              "The rewrite converts the schedule and the optimizer's construction; the training step around them "
              "(optimizer.zero_grad(), optimizer.step(), scaler.step(optimizer), optimizer.state_dict()) is torch "
              "API a MindSpore optimizer does not have. Each such line is reported with the MindSpore idiom, so the "
              "file's remaining port is visible at its lines; the summary counts them.",
-             "optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n"
-             "scheduler = CosineAnnealingLR(optimizer, T_max=100)\n"
-             "for epoch in range(100):\n    for batch in loader:\n        optimizer.zero_grad()\n"
-             "        optimizer.step()\n    scheduler.step()\n"),
+             example=(
+                 'import torch\n'
+                 '\n'
+                 'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
+                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100)\n'
+                 'for epoch in range(100):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.zero_grad()\n'
+                 '        loss_fn(model(inputs), targets).backward()\n'
+                 '        optimizer.step()\n'
+                 '    scheduler.step()\n'
+             ),
+             fixed=(
+                 'import mindspore\n'
+                 '\n'
+                 'lr_schedule = mindspore.nn.cosine_decay_lr(min_lr=0.0, max_lr=0.1, total_step=100 * len(loader), '
+                 'step_per_epoch=len(loader), decay_epoch=100)\n'
+                 'optimizer = mindspore.nn.SGD(model.trainable_params(), learning_rate=lr_schedule)\n'
+                 '\n'
+                 '\n'
+                 'def forward(inputs, targets):\n'
+                 '    return loss_fn(model(inputs), targets)\n'
+                 '\n'
+                 '\n'
+                 'grad_fn = mindspore.value_and_grad(forward, None, optimizer.parameters)\n'
+                 'for epoch in range(100):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        loss, grads = grad_fn(inputs, targets)\n'
+                 '        optimizer(grads)\n'
+             ),
+             safety=(
+                 'No fix: porting the training step (forward function, gradients, the optimizer called with them) is '
+                 "beyond the rewrite, which converts the schedule and the optimizer's construction. The lines are "
+                 'reported so the rest of the port is visible; write the MindSpore step by hand, as below.'
+             )),
         Code("CA113", "scheduler-state-dropped", "warning",
              "scheduler.state_dict() was removed from a checkpoint dict.",
              "MindSpore has no scheduler object: the optimizer reads its list at its own step count, global_step, "
              "which mindspore.save_checkpoint(optimizer, path) saves with its parameters. The rewrite drops the "
              "scheduler's entry from the checkpoint dict (the run's learning rates do not change) and says so, "
              "because code that loads such a checkpoint must restore the optimizer's step instead.",
-             "torch.save({\"model\": model.state_dict(), \"scheduler\": scheduler.state_dict()}, path)\n"),
+             example=(
+                 'import torch\n'
+                 '\n'
+                 'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
+                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100)\n'
+                 'for epoch in range(100):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+                 '    scheduler.step()\n'
+                 'torch.save({"model": model.state_dict(), "scheduler": scheduler.state_dict()}, "checkpoint.pt")\n'
+             ),
+             fixed=(
+                 'import mindspore\n'
+                 'import torch\n'
+                 '\n'
+                 'lr_schedule = mindspore.nn.cosine_decay_lr(min_lr=0.0, max_lr=0.1, total_step=100 * len(loader), '
+                 'step_per_epoch=len(loader), decay_epoch=100)\n'
+                 'optimizer = mindspore.nn.SGD(model.trainable_params(), learning_rate=lr_schedule)\n'
+                 'for epoch in range(100):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+                 'torch.save({"model": model.state_dict()}, "checkpoint.pt")\n'
+             ),
+             applicability='safe',
+             safety=(
+                 "Safe for the run's learning rates, which do not depend on the dropped entry. A checkpoint written "
+                 'by the converted file has no scheduler state: code that resumes from it must restore the '
+                 "optimizer's global_step instead."
+             )),
+        Code("CA114", "periodic-list", "info",
+             "The run passes T_max: the list reproduces torch's periodic cosine instead of cosine_decay_lr's clamp.",
+             "torch's CosineAnnealingLR climbs back after T_max (period 2*T_max); cosine_decay_lr stays at min_lr. "
+             "When the loops show a run longer than T_max + 1 epochs, the rewrite computes one half-period with "
+             "cosine_decay_lr(..., decay_epoch + 1, 1, decay_epoch) and reads it at each step's reflected epoch, "
+             "min(e % (2*T_max), -e % (2*T_max)): the same learning rates as torch at every step, verified like "
+             "every rewrite. This note says the plain call would have diverged, and from which step.",
+             example=(
+                 'import torch\n'
+                 '\n'
+                 'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
+                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=10)\n'
+                 'for epoch in range(30):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+                 '    scheduler.step()\n'
+             ),
+             fixed=(
+                 'import mindspore\n'
+                 '\n'
+                 'lr_cycle = mindspore.nn.cosine_decay_lr(min_lr=0.0, max_lr=0.1, total_step=11, step_per_epoch=1, '
+                 'decay_epoch=10)\n'
+                 'lr_schedule = [lr_cycle[min(step // len(loader) % (2 * 10), -(step // len(loader)) % (2 * 10))] for '
+                 'step in range(30 * len(loader))]\n'
+                 'optimizer = mindspore.nn.SGD(model.trainable_params(), learning_rate=lr_schedule)\n'
+                 'for epoch in range(30):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+             ),
+             applicability='safe',
+             safety=(
+                 "Safe: the list repeats torch's periodic cosine, and the verifier found its learning rates equal to "
+                 "torch's at every optimizer step of the visible run, for every sampled value of the counts it cannot "
+                 'read.'
+             )),
         Code("CA109", "optimizer-not-found", "warning",
              "The optimizer the scheduler drives, and so its base lr (max_lr), cannot be found.",
              "max_lr is the lr of the optimizer's construction. When the first argument is not a variable bound "
              "once to a visible optimizer call in the same function, the site is left unchanged.",
-             "scheduler = CosineAnnealingLR(make_optimizer(model), T_max=10)\n"),
+             example=(
+                 'import torch\n'
+                 '\n'
+                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(make_optimizer(model), T_max=100)\n'
+                 'for epoch in range(100):\n'
+                 '    train_one_epoch(model, loader)\n'
+                 '    scheduler.step()\n'
+             ),
+             fixed=(
+                 'import torch\n'
+                 '\n'
+                 'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
+                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100)\n'
+                 'for epoch in range(100):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+                 '    scheduler.step()\n'
+             ),
+             safety=(
+                 "No fix: max_lr is the lr of the optimizer's construction, which is not visible here. Bind the "
+                 'optimizer to a variable in the same function; then the site converts.'
+             )),
         Code("CA110", "optimizer-lr-state-used", "warning",
              "The torch optimizer's lr is read or changed through state a MindSpore optimizer does not have.",
              "optimizer.param_groups, optimizer.defaults, load_state_dict() and add_param_group() exist only on "
@@ -243,7 +592,33 @@ class CosineAnnealingToMindSpore(Rule):
              "optimizer.get_lr()); a write, a restored state or an added group changes the lr torch's chainable "
              "schedule goes on from, which a fixed list cannot follow. The use is named (also inside a helper of "
              "the module the optimizer is passed to) and the site is left unchanged.",
-             "for group in optimizer.param_groups:\n    group[\"lr\"] = max(group[\"lr\"], 1e-4)\n"),
+             example=(
+                 'import torch\n'
+                 '\n'
+                 'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
+                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100)\n'
+                 'for epoch in range(100):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+                 '    scheduler.step()\n'
+                 '    print(optimizer.param_groups[0]["lr"])\n'
+             ),
+             fixed=(
+                 'import torch\n'
+                 '\n'
+                 'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
+                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100)\n'
+                 'for epoch in range(100):\n'
+                 '    for inputs, targets in loader:\n'
+                 '        optimizer.step()\n'
+                 '    scheduler.step()\n'
+                 '    print(scheduler.get_last_lr()[0])\n'
+             ),
+             safety=(
+                 'No fix: param_groups does not exist on a MindSpore optimizer, and a write to it changes the lr a '
+                 'fixed list cannot follow. Read the lr from the scheduler instead (get_last_lr() converts to '
+                 'optimizer.get_lr(), CA111); then the site converts.'
+             )),
     )
     examples = (
         Example(
@@ -309,11 +684,16 @@ class _Site:
         package, package_import = package_reference(self.analysis, place, "mindspore")
         list_name = self.analysis.fresh_name("lr_schedule")
         function, function_import = self._function_reference(package, package_import)
-        schedule = cst.parse_statement(
-            f"{list_name} = {function}(min_lr={values.min_lr}, max_lr={values.max_lr}, "
-            f"total_step={values.total_step}, step_per_epoch={values.step_per_epoch}, "
-            f"decay_epoch={values.decay_epoch})\n"
-        )
+        periodic = self._periodic(values, cadence)
+        if periodic:
+            values = periodic
+            schedule = self._periodic_statements(values, list_name, function)
+        else:
+            schedule = [cst.parse_statement(
+                f"{list_name} = {function}(min_lr={values.min_lr}, max_lr={values.max_lr}, "
+                f"total_step={values.total_step}, step_per_epoch={values.step_per_epoch}, "
+                f"decay_epoch={values.decay_epoch})\n"
+            )]
         replacements: dict[cst.CSTNode, object] = {step: [] for step in steps}
         replacements[statement] = []
         owner = self.analysis.code(self.analysis.parents[optimizer_call].targets[0].target)
@@ -328,7 +708,7 @@ class _Site:
             replacements[container] = container.with_changes(elements=kept)
         imports, unsafe, notes = [function_import], [], []
         if mapping is None:
-            replacements[place] = [schedule] + ([] if place is statement else [place])
+            replacements[place] = [*schedule] + ([] if place is statement else [place])
             unsafe.append(Note(optimizer_call, "CA103",
                                f"{self.analysis.code(optimizer_call.func)} has no mapping: build its MindSpore "
                                f"counterpart with learning_rate={list_name} (the list computed at line "
@@ -338,7 +718,7 @@ class _Site:
             target_class = package + mapping.target.removeprefix("mindspore")
             new_optimizer = self._new_optimizer(optimizer_line, optimizer_call, mapping, list_name, target_class)
             replacements[optimizer_line] = []
-            replacements[place] = [schedule, new_optimizer] + ([] if place in (statement, optimizer_line)
+            replacements[place] = [*schedule, new_optimizer] + ([] if place in (statement, optimizer_line)
                                                                else [place])
             imports.append(package_import)
             notes.extend(self._semantic_notes(optimizer_call, mapping, optimizer_arguments))
@@ -352,6 +732,11 @@ class _Site:
                                                    "resume restores the optimizer, not a scheduler")
                          for saved in self._saved)
             target = f"as learning_rate of {target_class}"
+        if periodic:
+            notes.append(Note(self.call, "CA114",
+                              f"the run passes T_max={values.t_max}: torch's cosine is periodic, so {list_name} "
+                              f"repeats it (one half-period read at reflected epochs); a plain cosine_decay_lr "
+                              f"list would stay at min_lr and differ from optimizer step {values.agreement} on"))
         assumptions = cadence.assumptions + self.assumptions
         message = (
             f"CosineAnnealingLR → {function}(...) {target}, stepped "
@@ -386,6 +771,36 @@ class _Site:
                                                         "step_per_epoch": step_per_epoch, "decay_epoch": decay_epoch})
         claim = Claim(source, target, run_steps=run_steps, agrees_for=agreement)
         return ScheduleValues(min_lr, max_lr, total_step, step_per_epoch, decay_epoch, t_max_text, agreement, claim)
+
+    def _periodic(self, values: ScheduleValues, cadence: Cadence) -> ScheduleValues | None:
+        """The exact rewrite when the plain list diverges where the run is visible: torch's periodic schedule as
+        a list (``mindspore.periodic_cosine``); None when the plain call is exact, or the run is not visible."""
+        policy = self.analysis.policies.get("periodic", "exact")
+        if (policy == "clamp" or cadence.run_steps is None
+                or verify.verify(values.claim, self.analysis.constants).kind != verify.DIVERGES):
+            return None
+        if policy == "refuse":
+            raise Refused("CA101", f"the run can pass T_max={values.t_max}: from optimizer step {values.agreement} "
+                                   "torch's lr climbs back (period 2*T_max) and a cosine_decay_lr list stays at "
+                                   "min_lr; periodic = \"refuse\" keeps the site (\"exact\" writes the periodic "
+                                   "list, \"clamp\" the plain call as an unsafe fix)")
+        target = Schedule("mindspore.periodic_cosine", dict(values.claim.target.args))
+        claim = Claim(values.claim.source, target, run_steps=values.claim.run_steps)
+        return replace(values, claim=claim)
+
+    def _periodic_statements(self, values: ScheduleValues, list_name: str, function: str) -> list:
+        """``lr_cycle = cosine_decay_lr(..., decay_epoch + 1, 1, decay_epoch)`` and the list that reads it at each
+        step's reflected epoch ``min(e % (2 * T), -e % (2 * T))``."""
+        cycle, step = self.analysis.fresh_name("lr_cycle"), self.analysis.fresh_name("step")
+        period = f"(2 * {atom(values.decay_epoch)})"
+        epoch = step if values.step_per_epoch == "1" else f"{step} // {atom(values.step_per_epoch)}"
+        return [
+            cst.parse_statement(f"{cycle} = {function}(min_lr={values.min_lr}, max_lr={values.max_lr}, "
+                                f"total_step={plus_one(values.decay_epoch)}, step_per_epoch=1, "
+                                f"decay_epoch={values.decay_epoch})\n"),
+            cst.parse_statement(f"{list_name} = [{cycle}[min({epoch} % {period}, -({epoch}) % {period})] "
+                                f"for {step} in range({values.total_step})]\n"),
+        ]
 
     def _changes(self, values: ScheduleValues, cadence: Cadence, list_name: str) -> Note:
         """What the verifier will find when the rewritten run's learning rates differ."""

@@ -168,31 +168,111 @@ class CosineDecayToTorch(Rule):
              "loop when that loop visibly has step_per_epoch iterations, or right after the optimizer step when "
              "step_per_epoch is 1. The message carries the verifier's verdict and every assumption made. "
              "MindSpore optimizers read the list as float32; torch uses the float64 values.",
-             "steps = dataset.get_dataset_size()\n"
-             "lr = nn.cosine_decay_lr(0.0, 0.1, epochs * steps, steps, epochs)\n"
-             "optimizer = nn.Momentum(net.trainable_params(), learning_rate=lr, momentum=0.9)\n"
-             "for epoch in range(epochs):\n    for data, label in dataset.create_tuple_iterator():\n"
-             "        optimizer(grad_fn(data, label)[1])\n"),
+             example=(
+                 "import mindspore.nn as nn\n"
+                 "\n"
+                 "steps = dataset.get_dataset_size()\n"
+                 "lr = nn.cosine_decay_lr(0.0, 0.1, 100 * steps, steps, 100)\n"
+                 "optimizer = nn.Momentum(net.trainable_params(), learning_rate=lr, momentum=0.9)\n"
+                 "for epoch in range(100):\n"
+                 "    for data, label in dataset.create_tuple_iterator():\n"
+                 "        loss, grads = grad_fn(data, label)\n"
+                 "        optimizer(grads)\n"
+             ),
+             fixed=(
+                 "import torch\n"
+                 "\n"
+                 "steps = dataset.get_dataset_size()\n"
+                 "optimizer = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)\n"
+                 "scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100, eta_min=0.0)\n"
+                 "for epoch in range(100):\n"
+                 "    for data, label in dataset.create_tuple_iterator():\n"
+                 "        loss, grads = grad_fn(data, label)\n"
+                 "        optimizer(grads)\n"
+                 "    scheduler.step()\n"
+             ),
+             applicability="safe",
+             safety="Safe: the verifier found the torch optimizer's learning rate equal to the list's at every "
+                    "optimizer step of the run, for every sampled value of the counts it cannot read; the message "
+                    "lists the assumptions this rests on (here, that one pass over the dataset is get_dataset_size() "
+                    "batches). MindSpore used the list's values as float32, torch uses them as float64."),
         Code("CD101", "clamped-past-decay-epoch", "warning",
              "The list is longer than decay_epoch + 1 epochs: MindSpore holds min_lr, torch's lr climbs back.",
              "cosine_decay_lr stays at min_lr from epoch decay_epoch on; torch's CosineAnnealingLR is periodic and "
              "rises again towards max_lr from epoch decay_epoch + 1 (period 2 * decay_epoch). When total_step is "
              "longer than (decay_epoch + 1) * step_per_epoch the two runs use different learning rates from that "
              "step; the verdict gives it and the largest difference. Applied only with --unsafe-fixes.",
-             "lr = nn.cosine_decay_lr(0.0, 0.1, 200 * steps, steps, 150)\n"),
+             example=(
+                 "import mindspore.nn as nn\n"
+                 "\n"
+                 "lr = nn.cosine_decay_lr(0.0, 0.1, 200 * len(loader), len(loader), 150)\n"
+                 "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
+                 "for epoch in range(200):\n"
+                 "    for batch in loader:\n"
+                 "        optimizer(grad_fn(*batch)[1])\n"
+             ),
+             fixed=(
+                 "import torch\n"
+                 "\n"
+                 "optimizer = torch.optim.SGD(net.parameters(), lr=0.1)\n"
+                 "scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=150, eta_min=0.0)\n"
+                 "for epoch in range(200):\n"
+                 "    for batch in loader:\n"
+                 "        optimizer(grad_fn(*batch)[1])\n"
+                 "    scheduler.step()\n"
+             ),
+             applicability="unsafe",
+             safety="Unsafe: from the optimizer step the verdict names, torch's lr climbs back towards max_lr where "
+                    "MindSpore's stayed at min_lr, so the run's learning rates change. Applied only with "
+                    "--unsafe-fixes; with decay_epoch covering the whole run (total_step at most (decay_epoch + 1) * "
+                    "step_per_epoch) the rewrite is equivalent and safe."),
         Code("CD102", "step-scheduler-by-hand", "warning",
              "The training loop is not visible: scheduler.step() must be called by hand, as the message says.",
              "Model.train() (or fit()) runs the optimizer out of sight, and a batch loop that does not visibly "
              "have step_per_epoch iterations cannot prove an insertion point. The optimizer and scheduler are "
              "still rewritten, and this warning says where and how often to call scheduler.step(): once every "
              "step_per_epoch optimizer steps. Until it is called the lr stays at max_lr, so the fix is unsafe.",
-             "model = Model(net, loss_fn=loss, optimizer=optimizer)\nmodel.train(epochs, dataset)\n"),
+             example=(
+                 "import mindspore\n"
+                 "import mindspore.nn as nn\n"
+                 "\n"
+                 "steps = dataset.get_dataset_size()\n"
+                 "lr = nn.cosine_decay_lr(0.0, 0.1, 100 * steps, steps, 100)\n"
+                 "optimizer = nn.Momentum(net.trainable_params(), learning_rate=lr, momentum=0.9)\n"
+                 "model = mindspore.Model(net, loss_fn=loss, optimizer=optimizer)\n"
+                 "model.train(100, dataset)\n"
+             ),
+             fixed=(
+                 "import mindspore\n"
+                 "import torch\n"
+                 "\n"
+                 "steps = dataset.get_dataset_size()\n"
+                 "optimizer = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)\n"
+                 "scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100, eta_min=0.0)\n"
+                 "model = mindspore.Model(net, loss_fn=loss, optimizer=optimizer)\n"
+                 "model.train(100, dataset)\n"
+             ),
+             applicability="unsafe",
+             safety="Unsafe: the optimizer and the scheduler are rewritten, but no scheduler.step() is inserted, as "
+                    "the loop is out of sight; until it is called where the message says, the lr stays at max_lr. "
+                    "Applied only with --unsafe-fixes."),
         Code("CD103", "optimizer-not-converted", "warning",
              "The optimizer taking the list is not one the rule maps; the site is left unchanged.",
              "Only mindspore.nn.SGD, Momentum, Adam and AdamWeightDecay are mapped (to torch.optim.SGD, SGD with "
              "momentum, Adam and AdamW). A torch scheduler needs a torch optimizer, so with any other optimizer "
              "nothing is rewritten.",
-             "optimizer = nn.RMSProp(net.trainable_params(), learning_rate=lr)\n"),
+             example=(
+                 "import mindspore.nn as nn\n"
+                 "\n"
+                 "lr = nn.cosine_decay_lr(0.0, 0.1, 100 * len(loader), len(loader), 100)\n"
+                 "optimizer = nn.RMSProp(net.trainable_params(), learning_rate=lr)\n"
+                 "for epoch in range(100):\n"
+                 "    for batch in loader:\n"
+                 "        optimizer(grad_fn(*batch)[1])\n"
+             ),
+             safety="No fix: a torch scheduler needs a torch optimizer, and only SGD, Momentum, Adam and "
+                    "AdamWeightDecay are mapped. The site is left unchanged; port the optimizer and its schedule by "
+                    "hand."),
         Code("CD104", "optimizer-semantics-differ", "warning",
              "The torch optimizer does not update parameters exactly as the MindSpore one did.",
              "torch.optim.AdamW applies bias correction where mindspore.nn.AdamWeightDecay does not; torch decays "
@@ -200,46 +280,168 @@ class CosineDecayToTorch(Rule):
              "update rules: these are reported at the optimizer, and the rewrite is still applied when its learning "
              "rates are equivalent. An argument torch cannot express "
              "(loss_scale other than 1.0, Adam's use_nesterov=True or use_lazy=True) leaves the site unchanged.",
-             "optimizer = nn.Momentum(params, learning_rate=lr, momentum=0.9, loss_scale=1024.0)\n"),
+             example=(
+                 "import mindspore.nn as nn\n"
+                 "\n"
+                 "lr = nn.cosine_decay_lr(0.0, 0.001, 100 * len(loader), len(loader), 100)\n"
+                 "optimizer = nn.AdamWeightDecay(net.trainable_params(), learning_rate=lr)\n"
+                 "for epoch in range(100):\n"
+                 "    for batch in loader:\n"
+                 "        optimizer(grad_fn(*batch)[1])\n"
+             ),
+             fixed=(
+                 "import torch\n"
+                 "\n"
+                 "optimizer = torch.optim.AdamW(net.parameters(), lr=0.001, eps=1e-06, weight_decay=0.0)\n"
+                 "scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100, eta_min=0.0)\n"
+                 "for epoch in range(100):\n"
+                 "    for batch in loader:\n"
+                 "        optimizer(grad_fn(*batch)[1])\n"
+                 "    scheduler.step()\n"
+             ),
+             applicability="safe",
+             safety="Safe as far as learning rates go: the verifier found them equal, so the rewrite is applied by "
+                    "default, with this warning at the optimizer. The update rule is not what the verifier checks: "
+                    "where bias correction or weight decay on norm layers matters, review the training. An argument "
+                    "torch cannot express leaves the site unchanged (no fix)."),
         Code("CD105", "unsupported-arguments", "warning",
              "The cosine_decay_lr call cannot be read or moved exactly; the site is left unchanged.",
              "The rewrite needs all five arguments (no *args/**kwargs), a call MindSpore accepts, and arguments "
              "that mean the same where the optimizer is built, which is where the torch code evaluates them.",
-             "lr = nn.cosine_decay_lr(0, 0.1, 100, 10, 10)  # min_lr must be a float\n"),
+             example=(
+                 "import mindspore.nn as nn\n"
+                 "\n"
+                 "lr = nn.cosine_decay_lr(0, 0.1, 1000, 10, 100)\n"
+                 "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
+                 "for epoch in range(100):\n"
+                 "    for step in range(10):\n"
+                 "        optimizer(grad_fn(*next(batches))[1])\n"
+             ),
+             fixed=(
+                 "import mindspore.nn as nn\n"
+                 "\n"
+                 "lr = nn.cosine_decay_lr(0.0, 0.1, 1000, 10, 100)\n"
+                 "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
+                 "for epoch in range(100):\n"
+                 "    for step in range(10):\n"
+                 "        optimizer(grad_fn(*next(batches))[1])\n"
+             ),
+             safety="No fix: MindSpore itself rejects this call (min_lr must be a float), so there is no schedule to "
+                    "convert. Write the call MindSpore accepts; that one converts."),
         Code("CD106", "cadence-not-visible", "warning",
              "Where the optimizer steps is not visible; the site is left unchanged.",
              "The scheduler must step once every step_per_epoch optimizer steps. An optimizer that is never "
              "stepped here, stepped at several places, or handed to a function other than Model or "
              "TrainOneStepCell gives no place for scheduler.step() and no one to tell, so the site is kept.",
-             "optimizer = nn.Momentum(params, learning_rate=lr, momentum=0.9)\ntrain(net, optimizer, dataset)\n"),
+             example=(
+                 "import mindspore.nn as nn\n"
+                 "\n"
+                 "lr = nn.cosine_decay_lr(0.0, 0.1, 100 * len(loader), len(loader), 100)\n"
+                 "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
+                 "train(net, optimizer, loader)\n"
+             ),
+             safety="No fix: with the optimizer's steps out of sight there is no place for scheduler.step() and no "
+                    "count to check it against. The site is left unchanged; bring the training loop into the same "
+                    "function, or step the scheduler by hand once every step_per_epoch optimizer steps."),
         Code("CD107", "list-used-otherwise", "warning",
              "The list is used for more than feeding one optimizer; a scheduler cannot stand in for it.",
              "Reading an element (lr[0]), its length, returning it from a helper, passing it to another function "
              "or to several optimizers needs the list itself. The site is left unchanged; port those uses by hand "
              "(lr[step] is scheduler.get_last_lr()[0] at that step).",
-             "print(lr[0])\n"),
+             example=(
+                 "import mindspore.nn as nn\n"
+                 "\n"
+                 "lr = nn.cosine_decay_lr(0.0, 0.1, 100 * len(loader), len(loader), 100)\n"
+                 "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
+                 "print(\"initial lr\", lr[0])\n"
+                 "for epoch in range(100):\n"
+                 "    for batch in loader:\n"
+                 "        optimizer(grad_fn(*batch)[1])\n"
+             ),
+             safety="No fix: these uses need the list itself. The site is left unchanged; port them by hand (lr[step] "
+                    "is scheduler.get_last_lr()[0] while that step runs) or drop them, then convert."),
         Code("CD108", "sliced-list", "warning",
              "The list is sliced (a resume); the site is left unchanged.",
              "lr[start:] starts the schedule at optimizer step start. torch resumes a CosineAnnealingLR with "
              "last_epoch = start // step_per_epoch - 1 after loading the optimizer's state (which carries "
              "initial_lr), and only at an epoch boundary; the rule does not write that resume, so it reports it.",
-             "lr = nn.cosine_decay_lr(0.0, 0.1, total, steps, epochs)[start_step:]\n"),
+             example=(
+                 "import mindspore.nn as nn\n"
+                 "\n"
+                 "lr = nn.cosine_decay_lr(0.0, 0.1, 100 * len(loader), len(loader), 100)[start_step:]\n"
+                 "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
+                 "for epoch in range(100):\n"
+                 "    for batch in loader:\n"
+                 "        optimizer(grad_fn(*batch)[1])\n"
+             ),
+             safety="No fix: torch resumes a CosineAnnealingLR with last_epoch after loading the optimizer's state, "
+                    "and only at an epoch boundary; the rule does not write that resume. The site is left unchanged."),
         Code("CD109", "combined-list", "warning",
              "The list is combined with another (e.g. warmup_lr(...) + cosine_decay_lr(...)); left unchanged.",
              "A concatenated schedule is one list of several phases. warmup_lr starts at 0.0, which torch's "
              "LinearLR cannot start from, so the pair has no exact SequentialLR equivalent; the site is kept.",
-             "lr = nn.warmup_lr(0.1, 5 * steps, steps, 5) + nn.cosine_decay_lr(0.0, 0.1, 95 * steps, steps, 95)\n"),
+             example=(
+                 "import mindspore.nn as nn\n"
+                 "\n"
+                 "steps = len(loader)\n"
+                 "lr = nn.warmup_lr(0.1, 5 * steps, steps, 5) + nn.cosine_decay_lr(0.0, 0.1, 95 * steps, steps, 95)\n"
+                 "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
+                 "for epoch in range(100):\n"
+                 "    for batch in loader:\n"
+                 "        optimizer(grad_fn(*batch)[1])\n"
+             ),
+             safety="No fix: warmup_lr starts at 0.0, which torch's LinearLR cannot start from, so no SequentialLR "
+                    "reproduces the combined list exactly. The site is left unchanged."),
         Code("CD110", "indirect-reference", "warning",
              "cosine_decay_lr is reached indirectly (star import, getattr, used as a value).",
              "Such references cannot be followed to a call with known arguments, so each is reported and left as "
              "it is.",
-             "from mindspore.nn import *\n"),
+             example=(
+                 "from mindspore.nn import *\n"
+                 "\n"
+                 "lr = cosine_decay_lr(0.0, 0.1, 100 * len(loader), len(loader), 100)\n"
+                 "optimizer = SGD(net.trainable_params(), learning_rate=lr)\n"
+                 "for epoch in range(100):\n"
+                 "    for batch in loader:\n"
+                 "        optimizer(grad_fn(*batch)[1])\n"
+             ),
+             fixed=(
+                 "from mindspore.nn import SGD, cosine_decay_lr\n"
+                 "\n"
+                 "lr = cosine_decay_lr(0.0, 0.1, 100 * len(loader), len(loader), 100)\n"
+                 "optimizer = SGD(net.trainable_params(), learning_rate=lr)\n"
+                 "for epoch in range(100):\n"
+                 "    for batch in loader:\n"
+                 "        optimizer(grad_fn(*batch)[1])\n"
+             ),
+             safety="No fix: a star import hides which cosine_decay_lr is called. Import the names you use; then the "
+                    "call converts."),
         Code("CD111", "optimizer-not-found", "warning",
              "The optimizer taking the list is not bound to one variable in the same function and loop.",
              "The scheduler is built right after the optimizer and names it. An optimizer built inline (inside "
              "Model(...)), assigned twice, or built in another function or loop than the list is reported and the "
              "site kept.",
-             "model = Model(net, loss, nn.Momentum(params, learning_rate=lr, momentum=0.9))\n"),
+             example=(
+                 "import mindspore.nn as nn\n"
+                 "\n"
+                 "lr = nn.cosine_decay_lr(0.0, 0.1, 100 * len(loader), len(loader), 100)\n"
+                 "train_step = nn.TrainOneStepCell(net_with_loss, nn.SGD(net.trainable_params(), learning_rate=lr))\n"
+                 "for epoch in range(100):\n"
+                 "    for inputs, targets in loader:\n"
+                 "        train_step(inputs, targets)\n"
+             ),
+             fixed=(
+                 "import mindspore.nn as nn\n"
+                 "\n"
+                 "lr = nn.cosine_decay_lr(0.0, 0.1, 100 * len(loader), len(loader), 100)\n"
+                 "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
+                 "train_step = nn.TrainOneStepCell(net_with_loss, optimizer)\n"
+                 "for epoch in range(100):\n"
+                 "    for inputs, targets in loader:\n"
+                 "        train_step(inputs, targets)\n"
+             ),
+             safety="No fix: the scheduler is built after the optimizer and names it, so the optimizer needs a "
+                    "variable of its own. Bind it to one; then the site converts."),
         Code("CD112", "run-longer-than-list", "warning",
              "The visible training loop runs more optimizer steps than the list has: MindSpore raises, torch runs on.",
              "A MindSpore optimizer reads its list by global step and raises at step total_step, the first past the "
@@ -250,9 +452,29 @@ class CosineDecayToTorch(Rule):
              "called from several places, or from no loop, has no visible run: this warning says so, as the run "
              "can outlast the list. Applied only with --unsafe-fixes; make total_step cover the whole run, or the "
              "loop stop at the list's end.",
-             "lr = nn.cosine_decay_lr(0.0, 0.1, 90 * len(loader), len(loader), 90)\n"
-             "optimizer = nn.Momentum(net.trainable_params(), learning_rate=lr, momentum=0.9)\n"
-             "for epoch in range(95):\n    for batch in loader:\n        optimizer(grad_fn(*batch)[1])\n"),
+             example=(
+                 "import mindspore.nn as nn\n"
+                 "\n"
+                 "lr = nn.cosine_decay_lr(0.0, 0.1, 90 * len(loader), len(loader), 90)\n"
+                 "optimizer = nn.Momentum(net.trainable_params(), learning_rate=lr, momentum=0.9)\n"
+                 "for epoch in range(95):\n"
+                 "    for batch in loader:\n"
+                 "        optimizer(grad_fn(*batch)[1])\n"
+             ),
+             fixed=(
+                 "import torch\n"
+                 "\n"
+                 "optimizer = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)\n"
+                 "scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=90, eta_min=0.0)\n"
+                 "for epoch in range(95):\n"
+                 "    for batch in loader:\n"
+                 "        optimizer(grad_fn(*batch)[1])\n"
+                 "    scheduler.step()\n"
+             ),
+             applicability="unsafe",
+             safety="Unsafe: the original program stops with an error where the list ends and the rewritten one "
+                    "trains on, so the run changes. Applied only with --unsafe-fixes; with total_step covering the "
+                    "loop's run the rewrite is equivalent."),
     )
     examples = (
         Example(

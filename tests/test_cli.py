@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from migrate.cli import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "torch_to_mindspore"
-CONVERTIBLE = (FIXTURES / "periodic_past_t_max_unsafe_applied" / "input.py").read_text().replace(
+CONVERTIBLE = (FIXTURES / "periodic_past_t_max_clamp_unsafe_applied" / "input.py").read_text().replace(
     "range(30)", "range(10)")
 
 

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from migrate import engine
 from migrate.cli import main
+from migrate.config import Config
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CASES = sorted(path for path in FIXTURES.glob("*/*") if (path / "input.py").is_file())
@@ -65,7 +66,9 @@ def test_second_run_changes_nothing(case, tmp_path, monkeypatch):
 @pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.parent.name}/{case.name}")
 def test_library_api_matches_cli(case):
     args = _args(case)
-    options = engine.Options(to=_direction(case), unsafe_fixes="--unsafe-fixes" in args)
+    periodic = args[args.index("--periodic") + 1] if "--periodic" in args else "exact"
+    options = engine.Options(to=_direction(case), unsafe_fixes="--unsafe-fixes" in args,
+                             config=Config(periodic=periodic))
     data = (case / "input.py").read_bytes()
     result = engine.process_bytes(data, "input.py", options, engine.load_rules(options.to))
     expected = (case / "output.py").read_bytes()

@@ -25,8 +25,8 @@ CASES = sorted(case for case in FIXTURES.iterdir() if (case / "input.py").is_fil
 REWRITTEN_CASES = [case for case in CASES if (case / "output.py").read_bytes() != (case / "input.py").read_bytes()]
 
 PER_EPOCH = FIXTURES / "fully_qualified_per_epoch"  # CA104 warning on line 6, a safe CA100 rewrite on line 7
-PERIODIC = FIXTURES / "periodic_past_t_max"  # an unsafe rewrite (CA100 + CA101 on line 4), not applied by default
-PERIODIC_APPLIED = FIXTURES / "periodic_past_t_max_unsafe_applied"  # the same input, converted with --unsafe-fixes
+UNSAFE = FIXTURES / "run_length_unknown"  # an unsafe rewrite (CA100 + CA102 on line 4), not applied by default
+UNSAFE_APPLIED = FIXTURES / "run_length_unknown_unsafe_applied"  # the same input, converted with --unsafe-fixes
 NEWLINE = re.compile(r"\r\n|\r|\n")
 
 TWO_SITES = '''\
@@ -176,12 +176,12 @@ def test_each_quick_fix_alone_leaves_every_used_framework_imported(site, workdir
 
 
 def test_unsafe_fix_not_applied_still_carries_the_edits_of_convert_with_unsafe_fixes(workdir):
-    (fix,) = [diagnostic["fix"] for diagnostic in editor_diagnostics(text_of(PERIODIC), "train.py", [])
+    (fix,) = [diagnostic["fix"] for diagnostic in editor_diagnostics(text_of(UNSAFE), "train.py", [])
               if diagnostic["fix"]]
     assert (fix["applicability"], fix["applied"]) == ("unsafe", False)
-    fixed = apply_edits(text_of(PERIODIC), fix["edits"])
-    assert fixed.encode() == converted_buffer(text_of(PERIODIC), "train.py", ["--unsafe-fixes"])
-    assert fixed == text_of(PERIODIC_APPLIED, "output.py")
+    fixed = apply_edits(text_of(UNSAFE), fix["edits"])
+    assert fixed.encode() == converted_buffer(text_of(UNSAFE), "train.py", ["--unsafe-fixes"])
+    assert fixed == text_of(UNSAFE_APPLIED, "output.py")
 
 
 # --- SARIF, GitHub annotations, report files ------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def test_sarif_of_a_fixture_directory_validates_with_relative_uris_and_rules(fix
     (sarif_run,) = log["runs"]
     rules = sarif_run["tool"]["driver"]["rules"]
     results = sarif_run["results"]
-    assert {"CA100", "CA101", "CA104", "CA108"} <= {result["ruleId"] for result in results}
+    assert {"CA100", "CA102", "CA104", "CA108"} <= {result["ruleId"] for result in results}
     for rule in rules:
         assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"] and rule["help"]["text"]
     locations = [location["physicalLocation"]["artifactLocation"] for result in results
@@ -345,13 +345,13 @@ def test_per_file_ignores_apply_to_the_matching_files_only(project):
 
 
 def test_unsafe_fixes_in_pyproject_applies_a_rewrite_that_otherwise_is_not(project):
-    path = write(project / "src" / "periodic.py", text_of(PERIODIC))
+    path = write(project / "src" / "periodic.py", text_of(UNSAFE))
     run("convert", "project/src/periodic.py")
-    assert path.read_text(encoding="utf-8") == text_of(PERIODIC)
+    assert path.read_text(encoding="utf-8") == text_of(UNSAFE)
     configure(project, "unsafe-fixes = true")
     result = run("convert", "project/src/periodic.py")
     assert result.exit_code == 1
-    assert path.read_text(encoding="utf-8") == text_of(PERIODIC_APPLIED, "output.py")
+    assert path.read_text(encoding="utf-8") == text_of(UNSAFE_APPLIED, "output.py")
     assert "(unsafe fix, applied)" in result.stdout
 
 
@@ -367,10 +367,10 @@ def test_unknown_key_is_a_configuration_error_naming_it(project):
 def test_each_file_gets_the_configuration_nearest_to_it(order, workdir):
     configure(workdir / "lenient", "unsafe-fixes = true")
     for name in order:
-        write(workdir / name / "train.py", text_of(PERIODIC))
+        write(workdir / name / "train.py", text_of(UNSAFE))
     run("convert", *(f"{name}/train.py" for name in order))
-    assert (workdir / "lenient" / "train.py").read_text(encoding="utf-8") == text_of(PERIODIC_APPLIED, "output.py")
-    assert (workdir / "plain" / "train.py").read_text(encoding="utf-8") == text_of(PERIODIC)
+    assert (workdir / "lenient" / "train.py").read_text(encoding="utf-8") == text_of(UNSAFE_APPLIED, "output.py")
+    assert (workdir / "plain" / "train.py").read_text(encoding="utf-8") == text_of(UNSAFE)
 
 
 def test_malformed_code_prefix_on_the_command_line_is_a_usage_error(workdir):
@@ -391,11 +391,11 @@ def with_comment(text: str, line: int, comment: str) -> str:
 
 
 def test_noqa_with_a_code_hides_that_code_only(workdir):
-    path = write(workdir / "train.py", with_comment(text_of(PERIODIC), 4, "# noqa: CA101"))
+    path = write(workdir / "train.py", with_comment(text_of(UNSAFE), 4, "# noqa: CA102"))
     result = run("convert", "train.py")
     assert codes_in(result) == ["CA100"]
     assert "(unsafe fix, not applied" in result.stdout
-    assert path.read_text(encoding="utf-8") == with_comment(text_of(PERIODIC), 4, "# noqa: CA101")
+    assert path.read_text(encoding="utf-8") == with_comment(text_of(UNSAFE), 4, "# noqa: CA102")
 
 
 def test_noqa_on_the_optimizer_line_keeps_the_rewrite_and_hides_its_warning(workdir):

@@ -34,7 +34,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "torch_to_mindspor
 REWRITE_ONLY = FIXTURES / "from_torch_import_optim"  # one safe rewrite, an info, no warning
 REFUSAL_ONLY = FIXTURES / "star_import"  # a CA108 warning, nothing rewritten
 REWRITE_AND_WARNING = FIXTURES / "fully_qualified_per_epoch"  # a safe rewrite and a CA104 warning
-UNSAFE_NOT_APPLIED = FIXTURES / "periodic_past_t_max"  # CA100 + CA101 warning, nothing rewritten by default
+UNSAFE_NOT_APPLIED = FIXTURES / "run_length_unknown"  # CA100 + CA102 warning, nothing rewritten by default
 
 
 def diagnostic(code: str, severity: str, fix: FixEdits | None = None, path: str = "a.py") -> Diagnostic:
@@ -297,7 +297,7 @@ def test_end_to_end_exit_codes_summary_statistics_and_colour(workdir, monkeypatc
     counted = invoke("check", "--statistics", "both.py", "refused.py", "unsafe.py")
     rows = [line.split("\t") for line in counted.stdout.splitlines()]
     assert [(count.strip(), code.strip(), name) for count, code, name in rows] == [
-        ("2", "CA100", "[*] cosine-annealing-to-cosine-decay"), ("1", "CA101", "    periodic-past-t-max"),
+        ("2", "CA100", "[*] cosine-annealing-to-cosine-decay"), ("1", "CA102", "    run-length-unknown"),
         ("1", "CA104", "    optimizer-semantics-differ"), ("1", "CA108", "    indirect-reference")]
     assert counted.exit_code == EXIT_FAILURE
 

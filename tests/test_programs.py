@@ -29,6 +29,7 @@ EXACT_TODAY = {
     "torch_to_mindspore/logs_get_last_lr",
     "torch_to_mindspore/main_train_one_epoch_params",
     "torch_to_mindspore/per_iteration_t_max_in_steps",
+    "torch_to_mindspore/runs_past_t_max",
     "torch_to_mindspore/trainer_class_attributes",
     "mindspore_to_torch/config_dict_sizes",
     "mindspore_to_torch/dataset_size_positional_adam",

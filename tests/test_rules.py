@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from migrate import engine
+from migrate.rule import APPLICABILITIES, NO_FIX
 
 RULES = engine.load_rules(None)
 
@@ -28,6 +29,8 @@ def test_codes_are_in_the_family_and_documented(rule):
     for code in rule.codes:
         assert code.code.startswith(rule.family) and code.summary and code.why and code.example
         assert code.severity in ("error", "warning", "info")
+        assert code.applicability in APPLICABILITIES
+        assert code.fixed or code.applicability == NO_FIX, f"{code.code}: a fix shows what it writes"
 
 
 def test_no_two_codes_are_the_same():

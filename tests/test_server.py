@@ -205,7 +205,7 @@ def test_initialization_options_override_the_project_as_the_command_line_does(tm
 def test_changes_and_unsafe_fixes_follow_the_buffer(tmp_path):
     """Edits track the buffer's versions; an unsafe fix is offered but not preferred and not part of fix-all."""
     path = tmp_path / "train.py"
-    longer_run = TORCH_SCRIPT.replace("for epoch in range(200)", "for epoch in range(300)")
+    longer_run = TORCH_SCRIPT.replace("for epoch in range(200):", "while not converged():")
 
     async def session():
         async with Session(tmp_path) as server:
@@ -217,7 +217,7 @@ def test_changes_and_unsafe_fixes_follow_the_buffer(tmp_path):
             return changed, actions, cleared, after
 
     changed, actions, cleared, after = exchange(session())
-    assert changed.version == 2 and "CA101" in {diagnostic.code for diagnostic in changed.diagnostics}
+    assert changed.version == 2 and "CA102" in {diagnostic.code for diagnostic in changed.diagnostics}
     [unsafe] = actions
     assert unsafe.kind == types.CodeActionKind.QuickFix and not unsafe.is_preferred and "unsafe" in unsafe.title
     assert unsafe.edit.document_changes[0].text_document.version == 2

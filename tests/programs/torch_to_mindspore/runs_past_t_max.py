@@ -1,6 +1,6 @@
 """T_max is shorter than the run (bolts segmentation style: T_max=4 over 10 epochs).
 
-Expect: the plain call would diverge from epoch 5: refused by default (unsafe fix), or exact periodic list later.
+Expect: rewrite (the periodic list, CA114: the plain call would diverge from epoch 5).
 """
 import torch
 from torch.utils.data import DataLoader, TensorDataset
