@@ -59,6 +59,17 @@ ARGUMENT_IDIOM = ("{callee}() gets it here, and does with it what it did with a 
                   "MindSpore the training step is mindspore.value_and_grad and `optimizer(grads)`; loss scaling is "
                   "mindspore.amp.DynamicLossScaler)")
 OTHER_IDIOM = "`{name}` has no counterpart on a MindSpore optimizer: port this line by hand"
+PAST_T_MAX_EXAMPLE = (
+    "import torch\n"
+    "\n"
+    "optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+    "scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=10)\n"
+    "for epoch in range(30):\n"
+    "    for inputs, targets in loader:\n"
+    "        optimizer.step()\n"
+    "    scheduler.step()\n"
+)
+"""A run of 3 * T_max: CA114 by default, CA101 under periodic = "clamp"."""
 GROUP_WRITERS = ("update", "setdefault", "__setitem__")
 
 
@@ -187,16 +198,7 @@ class CosineAnnealingToMindSpore(Rule):
              "plain cosine_decay_lr call is offered instead, as an unsafe fix applied only with --unsafe-fixes, and "
              "this warning gives the first optimizer step where the runs differ and the largest difference; with "
              "periodic = \"refuse\" the site is kept and this warning says why.",
-             example=(
-                 'import torch\n'
-                 '\n'
-                 'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
-                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=10)\n'
-                 'for epoch in range(30):\n'
-                 '    for inputs, targets in loader:\n'
-                 '        optimizer.step()\n'
-                 '    scheduler.step()\n'
-             ),
+             example=PAST_T_MAX_EXAMPLE,
              fixed=(
                  'import mindspore\n'
                  '\n'
@@ -531,16 +533,7 @@ class CosineAnnealingToMindSpore(Rule):
              "cosine_decay_lr(..., decay_epoch + 1, 1, decay_epoch) and reads it at each step's reflected epoch, "
              "min(e % (2*T_max), -e % (2*T_max)): the same learning rates as torch at every step, verified like "
              "every rewrite. This note says the plain call would have diverged, and from which step.",
-             example=(
-                 'import torch\n'
-                 '\n'
-                 'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
-                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=10)\n'
-                 'for epoch in range(30):\n'
-                 '    for inputs, targets in loader:\n'
-                 '        optimizer.step()\n'
-                 '    scheduler.step()\n'
-             ),
+             example=PAST_T_MAX_EXAMPLE,
              fixed=(
                  'import mindspore\n'
                  '\n'
