@@ -7,7 +7,7 @@
   Programs that deliver the list through ``np.array(lr).astype(np.float32)`` are left out: with the real numpy the
   list is float32-rounded, which the stand-ins deliberately do not do (see ``harness.standins``).
 - The stand-in MindSpore optimizer's list consumption against a real ``mindspore.nn.Momentum``/``SGD`` in a
-  ``TrainOneStepCell``: under NumPy 2, ``optimizer.get_lr()`` fails (SEMANTICS §10), so the observable used is the
+  ``TrainOneStepCell``: under NumPy 2, ``optimizer.get_lr()`` fails under MindSpore 2.10, so the observable used is the
   optimizer's ``global_step`` before each step and its learning-rate Parameter
   (``optimizer.learning_rate.learning_rate``, the float32 list), and the exception one step past the end.
 - Every fixture whose input runs at module level with the stub ``model`` module (``runner.fixture_modules``).

@@ -1,9 +1,9 @@
 """The schedule models against the real torch 2.13 and MindSpore 2.10.
 
-Bit-identical (``==``) where SEMANTICS.md says a faithful model is: the torch state machine, and the MindSpore list
+Bit-identical (``==``) where a faithful model is measured to be: the torch state machine, and the MindSpore list
 replicas with their validation. Within the verifier's tolerance where the model is a closed form of torch's
 recursion: the per-step schedule the verifier uses, against real torch driving an SGD optimizer. MindSpore under
-NumPy 2 cannot run eager Tensor ops (SEMANTICS §10), so only its pure-Python list functions are called.
+MindSpore 2.10 under NumPy 2 cannot run eager Tensor ops, so only its pure-Python list functions are called.
 """
 
 import math

@@ -1,4 +1,4 @@
-"""The schedule models without torch or MindSpore: known values from SEMANTICS.md, validation, the registry."""
+"""The schedule models without torch or MindSpore: values measured with the real libraries, validation, the registry."""
 
 import math
 
@@ -19,7 +19,7 @@ from migrate.schedules import (
 from migrate.schedules.torch_cosine import RESUME_WITHOUT_INITIAL_LR
 from migrate.verify import ATOL_SCALE, RTOL
 
-#: SEMANTICS §3: torch stepped per epoch with T_max=4, base lr 0.1, eta_min 0.01, epochs 0..12.
+#: Measured with torch 2.13: stepped per epoch with T_max=4, base lr 0.1, eta_min 0.01, epochs 0..12.
 TORCH_T4 = [
     0.1,
     0.08681980515339464,
@@ -95,7 +95,7 @@ class TestCosineDecayLR:
         assert listed == cosine_decay_lr(0.01, 0.1, 3, 1, 2)
 
 
-#: SEMANTICS §2.2, in MindSpore's check order.
+#: MindSpore 2.10's messages, in its check order.
 COSINE_DECAY_ERRORS = [
     (
         (0, 0.1, 6, 2, 2),

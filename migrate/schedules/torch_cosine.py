@@ -2,7 +2,7 @@
 
 torch updates the lr recursively from the group's current value, so the exact replica is a state machine over the
 caller's param-group dicts (an external write to ``group["lr"]`` carries on, as in torch). The verifier needs long
-runs fast, so it uses the closed form instead, which the recursion follows to rounding (SEMANTICS §1.4). Up to
+runs fast, so it uses the closed form instead, which the recursion follows to rounding (measured against torch 2.13). Up to
 ``T_max`` that rounding is below 1e-12 relative for ``T_max`` up to 1e5. Past each trough torch re-adds
 ``eta_min`` to a tiny increment, and the relative offset it keeps grows like
 ``T_max**2 * eta_min / (base_lr - eta_min)``: with ``base_lr=0.1, eta_min=1e-3`` it is 7.6e-12 at ``T_max=1e4``

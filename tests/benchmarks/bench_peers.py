@@ -1,7 +1,7 @@
 """Benchmark: ``migrate`` side by side with LibCST's ``rename`` codemod and PaConvert, on fresh copies of one corpus.
 
 Issue 11's targets are ratios measured in one run on one machine, so one invocation generates the reference corpus
-once (../shared/bench/gen_corpus.py, seeded), installs each peer in a throw-away virtualenv, runs every tool as a user
+once (the seeded reference generator, ``gen_corpus.py``), installs each peer in a throw-away virtualenv, runs every tool as a user
 would (its own process, on its own fresh copy) and reads each child's wall time, CPU time (user + sys, workers
 included) and peak RSS (the largest single process: ``ru_maxrss`` from ``os.wait4``). It also times the cold
 editor quick-fix, ``migrate --version``, one large file, and migrate's peak RSS on a tenth of the corpus.

@@ -569,7 +569,7 @@ class _NullContext:
 
 
 class ListExhausted(RuntimeError):
-    """What a MindSpore 2.10 optimizer raises one step past the end of its learning-rate list (SEMANTICS §2.3)."""
+    """What a MindSpore 2.10 optimizer raises one step past the end of its learning-rate list (measured on CPU)."""
 
 
 class StandinArray(list):
