@@ -24,7 +24,7 @@ from migrate import evaluate
 from migrate.analysis import LOOPS, Analysis, bind, names_in, plus_one, product
 from migrate.edit import EQUAL, joined_arguments, keyword_argument
 from migrate.imports import package_reference
-from migrate.program.model import Program
+from migrate.program import ARGUMENT, ATTRIBUTE, METHOD
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
 from migrate.rule import Code, Example, Finding, Fix, Note, Refused, Rule
 from migrate.schedules.mindspore_lr import check_cosine_decay_lr
@@ -150,6 +150,15 @@ class Delivery:
     optimizer_line: cst.SimpleStatementLine
     optimizer_name: cst.Name
     mapping: OptimizerMapping
+
+
+TORCH_OPTIMIZER_API = ("step", "zero_grad", "param_groups", "state_dict", "load_state_dict", "add_param_group")
+STEP_IDIOM = ("a torch optimizer is not called with gradients: compute the loss, `loss.backward()`, then "
+              "`optimizer.step()` (and `optimizer.zero_grad()` before the next batch)")
+CELL_IDIOM = ("{callee}() takes a MindSpore optimizer; in torch write the step out: forward, `loss.backward()`, "
+              "`optimizer.step()`, `optimizer.zero_grad()`")
+PARAMETERS_IDIOM = ("torch computes gradients with `loss.backward()` on the model's parameters (the optimizer holds "
+                    "them in optimizer.param_groups): mindspore.value_and_grad has no torch counterpart here")
 
 
 class CosineDecayToTorch(Rule):
@@ -442,6 +451,35 @@ class CosineDecayToTorch(Rule):
              ),
              safety="No fix: the scheduler is built after the optimizer and names it, so the optimizer needs a "
                     "variable of its own. Bind it to one; then the site converts."),
+        Code("CD113", "left-to-port", "info",
+             "A use of the converted optimizer that is still MindSpore's API.",
+             "The rewrite converts the list and the optimizer's construction; the training step around them "
+             "(`optimizer(grads)`, `nn.TrainOneStepCell(net, optimizer)`, `mindspore.value_and_grad(..., "
+             "optimizer.parameters)`, `Model(net, loss, optimizer)`) is MindSpore API a torch optimizer does not "
+             "have. Each such line is reported with the torch idiom, so the remaining port is visible at its lines; "
+             "the summary counts them.",
+             example=(
+                 "import mindspore.nn as nn\n"
+                 "\n"
+                 "lr = nn.cosine_decay_lr(0.0, 0.1, 100 * len(loader), len(loader), 100)\n"
+                 "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
+                 "for epoch in range(100):\n"
+                 "    for batch in loader:\n"
+                 "        optimizer(grad_fn(*batch)[1])\n"
+             ),
+             fixed=(
+                 "import torch\n"
+                 "\n"
+                 "optimizer = torch.optim.SGD(net.parameters(), lr=0.1)\n"
+                 "scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100, eta_min=0.0)\n"
+                 "for epoch in range(100):\n"
+                 "    for batch in loader:\n"
+                 "        optimizer(grad_fn(*batch)[1])\n"
+                 "    scheduler.step()\n"
+             ),
+             applicability="safe",
+             safety="The rewrite it comes with is safe (the learning rates are equal at every step); this note only "
+                    "shows a line the rewrite leaves for the port of the training step."),
         Code("CD112", "run-longer-than-list", "warning",
              "The visible training loop runs more optimizer steps than the list has: MindSpore raises, torch runs on.",
              "A MindSpore optimizer reads its list by global step and raises at step total_step, the first past the "
@@ -511,7 +549,7 @@ class _Site:
         self.analysis = analysis
         self.call = call
         self.assumptions: list[str] = []
-        self.program = Program(analysis)
+        self.program = analysis.program
 
     def convert(self) -> Finding:
         arguments = self._arguments()
@@ -567,8 +605,29 @@ class _Site:
         return Finding(
             Note(self.call, "CD100", message),
             self._semantic_notes(delivery, optimizer_arguments),
-            fix=Fix(replacements, claim, changes, unsafe, add_imports=(package_import,)),
+            fix=Fix(replacements, claim, changes, unsafe, add_imports=(package_import,),
+                    once_applied=self._left_to_port(delivery)),
         )
+
+    def _left_to_port(self, delivery: Delivery) -> list[Note]:
+        """Each use of the converted optimizer that is still MindSpore's API, with the torch idiom (CD113)."""
+        name = delivery.optimizer_name.value
+        notes = []
+        for use in self.program.follow(delivery.optimizer_call).uses:
+            parent = self.analysis.parents.get(use.node)
+            if isinstance(parent, cst.Call) and parent.func is use.node:
+                node, idiom = parent, STEP_IDIOM
+            elif use.kind == ARGUMENT:
+                node, idiom = use.call, CELL_IDIOM.format(callee=self.analysis.code(use.call.func))
+            elif use.kind in (ATTRIBUTE, METHOD) and use.detail == "parameters":
+                node, idiom = parent, PARAMETERS_IDIOM
+            elif use.kind in (ATTRIBUTE, METHOD) and use.detail not in TORCH_OPTIMIZER_API:
+                node, idiom = parent, f"`{use.detail}` is MindSpore optimizer API: port this line by hand"
+            else:
+                continue
+            notes.append(Note(node, "CD113", f"`{self.analysis.first_line(node)}` uses {name} as a MindSpore "
+                                             f"optimizer, and it is a torch one now: {idiom}"))
+        return notes
 
     def _changes(self, texts: dict[str, str], agreement: str, run: Run | None) -> Note:
         """The warning shown when the verifier finds the run's learning rates change: the run outlasting the list
