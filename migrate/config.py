@@ -58,6 +58,7 @@ class Config:
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     unsafe_fixes: bool = False
     verifier_samples: int = 256
+    max_file_size: int = 10 * 1024 * 1024
     fail_on: str = FAIL_ON_REWRITE
     periodic: str = "exact"
     root: Path | None = None
@@ -256,6 +257,7 @@ _KEYS = {
     "per_file_ignores": ("per-file-ignores", _per_file_ignores),
     "unsafe_fixes": ("unsafe-fixes", _flag),
     "verifier_samples": ("verifier-samples", _samples),
+    "max_file_size": ("max-file-size", _samples),
     "fail_on": ("fail-on", _fail_on),
     "periodic": ("periodic", _periodic),
 }

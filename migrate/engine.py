@@ -8,6 +8,7 @@ the CLI decides what to do with a ``FileResult``.
 from __future__ import annotations
 
 import difflib
+import functools
 import importlib
 import pkgutil
 import re
@@ -97,6 +98,10 @@ ENGINE_CODES = (
          "(a read-only folder, an immutable file, the path replaced meanwhile) the original is left untouched, the "
          "other files are processed and the exit code is 3.",
          safety="No fix: make the file and its folder writable, then convert again."),
+    Code("MIG009", "file-too-large", "error", "A file is larger than max-file-size; it was skipped.",
+         "Parsing time and memory grow with a file's size, so a file above max-file-size in [tool.migrate] "
+         "(default 10 MB) is left untouched and reported; the other files are processed and the exit code is 3.",
+         safety="No fix: raise max-file-size in [tool.migrate] for that file, or split it."),
 )
 CODES = {code.code: code for code in ENGINE_CODES}
 MAX_PASSES = 4
@@ -358,24 +363,69 @@ class _Conversion:
                                         message=f"{diagnostic.code} {message}", verdict=None, fix=None))
         self.tally.withheld += 1
 
-    def _apply(self, wrapper, fixes: list[Fix]) -> str | None:
+    def _apply(self, wrapper, fixes: list[Fix], whole: bool = True) -> str | None:
         """All given fixes in one pass, imports included; None when the result does not parse or compile.
 
         Compiling (never running) also catches what the parser accepts but Python rejects, such as ``return``
-        outside a function.
+        outside a function. Only the top-level statements the fixes touch are transformed and printed again, so a
+        file with many sites costs one pass over the file, not one per site. ``whole=False`` checks only the
+        statements that changed (the rest is the original, which parsed and compiled): enough for the edits of one
+        fix, while the text that is written is always checked whole.
         """
         replacements: dict = {}
         for fix in fixes:
             replacements.update(fix.replacements)
         replacements.update(pruned_imports(self.analysis, replacements))
-        module = wrapper.module.visit(_Replace(replacements))
+        module = self._replaced(wrapper.module, replacements)
         module = with_imports(module, [ref for fix in fixes for ref in fix.add_imports])
-        text = _without_new_leading_blank_lines(module, wrapper.module).code
+        module = _without_new_leading_blank_lines(module, wrapper.module)
+        text = self._code(module)
+        checked = text if whole else "".join(self._code_of(module, statement) for statement in module.body
+                                            if statement not in self._original_code)
         try:
-            cst.parse_module(text)
+            cst.parse_module(checked)
         except cst.ParserSyntaxError:
             return None
-        return text if compile_error(text, self.path) is None else None
+        return text if compile_error(checked, self.path) is None else None
+
+    def _replaced(self, module: cst.Module, replacements: dict) -> cst.Module:
+        """``module`` with the replacements made, visiting only the top-level statements that contain one."""
+        transformer = _Replace(replacements)
+        touched = set()
+        for node in replacements:
+            top = self._top_level_statement(node, module)
+            if top is None:
+                return module.visit(transformer)
+            touched.add(top)
+        partial = module.with_changes(body=[statement.visit(transformer) if statement in touched else statement
+                                            for statement in module.body])
+        return transformer.on_leave(module, partial)
+
+    def _top_level_statement(self, node: cst.CSTNode, module: cst.Module) -> cst.CSTNode | None:
+        top = node
+        for ancestor in self.analysis.ancestors(node):
+            if ancestor is module:
+                return top
+            top = ancestor
+        return None
+
+    @functools.cached_property
+    def _original_code(self) -> dict[cst.CSTNode, str]:
+        """The printed code of each original top-level statement, reused by every text the fixes produce."""
+        module = self.analysis.module
+        return {statement: module.code_for_node(statement) for statement in module.body}
+
+    def _code_of(self, module: cst.Module, statement: cst.CSTNode) -> str:
+        cached = self._original_code.get(statement)
+        return cached if cached is not None else module.code_for_node(statement)
+
+    def _code(self, module: cst.Module) -> str:
+        """``module.code``, printing again only the top-level statements that are not the original ones."""
+        if not module.has_trailing_newline or not module.body:
+            return module.code
+        return "".join([*(module.code_for_node(line) for line in module.header),
+                        *(self._code_of(module, statement) for statement in module.body),
+                        *(module.code_for_node(line) for line in module.footer)])
 
     def _attach_edits(self, wrapper, accepted, offered, applied_text: str) -> None:
         """Give every fix the line edits that apply it alone to the original buffer, as ruff's JSON does.
@@ -384,7 +434,8 @@ class _Conversion:
         was not applied (unsafe) carries its edits too, for the editor to offer.
         """
         for finding, index in (*accepted, *offered):
-            alone = applied_text if accepted == [(finding, index)] else self._apply(wrapper, [finding.fix])
+            alone = (applied_text if accepted == [(finding, index)]
+                     else self._apply(wrapper, [finding.fix], whole=False))
             if alone is not None:
                 diagnostic = self.diagnostics[index]
                 edits = tuple(line_edits(self.source.text, alone))

@@ -6,8 +6,11 @@ The CLI hands over its options; this module decides per file what is read, writt
 from __future__ import annotations
 
 import functools
+import heapq
+import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +38,7 @@ class Run:
     discovery: discover.Discovery = discover.Discovery()
     exit_policy: outcome.ExitPolicy = outcome.ExitPolicy()
     statistics: bool = False
+    progress: Progress | None = None
 
     @classmethod
     def from_options(cls, paths, mode: str, options: dict) -> "Run":
@@ -66,13 +70,24 @@ class Run:
             if len(self.paths) > 1:
                 click.echo("migrate: '-' (stdin) cannot be combined with other paths", err=True)
                 return EXIT_USAGE
-            results = [self._stdin(self.options_for(self.stdin_filename or "stdin.py"))]
+            results = self._delivered([self._stdin(self.options_for(self.stdin_filename or "stdin.py"))])
         else:
-            results = self._files()
-        for result in results:
-            self._deliver(result)
-        self._report(results)
+            results = self._delivered(self._files())
         return outcome.exit_code(results, self.mode, self._fail_on, self.exit_policy)
+
+    def _delivered(self, results: Iterable[engine.FileResult]) -> list[_Delivered]:
+        """Deliver each file's result as it comes (in path order), then report; only what the summary and the
+        report need is kept, never the files' bytes."""
+        report = _Report(self)
+        delivered = []
+        for result in results:
+            if self.progress is not None and (result.diagnostics or result.output is not None):
+                self.progress.clear()
+            self._deliver(result)
+            report.add(result)
+            delivered.append(_Delivered.of(result))
+        report.finish(delivered)
+        return delivered
 
     def _fail_on(self, path: str) -> str:
         return self.options_for(path).config.fail_on
@@ -89,21 +104,20 @@ class Run:
             sys.stdout.buffer.flush()
         return result
 
-    def _files(self) -> list[engine.FileResult]:
+    def _files(self) -> Iterator[engine.FileResult]:
+        """Every file's result, in the order of their shown paths, each as soon as it and those before it are done."""
         errors: list[tuple[str, files.SourceError]] = []
-        paths, options = [], []
-        for path in discover.python_files(self.paths, errors, self.discovery, self._excluded):
-            paths.append(_shown(path))
-            options.append(self.options_for(path))
-        results = [engine.FileResult(_shown(path), [_error(path, error)], failed=True) for path, error in errors]
-        progress = Progress(len(paths), enabled=not self.quiet and sys.stderr.isatty())
-        if self.jobs > 1 and len(paths) > 1:
-            with ProcessPoolExecutor(max_workers=self.jobs) as pool:
-                results += [progress.advance(result) for result in pool.map(_process, paths, options, chunksize=8)]
-        else:
-            results += [progress.advance(_process(path, chosen)) for path, chosen in zip(paths, options)]
-        progress.finish()
-        return sorted(results, key=lambda result: result.path)
+        work = sorted(((_shown(path), self.options_for(path))
+                       for path in discover.python_files(self.paths, errors, self.discovery, self._excluded)),
+                      key=lambda item: item[0])
+        failures = sorted((engine.FileResult(_shown(path), [_error(path, error)], failed=True) for path, error in errors),
+                          key=lambda result: result.path)
+        self.progress = progress = Progress(len(work), enabled=not self.quiet and sys.stderr.isatty())
+        jobs = self.jobs or os.cpu_count() or 1
+        processed = _in_parallel(work, jobs) if jobs > 1 and len(work) > 1 else (_process(*item) for item in work)
+        yield from heapq.merge(failures, (progress.advance(result) for result in processed),
+                               key=lambda result: result.path)
+        progress.clear()
 
     def _deliver(self, result: engine.FileResult) -> None:
         if result.output is None or self.paths == (STDIN,):
@@ -120,24 +134,6 @@ class Run:
             if not self.quiet:
                 click.echo(f"Rewrote {result.path}", err=True)
 
-    def _report(self, results: list[engine.FileResult]) -> None:
-        diagnostics = sort_diagnostics(d for result in results for d in result.diagnostics)
-        sources = {result.path: _text(result.original) for result in results if result.diagnostics}
-        code_on_stdout = self.paths == (STDIN,) and self.mode in ("write", "diff") or self.mode == "diff"
-        color = not self.output_file and formats.use_color(sys.stderr if code_on_stdout else sys.stdout)
-        if self.statistics:
-            text = outcome.statistics(diagnostics, self.output_format)
-        else:
-            text = formats.render(self.output_format, diagnostics, codes=engine.all_codes(), sources=sources,
-                                  color=color)
-        if self.output_file:
-            Path(self.output_file).write_text(text, encoding="utf-8")
-        elif text:
-            click.echo(text, nl=False, err=code_on_stdout, color=color)
-        if not self.quiet:
-            click.echo(outcome.summary(results, self.mode), err=True)
-
-
 class Progress:
     """A one-line counter on stderr, redrawn in place; only on a terminal, so logs and pipes stay clean."""
 
@@ -151,14 +147,154 @@ class Progress:
             sys.stderr.flush()
         return result
 
-    def finish(self) -> None:
+    def clear(self) -> None:
+        """Erase the counter, before other output; the next file redraws it."""
         if self.enabled:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
 
 
+#: Formats whose output for many files is the outputs for each file, one after the other: printed as files finish.
+STREAMED_FORMATS = {"concise": "", "full": "\n"}
+#: Formats that quote the source lines of a diagnostic, so its file's text is kept until the report.
+QUOTING_FORMATS = ("full", "sarif")
+#: ``max-file-size`` when the configuration sets none: larger files are skipped with TOO_LARGE.
+MAX_FILE_SIZE = 10 * 1024 * 1024
+TOO_LARGE = "MIG009"
+
+
+@dataclass
+class _Delivered:
+    """What is left of a file's result once delivered: enough for the summary and the exit code."""
+
+    path: str
+    diagnostics: list[Diagnostic]
+    changed: bool
+    failed: bool
+    tally: engine.Tally
+    internal_error: bool
+
+    @classmethod
+    def of(cls, result: engine.FileResult) -> _Delivered:
+        return cls(result.path, result.diagnostics, result.changed, result.failed, result.tally,
+                   result.internal_error)
+
+
+class _Report:
+    """The diagnostics of a run: printed per file as it is delivered where the format allows, else at the end."""
+
+    def __init__(self, run: Run):
+        self.run = run
+        self.code_on_stdout = run.paths == (STDIN,) and run.mode in ("write", "diff") or run.mode == "diff"
+        self.color = not run.output_file and formats.use_color(sys.stderr if self.code_on_stdout else sys.stdout)
+        self.streamed = (not run.output_file and not run.statistics and run.output_format in STREAMED_FORMATS)
+        self.diagnostics: list[Diagnostic] = []
+        self.sources: dict[str, str] = {}
+        self.printed = False
+
+    @functools.cached_property
+    def codes(self) -> dict:
+        return engine.all_codes()
+
+    def add(self, result: engine.FileResult) -> None:
+        diagnostics = sort_diagnostics(result.diagnostics)
+        if not diagnostics:
+            return
+        sources = {result.path: _text(result.original)} if self.run.output_format in QUOTING_FORMATS else {}
+        if not self.streamed:
+            self.diagnostics += diagnostics
+            self.sources.update(sources)
+            return
+        text = formats.render(self.run.output_format, diagnostics, codes=self.codes, sources=sources,
+                              color=self.color)
+        if text:
+            separator = STREAMED_FORMATS[self.run.output_format] if self.printed else ""
+            click.echo(separator + text, nl=False, err=self.code_on_stdout, color=self.color)
+            self.printed = True
+
+    def finish(self, results: list[_Delivered]) -> None:
+        if not self.streamed:
+            diagnostics = sort_diagnostics(self.diagnostics)
+            if self.run.statistics:
+                text = outcome.statistics(diagnostics, self.run.output_format)
+            else:
+                text = formats.render(self.run.output_format, diagnostics, codes=self.codes, sources=self.sources,
+                                      color=self.color)
+            if self.run.output_file:
+                Path(self.run.output_file).write_text(text, encoding="utf-8")
+            elif text:
+                click.echo(text, nl=False, err=self.code_on_stdout, color=self.color)
+        if not self.run.quiet:
+            click.echo(outcome.summary(results, self.run.mode), err=True)
+
+
+def _in_parallel(work: list[tuple[str, engine.Options]], jobs: int) -> Iterator[engine.FileResult]:
+    """The results of ``work`` in its order, computed by ``jobs`` worker processes.
+
+    This process reads each file and applies the rules' cheap text triggers itself, so a worker only ever gets a
+    file some rule may rewrite, with its bytes. At most a few files per worker are in flight, so memory does not
+    grow with the number of files.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    window = 4 * jobs
+    pending: deque = deque()
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for path, options in work:
+            triaged = _triage(path, options)
+            if isinstance(triaged, bytes):
+                triaged = pool.submit(_process_bytes, triaged, path, options)
+            pending.append(triaged)
+            while sum(not isinstance(item, engine.FileResult) for item in pending) > window:
+                yield _resolved(pending.popleft())
+        while pending:
+            yield _resolved(pending.popleft())
+
+
+def _resolved(item) -> engine.FileResult:
+    return item if isinstance(item, engine.FileResult) else item.result()
+
+
+def _triage(path: str, options: engine.Options) -> engine.FileResult | bytes:
+    """The file's result when reading it and the rules' text triggers settle it, else its bytes for a worker."""
+    rules = _rules(options.to)
+    too_large = _too_large(path, options)
+    if too_large is not None:
+        return too_large
+    try:
+        data = files.read_bytes(path)
+        text = files.decode(data).text
+    except files.SourceError:
+        return engine.process_path(path, options, rules)
+    if any(rule.applies_to(text) for rule in rules):
+        return data
+    return engine.process_bytes(data, path, options, rules)
+
+
+def _too_large(path: str, options: engine.Options) -> engine.FileResult | None:
+    """A skipped file's result when it is larger than ``max-file-size``: parsing it would take too long."""
+    limit = getattr(options.config, "max_file_size", None) or MAX_FILE_SIZE
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return None
+    if size <= limit:
+        return None
+    message = (f"{size} bytes, more than max-file-size ({limit}): the file was skipped; raise max-file-size in "
+               "[tool.migrate] to convert it")
+    return engine.FileResult(path, [Diagnostic(path, 1, 1, TOO_LARGE, "file-too-large", "error", message)],
+                             failed=True)
+
+
 def _process(path: str, options: engine.Options) -> engine.FileResult:
+    too_large = _too_large(path, options)
+    if too_large is not None:
+        return too_large
     return engine.process_path(path, options, _rules(options.to))
+
+
+def _process_bytes(data: bytes, path: str, options: engine.Options) -> engine.FileResult:
+    return engine.process_bytes(data, path, options, _rules(options.to))
 
 
 @functools.cache

@@ -10,6 +10,7 @@ contradict — the schedules part earlier than the rule said — is the one outc
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -100,28 +101,56 @@ class _Plan:
 
 
 def verify(claim: Claim, constants: Mapping[str, object] | None = None, max_samples: int = MAX_SAMPLES) -> Verdict:
-    """Compare both schedules of ``claim`` on every sample of its unknowns."""
+    """Compare both schedules of ``claim`` on every sample of its unknowns; an identical claim is computed once."""
     constants = constants or {}
+    key = _memo_key(claim, constants, max_samples)
+    verdict = _MEMO.get(key)
+    if verdict is None:
+        verdict = _verify(claim, constants, max_samples)
+        if len(_MEMO) >= MEMO_SIZE:
+            del _MEMO[next(iter(_MEMO))]
+        _MEMO[key] = verdict
+    return verdict
+
+
+#: Verdicts by claim, for a process: a repository's files repeat the same schedules, and the engine verifies a
+#: file again when it converts it a second time. Oldest first, so the first entry is dropped when full.
+_MEMO: dict[tuple, Verdict] = {}
+MEMO_SIZE = 4096
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _memo_key(claim: Claim, constants: Mapping[str, object], max_samples: int) -> tuple:
+    """What the verdict depends on: the claim's texts and the constants they name, by ``repr`` so that ``1``,
+    ``1.0`` and ``True`` (equal, but not to MindSpore's type checks) and ``0.0``/``-0.0`` stay apart."""
+    texts = [*claim.source.args.values(), *claim.target.args.values(), claim.run_steps or "", claim.agrees_for or ""]
+    named = sorted({name for text in texts for name in _IDENTIFIER.findall(text) if name in constants})
+    return (claim.source.model, tuple(sorted(claim.source.args.items())), claim.target.model,
+            tuple(sorted(claim.target.args.items())), claim.run_steps, claim.agrees_for,
+            tuple((name, repr(constants[name])) for name in named), max_samples)
+
+
+def _verify(claim: Claim, constants: Mapping[str, object], max_samples: int) -> Verdict:
     try:
         plan = _plan(claim, constants)
     except (evaluate.NotEvaluable, KeyError) as exc:
         return Verdict(NOT_VERIFIABLE, _reason(exc))
-    outcomes: list[_Outcome] = []
+    runs: list[_Run] = []
     invalid: list[str] = []
     for values in plan.samples(max_samples):
         try:
-            outcomes.append(_run(claim, constants, values))
+            runs.append(_run(claim, constants, values))
         except _InvalidSample as exc:
             invalid.append(str(exc))
         except (evaluate.NotEvaluable, KeyError) as exc:
             return Verdict(NOT_VERIFIABLE, _reason(exc))
-    if not outcomes:
+    if not runs:
         why = next((reason for reason in invalid if reason), None)
         if why and not plan.unknowns:
             return Verdict(NOT_VERIFIABLE, f"the schedules cannot be computed: {why}")
         return Verdict(NOT_VERIFIABLE, "no sampled value gives a valid original schedule within the step budget"
                                        + (f" ({why})" if why else ""))
-    return _verdict(claim, plan, outcomes)
+    return _verdict(claim, plan, _compared(runs))
 
 
 def _plan(claim: Claim, constants) -> _Plan:
@@ -160,7 +189,19 @@ class _InvalidSample(Exception):
 _OVERFLOWS = (evaluate.TooLarge, OverflowError, FloatingPointError)
 
 
-def _run(claim: Claim, constants, values) -> _Outcome:
+@dataclass
+class _Run:
+    """One sample's two schedules, not compared yet; ``raises`` when the rewritten program fails instead."""
+
+    values: dict
+    steps: int
+    claimed: int
+    source: object = None
+    target: object = None
+    raises: str | None = None
+
+
+def _run(claim: Claim, constants, values) -> _Run:
     """One sample: both schedules over the run (or just past the claimed agreement when the run is unknown).
 
     NumPy runs with overflow, underflow and invalid operations raising, so a schedule beyond float64's range (an lr
@@ -191,18 +232,60 @@ def _run(claim: Claim, constants, values) -> _Outcome:
         except _OVERFLOWS as exc:
             raise _InvalidSample(_overflow_reason(exc)) from None
         except (ArithmeticError, TypeError, ValueError) as exc:
-            return _Outcome(values, steps, 0, expected, float("inf"), raises=f"{type(exc).__name__}: {exc}")
+            return _Run(values, steps, expected, raises=f"{type(exc).__name__}: {exc}")
+    return _Run(values, steps, expected, source, target)
+
+
+#: How many optimizer steps (summed over samples) one vectorised comparison takes at most, to bound its memory.
+BATCH_STEPS = 1 << 20
+
+
+def _compared(runs: list[_Run]) -> list[_Outcome]:
+    """Every sample's outcome, comparing the schedules of many samples in one vectorised pass."""
+    outcomes: list[_Outcome | None] = [None] * len(runs)
+    batch: list[int] = []
+    size = 0
+    for index, run in enumerate(runs):
+        if run.raises is not None:
+            outcomes[index] = _Outcome(run.values, run.steps, 0, run.claimed, float("inf"), raises=run.raises)
+            continue
+        if batch and size + run.steps > BATCH_STEPS:
+            _compare_batch([runs[i] for i in batch], batch, outcomes)
+            batch, size = [], 0
+        batch.append(index)
+        size += run.steps
+    if batch:
+        _compare_batch([runs[i] for i in batch], batch, outcomes)
+    return outcomes
+
+
+def _compare_batch(runs: list[_Run], indices: list[int], outcomes: list) -> None:
+    """Per sample: the first step where the schedules differ beyond tolerance, and the largest finite deviation.
+
+    The tolerance is relative (``RTOL``) plus an absolute part scaled by the sample's largest finite source lr.
+    """
+    import numpy as np
+
+    lengths = np.array([run.steps for run in runs])
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    source = np.concatenate([run.source for run in runs])
+    target = np.concatenate([run.target for run in runs])
     with np.errstate(all="ignore"):
-        finite = source[np.isfinite(source)]
-        scale = float(np.max(np.abs(finite))) if finite.size else 0.0
-        close = np.isclose(target, source, rtol=RTOL, atol=ATOL_SCALE * scale, equal_nan=False)
+        source_finite = np.isfinite(source)
+        scales = np.maximum.reduceat(np.where(source_finite, np.abs(source), 0.0), starts)
+        close = np.isclose(target, source, rtol=RTOL, atol=np.repeat(ATOL_SCALE * scales, lengths), equal_nan=False)
         differing = np.flatnonzero(~close)
-        agree = int(differing[0]) if differing.size else steps
-        both = np.isfinite(target) & np.isfinite(source)
-        deviation = float(np.max(np.abs(target[both] - source[both]))) if both.any() else 0.0
-    if agree < steps and not np.isfinite(target[agree]):
-        deviation = float("inf")
-    return _Outcome(values, steps, agree, expected, deviation)
+        both = np.isfinite(target) & source_finite
+        deviations = np.maximum.reduceat(np.where(both, np.abs(target - source), 0.0), starts)
+    first = np.searchsorted(differing, starts)
+    for position, (run, index) in enumerate(zip(runs, indices)):
+        start = int(starts[position])
+        found = int(differing[first[position]]) if first[position] < differing.size else None
+        agree = found - start if found is not None and found < start + run.steps else run.steps
+        deviation = float(deviations[position])
+        if agree < run.steps and not np.isfinite(run.target[agree]):
+            deviation = float("inf")
+        outcomes[index] = _Outcome(run.values, run.steps, agree, run.claimed, deviation)
 
 
 def _overflow_reason(exc: BaseException) -> str:

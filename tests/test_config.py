@@ -73,6 +73,8 @@ class TestLoadConfig:
             "unsafe-fixes = true\n"
             "verifier-samples = 32\n"
             "fail-on = 'warning'\n"
+            "periodic = 'clamp'\n"
+            "max-file-size = 2048\n"
             "[tool.migrate.per-file-ignores]\n"
             "'tests/**' = ['MIG2', 'MIG3']\n",
         )
@@ -85,6 +87,8 @@ class TestLoadConfig:
             unsafe_fixes=True,
             verifier_samples=32,
             fail_on="warning",
+            periodic="clamp",
+            max_file_size=2048,
             root=tmp_path.resolve(),
         )
 
