@@ -1,3 +1,3 @@
 """migrate: verified rewrites between PyTorch and MindSpore learning-rate schedules."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
