@@ -58,7 +58,7 @@ class Config:
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     unsafe_fixes: bool = False
     verifier_samples: int = 256
-    max_file_size: int = 10 * 1024 * 1024
+    max_file_size: int | None = None
     fail_on: str = FAIL_ON_REWRITE
     periodic: str = "exact"
     root: Path | None = None

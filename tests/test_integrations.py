@@ -444,11 +444,11 @@ def test_a_warning_without_a_change_exits_0_unless_fail_on_warning(workdir):
 
 @pytest.mark.parametrize("args", [
     ["convert", "--output-format", "xml", "train.py"],
-    ["convert", "--jobs", "0", "train.py"],
+    ["convert", "--jobs", "-1", "train.py"],
     ["convert", "--no-such-option", "train.py"],
     ["convert", "--exit-zero", "--exit-non-zero-on-fix", "train.py"],
     ["convert", "-", "train.py"],
-], ids=["unknown-format", "zero-jobs", "unknown-option", "exclusive-exit-flags", "stdin-and-path"])
+], ids=["unknown-format", "negative-jobs", "unknown-option", "exclusive-exit-flags", "stdin-and-path"])
 def test_usage_errors_exit_2_and_write_nothing(args, workdir):
     path = write(workdir / "train.py", text_of(PER_EPOCH))
     assert run(*args, input="").exit_code == 2
