@@ -12,36 +12,10 @@ import pytest
 
 from migrate.schedules import mindspore_family as msf
 from migrate.schedules import torch_family as tf
+from oracles import group_lrs, sgd
 
 SEED = 20251210
-ORACLE = "pip install 'migrate[oracle]'"
-
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
-
-
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch", reason=f"the torch oracle needs torch 2.13 ({ORACLE})")
-
-
-@pytest.fixture(scope="module")
-def ms_nn():
-    pytest.importorskip("mindspore", reason=f"the MindSpore oracle needs mindspore 2.10 ({ORACLE})")
-    from mindspore import nn
-
-    return nn
-
-
-def sgd(torch, lrs, initial_lrs=None):
-    groups = [{"params": [torch.nn.Parameter(torch.zeros(1, dtype=torch.float64))], "lr": lr} for lr in lrs]
-    optimizer = torch.optim.SGD(groups, lr=lrs[0], foreach=False)
-    for group, initial_lr in zip(optimizer.param_groups, initial_lrs or []):
-        group["initial_lr"] = initial_lr
-    return optimizer
-
-
-def group_lrs(groups):
-    return [group["lr"] for group in groups]
 
 
 # --- torch: random configurations of each scheduler --------------------------------------------------------------

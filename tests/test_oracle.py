@@ -21,38 +21,11 @@ from migrate.schedules import (
     warmup_per_step,
 )
 from migrate.verify import ATOL_SCALE, RTOL
+from oracles import group_lrs, sgd
 
 SEED = 20251201
-ORACLE = "pip install 'migrate[oracle]'"
-
 #: torch warns about ``step(epoch)`` and about stepping the scheduler before the optimizer; both are intended here.
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
-
-
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch", reason=f"the torch oracle needs torch 2.13 ({ORACLE})")
-
-
-@pytest.fixture(scope="module")
-def ms_nn():
-    pytest.importorskip("mindspore", reason=f"the MindSpore oracle needs mindspore 2.10 ({ORACLE})")
-    from mindspore import nn
-
-    return nn
-
-
-def sgd(torch, lrs, initial_lrs=None):
-    """An SGD optimizer with one float64 parameter per group; ``initial_lrs`` prepares a resume."""
-    groups = [{"params": [torch.nn.Parameter(torch.zeros(1, dtype=torch.float64))], "lr": lr} for lr in lrs]
-    optimizer = torch.optim.SGD(groups, lr=lrs[0], foreach=False)
-    for group, initial_lr in zip(optimizer.param_groups, initial_lrs or []):
-        group["initial_lr"] = initial_lr
-    return optimizer
-
-
-def group_lrs(groups):
-    return [group["lr"] for group in groups]
 
 
 # --- torch: the state machine is bit-identical -------------------------------------------------------------------
