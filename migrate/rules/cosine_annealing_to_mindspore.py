@@ -22,6 +22,7 @@ from migrate.edit import EQUAL, SPACED_COMMA, joined_arguments, keyword_argument
 from migrate.imports import package_reference
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
 from migrate.program import ARGUMENT, ATTRIBUTE, METHOD, Use
+from migrate.program.budget import step_budget
 from migrate.program.cadence import NotVisible, cadence
 from migrate.rule import Code, Example, Finding, Fix, ImportRef, Note, Refused, Rule
 from migrate import verify
@@ -1077,7 +1078,7 @@ class _Site:
                     raise Refused("CA106", f"{self._exit_text(leaving)} comes between optimizer.step() and "
                                            "scheduler.step(): an optimizer step can go without its scheduler step, "
                                            "which a list indexed by optimizer step cannot follow", leaving)
-            run, assumptions = self._counts(run_loops)
+            run, assumptions = self._counts(run_loops, optimizer_step)
             return Cadence("1", run, False, assumptions)
         if scheduler_loops == optimizer_loops[:-1] and len(scheduler_loops) > len(base):
             batch_loop = optimizer_loops[-1]
@@ -1091,7 +1092,7 @@ class _Site:
             if per_epoch is None:
                 raise Refused("CA106", f"the optimizer steps per epoch are not visible: {why}", batch_loop)
             assumptions = [why] if why else []
-            run, more = self._counts(run_loops)
+            run, more = self._counts(run_loops, optimizer_step)
             return Cadence(per_epoch, run, True, assumptions + [a for a in more if a not in assumptions])
         raise Refused("CA106", "scheduler.step() is neither in the optimizer's loop nor right after its batch "
                                "loop, so its cadence is not visible", step)
@@ -1235,10 +1236,18 @@ class _Site:
             raise Refused("CA106", "scheduler.step() runs under a condition, so how often it runs is not "
                                    "visible", node)
 
-    def _counts(self, loops) -> tuple[str | None, list[str]]:
-        """The run length in optimizer steps (None when a loop's length is not visible) and what that assumes."""
+    def _counts(self, loops, optimizer_step) -> tuple[str | None, list[str]]:
+        """The run length in optimizer steps (None when a loop's length is not visible) and what that assumes;
+        a ``while`` step budget counts its loop, or the whole run when it counts optimizer steps."""
         counts, assumptions = [], []
         for loop in loops:
+            budget = step_budget(self.analysis, loop, optimizer_step)
+            if budget is not None:
+                self._loop_nodes.append(budget.limit)
+                if budget.counted is not loop:
+                    return budget.count, assumptions
+                counts.append(budget.count)
+                continue
             count, why = self.analysis.iteration_count(loop)
             if count is None:
                 return None, assumptions
