@@ -21,7 +21,7 @@ from migrate.analysis import Analysis, atom, bind, plus_one, product
 from migrate.edit import EQUAL, SPACED_COMMA, joined_arguments, keyword_argument
 from migrate.imports import package_reference
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
-from migrate.program import ARGUMENT, ATTRIBUTE, METHOD, Use
+from migrate.program import ARGUMENT, ATTRIBUTE, METHOD, NONE_TEST, Use
 from migrate.program.budget import step_budget
 from migrate.program.cadence import NotVisible, cadence
 from migrate.rule import Code, Example, Finding, Fix, ImportRef, Note, Refused, Rule
@@ -655,6 +655,8 @@ class _Site:
         self._reads: list[Use] = []
         self._saved: list[Use] = []
         self._optimizer_step_node: cst.CSTNode | None = None
+        self._none_first: cst.SimpleStatementLine | None = None
+        self._step_guards: dict[cst.CSTNode, cst.If] = {}
 
     def convert(self) -> Finding:
         arguments = self._arguments()
@@ -673,8 +675,11 @@ class _Site:
             reads.append((optimizer_arguments["lr"], optimizer_line))
         else:
             reads += [(argument.value, optimizer_line) for argument in optimizer_call.args]
-        place = self._place(statement, optimizer_line, optimizer_name,
-                            [(node, at) for node, at in reads if node is not None], moves=mapping is not None)
+        reads = [(node, at) for node, at in reads if node is not None]
+        if self._none_first is not None:
+            place, after = statement, self._after_condition(statement, optimizer_line, optimizer_name, reads, mapping)
+        else:
+            place = self._place(statement, optimizer_line, optimizer_name, reads, moves=mapping is not None)
         package, package_import = package_reference(self.analysis, place, "mindspore")
         list_name = self.analysis.fresh_name("lr_schedule")
         function, function_import = self._function_reference(package, package_import)
@@ -688,7 +693,7 @@ class _Site:
                 f"total_step={values.total_step}, step_per_epoch={values.step_per_epoch}, "
                 f"decay_epoch={values.decay_epoch})\n"
             )]
-        replacements: dict[cst.CSTNode, object] = {step: [] for step in steps}
+        replacements: dict[cst.CSTNode, object] = {self._step_guards.get(step, step): [] for step in steps}
         replacements[statement] = []
         owner = self.analysis.code(self.analysis.parents[optimizer_call].targets[0].target)
         for read in self._reads:
@@ -712,8 +717,13 @@ class _Site:
             target_class = package + mapping.target.removeprefix("mindspore")
             new_optimizer = self._new_optimizer(optimizer_line, optimizer_call, mapping, list_name, target_class)
             replacements[optimizer_line] = []
-            replacements[place] = [*schedule, new_optimizer] + ([] if place in (statement, optimizer_line)
-                                                               else [place])
+            if self._none_first is not None:
+                replacements[statement] = schedule
+                replacements[self._none_first] = self._constant_lr(list_name, optimizer_arguments)
+                replacements[after] = [new_optimizer, after]
+            else:
+                replacements[place] = [*schedule, new_optimizer] + ([] if place in (statement, optimizer_line)
+                                                                   else [place])
             imports.append(package_import)
             notes.extend(self._semantic_notes(optimizer_call, mapping, optimizer_arguments))
             notes.extend(Note(read.call, "CA111", f"scheduler.get_last_lr() reads {owner}.get_lr(): the lr of "
@@ -735,6 +745,7 @@ class _Site:
         message = (
             f"CosineAnnealingLR → {function}(...) {target}, stepped "
             + ("once per epoch" if cadence.per_epoch else "once per optimizer step")
+            + (self._otherwise(list_name) if self._none_first is not None else "")
             + (f"; assumes {'; '.join(assumptions)}" if assumptions else "")
         )
         fix = Fix(replacements, values.claim, self._changes(values, cadence, list_name), unsafe,
@@ -829,11 +840,16 @@ class _Site:
         target = parent.targets[0].target if isinstance(parent, cst.Assign) and len(parent.targets) == 1 else None
         line = self.analysis.parents.get(parent) if target is not None else None
         tracked = self.analysis.program.follow(self.call)
-        if (not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1 or tracked.competitors
-                or len(tracked.bindings) != 1):
+        if isinstance(line, cst.SimpleStatementLine) and len(tracked.bindings) == 1:
+            self._none_first = self._none_binding(tracked, line)
+        if (not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1
+                or (tracked.competitors and self._none_first is None) or len(tracked.bindings) != 1):
             raise Refused("CA107", self._unfollowed(target, tracked))
-        steps = []
+        steps, none_tests = [], []
         for use in tracked.uses:
+            if use.kind == NONE_TEST and self._none_first is not None:
+                none_tests.append(use)
+                continue
             if use.detail == "get_last_lr" and not use.call.args:
                 self._reads.append(use)
                 continue
@@ -857,6 +873,8 @@ class _Site:
             steps.append(statement)
         if not steps:
             raise Refused("CA106", "the scheduler's step() is never called here, so its cadence is not visible")
+        for use in none_tests:
+            self._guard_step(use, steps)
         if len(steps) > 1:
             lines = ", ".join(str(self.analysis.line(step)) for step in steps)
             raise Refused("CA106", f"scheduler.step() is called at lines {lines}; only one call site can be "
@@ -878,6 +896,93 @@ class _Site:
         return (f"the scheduler is passed on and bound again (line {lines}); the list must be computed where the "
                 "optimizer is built" if lines else
                 f"`{self.analysis.code(target)}` is bound in a way its step() calls cannot be followed through")
+
+    def _none_binding(self, tracked, line: cst.SimpleStatementLine) -> cst.SimpleStatementLine | None:
+        """``scheduler = None`` before the ``if`` that creates the scheduler, in the same block: a scheduler
+        created only under a flag. The only other value the variable may hold; None when that is not the shape."""
+        if len(tracked.competitors) != 1:
+            return None
+        binding, value = tracked.competitors[0]
+        conditional = self._condition_of(line)
+        if (not (isinstance(value, cst.Name) and value.value == "None") or conditional is None
+                or not isinstance(binding, cst.SimpleStatementLine) or len(binding.body) != 1
+                or self.analysis.parents.get(binding) is not self.analysis.parents.get(conditional)
+                or self.analysis.start(binding) > self.analysis.start(conditional)):
+            return None
+        return binding
+
+    def _condition_of(self, line: cst.SimpleStatementLine) -> cst.If | None:
+        """The ``if`` (without ``else``) whose body holds ``line`` directly."""
+        block = self.analysis.parents.get(line)
+        conditional = self.analysis.parents.get(block)
+        if isinstance(conditional, cst.If) and conditional.body is block and conditional.orelse is None:
+            return conditional
+        return None
+
+    def _guard_step(self, use: Use, steps: list[cst.SimpleStatementLine]) -> None:
+        """A None test of the scheduler must be ``if scheduler is not None:`` (or ``if scheduler:``) around a
+        step() alone: the whole ``if`` then goes with the step."""
+        test = self.analysis.parents.get(use.node)
+        if isinstance(test, cst.Comparison) and isinstance(test.comparisons[0].operator, cst.IsNot):
+            conditional = self.analysis.parents.get(test)
+        else:
+            conditional = test
+        guarded = next((step for step in steps if self._condition_of(step) is conditional), None)
+        line = self.analysis.line(use.node)
+        if not isinstance(conditional, cst.If) or conditional.test not in (use.node, test) or guarded is None:
+            quoted = self.analysis.first_line(self.analysis.statement(use.node))
+            raise Refused("CA107", f"the scheduler is tested at line {line} (`{quoted}`); only `if scheduler is not "
+                                   "None: scheduler.step()` goes with the list", use.node)
+        if len(conditional.body.body) != 1:
+            other = next(statement for statement in conditional.body.body if statement is not guarded)
+            raise Refused("CA107", f"`if {self.analysis.code(conditional.test)}:` at line {line} does more than "
+                                   f"step the scheduler (line {self.analysis.line(other)}: `"
+                                   f"{self.analysis.first_line(other)}`); only the step() can go with the list",
+                          use.node)
+        self._step_guards[guarded] = conditional
+
+    def _after_condition(self, statement, optimizer_line, optimizer: cst.Name, reads, mapping) -> cst.CSTNode:
+        """Where the MindSpore optimizer is built when the scheduler is created under a flag: right after that
+        ``if``, with the list (or the constant lr) the flag chose."""
+        conditional = self._condition_of(statement)
+        block = self.analysis.parents.get(conditional)
+        following = block.body[block.body.index(conditional) + 1:] if hasattr(block, "body") else []
+        why = None
+        if mapping is None:
+            why = "the optimizer has no mapping, so it cannot be built after the flag's `if`"
+        elif not following:
+            why = f"nothing follows the `if` at line {self.analysis.line(conditional)} to build the optimizer before"
+        elif self.analysis.parents.get(optimizer_line) is not block:
+            why = f"the optimizer (line {self.analysis.line(optimizer_line)}) is built in another block"
+        else:
+            for node, at in reads:
+                place = statement if at is statement or at in self._loop_nodes else following[0]
+                why = why or self.analysis.unbound_name(node, place, at)
+            lr = self._lr_argument(optimizer_line)
+            if lr is not None:
+                why = why or self.analysis.unbound_name(lr, self._none_first, optimizer_line)
+            why = why or self._optimizer_cannot_move(optimizer_line, optimizer, conditional, following[0])
+        if why is not None:
+            raise Refused("CA105", f"the scheduler is created under `if {self.analysis.code(conditional.test)}:` "
+                                   f"and {why}", statement)
+        return following[0]
+
+    def _lr_argument(self, optimizer_line) -> cst.BaseExpression | None:
+        call = optimizer_line.body[0].value
+        mapping = OPTIMIZERS[next(iter(sorted(self.analysis.names_of(call.func) & OPTIMIZERS.keys())))]
+        return bind(call, mapping.positional, mapping.keyword_only).values.get("lr")
+
+    def _constant_lr(self, list_name: str, optimizer_arguments) -> list[cst.SimpleStatementLine]:
+        """``scheduler = None`` becomes the optimizer's constant lr, which the flag's branch replaces by the list."""
+        lr = optimizer_arguments.get("lr")
+        text = self.analysis.code(lr) if lr is not None else TORCH_DEFAULT_LR
+        assignment = cst.parse_statement(f"{list_name} = {text}\n")
+        return [self._none_first.with_changes(body=assignment.body)]
+
+    def _otherwise(self, list_name: str) -> str:
+        conditional = self._condition_of(self.analysis.statement(self.call))
+        return (f" when `{self.analysis.code(conditional.test)}` holds; otherwise {list_name} is the constant lr "
+                "the torch optimizer kept")
 
     def _method_call_statement(self, use) -> cst.SimpleStatementLine | None:
         """The line of ``use``'s method call when that call is a statement of its own."""
@@ -1182,7 +1287,8 @@ class _Site:
     def _helper_cadence(self, statement, step, optimizer_step) -> Cadence:
         """The optimizer steps in a function called from the scheduler's loop (``train(epoch)``)."""
         try:
-            found = cadence(self.analysis.program, step, optimizer_step, statement)
+            found = cadence(self.analysis.program, step, optimizer_step, statement,
+                            tuple(self._step_guards.values()))
         except NotVisible as error:
             raise Refused("CA106", error.message, error.node) from None
         self._loop_nodes = found.reads
@@ -1232,7 +1338,7 @@ class _Site:
         return f"`{keyword}` at line {self.analysis.line(leaving)}{under}"
 
     def _unguarded(self, node: cst.CSTNode, loop: cst.CSTNode) -> None:
-        if self.analysis.guards(node, loop):
+        if [guard for guard in self.analysis.guards(node, loop) if guard is not self._step_guards.get(node)]:
             raise Refused("CA106", "scheduler.step() runs under a condition, so how often it runs is not "
                                    "visible", node)
 

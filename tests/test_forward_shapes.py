@@ -1,0 +1,94 @@
+"""Training-code shapes the forward rule converts beyond the plain loop, each run original and converted by the
+differential harness: a scheduler created only under a flag (``scheduler = None`` first, every step guarded) and
+``while`` step budgets. Near-misses of each shape must be refused or warned, never changed silently."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness import differential
+
+NONE_FIRST = '''
+import argparse
+
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--epochs", type=int, default=7)
+parser.add_argument("--lr", type=float, default=0.3)
+parser.add_argument("--cos", action="store_true")
+args = parser.parse_args()
+
+model = torch.nn.Linear(4, 1)
+loader = DataLoader(TensorDataset(torch.randn(12, 4), torch.randn(12, 1)), batch_size=4)
+optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9)
+scheduler = None
+if args.cos:
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs)
+for epoch in range(args.epochs):
+    for x, y in loader:
+        optimizer.zero_grad()
+        torch.nn.functional.mse_loss(model(x), y).backward()
+        optimizer.step()
+    if scheduler is not None:
+        scheduler.step()
+'''
+
+BUDGET = '''
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+max_steps = {max_steps}
+model = torch.nn.Linear(4, 1)
+loader = DataLoader(TensorDataset(torch.randn(12, 4), torch.randn(12, 1)), batch_size=4)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max={t_max})
+step = 0
+while step < max_steps:
+    for x, y in loader:
+        optimizer.zero_grad()
+        torch.nn.functional.mse_loss(model(x), y).backward()
+        optimizer.step()
+        scheduler.step()
+{tail}
+'''
+SPENT = "        step += 1\n        if step >= max_steps:\n            break\n"
+
+
+def _judge(source: str, argv: tuple[str, ...] = (), unsafe: bool = False) -> differential.Outcome:
+    return differential.judge(differential.Program(source, "mindspore", argv, "shape"), unsafe)
+
+
+@pytest.mark.parametrize("argv", [(), ("--cos",), ("--cos", "--epochs", "3", "--lr", "0.05")])
+def test_scheduler_created_under_a_flag_converts_exactly_with_the_flag_on_and_off(argv):
+    outcome = _judge(NONE_FIRST, argv)
+    assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
+    assert "lr_schedule = args.lr\nif args.cos:\n    lr_schedule = " in outcome.output
+
+
+def test_a_none_test_that_guards_more_than_the_step_is_refused_at_its_line():
+    source = NONE_FIRST.replace("        scheduler.step()\n", "        scheduler.step()\n        print(epoch)\n")
+    outcome = _judge(source, ("--cos",))
+    assert outcome.verdict == differential.REFUSED
+    assert "CA107" in outcome.diagnostics and "does more than step the scheduler" in outcome.diagnostics
+
+
+@pytest.mark.parametrize(("max_steps", "t_max"), [(10, 10), (7, 10), (10, 7), (3, 20)])
+def test_a_step_budget_left_when_spent_is_the_run_length(max_steps, t_max):
+    outcome = _judge(BUDGET.format(max_steps=max_steps, t_max=t_max, tail=SPENT))
+    assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
+    assert "total_step=max_steps" in outcome.output or "range(max_steps)" in outcome.output
+
+
+@pytest.mark.parametrize("tail", [
+    "        step += 1\n",
+    "        if step % 2 == 0:\n            step += 1\n        if step >= max_steps:\n            break\n",
+    "        step += 1\n        step += 1\n        if step >= max_steps:\n            break\n",
+    "        if step >= max_steps:\n            break\n        step += 1\n",
+], ids=["no-inner-break", "guarded-increment", "two-increments", "check-before-increment"])
+@pytest.mark.parametrize("unsafe", [False, True], ids=["default", "unsafe-fixes"])
+def test_near_miss_step_budgets_are_not_a_visible_run(tail, unsafe):
+    outcome = _judge(BUDGET.format(max_steps=10, t_max=10, tail=tail), unsafe=unsafe)
+    assert not outcome.failed, f"{outcome.verdict}: {outcome.detail}\n{outcome.diagnostics}"
+    assert outcome.verdict != differential.EXACT or "total_step=max_steps" not in (outcome.output or "")
