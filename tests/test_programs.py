@@ -26,6 +26,7 @@ EXACT_TODAY = {
     "torch_to_mindspore/cifar_globals_train_helper",
     "torch_to_mindspore/inline_per_epoch",
     "torch_to_mindspore/loader_defined_after_scheduler",
+    "torch_to_mindspore/iters_per_epoch_cap",
     "torch_to_mindspore/logs_get_last_lr",
     "torch_to_mindspore/main_train_one_epoch_params",
     "torch_to_mindspore/none_first_guarded_step",

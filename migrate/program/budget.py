@@ -1,4 +1,4 @@
-"""Step budgets: ``while step < max_steps:`` loops whose length is a counter, not an iterable.
+"""Step budgets and batch caps: loops whose length a counter sets, not only an iterable.
 
 Real training code often runs for a number of optimizer steps rather than epochs::
 
@@ -15,6 +15,9 @@ The run is then exactly ``max_steps`` optimizer steps: the counter starts at a l
 optimizer step (or every iteration of the ``while``), and the loop that holds the step leaves as soon as the
 budget is spent. Anything else (a second write of the counter, a ``continue`` that skips the increment, a check
 that does not end the stepping loop) is not a budget, and the run length stays unknown.
+
+A batch loop capped by its index (``for i, batch in enumerate(loader): if i >= iters: break`` before the step)
+runs ``min(len(loader), iters)`` times.
 """
 
 from __future__ import annotations
@@ -160,3 +163,69 @@ def _spent(analysis: Analysis, test: cst.BaseExpression, counter: str, limit: st
 def _count(limit: str, start: str, inclusive: bool) -> str:
     count = limit if start == "0" else difference(limit, start)
     return plus_one(count) if inclusive else count
+
+
+@dataclass(frozen=True)
+class Cap:
+    """``for i, ... in enumerate(...)`` left by ``if i >= limit: break`` before the step: at most ``count``
+    iterations; ``exit`` is that ``break``."""
+
+    count: str
+    limit: cst.BaseExpression
+    exit: cst.Break
+
+
+def batch_cap(analysis: Analysis, loop: cst.CSTNode, stepping: cst.CSTNode) -> Cap | None:
+    """The cap of the batch loop ``loop`` whose body holds ``stepping``, or None if it has none."""
+    index = _enumerate_index(analysis, loop)
+    if index is None:
+        return None
+    for statement in loop.body.body:
+        if analysis.start(statement) >= analysis.start(stepping):
+            return None
+        if not isinstance(statement, cst.If) or statement.orelse is not None:
+            continue
+        limit = _index_limit(analysis, statement.test, index)
+        body = statement.body.body
+        if limit is None or not (len(body) == 1 and isinstance(body[0], cst.SimpleStatementLine)
+                                 and len(body[0].body) == 1 and isinstance(body[0].body[0], cst.Break)):
+            continue
+        bound, inclusive = limit
+        if _rebound_inside(analysis, bound, loop) or _writes_index(analysis, loop, index):
+            return None
+        text = analysis.code(bound)
+        return Cap(plus_one(text) if inclusive else text, bound, body[0].body[0])
+    return None
+
+
+def _enumerate_index(analysis: Analysis, loop: cst.CSTNode) -> str | None:
+    """``i`` of ``for i, ... in enumerate(x)`` (counting from 0)."""
+    if not isinstance(loop, cst.For) or not isinstance(loop.iter, cst.Call):
+        return None
+    if not analysis.names_of(loop.iter.func) & {"builtins.enumerate"} or len(loop.iter.args) != 1:
+        return None
+    target = loop.target
+    if not isinstance(target, cst.Tuple) or len(target.elements) != 2:
+        return None
+    first = target.elements[0].value
+    return first.value if isinstance(first, cst.Name) else None
+
+
+def _index_limit(analysis: Analysis, test: cst.BaseExpression, index: str):
+    """``i >= limit`` (or ``limit <= i``): (limit, False); ``i > limit`` (``limit < i``): (limit, True)."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    left, operator, right = test.left, test.comparisons[0].operator, test.comparisons[0].comparator
+    if analysis.code(left) == index and isinstance(operator, _ABOVE):
+        return right, isinstance(operator, cst.GreaterThan)
+    if analysis.code(right) == index and isinstance(operator, _BELOW):
+        return left, isinstance(operator, cst.LessThan)
+    return None
+
+
+def _writes_index(analysis: Analysis, loop: cst.For, index: str) -> bool:
+    scope = analysis.scopes.get(loop.body)
+    if scope is None:
+        return True
+    return any(isinstance(assignment, Assignment) and assignment.node in analysis.parents
+               and loop.body in analysis.ancestors(assignment.node) for assignment in scope[index])

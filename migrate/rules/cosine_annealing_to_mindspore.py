@@ -22,7 +22,7 @@ from migrate.edit import EQUAL, SPACED_COMMA, joined_arguments, keyword_argument
 from migrate.imports import package_reference
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
 from migrate.program import ARGUMENT, ATTRIBUTE, METHOD, NONE_TEST, Use
-from migrate.program.budget import step_budget
+from migrate.program.budget import Cap, batch_cap, step_budget
 from migrate.program.cadence import NotVisible, cadence
 from migrate.rule import Code, Example, Finding, Fix, ImportRef, Note, Refused, Rule
 from migrate import verify
@@ -1192,11 +1192,17 @@ class _Site:
                                        "one-epoch phase shift a cosine_decay_lr list does not express", step)
             self._unguarded(step, scheduler_loops[-1])
             self._unguarded(batch_loop, scheduler_loops[-1])
-            self._check_whole_epochs(batch_loop, scheduler_loops[-1], step, run_loops[0])
+            cap = batch_cap(self.analysis, batch_loop, optimizer_step)
+            self._check_whole_epochs(batch_loop, scheduler_loops[-1], step, run_loops[0], cap)
             per_epoch, why = self.analysis.iteration_count(batch_loop)
             if per_epoch is None:
                 raise Refused("CA106", f"the optimizer steps per epoch are not visible: {why}", batch_loop)
+            if cap is not None:
+                per_epoch = f"min({per_epoch}, {cap.count})"
+                self._loop_nodes.append(cap.limit)
             assumptions = [why] if why else []
+            if cap is not None:
+                assumptions.append(f"{cap.count} > 0 (MindSpore needs step_per_epoch > 0)")
             run, more = self._counts(run_loops, optimizer_step)
             return Cadence(per_epoch, run, True, assumptions + [a for a in more if a not in assumptions])
         raise Refused("CA106", "scheduler.step() is neither in the optimizer's loop nor right after its batch "
@@ -1311,14 +1317,15 @@ class _Site:
             self._loop_nodes += moved[1]
         return Cadence(counts[0], counts[1], found.per_epoch, assumptions)
 
-    def _check_whole_epochs(self, batch_loop, epoch_loop, step, outermost) -> None:
+    def _check_whole_epochs(self, batch_loop, epoch_loop, step, outermost, cap: Cap | None) -> None:
         """Every epoch must be a whole pass of the batch loop followed by scheduler.step(), or the end of the run.
 
         A ``break``/``continue`` of the batch loop makes an epoch shorter than the list's ``step_per_epoch``; one
         of the epoch loop between the batch loop and scheduler.step() skips a scheduler step (a ``break`` of the
         outermost run loop ends the run instead, which keeps every step that ran as it was).
         """
-        early = self.analysis.loop_exits(batch_loop, outermost)
+        early = [leaving for leaving in self.analysis.loop_exits(batch_loop, outermost)
+                 if cap is None or leaving is not cap.exit]
         if early:
             raise Refused("CA106", f"{self._exit_text(early[0])} can end an epoch's batch loop early, so an epoch "
                                    "can have fewer optimizer steps than the list's step_per_epoch and the two "
@@ -1357,7 +1364,8 @@ class _Site:
             count, why = self.analysis.iteration_count(loop)
             if count is None:
                 return None, assumptions
-            counts.append(count)
+            cap = batch_cap(self.analysis, loop, optimizer_step) if loop is loops[-1] else None
+            counts.append(f"min({count}, {cap.count})" if cap is not None else count)
             if why:
                 assumptions.append(why)
         return product(*counts), assumptions
