@@ -23,6 +23,7 @@ from migrate.imports import package_reference
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
 from migrate.program import ARGUMENT, ATTRIBUTE, METHOD, NONE_TEST, Use
 from migrate.program.budget import Cap, batch_cap, step_budget
+from migrate.program.builder import Builder, builder_edits, builder_of, in_builder_terms
 from migrate.program.cadence import NotVisible, cadence
 from migrate.rule import Code, Example, Finding, Fix, ImportRef, Note, Refused, Rule
 from migrate import verify
@@ -657,6 +658,7 @@ class _Site:
         self._optimizer_step_node: cst.CSTNode | None = None
         self._none_first: cst.SimpleStatementLine | None = None
         self._step_guards: dict[cst.CSTNode, cst.If] = {}
+        self._builder: Builder | None = None
 
     def convert(self) -> Finding:
         arguments = self._arguments()
@@ -741,11 +743,14 @@ class _Site:
                               f"the run passes T_max={values.t_max}: torch's cosine is periodic, so {list_name} "
                               f"repeats it (one half-period read at reflected epochs); a plain cosine_decay_lr "
                               f"list would stay at min_lr and differ from optimizer step {values.agreement} on"))
+        if self._builder is not None:
+            replacements.update(builder_edits(self.analysis.program, self._builder))
         assumptions = cadence.assumptions + self.assumptions
         message = (
             f"CosineAnnealingLR → {function}(...) {target}, stepped "
             + ("once per epoch" if cadence.per_epoch else "once per optimizer step")
             + (self._otherwise(list_name) if self._none_first is not None else "")
+            + (self._builder_gets() if self._builder is not None else "")
             + (f"; assumes {'; '.join(assumptions)}" if assumptions else "")
         )
         fix = Fix(replacements, values.claim, self._changes(values, cadence, list_name), unsafe,
@@ -842,8 +847,12 @@ class _Site:
         tracked = self.analysis.program.follow(self.call)
         if isinstance(line, cst.SimpleStatementLine) and len(tracked.bindings) == 1:
             self._none_first = self._none_binding(tracked, line)
+        if (isinstance(line, cst.SimpleStatementLine) and len(tracked.bindings) == 2 and not tracked.competitors
+                and tracked.bindings[0].statement is line):
+            self._builder = builder_of(self.analysis.program, line, tracked.bindings[1].statement)
         if (not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1
-                or (tracked.competitors and self._none_first is None) or len(tracked.bindings) != 1):
+                or (tracked.competitors and self._none_first is None)
+                or len(tracked.bindings) != 1 + (self._builder is not None)):
             raise Refused("CA107", self._unfollowed(target, tracked))
         steps, none_tests = [], []
         for use in tracked.uses:
@@ -893,6 +902,12 @@ class _Site:
                     "stand only for this CosineAnnealingLR, which would become a cosine_decay_lr list given to the "
                     "optimizer")
         lines = ", ".join(str(self.analysis.line(binding.statement)) for binding in tracked.bindings[1:])
+        function = self.analysis.program.function_of(self.call)
+        calls = self.analysis.program.call_sites(function) if isinstance(function, cst.FunctionDef) else []
+        if len(calls) > 1:
+            return (f"{function.name.value}() builds the scheduler and returns it to {len(calls)} calls (lines "
+                    f"{', '.join(str(self.analysis.line(call)) for call in calls)}); a builder converts when it has "
+                    "one call, since the list it would build needs each caller's loop")
         return (f"the scheduler is passed on and bound again (line {lines}); the list must be computed where the "
                 "optimizer is built" if lines else
                 f"`{self.analysis.code(target)}` is bound in a way its step() calls cannot be followed through")
@@ -978,6 +993,12 @@ class _Site:
         text = self.analysis.code(lr) if lr is not None else TORCH_DEFAULT_LR
         assignment = cst.parse_statement(f"{list_name} = {text}\n")
         return [self._none_first.with_changes(body=assignment.body)]
+
+    def _builder_gets(self) -> str:
+        builder = self._builder
+        given = ", ".join(f"{name}={value}" for name, value in builder.added.items())
+        return (f"; {builder.function.name.value}() returns the MindSpore optimizer alone"
+                + (f" and gets {given} from its call at line {self.analysis.line(builder.call)}" if given else ""))
 
     def _otherwise(self, list_name: str) -> str:
         conditional = self._condition_of(self.analysis.statement(self.call))
@@ -1304,6 +1325,8 @@ class _Site:
             assumptions.append(f"{found.route.hops[1].function.name.value}() runs its loop once per call")
         program = self.analysis.program
         frame, home = program.function_of(step), program.function_of(statement)
+        if self._builder is not None:
+            return self._builder_cadence(found, assumptions, step)
         if frame is not home and isinstance(frame, cst.FunctionDef):
             assumptions.append(f"{frame.name.value}() runs once for each scheduler built at line "
                                f"{self.analysis.line(statement)}")
@@ -1316,6 +1339,21 @@ class _Site:
             counts.append(moved[0])
             self._loop_nodes += moved[1]
         return Cadence(counts[0], counts[1], found.per_epoch, assumptions)
+
+    def _builder_cadence(self, found, assumptions: list[str], step) -> Cadence:
+        """The cadence in the builder's terms: what only the caller knows comes in as new parameters, given at
+        its call, where everything they read must already hold the value the loops read."""
+        builder, program = self._builder, self.analysis.program
+        every = in_builder_terms(program, builder, found.step_every, "step_per_epoch" if found.per_epoch
+                                 else "step_every")
+        run = in_builder_terms(program, builder, found.run_steps, "total_step") if found.run_steps else None
+        for node in self._loop_nodes:
+            why = self.analysis.unbound_name(node, builder.call_line, node)
+            if why is not None:
+                raise Refused("CA105", f"{builder.function.name.value}() would need `{self.analysis.code(node)}` "
+                                       f"from its call at line {self.analysis.line(builder.call)}, but {why}", step)
+        self._loop_nodes = []
+        return Cadence(every, run, found.per_epoch, assumptions)
 
     def _check_whole_epochs(self, batch_loop, epoch_loop, step, outermost, cap: Cap | None) -> None:
         """Every epoch must be a whole pass of the batch loop followed by scheduler.step(), or the end of the run.

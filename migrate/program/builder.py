@@ -1,0 +1,182 @@
+"""Builder functions: an object created in a function that returns it, in a tuple, to its one caller.
+
+``optimizer, scheduler = build_optimizer(model, lr, epochs)`` is how much real training code is laid out. A rewrite
+that replaces the returned object by something computed inside the builder needs values only the caller knows (how
+many batches an epoch has); they come in as new parameters, given at the one call. Values the caller already passes
+(``epochs``) are read through the builder's own parameters, so relations between them stay visible to the verifier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from migrate.analysis import names_in
+from migrate.program.model import Program, _bound_names
+
+
+@dataclass
+class Builder:
+    """``function`` returns the object at ``index`` of the tuple it returns (``returned``) to its one ``call``,
+    whose line ``call_line`` unpacks it; ``added`` are the parameters a rewrite adds, with the caller's value."""
+
+    function: cst.FunctionDef
+    returned: cst.Return
+    index: int
+    call: cst.Call
+    call_line: cst.SimpleStatementLine
+    added: dict[str, str] = field(default_factory=dict)
+
+
+def builder_of(program: Program, creation_line: cst.CSTNode, caller_line: cst.CSTNode) -> Builder | None:
+    """The builder that creates its object at ``creation_line`` and hands it to ``caller_line``, or None."""
+    analysis = program.analysis
+    function = program.function_of(creation_line)
+    if not isinstance(function, cst.FunctionDef) or program.class_of(function) is not None:
+        return None
+    calls = program.call_sites(function)
+    if len(calls) != 1 or not isinstance(caller_line, cst.SimpleStatementLine) or len(caller_line.body) != 1:
+        return None
+    assign = caller_line.body[0]
+    if not isinstance(assign, cst.Assign) or assign.value is not calls[0] or len(assign.targets) != 1:
+        return None
+    returns = _returns(function)
+    if len(returns) != 1 or not isinstance(returns[0].value, cst.Tuple):
+        return None
+    target = assign.targets[0].target
+    elements = returns[0].value.elements
+    if not isinstance(target, (cst.Tuple, cst.List)) or len(target.elements) != len(elements):
+        return None
+    if any(isinstance(element, cst.StarredElement) for element in (*elements, *target.elements)):
+        return None
+    if any(argument.star for argument in calls[0].args) or function.params.star_kwarg is not None:
+        return None
+    created = creation_line.body[0].targets[0].target
+    index = next((position for position, element in enumerate(elements)
+                  if isinstance(element.value, cst.Name) and isinstance(created, cst.Name)
+                  and element.value.value == created.value), None)
+    if index is None or analysis.statement(returns[0]) is not function.body.body[-1]:
+        return None
+    return Builder(function, returns[0], index, calls[0], caller_line)
+
+
+def in_builder_terms(program: Program, builder: Builder, text: str, name: str) -> str:
+    """``text``, written in the caller, as the builder reads it: names the caller passes become the parameters
+    that receive them, values added before are their parameters; anything else the builder cannot see becomes a
+    new parameter named after ``name``."""
+    passed = {program.analysis.code(argument.value): parameter.value
+              for argument in builder.call.args
+              if (parameter := program.parameter_for(builder.call, argument)) is not None
+              and isinstance(argument.value, (cst.Name, cst.Attribute))}
+    known = {value: parameter for parameter, value in builder.added.items()}
+    replaced = cst.parse_expression(text).visit(_Known({**passed, **known}))
+    translated = cst.Module(body=[]).code_for_node(replaced)
+    caller = program.function_of(builder.call)
+    own = _bound_names(builder.function)
+    parameters = {parameter.name.value for parameter in (*builder.function.params.params,
+                                                         *builder.function.params.kwonly_params)}
+    outside = _bound_names(caller) if isinstance(caller, cst.FunctionDef) else set()
+    if all(node.value in parameters or (node.value not in own and node.value not in outside)
+           for node in names_in(replaced)):
+        return translated
+    parameter = program.analysis.fresh_name(name)
+    builder.added[parameter] = text
+    return parameter
+
+
+def builder_edits(program: Program, builder: Builder) -> dict[cst.CSTNode, object]:
+    """The builder's new parameters, its return without the object, and the call that gives the new values and
+    no longer unpacks the object."""
+    analysis = program.analysis
+    elements = list(builder.returned.value.elements)
+    kept = _without(elements, builder.index)
+    value = kept[0].value if len(kept) == 1 else builder.returned.value.with_changes(elements=kept)
+    returned_line = analysis.statement(builder.returned)
+    assign = builder.call_line.body[0]
+    targets = _without(list(assign.targets[0].target.elements), builder.index)
+    target = targets[0].value if len(targets) == 1 else assign.targets[0].target.with_changes(elements=targets)
+    arguments = [*builder.call.args]
+    if arguments and arguments[-1].comma is cst.MaybeSentinel.DEFAULT and builder.added:
+        arguments[-1] = arguments[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    added = list(builder.added.items())
+    for position, (parameter, caller_value) in enumerate(added):
+        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if position < len(added) - 1 \
+            else cst.MaybeSentinel.DEFAULT
+        arguments.append(cst.Arg(cst.parse_expression(caller_value), keyword=cst.Name(parameter),
+                                 equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+                                 comma=comma))
+    call = builder.call.with_changes(args=arguments)
+    line = builder.call_line.with_changes(body=[assign.with_changes(
+        targets=[assign.targets[0].with_changes(target=target)], value=call)])
+    return {
+        builder.function.params: _with_parameters(builder.function.params, [name for name, _ in added]),
+        returned_line: [returned_line.with_changes(body=[builder.returned.with_changes(value=value)])],
+        builder.call_line: [line],
+    }
+
+
+def _with_parameters(parameters: cst.Parameters, names: list[str]) -> cst.Parameters:
+    """New parameters without defaults: positional at the end when that is valid, else keyword-only."""
+    if not names:
+        return parameters
+    new = [cst.Param(cst.Name(name)) for name in names]
+    plain = (parameters.star_arg is cst.MaybeSentinel.DEFAULT and not parameters.kwonly_params
+             and all(parameter.default is None for parameter in parameters.params))
+    if plain:
+        return parameters.with_changes(params=[*_commas(parameters.params), *_commas(new, last=True)])
+    star = parameters.star_arg if parameters.star_arg is not cst.MaybeSentinel.DEFAULT else cst.ParamStar()
+    return parameters.with_changes(star_arg=star, kwonly_params=[*_commas(parameters.kwonly_params),
+                                                                 *_commas(new, last=True)])
+
+
+def _commas(parameters, last: bool = False) -> list[cst.Param]:
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    result = [parameter.with_changes(comma=comma) for parameter in parameters]
+    if last and result:
+        result[-1] = result[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return result
+
+
+def _without(elements: list, index: int) -> list:
+    kept = [element for position, element in enumerate(elements) if position != index]
+    if kept and index == len(elements) - 1:
+        kept[-1] = kept[-1].with_changes(comma=elements[-1].comma)
+    return kept
+
+
+def _returns(function: cst.FunctionDef) -> list[cst.Return]:
+    collector = _Returns()
+    function.body.visit(collector)
+    return collector.found
+
+
+class _Returns(cst.CSTVisitor):
+    def __init__(self):
+        self.found: list[cst.Return] = []
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.found.append(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+class _Known(cst.CSTTransformer):
+    """Replaces each subexpression whose code is a key by the name it maps to."""
+
+    def __init__(self, names: dict[str, str]):
+        super().__init__()
+        self.names = names
+
+    def on_leave(self, original, updated):
+        if isinstance(original, cst.BaseExpression):
+            name = self.names.get(cst.Module(body=[]).code_for_node(original))
+            if name is not None:
+                return cst.Name(name)
+        if isinstance(updated, cst.Attribute):
+            return updated.with_changes(attr=original.attr)
+        return updated
