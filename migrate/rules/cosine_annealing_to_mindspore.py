@@ -73,6 +73,8 @@ PAST_T_MAX_EXAMPLE = (
 )
 """A run of 3 * T_max: CA114 by default, CA101 under periodic = "clamp"."""
 GROUP_WRITERS = ("update", "setdefault", "__setitem__")
+#: Keys of a torch param group a MindSpore group dict takes as they are ("lr" becomes that group's own list).
+GROUP_KEYS = {"params", "lr", "weight_decay"}
 
 
 @dataclass(frozen=True)
@@ -659,6 +661,8 @@ class _Site:
         self._none_first: cst.SimpleStatementLine | None = None
         self._step_guards: dict[cst.CSTNode, cst.If] = {}
         self._builder: Builder | None = None
+        self._group_lrs: list[tuple[int, cst.DictElement]] = []
+        self._groups: cst.BaseExpression | None = None
 
     def convert(self) -> Finding:
         arguments = self._arguments()
@@ -690,11 +694,14 @@ class _Site:
             values = periodic
             schedule = self._periodic_statements(values, list_name, function)
         else:
-            schedule = [cst.parse_statement(
-                f"{list_name} = {function}(min_lr={values.min_lr}, max_lr={values.max_lr}, "
-                f"total_step={values.total_step}, step_per_epoch={values.step_per_epoch}, "
-                f"decay_epoch={values.decay_epoch})\n"
-            )]
+            schedule = [self._decay_statement(values, list_name, function)]
+        group_lists = {}
+        for index, element in self._group_lrs:
+            group_values = self._group_values(values, element.value)
+            group_list = self.analysis.fresh_name(f"{list_name}_group{index}")
+            group_lists[element] = group_list
+            schedule += (self._periodic_statements(group_values, group_list, function) if periodic
+                         else [self._decay_statement(group_values, group_list, function)])
         replacements: dict[cst.CSTNode, object] = {self._step_guards.get(step, step): [] for step in steps}
         replacements[statement] = []
         owner = self.analysis.code(self.analysis.parents[optimizer_call].targets[0].target)
@@ -717,7 +724,8 @@ class _Site:
             target = f"to pass to the counterpart of {self.analysis.code(optimizer_call.func)} (CA103)"
         else:
             target_class = package + mapping.target.removeprefix("mindspore")
-            new_optimizer = self._new_optimizer(optimizer_line, optimizer_call, mapping, list_name, target_class)
+            new_optimizer = self._new_optimizer(optimizer_line, optimizer_call, mapping, list_name, target_class,
+                                                group_lists)
             replacements[optimizer_line] = []
             if self._none_first is not None:
                 replacements[statement] = schedule
@@ -751,6 +759,8 @@ class _Site:
             + ("once per epoch" if cadence.per_epoch else "once per optimizer step")
             + (self._otherwise(list_name) if self._none_first is not None else "")
             + (self._builder_gets() if self._builder is not None else "")
+            + "".join(f"; param group {index} gets its own list {group_lists[element]} (from its lr="
+                      f"{self.analysis.code(element.value)})" for index, element in self._group_lrs)
             + (f"; assumes {'; '.join(assumptions)}" if assumptions else "")
         )
         fix = Fix(replacements, values.claim, self._changes(values, cadence, list_name), unsafe,
@@ -797,6 +807,17 @@ class _Site:
         target = Schedule("mindspore.periodic_cosine", dict(values.claim.target.args))
         claim = Claim(values.claim.source, target, run_steps=values.claim.run_steps)
         return replace(values, claim=claim)
+
+    def _decay_statement(self, values: ScheduleValues, list_name: str, function: str) -> cst.SimpleStatementLine:
+        return cst.parse_statement(f"{list_name} = {function}(min_lr={values.min_lr}, max_lr={values.max_lr}, "
+                                   f"total_step={values.total_step}, step_per_epoch={values.step_per_epoch}, "
+                                   f"decay_epoch={values.decay_epoch})\n")
+
+    def _group_values(self, values: ScheduleValues, lr: cst.BaseExpression) -> ScheduleValues:
+        """A param group's own list: the same schedule from the group's lr (torch anneals each group from its
+        own initial lr to the one eta_min)."""
+        self._check_order(values.claim.source.args["eta_min"], self.analysis.code(lr))
+        return replace(values, max_lr=self._float(lr, "lr"))
 
     def _periodic_statements(self, values: ScheduleValues, list_name: str, function: str) -> list:
         """``lr_cycle = cosine_decay_lr(..., decay_epoch + 1, 1, decay_epoch)`` and the list that reads it at each
@@ -1115,19 +1136,25 @@ class _Site:
                 self.assumptions.append(f"{self.analysis.code(params)} has no per-group \"lr\" (MindSpore keeps a "
                                         "group's own lr constant)")
             return
-        own = []
         for index, group in enumerate(groups, 1):
             if any(isinstance(element, cst.StarredDictElement) for element in group.elements):
                 raise Refused("CA105", f"param group {index} (line {self.analysis.line(group)}) unpacks `**` "
                                        "entries, so whether it sets its own lr is not visible", group)
-            lr = next((element.value for element in group.elements
-                       if isinstance(element.key, cst.SimpleString) and element.key.evaluated_value == "lr"), None)
-            if lr is not None:
-                own.append(f"group {index} lr={self.analysis.code(lr)} (line {self.analysis.line(group)})")
-        if own:
-            raise Refused("CA105", f"param groups set their own lr: {', '.join(own)}; MindSpore keeps a group's "
-                                   "\"lr\" constant instead of scheduling it, and one list per group is not built "
-                                   "yet", params)
+            keys = {element.key.evaluated_value: element for element in group.elements
+                    if isinstance(element.key, cst.SimpleString)}
+            other = sorted(set(keys) - GROUP_KEYS) or (["a computed key"] if len(keys) < len(group.elements)
+                                                       else [])
+            if other:
+                raise Refused("CA104", f"param group {index} (line {self.analysis.line(group)}) sets {other[0]}, "
+                                       "which a MindSpore group dict does not take (it takes params, lr and "
+                                       "weight_decay)", group)
+            if "lr" in keys:
+                self._group_lrs.append((index, keys["lr"]))
+        if self._group_lrs and not isinstance(params, (cst.List, cst.Tuple)):
+            raise Refused("CA105", f"the param groups `{self.analysis.code(params)}` set their own lr at line "
+                                   f"{self.analysis.line(self._group_lrs[0][1])}; one list per group is written "
+                                   "when the groups are a list in the optimizer call itself", params)
+        self._groups = params if isinstance(params, (cst.List, cst.Tuple)) else None
 
     def _group_literal(self, params: cst.BaseExpression) -> list[cst.Dict] | None:
         """The group dicts of a list/tuple literal of params (followed through a name bound once and not
@@ -1544,14 +1571,16 @@ class _Site:
         return f"{package}.nn.cosine_decay_lr", package_import
 
     def _new_optimizer(self, line: cst.SimpleStatementLine, call: cst.Call, mapping: OptimizerMapping,
-                       list_name: str, target: str) -> cst.SimpleStatementLine:
+                       list_name: str, target: str, group_lists: dict) -> cst.SimpleStatementLine:
         """The MindSpore construction, edited from the torch one so its layout and comments stay."""
         renames = dict(mapping.renames)
         given, arguments = set(), []
         for index, argument in enumerate(call.args):
             name = argument.keyword.value if argument.keyword else mapping.positional[index]
             given.add(name)
-            if name == "params":
+            if name == "params" and argument.value is self._groups:
+                arguments.append(argument.with_changes(value=self._group_dicts(argument.value, group_lists)))
+            elif name == "params":
                 arguments.append(argument.with_changes(value=cst.parse_expression(self._params(argument.value))))
             elif name == "lr":
                 arguments.append(keyword_argument(argument, "learning_rate", cst.Name(list_name)))
@@ -1573,6 +1602,24 @@ class _Site:
                                      args=joined_arguments(arguments, added, call.args[-1].comma))
         assign = line.body[0]
         return line.with_changes(body=[assign.with_changes(value=new_call)], leading_lines=())
+
+    def _group_dicts(self, groups: cst.BaseExpression, group_lists: dict) -> cst.BaseExpression:
+        """The param group list with each group's params as MindSpore takes them and its lr as its own list."""
+        elements = []
+        for element in groups.elements:
+            if not isinstance(element.value, cst.Dict):
+                elements.append(element)
+                continue
+            entries = []
+            for entry in element.value.elements:
+                key = entry.key.evaluated_value
+                if key == "params":
+                    entry = entry.with_changes(value=cst.parse_expression(self._params(entry.value)))
+                elif entry in group_lists:
+                    entry = entry.with_changes(value=cst.Name(group_lists[entry]))
+                entries.append(entry)
+            elements.append(element.with_changes(value=element.value.with_changes(elements=entries)))
+        return groups.with_changes(elements=elements)
 
     def _params(self, params: cst.BaseExpression) -> str:
         if (isinstance(params, cst.Call) and not params.args and isinstance(params.func, cst.Attribute)

@@ -1,6 +1,6 @@
 """Backbone and head get different learning rates (param groups with their own lr).
 
-Expect: refuse until one list per group exists (the warning names the groups).
+Expect: rewrite (one cosine_decay_lr list per group with its own lr, as that group's "lr").
 """
 import torch
 from torch.utils.data import DataLoader, TensorDataset
