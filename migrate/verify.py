@@ -9,6 +9,7 @@ contradict — the schedules part earlier than the rule said — is the one outc
 
 from __future__ import annotations
 
+import ast
 import itertools
 import re
 from collections.abc import Mapping
@@ -18,13 +19,26 @@ from migrate import evaluate
 from migrate.schedules import REQUIRED, model
 
 #: Values tried for an unknown, by the domain of the first parameter it feeds. Learning rates stay above every
-#: sampled ``min_lr``: MindSpore's ``min_lr < max_lr`` precondition is a rule's documented assumption.
+#: sampled ``min_lr``: MindSpore's ``min_lr < max_lr`` precondition is a rule's documented assumption. Factors
+#: (a decay ``gamma``, LinearLR's ``start_factor``) lie in (0, 1), where torch's and MindSpore's checks accept them;
+#: powers are positive floats, as MindSpore's ``power`` must be; a flag is a bool the code leaves to a variable.
 SAMPLES: Mapping[str, tuple] = {
     "count": (1, 2, 3, 5, 10, 17, 100),
     "offset": (0, 1, 3),
     "lr": (0.1, 0.001, 1.0),
     "min_lr": (0.0, 1e-06),
+    "factor": (0.1, 0.5, 0.9),
+    "power": (1.0, 2.0, 0.5),
+    "flag": (False, True),
 }
+#: Domains of a list argument, with the domain of its elements. The code must spell the list out (``[30, 60]``):
+#: each element is an expression, its unknowns sampled by the element domain; a list held in a variable is not
+#: verifiable (its length is unknown), never sampled as a number.
+LIST_DOMAINS: Mapping[str, str] = {"milestones": "count", "lr_list": "lr"}
+#: The domain of a function of the epoch (LambdaLR's ``lr_lambda``). The verifier never runs the user's code: only
+#: a ``lambda`` of one argument spelled out in the argument, whose body the evaluator reads (numbers, arithmetic,
+#: the module's constants and the lambda's own argument), is computed; anything else is not verifiable.
+FUNCTION_DOMAIN = "function"
 MAX_SAMPLES = 256
 MAX_STEPS = 2_000_000
 RTOL = 1e-9
@@ -88,6 +102,18 @@ class _Plan:
     unknowns: dict[str, str] = field(default_factory=dict)
 
     def add(self, text: str, domain: str, constants) -> None:
+        if domain in LIST_DOMAINS:
+            for element in _spelled_list(text).elts:
+                self.add(ast.unparse(element), LIST_DOMAINS[domain], constants)
+            return
+        if domain == FUNCTION_DOMAIN:
+            _spelled_lambda(text, constants)
+            return
+        if domain == "flag":
+            flag = _flag_leaf(text)
+            if flag is not None and flag not in constants:
+                self.unknowns.setdefault(flag, domain)
+            return
         for name in evaluate.unknowns(text, constants):
             self.unknowns.setdefault(name, domain)
 
@@ -175,10 +201,63 @@ def _arguments(schedule: Schedule, constants, values) -> dict:
     arguments = {}
     for parameter in model(schedule.model).params:
         if parameter.name in schedule.args:
-            arguments[parameter.name] = evaluate.evaluate(schedule.args[parameter.name], constants, values)
+            arguments[parameter.name] = _value(schedule.args[parameter.name], parameter.domain, constants, values)
         else:
             arguments[parameter.name] = parameter.default
     return arguments
+
+
+def _value(text: str, domain: str, constants, values):
+    """An argument's value: a number, a list spelled out element by element, a lambda of the epoch, or a flag."""
+    if domain in LIST_DOMAINS:
+        node = _spelled_list(text)
+        items = [_value(ast.unparse(element), LIST_DOMAINS[domain], constants, values) for element in node.elts]
+        return items if isinstance(node, ast.List) else tuple(items)
+    if domain == FUNCTION_DOMAIN:
+        argument, body = _spelled_lambda(text, constants)
+        scope = {name: value for name, value in constants.items() if name != argument}
+        return lambda epoch: evaluate.evaluate(body, scope, {argument: epoch})
+    if domain == "flag":
+        flag = _flag_leaf(text)
+        value = evaluate.parse(text).value if flag is None else constants[flag] if flag in constants else values[flag]
+        if not isinstance(value, bool):
+            raise evaluate.NotEvaluable(f"a flag must be True or False, not {value!r}")
+        return value
+    return evaluate.evaluate(text, constants, values)
+
+
+def _spelled_list(text: str) -> ast.List | ast.Tuple:
+    node = evaluate.parse(text)
+    if not isinstance(node, (ast.List, ast.Tuple)):
+        raise evaluate.NotEvaluable(f"{text.strip()!r} is not a list the code spells out, so its length is unknown")
+    return node
+
+
+def _spelled_lambda(text: str, constants) -> tuple[str, str]:
+    """The argument and body of ``lambda argument: body`` whose body reads nothing but its argument and constants."""
+    node = evaluate.parse(text)
+    signature = node.args if isinstance(node, ast.Lambda) else None
+    if signature is None or len(signature.args) != 1 or (
+        signature.posonlyargs or signature.vararg or signature.kwonlyargs or signature.kwarg or signature.defaults
+    ):
+        raise evaluate.NotEvaluable(f"{text.strip()!r} is code the verifier does not run (only a lambda of the epoch)")
+    argument, body = signature.args[0].arg, ast.unparse(node.body)
+    scope = {name: value for name, value in constants.items() if name != argument}
+    unknown = [name for name in evaluate.unknowns(body, scope) if name != argument]
+    if unknown:
+        raise evaluate.NotEvaluable(f"the lambda reads {unknown[0]!r}, which the verifier cannot sample")
+    return argument, body
+
+
+def _flag_leaf(text: str) -> str | None:
+    """``None`` for a literal ``True``/``False``; the text of a name or attribute, an unknown sampled both ways
+    (the evaluator's module constants hold numbers only, so a module-level flag is one too)."""
+    node = evaluate.parse(text)
+    if isinstance(node, ast.Constant) and isinstance(node.value, bool):
+        return None
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        return ast.unparse(node)
+    raise evaluate.NotEvaluable(f"cannot evaluate {text.strip()!r} as a flag")
 
 
 class _InvalidSample(Exception):

@@ -342,10 +342,20 @@ class TestTorchPerStep:
             cosine_annealing_per_step(0.1, 10, 0.0, 0, steps=10)
 
 
+LR = ("base_lr", "lr", REQUIRED)
+EVERY = ("step_every", "count", 1)
+LISTED = [("total_step", "count", REQUIRED), ("step_per_epoch", "count", REQUIRED), ("decay_epoch", "count", REQUIRED)]
+
+
 class TestRegistry:
     def test_names(self):
-        assert names() == ["mindspore.cosine_decay_lr", "mindspore.periodic_cosine", "mindspore.warmup_lr",
-                           "torch.CosineAnnealingLR"]
+        assert names() == [
+            "mindspore.cosine_decay_lr", "mindspore.exponential_decay_lr", "mindspore.inverse_decay_lr",
+            "mindspore.linear_warmup_cosine", "mindspore.natural_exp_decay_lr", "mindspore.periodic_cosine",
+            "mindspore.piecewise_constant_lr", "mindspore.polynomial_decay_lr", "mindspore.warmup_lr",
+            "torch.ConstantLR", "torch.CosineAnnealingLR", "torch.ExponentialLR", "torch.LambdaLR", "torch.LinearLR",
+            "torch.LinearWarmupCosine", "torch.MultiStepLR", "torch.PolynomialLR", "torch.StepLR",
+        ]
 
     @pytest.mark.parametrize(
         ("name", "params"),
@@ -378,15 +388,72 @@ class TestRegistry:
                     ("warmup_epoch", "count", REQUIRED),
                 ],
             ),
+            ("torch.StepLR", [LR, ("step_size", "count", REQUIRED), ("gamma", "factor", 0.1), EVERY]),
+            ("torch.MultiStepLR", [LR, ("milestones", "milestones", REQUIRED), ("gamma", "factor", 0.1), EVERY]),
+            ("torch.ConstantLR", [LR, ("factor", "factor", 1.0 / 3), ("total_iters", "count", 5), EVERY]),
+            (
+                "torch.LinearLR",
+                [LR, ("start_factor", "factor", 1.0 / 3), ("end_factor", "factor", 1.0), ("total_iters", "count", 5),
+                 EVERY],
+            ),
+            ("torch.ExponentialLR", [LR, ("gamma", "factor", REQUIRED), EVERY]),
+            ("torch.PolynomialLR", [LR, ("total_iters", "count", 5), ("power", "power", 1.0), EVERY]),
+            ("torch.LambdaLR", [LR, ("lr_lambda", "function", REQUIRED), EVERY]),
+            (
+                "torch.LinearWarmupCosine",
+                [
+                    LR,
+                    ("start_factor", "factor", 1.0 / 3),
+                    ("end_factor", "factor", 1.0),
+                    ("total_iters", "count", 5),
+                    ("milestone", "count", REQUIRED),
+                    ("T_max", "count", REQUIRED),
+                    ("eta_min", "min_lr", 0.0),
+                    EVERY,
+                ],
+            ),
+            (
+                "mindspore.piecewise_constant_lr",
+                [("milestone", "milestones", REQUIRED), ("learning_rates", "lr_list", REQUIRED)],
+            ),
+            *(
+                (
+                    f"mindspore.{function}",
+                    [("learning_rate", "lr", REQUIRED), ("decay_rate", "factor", REQUIRED), *LISTED,
+                     ("is_stair", "flag", False)],
+                )
+                for function in ("exponential_decay_lr", "natural_exp_decay_lr", "inverse_decay_lr")
+            ),
+            (
+                "mindspore.polynomial_decay_lr",
+                [("learning_rate", "lr", REQUIRED), ("end_learning_rate", "min_lr", REQUIRED), *LISTED,
+                 ("power", "power", REQUIRED), ("update_decay_epoch", "flag", False)],
+            ),
+            (
+                "mindspore.linear_warmup_cosine",
+                [
+                    ("base_lr", "lr", REQUIRED),
+                    ("start_factor", "factor", REQUIRED),
+                    ("end_factor", "factor", REQUIRED),
+                    ("total_iters", "count", REQUIRED),
+                    ("milestone", "count", REQUIRED),
+                    ("min_lr", "min_lr", REQUIRED),
+                    ("decay_epoch", "count", REQUIRED),
+                    ("step_per_epoch", "count", REQUIRED),
+                    ("total_step", "count", REQUIRED),
+                ],
+            ),
         ],
     )
     def test_params(self, name, params):
         assert [(p.name, p.domain, p.default) for p in model(name).params] == params
 
     def test_domains_are_ones_the_verifier_samples(self):
-        from migrate.verify import SAMPLES
+        """Every domain is sampled, a list of sampled elements, or a lambda the claim spells out."""
+        from migrate.verify import FUNCTION_DOMAIN, LIST_DOMAINS, SAMPLES
 
-        assert {p.domain for name in names() for p in model(name).params} <= set(SAMPLES)
+        assert {p.domain for name in names() for p in model(name).params} <= {*SAMPLES, *LIST_DOMAINS, FUNCTION_DOMAIN}
+        assert set(LIST_DOMAINS.values()) <= set(SAMPLES)
 
     def test_unknown_model(self):
         with pytest.raises(KeyError, match="no schedule model 'torch.OneCycleLR'; known models: mindspore.cosine_decay_lr"):

@@ -168,3 +168,129 @@ def test_rewrite_whose_output_does_not_parse_is_not_written():
     assert result.output is None
     assert [d.code for d in result.diagnostics] == ["BR100", "MIG005"]
     assert result.tally.withheld == 1
+
+
+# --- arguments beyond numbers: lists spelled out, flags, lambdas; the sampled factor and power domains -----------
+
+
+def step_lr(base_lr="0.1", step_size="2", gamma="0.5", step_every="1"):
+    return Schedule("torch.StepLR", {"base_lr": base_lr, "step_size": step_size, "gamma": gamma,
+                                     "step_every": step_every})
+
+
+def piecewise(milestone, learning_rates):
+    return Schedule("mindspore.piecewise_constant_lr", {"milestone": milestone, "learning_rates": learning_rates})
+
+
+def exponential_decay(learning_rate="0.1", decay_rate="0.5", total_step="8", step_per_epoch="1", decay_epoch="1",
+                      is_stair="False"):
+    return Schedule("mindspore.exponential_decay_lr", {
+        "learning_rate": learning_rate, "decay_rate": decay_rate, "total_step": total_step,
+        "step_per_epoch": step_per_epoch, "decay_epoch": decay_epoch, "is_stair": is_stair})
+
+
+def test_a_literal_list_evaluates_element_by_element():
+    """StepLR's lrs are a running product, so the piecewise rates written as one are the same floats."""
+    claim = Claim(step_lr(), piecewise("[2, 4, 6]", "[0.1, 0.1 * 0.5, 0.1 * 0.5 * 0.5]"), run_steps="6")
+    assert verify.verify(claim).kind == verify.EQUIVALENT
+    tupled = Claim(step_lr(), piecewise("(2, 4, 6)", "(0.1, 0.1 * 0.5, 0.1 * 0.5 * 0.5)"), run_steps="6")
+    assert verify.verify(tupled).kind == verify.EQUIVALENT
+
+
+def test_a_wrong_list_element_is_found():
+    verdict = verify.verify(Claim(step_lr(), piecewise("[2, 5, 6]", "[0.1, 0.05, 0.025]"), run_steps="6",
+                                  agrees_for="4"))
+    assert (verdict.kind, verdict.first_difference) == (verify.DIVERGES, 4)
+
+
+def test_unknowns_inside_a_list_are_sampled_by_the_element_domain():
+    claim = Claim(step_lr(base_lr="lr", step_size="n", gamma="g"),
+                  piecewise("[n, 2 * n, 3 * n]", "[lr, lr * g, lr * g * g]"), run_steps="3 * n")
+    verdict = verify.verify(claim)
+    assert verdict.kind == verify.EQUIVALENT
+    assert verdict.samples == len(verify.SAMPLES["lr"]) * len(verify.SAMPLES["count"]) * len(verify.SAMPLES["factor"])
+
+
+def test_a_list_element_unknown_feeds_a_count():
+    claim = Claim(Schedule("torch.MultiStepLR", {"base_lr": "0.1", "milestones": "[a, 2 * a]", "gamma": "0.5"}),
+                  piecewise("[a, 2 * a, 3 * a]", "[0.1, 0.1 * 0.5, 0.1 * 0.5 * 0.5]"), run_steps="3 * a")
+    verdict = verify.verify(claim)
+    assert verdict.kind == verify.EQUIVALENT
+    assert verdict.samples == len(verify.SAMPLES["count"])
+
+
+@pytest.mark.parametrize("milestone", ["milestones", "args.milestones", "list(range(3))", "[*steps]"])
+def test_a_list_the_code_does_not_spell_out_is_not_verifiable(milestone):
+    verdict = verify.verify(Claim(step_lr(), piecewise(milestone, "[0.1, 0.05, 0.025]"), run_steps="6"))
+    assert verdict.kind == verify.NOT_VERIFIABLE
+    assert verdict.samples == 0
+
+
+def test_a_list_argument_where_a_number_goes_is_not_verifiable():
+    assert verify.verify(Claim(step_lr(step_size="[2]"), piecewise("[2]", "[0.1]"), run_steps="2")).kind == (
+        verify.NOT_VERIFIABLE)
+
+
+def test_a_literal_flag():
+    torch_side = Schedule("torch.ExponentialLR", {"base_lr": "0.1", "gamma": "0.5", "step_every": "2"})
+    stair = exponential_decay(decay_epoch="2", is_stair="True")
+    assert verify.verify(Claim(torch_side, stair, run_steps="8")).kind == verify.EQUIVALENT
+    smooth = verify.verify(Claim(torch_side, exponential_decay(decay_epoch="2", is_stair="False"), run_steps="8",
+                                 agrees_for="1"))
+    assert (smooth.kind, smooth.first_difference) == (verify.DIVERGES, 1)
+
+
+def test_a_flag_left_to_a_variable_is_sampled_both_ways():
+    torch_side = Schedule("torch.ExponentialLR", {"base_lr": "0.1", "gamma": "0.5", "step_every": "2"})
+    verdict = verify.verify(Claim(torch_side, exponential_decay(decay_epoch="2", is_stair="args.stair"),
+                                  run_steps="8", agrees_for="1"))
+    assert verdict.kind == verify.DIVERGES
+    assert "args.stair=False" in verdict.detail and "1 of 2 samples differ" in verdict.detail
+
+
+@pytest.mark.parametrize("flag", ["1", "not stair", "STAIR"])
+def test_a_flag_that_is_not_a_bool_is_not_verifiable(flag):
+    torch_side = Schedule("torch.ExponentialLR", {"base_lr": "0.1", "gamma": "0.5"})
+    verdict = verify.verify(Claim(torch_side, exponential_decay(is_stair=flag), run_steps="8"), {"STAIR": 1})
+    assert verdict.kind == verify.NOT_VERIFIABLE
+
+
+def lambda_lr(lr_lambda, base_lr="0.1"):
+    return Schedule("torch.LambdaLR", {"base_lr": base_lr, "lr_lambda": lr_lambda})
+
+
+def test_a_lambda_of_the_epoch_is_computed():
+    assert verify.verify(Claim(lambda_lr("lambda e: 0.5 ** e"), exponential_decay(), run_steps="8")).kind == (
+        verify.EQUIVALENT)
+    wrong = verify.verify(Claim(lambda_lr("lambda e: 0.5 ** (e + 1)"), exponential_decay(), run_steps="8",
+                                agrees_for="0"))
+    assert (wrong.kind, wrong.first_difference) == (verify.DIVERGES, 0)
+
+
+def test_a_lambda_reads_module_constants_but_its_argument_shadows_them():
+    claim = Claim(lambda_lr("lambda epoch: GAMMA ** epoch"), exponential_decay(), run_steps="8")
+    assert verify.verify(claim, {"GAMMA": 0.5, "epoch": 7}).kind == verify.EQUIVALENT
+
+
+@pytest.mark.parametrize("lr_lambda", ["schedule_fn", "lambda e: g ** e", "lambda e, f=1: 0.5 ** e",
+                                       "lambda *e: 1.0", "lambda: 1.0", "lambda e: helper(e)"])
+def test_a_function_the_verifier_would_have_to_run_is_not_verifiable(lr_lambda):
+    verdict = verify.verify(Claim(lambda_lr(lr_lambda), exponential_decay(), run_steps="8"))
+    assert verdict.kind == verify.NOT_VERIFIABLE
+
+
+def test_factors_and_powers_are_sampled():
+    exponential = Claim(Schedule("torch.ExponentialLR", {"base_lr": "lr", "gamma": "g", "step_every": "n"}),
+                        exponential_decay("lr", "g", "10 * n", "n", "1"), run_steps="10 * n")
+    verdict = verify.verify(exponential)
+    assert verdict.kind == verify.EQUIVALENT
+    assert "g" in verdict.detail and verdict.samples == 3 * 3 * 7
+    polynomial = Claim(
+        Schedule("torch.PolynomialLR", {"base_lr": "lr", "total_iters": "k", "power": "p"}),
+        Schedule("mindspore.polynomial_decay_lr", {
+            "learning_rate": "lr", "end_learning_rate": "0.0", "total_step": "k + 5", "step_per_epoch": "1",
+            "decay_epoch": "k", "power": "p"}),
+        run_steps="k + 5")
+    verdict = verify.verify(polynomial)
+    assert verdict.kind == verify.EQUIVALENT
+    assert verdict.samples == 3 * 7 * len(verify.SAMPLES["power"])

@@ -3,7 +3,8 @@
 The verifier looks a model up by name and asks it for the per-step lrs of concrete arguments. Each parameter has a
 *domain* (a key of ``migrate.verify.SAMPLES``) saying which values to try when the source code leaves it unknown.
 Nothing here imports torch or MindSpore: the models are replicas, checked against the real libraries by
-``tests/test_oracle.py``.
+``tests/test_oracle.py``, ``tests/test_family_oracle.py`` and ``tests/test_chain_oracle.py``. A list or a function
+argument (``migrate.verify.LIST_DOMAINS``, ``FUNCTION_DOMAIN``) must be spelled out in the rule's claim.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from migrate.schedules import mindspore_family, torch_family, warmup_cosine
 from migrate.schedules.mindspore_lr import (
     cosine_decay_lr,
     cosine_decay_per_step,
@@ -18,7 +20,10 @@ from migrate.schedules.mindspore_lr import (
     warmup_lr,
     warmup_per_step,
 )
-from migrate.schedules.torch_cosine import TorchCosineAnnealingLR, cosine_annealing_per_step
+from migrate.schedules.torch_cosine import (
+    TorchCosineAnnealingLR,
+    cosine_annealing_per_step,
+)
 
 __all__ = [
     "REQUIRED",
@@ -117,6 +122,10 @@ class _MindSporeWarmupLR:
         return warmup_per_step(*(args[parameter.name] for parameter in self.params), steps)
 
 
+#: Generic chains whose ``schedulers`` argument no source expression gives; the verifier models the recipes rules
+#: emit as chain models of their own (``torch.LinearWarmupCosine``).
+_UNREGISTERED = {"torch.SequentialLR", "torch.ChainedScheduler"}
+
 _MODELS: dict[str, ScheduleModel] = {
     schedule.name: schedule
     for schedule in (
@@ -124,6 +133,9 @@ _MODELS: dict[str, ScheduleModel] = {
         _MindSporeCosineDecayLR(),
         _MindSporePeriodicCosine(),
         _MindSporeWarmupLR(),
+        *(family for family in torch_family.models() if family.name not in _UNREGISTERED),
+        *mindspore_family.models(),
+        *warmup_cosine.models(),
     )
 }
 

@@ -228,8 +228,8 @@ class MindSporeListModel:
 
 
 def models() -> list[MindSporeListModel]:
-    """The verifier's models, built when the registry is. ``milestones``, ``lr_list`` and ``flag`` are never
-    sampled (not in ``migrate.verify.SAMPLES``): a rule gives those arguments."""
+    """The verifier's models, built when the registry is. ``milestones`` and ``lr_list`` are lists the rule's
+    claim spells out (``migrate.verify.LIST_DOMAINS``); a ``flag`` left to a variable is sampled both ways."""
     from migrate.schedules import Param
 
     decay = (

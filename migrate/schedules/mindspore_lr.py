@@ -118,11 +118,25 @@ def periodic_cosine_per_step(min_lr, max_lr, total_step, step_per_epoch, decay_e
 
     check_cosine_decay_lr(min_lr, max_lr, decay_epoch + 1, 1, decay_epoch)
     check_cosine_decay_lr(min_lr, max_lr, total_step, step_per_epoch, decay_epoch)
-    delta = 0.5 * (max_lr - min_lr)
-    cycle = min_lr + delta * (1 + np.cos(np.pi * np.arange(decay_epoch + 1) / float(decay_epoch)))
     epochs = np.arange(min(steps, total_step)) // step_per_epoch
+    return _padded(half_period_at(min_lr, max_lr, decay_epoch, reflected(epochs, decay_epoch)), steps)
+
+
+def half_period_at(min_lr, max_lr, decay_epoch, indices):
+    """Elements ``indices`` of ``cosine_decay_lr(min_lr, max_lr, decay_epoch + 1, 1, decay_epoch)``, bit for bit,
+    computed only where they are read (a huge ``decay_epoch`` costs nothing)."""
+    import numpy as np
+
+    delta = 0.5 * (max_lr - min_lr)
+    return min_lr + delta * (1 + np.cos(np.pi * indices / float(decay_epoch)))
+
+
+def reflected(epochs, decay_epoch):
+    """Where torch's periodic cosine reads the half-period at each epoch: ``min(e % 2D, -e % 2D)``."""
+    import numpy as np
+
     period = 2 * decay_epoch
-    return _padded(cycle[np.minimum(epochs % period, -epochs % period)], steps)
+    return np.minimum(epochs % period, -epochs % period)
 
 
 def warmup_per_step(learning_rate, total_step, step_per_epoch, warmup_epoch, steps: int):

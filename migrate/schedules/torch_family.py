@@ -513,8 +513,9 @@ class TorchSchedulerModel:
 def models() -> list[TorchSchedulerModel]:
     """The verifier's models, built when the registry is (``Param`` lives in the package that imports this module).
 
-    Domains beyond ``migrate.verify.SAMPLES`` (``factor``, ``power``, ``milestones``, ``function``, ``schedulers``)
-    are never sampled: a rule gives those arguments.
+    ``milestones`` is a list the rule's claim spells out and ``function`` a ``lambda`` of the epoch
+    (``migrate.verify.LIST_DOMAINS``, ``FUNCTION_DOMAIN``); ``schedulers`` (the generic chains) has no source form,
+    so the registry leaves ``SequentialLR`` and ``ChainedScheduler`` out.
     """
     from migrate.schedules import Param
 
