@@ -61,10 +61,15 @@ class Schedule:
 
 @dataclass(frozen=True)
 class Claim:
+    """The source schedule and its rewrite agree over ``run_steps`` optimizer steps (or, when the run is not
+    visible, ``agrees_for``). ``positive`` are expressions the rule assumes above zero and says so (MindSpore's
+    preconditions, such as ``max_lr - min_lr``): a sample where one is not is no run of the rewritten program."""
+
     source: Schedule
     target: Schedule
     run_steps: str | None = None
     agrees_for: str | None = None
+    positive: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,10 +154,11 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 def _memo_key(claim: Claim, constants: Mapping[str, object], max_samples: int) -> tuple:
     """What the verdict depends on: the claim's texts and the constants they name, by ``repr`` so that ``1``,
     ``1.0`` and ``True`` (equal, but not to MindSpore's type checks) and ``0.0``/``-0.0`` stay apart."""
-    texts = [*claim.source.args.values(), *claim.target.args.values(), claim.run_steps or "", claim.agrees_for or ""]
+    texts = [*claim.source.args.values(), *claim.target.args.values(), claim.run_steps or "", claim.agrees_for or "",
+             *claim.positive]
     named = sorted({name for text in texts for name in _IDENTIFIER.findall(text) if name in constants})
     return (claim.source.model, tuple(sorted(claim.source.args.items())), claim.target.model,
-            tuple(sorted(claim.target.args.items())), claim.run_steps, claim.agrees_for,
+            tuple(sorted(claim.target.args.items())), claim.run_steps, claim.agrees_for, claim.positive,
             tuple((name, repr(constants[name])) for name in named), max_samples)
 
 
@@ -191,7 +197,7 @@ def _plan(claim: Claim, constants) -> _Plan:
                 plan.add(schedule.args[name], parameter.domain, constants)
             elif parameter.default is REQUIRED:
                 raise KeyError(f"{schedule.model} needs {name!r}")
-    for text in (claim.run_steps, claim.agrees_for):
+    for text in (claim.run_steps, claim.agrees_for, *claim.positive):
         if text is not None:
             plan.add(text, "count", constants)
     return plan
@@ -293,8 +299,11 @@ def _run(claim: Claim, constants, values) -> _Run:
         source_args = _arguments(claim.source, constants, values)
         run = _count(claim.run_steps, constants, values)
         claimed = _count(claim.agrees_for, constants, values)
+        assumed = [evaluate.evaluate(text, constants, values) for text in claim.positive]
     except (*_OVERFLOWS, ArithmeticError, TypeError, ValueError) as exc:
         raise _InvalidSample(_overflow_reason(exc)) from None
+    if any(value <= 0 for value in assumed):
+        raise _InvalidSample("a value the rewrite assumes positive is not")
     if run is None and claimed is None:
         raise evaluate.NotEvaluable("the claim gives neither the run length nor the agreement length")
     steps = run if run is not None else claimed + 1

@@ -25,7 +25,7 @@ loader = DataLoader(TensorDataset(torch.randn(12, 4), torch.randn(12, 1)), batch
 optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9)
 scheduler = None
 if args.cos:
-    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs, eta_min=0.01)
 for epoch in range(args.epochs):
     for x, y in loader:
         optimizer.zero_grad()
@@ -92,3 +92,86 @@ def test_near_miss_step_budgets_are_not_a_visible_run(tail, unsafe):
     outcome = _judge(BUDGET.format(max_steps=10, t_max=10, tail=tail), unsafe=unsafe)
     assert not outcome.failed, f"{outcome.verdict}: {outcome.detail}\n{outcome.diagnostics}"
     assert outcome.verdict != differential.EXACT or "total_step=max_steps" not in (outcome.output or "")
+
+BUILDER = '''
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+
+def build_optimizer(model, lr, epochs{extra_parameters}):
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max={t_max}, eta_min=lr / 50)
+    return {returned}
+
+
+def main(epochs=6):
+    model = torch.nn.Linear(4, 1)
+{loader_before}    {unpacked} = build_optimizer(model, 0.2, epochs)
+{loader_after}    for epoch in range(epochs):
+        for x, y in loader:
+            optimizer.zero_grad()
+            torch.nn.functional.mse_loss(model(x), y).backward()
+            optimizer.step()
+{step}
+
+main()
+'''
+LOADER = "    loader = DataLoader(TensorDataset(torch.randn(15, 4), torch.randn(15, 1)), batch_size=4)\n"
+PER_EPOCH = "        scheduler.step()"
+PER_STEP = "            scheduler.step()"
+
+
+@pytest.mark.parametrize(("t_max", "step", "order", "extra"), [
+    ("epochs", PER_EPOCH, ("optimizer", "scheduler"), ""),
+    ("epochs - 2", PER_EPOCH, ("scheduler", "optimizer"), ", warmup=0.1"),
+    ("epochs * 4", PER_STEP, ("optimizer", "scheduler"), ""),
+    ("epochs * 2", PER_STEP, ("scheduler", "optimizer"), ""),
+], ids=["per-epoch", "scheduler-first-with-a-default", "per-step", "per-step-past-t-max"])
+def test_a_builder_returning_the_scheduler_in_a_tuple_converts_exactly(t_max, step, order, extra):
+    returned = ", ".join(order)
+    source = BUILDER.format(extra_parameters=extra, t_max=t_max, returned=returned, unpacked=returned,
+                            loader_before=LOADER, loader_after="", step=step)
+    outcome = _judge(source)
+    assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
+    assert "    optimizer = build_optimizer(model, 0.2, epochs, " in outcome.output
+    assert "    return optimizer\n" in outcome.output
+
+
+def test_a_builder_whose_caller_binds_the_loader_after_the_call_is_refused_at_the_site():
+    returned = "optimizer, scheduler"
+    source = BUILDER.format(extra_parameters="", t_max="epochs", returned=returned, unpacked=returned,
+                            loader_before="", loader_after=LOADER, step=PER_EPOCH)
+    outcome = _judge(source)
+    assert outcome.verdict == differential.REFUSED, outcome.diagnostics
+    assert "build_optimizer() would need `loader` from its call at line 14" in outcome.diagnostics
+
+GROUPS = '''
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+epochs = {epochs}
+backbone, head = torch.nn.Linear(4, 4), torch.nn.Linear(4, 1)
+loader = DataLoader(TensorDataset(torch.randn(10, 4), torch.randn(10, 1)), batch_size=4)
+optimizer = torch.optim.AdamW([{{"params": backbone.parameters(), "lr": 2e-4, "weight_decay": 0.0}},
+                               {{"params": head.parameters()}}], lr=1e-3, weight_decay=0.05)
+scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=6, eta_min=1e-5)
+for epoch in range(epochs):
+    for x, y in loader:
+        optimizer.zero_grad()
+        torch.nn.functional.mse_loss(head(backbone(x)), y).backward()
+        optimizer.step()
+    scheduler.step()
+'''
+
+
+@pytest.mark.parametrize("epochs", [6, 15], ids=["within-t-max", "past-t-max"])
+def test_param_groups_with_their_own_lr_get_one_list_each(epochs):
+    outcome = _judge(GROUPS.format(epochs=epochs))
+    assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
+    assert '"lr": lr_schedule_group1, "weight_decay": 0.0}' in outcome.output
+
+
+def test_a_group_lr_not_above_eta_min_is_refused_naming_it():
+    outcome = _judge(GROUPS.format(epochs=6).replace('"lr": 2e-4', '"lr": 1e-5'))
+    assert outcome.verdict == differential.REFUSED
+    assert "eta_min=1e-5 is not below the optimizer's lr=1e-5" in outcome.diagnostics

@@ -294,3 +294,14 @@ def test_factors_and_powers_are_sampled():
     verdict = verify.verify(polynomial)
     assert verdict.kind == verify.EQUIVALENT
     assert verdict.samples == 3 * 7 * len(verify.SAMPLES["power"])
+
+
+def test_samples_where_an_assumed_positive_value_is_not_are_no_runs():
+    """eta_min=0.01 with an unknown lr: sampling lr=0.001 would make MindSpore reject min_lr >= max_lr, which the
+    rule states as its assumption; such a sample is not a run of the rewritten program, not a contradiction."""
+    source = Schedule("torch.CosineAnnealingLR", {"base_lr": "lr", "T_max": "10", "eta_min": "0.01"})
+    target = Schedule("mindspore.cosine_decay_lr", {"min_lr": "0.01", "max_lr": "lr", "total_step": "11",
+                                                    "step_per_epoch": "1", "decay_epoch": "10"})
+    assert verify.verify(Claim(source, target, run_steps="11")).kind == verify.CONTRADICTED
+    verdict = verify.verify(Claim(source, target, run_steps="11", positive=("lr - 0.01",)))
+    assert verdict.kind == verify.EQUIVALENT, verdict.detail

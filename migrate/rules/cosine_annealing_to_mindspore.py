@@ -662,6 +662,7 @@ class _Site:
         self._step_guards: dict[cst.CSTNode, cst.If] = {}
         self._builder: Builder | None = None
         self._group_lrs: list[tuple[int, cst.DictElement]] = []
+        self._positive: list[str] = []
         self._groups: cst.BaseExpression | None = None
 
     def convert(self) -> Finding:
@@ -789,7 +790,7 @@ class _Site:
                                                       "eta_min": eta_min_text, "step_every": cadence.step_every})
         target = Schedule("mindspore.cosine_decay_lr", {"min_lr": min_lr, "max_lr": max_lr, "total_step": total_step,
                                                         "step_per_epoch": step_per_epoch, "decay_epoch": decay_epoch})
-        claim = Claim(source, target, run_steps=run_steps, agrees_for=agreement)
+        claim = Claim(source, target, run_steps=run_steps, agrees_for=agreement, positive=tuple(self._positive))
         return ScheduleValues(min_lr, max_lr, total_step, step_per_epoch, decay_epoch, t_max_text, agreement, claim)
 
     def _periodic(self, values: ScheduleValues, cadence: Cadence) -> ScheduleValues | None:
@@ -805,7 +806,7 @@ class _Site:
                                    "min_lr; periodic = \"refuse\" keeps the site (\"exact\" writes the periodic "
                                    "list, \"clamp\" the plain call as an unsafe fix)")
         target = Schedule("mindspore.periodic_cosine", dict(values.claim.target.args))
-        claim = Claim(values.claim.source, target, run_steps=values.claim.run_steps)
+        claim = Claim(values.claim.source, target, run_steps=values.claim.run_steps, positive=values.claim.positive)
         return replace(values, claim=claim)
 
     def _decay_statement(self, values: ScheduleValues, list_name: str, function: str) -> cst.SimpleStatementLine:
@@ -1251,6 +1252,7 @@ class _Site:
             assumptions = [why] if why else []
             if cap is not None:
                 assumptions.append(f"{cap.count} > 0 (MindSpore needs step_per_epoch > 0)")
+                self._positive.append(cap.count)
             run, more = self._counts(run_loops, optimizer_step)
             return Cadence(per_epoch, run, True, assumptions + [a for a in more if a not in assumptions])
         raise Refused("CA106", "scheduler.step() is neither in the optimizer's loop nor right after its batch "
@@ -1446,6 +1448,7 @@ class _Site:
         if self.analysis.static_type(node) is int:
             return self.analysis.code(node)
         self.assumptions.append(f"{self.analysis.code(node)} is a whole number")
+        self._positive.append(self.analysis.code(node))
         if isinstance(node, cst.Call) and "builtins.float" in self.analysis.names_of(node.func) and len(node.args) == 1:
             return f"int({self.analysis.code(node.args[0].value)})"
         return f"int({self.analysis.code(node)})"
@@ -1493,6 +1496,7 @@ class _Site:
                 raise Refused("CA105", refusal.format(when=f" (with {sample})"))
         if eta_min not in ("0", "0.0"):
             self.assumptions.append(f"eta_min={eta_min} is below lr={base_lr} (MindSpore rejects min_lr >= max_lr)")
+            self._positive.append(f"{atom(base_lr)} - {atom(eta_min)}")
 
     def _order_samples(self, eta_min: str, base_lr: str) -> list[dict]:
         """The verifier's samples of the unknowns eta_min and lr share (none when they share none)."""
