@@ -175,3 +175,45 @@ def test_a_group_lr_not_above_eta_min_is_refused_naming_it():
     outcome = _judge(GROUPS.format(epochs=6).replace('"lr": 2e-4', '"lr": 1e-5'))
     assert outcome.verdict == differential.REFUSED
     assert "eta_min=1e-5 is not below the optimizer's lr=1e-5" in outcome.diagnostics
+
+CHAIN = '''
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+epochs, warmup = {epochs}, 3
+model = torch.nn.Linear(4, 1)
+loader = DataLoader(TensorDataset(torch.randn(9, 4), torch.randn(9, 1)), batch_size=4)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.4, momentum=0.9)
+linear = torch.optim.lr_scheduler.LinearLR(optimizer, {warmup_arguments})
+cosine = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max={t_max}, eta_min=0.004)
+scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [linear, cosine], milestones=[{milestone}])
+for epoch in range(epochs):
+    for x, y in loader:
+        optimizer.zero_grad()
+        torch.nn.functional.mse_loss(model(x), y).backward()
+        optimizer.step()
+    scheduler.step()
+'''
+
+
+@pytest.mark.parametrize(("epochs", "warmup_arguments", "t_max", "milestone"), [
+    (12, "start_factor=0.25, total_iters=warmup", "epochs - warmup", "warmup"),
+    (30, "start_factor=0.1, end_factor=0.9, total_iters=warmup", "5", "warmup"),
+    (10, "total_iters=2", "epochs - warmup", "warmup"),
+    (10, "0.5, 1.0, 4", "8", "warmup"),
+], ids=["torchvision-recipe", "past-t-max-end-factor", "warmup-shorter-than-milestone", "positional"])
+def test_a_linear_warmup_then_cosine_chain_becomes_one_exact_list(epochs, warmup_arguments, t_max, milestone):
+    outcome = _judge(CHAIN.format(epochs=epochs, warmup_arguments=warmup_arguments, t_max=t_max,
+                                  milestone=milestone))
+    assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
+    assert "LinearLR" not in outcome.output and "SequentialLR" not in outcome.output
+
+
+def test_the_cosine_of_a_chain_that_does_not_convert_is_never_converted_alone():
+    source = CHAIN.format(epochs=12, warmup_arguments="total_iters=warmup", t_max="9", milestone="warmup")
+    source = source.replace("[linear, cosine], milestones=[warmup]",
+                            "[linear, cosine, torch.optim.lr_scheduler.ConstantLR(optimizer, factor=0.5)], "
+                            "milestones=[warmup, 8]")
+    outcome = _judge(source, unsafe=True)
+    assert outcome.verdict == differential.REFUSED
+    assert "this CosineAnnealingLR is part of torch.optim.lr_scheduler.SequentialLR(...)" in outcome.diagnostics

@@ -34,6 +34,7 @@ EXACT_TODAY = {
     "torch_to_mindspore/param_groups_backbone_head",
     "torch_to_mindspore/per_iteration_t_max_in_steps",
     "torch_to_mindspore/runs_past_t_max",
+    "torch_to_mindspore/sequential_warmup_cosine",
     "torch_to_mindspore/step_budget_while",
     "torch_to_mindspore/trainer_class_attributes",
     "mindspore_to_torch/argparse_sizes",

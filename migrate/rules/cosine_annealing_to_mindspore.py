@@ -21,7 +21,7 @@ from migrate.analysis import Analysis, atom, bind, plus_one, product
 from migrate.edit import EQUAL, SPACED_COMMA, joined_arguments, keyword_argument
 from migrate.imports import package_reference
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
-from migrate.program import ARGUMENT, ATTRIBUTE, METHOD, NONE_TEST, Use
+from migrate.program import ARGUMENT, ATTRIBUTE, METHOD, NONE_TEST, STORED, Use
 from migrate.program.budget import Cap, batch_cap, step_budget
 from migrate.program.builder import Builder, builder_edits, builder_of, in_builder_terms
 from migrate.program.cadence import NotVisible, cadence
@@ -136,6 +136,20 @@ class Cadence:
     run_steps: str | None
     per_epoch: bool
     assumptions: list[str]
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A ``SequentialLR`` of a ``LinearLR`` warmup and the cosine: the chain's call and line (stepped by the
+    user), the warmup's, the cosine's line, the warmup's arguments and the milestone."""
+
+    call: cst.Call
+    line: cst.SimpleStatementLine
+    warmup_call: cst.Call
+    warmup_line: cst.CSTNode
+    cosine_line: cst.CSTNode
+    warmup: dict
+    milestone: cst.BaseExpression
 
 
 @dataclass(frozen=True)
@@ -663,6 +677,7 @@ class _Site:
         self._builder: Builder | None = None
         self._group_lrs: list[tuple[int, cst.DictElement]] = []
         self._positive: list[str] = []
+        self._chain: Chain | None = None
         self._groups: cst.BaseExpression | None = None
 
     def convert(self) -> Finding:
@@ -690,8 +705,12 @@ class _Site:
         package, package_import = package_reference(self.analysis, place, "mindspore")
         list_name = self.analysis.fresh_name("lr_schedule")
         function, function_import = self._function_reference(package, package_import)
-        periodic = self._periodic(values, cadence)
-        if periodic:
+        if self._chain is not None:
+            values = self._chain_values(values, cadence)
+        periodic = self._periodic(values, cadence) if self._chain is None else None
+        if self._chain is not None:
+            schedule = self._chain_statements(values, list_name, function)
+        elif periodic:
             values = periodic
             schedule = self._periodic_statements(values, list_name, function)
         else:
@@ -705,6 +724,9 @@ class _Site:
                          else [self._decay_statement(group_values, group_list, function)])
         replacements: dict[cst.CSTNode, object] = {self._step_guards.get(step, step): [] for step in steps}
         replacements[statement] = []
+        if self._chain is not None:
+            replacements[self._chain.warmup_line] = []
+            replacements[self._chain.cosine_line] = []
         owner = self.analysis.code(self.analysis.parents[optimizer_call].targets[0].target)
         for read in self._reads:
             replacements.update(self._read_replacement(read, owner))
@@ -754,9 +776,12 @@ class _Site:
                               f"list would stay at min_lr and differ from optimizer step {values.agreement} on"))
         if self._builder is not None:
             replacements.update(builder_edits(self.analysis.program, self._builder))
-        assumptions = cadence.assumptions + self.assumptions
+        assumptions = list(dict.fromkeys(cadence.assumptions + self.assumptions))
+        chained = (f"SequentialLR(LinearLR, CosineAnnealingLR) → one list (LinearLR's warmup for "
+                   f"{self.analysis.code(self._chain.milestone)} scheduler steps, then the cosine read from "
+                   f"{function}(...))" if self._chain is not None else f"CosineAnnealingLR → {function}(...)")
         message = (
-            f"CosineAnnealingLR → {function}(...) {target}, stepped "
+            f"{chained} {target}, stepped "
             + ("once per epoch" if cadence.per_epoch else "once per optimizer step")
             + (self._otherwise(list_name) if self._none_first is not None else "")
             + (self._builder_gets() if self._builder is not None else "")
@@ -808,6 +833,50 @@ class _Site:
         target = Schedule("mindspore.periodic_cosine", dict(values.claim.target.args))
         claim = Claim(values.claim.source, target, run_steps=values.claim.run_steps, positive=values.claim.positive)
         return replace(values, claim=claim)
+
+    def _chain_values(self, values: ScheduleValues, cadence: Cadence) -> ScheduleValues:
+        """The chain's claim: torch's SequentialLR(LinearLR, CosineAnnealingLR) against the list that writes the
+        warmup out and then reads the periodic cosine from the milestone on."""
+        chain, source = self._chain, values.claim.source.args
+        warmup = {"start_factor": ("1.0 / 3", self._float), "end_factor": ("1.0", self._float),
+                  "total_iters": ("5", self._count)}
+        texts = {name: convert(chain.warmup[name], name) if name in chain.warmup else default
+                 for name, (default, convert) in warmup.items()}
+        milestone = self._count(chain.milestone, "milestone")
+        every = values.step_per_epoch
+        total = cadence.run_steps or product(plus_one(f"{atom(milestone)} + {atom(values.decay_epoch)}"),
+                                             cadence.step_every)
+        original = Schedule("torch.LinearWarmupCosine", {
+            "base_lr": source["base_lr"], **{name: self.analysis.code(chain.warmup[name]) if name in chain.warmup
+                                           else default for name, (default, _) in warmup.items()},
+            "milestone": self.analysis.code(chain.milestone), "T_max": source["T_max"], "eta_min": source["eta_min"],
+            "step_every": source["step_every"]})
+        target = Schedule("mindspore.linear_warmup_cosine", {
+            "base_lr": values.max_lr, **texts, "milestone": milestone, "min_lr": values.min_lr,
+            "decay_epoch": values.decay_epoch, "step_per_epoch": every, "total_step": total})
+        claim = Claim(original, target, run_steps=cadence.run_steps,
+                      agrees_for=None if cadence.run_steps else total, positive=values.claim.positive)
+        return replace(values, total_step=total, claim=claim)
+
+    def _chain_statements(self, values: ScheduleValues, list_name: str, function: str) -> list:
+        """The half-period the cosine is read from, and the list: LinearLR's closed form for the first milestone
+        epochs, then the cosine at the reflected epoch counted from the milestone."""
+        args = values.claim.target.args
+        cycle, step = self.analysis.fresh_name("lr_cycle"), self.analysis.fresh_name("step")
+        epoch = step if values.step_per_epoch == "1" else f"{step} // {atom(values.step_per_epoch)}"
+        start, end, iters = (atom(args[name]) for name in ("start_factor", "end_factor", "total_iters"))
+        milestone, period = atom(args["milestone"]), f"(2 * {atom(values.decay_epoch)})"
+        warm = product(milestone, values.step_per_epoch)
+        since = f"({epoch} - {milestone})"
+        return [
+            cst.parse_statement(f"{cycle} = {function}(min_lr={values.min_lr}, max_lr={values.max_lr}, "
+                                f"total_step={plus_one(values.decay_epoch)}, step_per_epoch=1, "
+                                f"decay_epoch={values.decay_epoch})\n"),
+            cst.parse_statement(
+                f"{list_name} = [{atom(values.max_lr)} * ({start} + ({end} - {start}) * min({epoch}, {iters}) / "
+                f"{iters}) for {step} in range({warm})] + [{cycle}[min({since} % {period}, -{since} % {period})] "
+                f"for {step} in range({warm}, {values.total_step})]\n"),
+        ]
 
     def _decay_statement(self, values: ScheduleValues, list_name: str, function: str) -> cst.SimpleStatementLine:
         return cst.parse_statement(f"{list_name} = {function}(min_lr={values.min_lr}, max_lr={values.max_lr}, "
@@ -867,6 +936,11 @@ class _Site:
         target = parent.targets[0].target if isinstance(parent, cst.Assign) and len(parent.targets) == 1 else None
         line = self.analysis.parents.get(parent) if target is not None else None
         tracked = self.analysis.program.follow(self.call)
+        self._chain = self._warmup_chain(tracked, line)
+        if self._chain is not None:
+            line, tracked = self._chain.line, self.analysis.program.follow(self._chain.call)
+            parent = line.body[0]
+            target = parent.targets[0].target
         if isinstance(line, cst.SimpleStatementLine) and len(tracked.bindings) == 1:
             self._none_first = self._none_binding(tracked, line)
         if (isinstance(line, cst.SimpleStatementLine) and len(tracked.bindings) == 2 and not tracked.competitors
@@ -933,6 +1007,55 @@ class _Site:
         return (f"the scheduler is passed on and bound again (line {lines}); the list must be computed where the "
                 "optimizer is built" if lines else
                 f"`{self.analysis.code(target)}` is bound in a way its step() calls cannot be followed through")
+
+    def _warmup_chain(self, tracked, line) -> Chain | None:
+        """``SequentialLR(optimizer, [LinearLR(optimizer, ...), this], milestones=[M])``, each scheduler bound to a
+        variable used only there: the chain becomes one list. Any other chain holding the cosine is refused by
+        name, since the cosine alone is not what the optimizer follows."""
+        stored = [use for use in tracked.uses if use.kind == STORED]
+        if len(stored) != 1 or len(tracked.uses) != 1:
+            return None
+        element = self.analysis.parents.get(stored[0].node)
+        schedulers = self.analysis.parents.get(element)
+        argument = self.analysis.parents.get(schedulers)
+        chain_call = self.analysis.parents.get(argument)
+        names = self.analysis.names_of(chain_call.func) if isinstance(chain_call, cst.Call) else set()
+        if not any(name.startswith(SCHEDULER_MODULE) for name in names):
+            return None
+        where = f"{self.analysis.code(chain_call.func)}(...) at line {self.analysis.line(chain_call)}"
+        refusal = (f"this CosineAnnealingLR is part of {where}; the optimizer follows the chain, so the cosine "
+                   "alone cannot become its list: ")
+        if SCHEDULER_MODULE + "SequentialLR" not in names:
+            raise Refused("CA107", refusal + "only SequentialLR(LinearLR, CosineAnnealingLR) converts", chain_call)
+        bound = bind(chain_call, ("optimizer", "schedulers", "milestones", "last_epoch")).values
+        inner = bound.get("schedulers")
+        milestones = bound.get("milestones")
+        if (not isinstance(inner, cst.List) or len(inner.elements) != 2 or inner.elements[1] is not element
+                or not isinstance(milestones, cst.List) or len(milestones.elements) != 1
+                or "last_epoch" in bound):
+            raise Refused("CA107", refusal + "it converts as [LinearLR, CosineAnnealingLR] with one milestone",
+                          chain_call)
+        warmup_call = self.analysis.program.origin(inner.elements[0].value)
+        warmup_names = self.analysis.names_of(warmup_call.func) if warmup_call is not None else set()
+        if SCHEDULER_MODULE + "LinearLR" not in warmup_names:
+            raise Refused("CA107", refusal + "its warmup is not a LinearLR the rule can read", chain_call)
+        warmup = bind(warmup_call, ("optimizer", "start_factor", "end_factor", "total_iters", "last_epoch"))
+        warmup_tracked = self.analysis.program.follow(warmup_call)
+        chain_line = self.analysis.statement(chain_call)
+        warmup_line = self.analysis.statement(warmup_call)
+        if (warmup.error or "last_epoch" in warmup.values or len(warmup_tracked.uses) != 1
+                or warmup_tracked.competitors or not isinstance(chain_line, cst.SimpleStatementLine)
+                or not isinstance(chain_line.body[0], cst.Assign)
+                or len(chain_line.body[0].targets) != 1 or self.analysis.parents.get(chain_call) is not
+                chain_line.body[0]):
+            raise Refused("CA107", refusal + "its LinearLR or the chain is used or bound in a way the rule does "
+                                             "not follow", chain_call)
+        for optimizer in (warmup.values.get("optimizer"), bound.get("optimizer")):
+            if optimizer is None or self.analysis.code(optimizer) != self.analysis.code(
+                    bind(self.call, SIGNATURE).values["optimizer"]):
+                raise Refused("CA107", refusal + "its schedulers drive different optimizers", chain_call)
+        return Chain(chain_call, chain_line, warmup_call, warmup_line, line, dict(warmup.values),
+                     milestones.elements[0].value)
 
     def _none_binding(self, tracked, line: cst.SimpleStatementLine) -> cst.SimpleStatementLine | None:
         """``scheduler = None`` before the ``if`` that creates the scheduler, in the same block: a scheduler
@@ -1075,6 +1198,8 @@ class _Site:
                      else "")
             raise Refused("CA110", where + self._lr_state_message(attribute, local, name), attribute)
         if use.kind != ARGUMENT or use.call is self.call:
+            return
+        if self._chain is not None and use.call in (self._chain.call, self._chain.warmup_call):
             return
         callee = self.analysis.names_of(use.call.func)
         if any(qualified.startswith(SCHEDULER_MODULE) for qualified in callee):
@@ -1275,8 +1400,9 @@ class _Site:
     def _left_to_port(self, optimizer_call: cst.Call, owner: str) -> list[Note]:
         """Each use of the converted optimizer that is still torch's API, with the MindSpore idiom (CA112)."""
         notes = []
+        removed = {self.call} | ({self._chain.call, self._chain.warmup_call} if self._chain is not None else set())
         for use in self.analysis.program.follow(optimizer_call).uses:
-            if use.kind == ARGUMENT and use.call is not self.call:
+            if use.kind == ARGUMENT and use.call not in removed:
                 node, idiom = use.call, ARGUMENT_IDIOM.format(callee=self.analysis.code(use.call.func))
             elif use.kind in (METHOD, ATTRIBUTE):
                 node = use.call if use.kind == METHOD else self.analysis.parents[use.node]

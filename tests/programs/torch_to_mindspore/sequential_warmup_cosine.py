@@ -1,6 +1,6 @@
 """torchvision-style warmup: LinearLR then CosineAnnealingLR in a SequentialLR, stepped per epoch.
 
-Expect: refuse until chains convert (never the inner cosine alone).
+Expect: rewrite (one list: LinearLR's warmup written out, then the cosine from the milestone on).
 """
 import torch
 from torch.utils.data import DataLoader, TensorDataset
