@@ -212,7 +212,7 @@ def test_a_linear_warmup_then_cosine_chain_becomes_one_exact_list(epochs, warmup
 def test_the_cosine_of_a_chain_that_does_not_convert_is_never_converted_alone():
     source = CHAIN.format(epochs=12, warmup_arguments="total_iters=warmup", t_max="9", milestone="warmup")
     source = source.replace("[linear, cosine], milestones=[warmup]",
-                            "[linear, cosine, torch.optim.lr_scheduler.ConstantLR(optimizer, factor=0.5)], "
+                            "[linear, cosine, torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.9)], "
                             "milestones=[warmup, 8]")
     outcome = _judge(source, unsafe=True)
     assert outcome.verdict == differential.REFUSED
