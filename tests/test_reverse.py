@@ -482,3 +482,36 @@ def test_a_helper_whose_run_is_not_visible_is_not_called_equivalent(calls):
     assert "assumes a run of at most total_step=EPOCHS * len(loader) optimizer steps" in main.message
     assert warning.code == "CD112" and "inside train_step()" in warning.message
     assert ("called from 2 places" if calls else "not called from a loop here") in warning.message
+
+
+EPOCH_HELPER = """\
+import mindspore.nn as nn
+
+
+def train_one_epoch(dataset, optimizer):
+{guard}    for data, label in dataset.create_tuple_iterator():
+        optimizer(grad_fn(data, label)[1])
+
+
+def main(epochs, dataset):
+    steps = dataset.get_dataset_size()
+    lr = nn.cosine_decay_lr(0.0, 0.1, epochs * steps, steps, epochs)
+    optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)
+    for epoch in range(epochs):
+        train_one_epoch(dataset, optimizer)
+"""
+
+
+def test_a_helper_running_one_epoch_gets_scheduler_step_after_its_call():
+    result = _convert(EPOCH_HELPER.format(guard=""), "torch")
+    assert "        train_one_epoch(dataset, optimizer)\n        scheduler.step()\n" in result.output.decode()
+    [site] = [diagnostic for diagnostic in _sites(result) if diagnostic.code == "CD100"]
+    assert site.fix.applicability == "safe" and "after each call of train_one_epoch() (line 14)" in site.message
+
+
+def test_a_helper_that_can_return_before_its_batch_loop_leaves_scheduler_step_to_the_user():
+    text = EPOCH_HELPER.format(guard="    if dataset is None:\n        return\n")
+    result = _convert(text, "torch")
+    assert "scheduler.step()" not in result.output.decode()
+    [by_hand] = [diagnostic for diagnostic in result.diagnostics if diagnostic.code == "CD102"]
+    assert by_hand.line == 7 and "an early return can skip the batch loop" in by_hand.message

@@ -25,6 +25,7 @@ from migrate.analysis import LOOPS, Analysis, bind, names_in, plus_one, product
 from migrate.edit import EQUAL, joined_arguments, keyword_argument
 from migrate.imports import package_reference
 from migrate.program import ARGUMENT, ATTRIBUTE, METHOD
+from migrate.program.model import MAX_CALL_DEPTH
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
 from migrate.rule import Code, Example, Finding, Fix, Note, Refused, Rule
 from migrate.schedules.mindspore_lr import check_cosine_decay_lr
@@ -133,12 +134,14 @@ class Run:
 
 @dataclass
 class Cadence:
-    """Where ``scheduler.step()`` goes: after ``anchor``, or by hand as ``by_hand`` says when no place is proven."""
+    """Where ``scheduler.step()`` goes: after ``anchor``, or by hand as ``by_hand`` says when no place is proven.
+    ``epoch_call`` marks an anchor that is a call running one whole epoch (the batch loop is in the helper)."""
 
     anchor: cst.CSTNode | None
     description: str
     assumptions: list[str]
     by_hand: Note | None = None
+    epoch_call: bool = False
 
 
 @dataclass
@@ -148,8 +151,14 @@ class Delivery:
     carriers: list[cst.SimpleStatementLine]
     optimizer_call: cst.Call
     optimizer_line: cst.SimpleStatementLine
-    optimizer_name: cst.Name
+    optimizer_name: cst.Name | cst.Attribute
     mapping: OptimizerMapping
+
+    @property
+    def owner(self) -> str | None:
+        """``self`` when the optimizer is an attribute of the instance (``self.optimizer``), else None."""
+        target = self.optimizer_name
+        return target.value.value if isinstance(target, cst.Attribute) else None
 
 
 TORCH_OPTIMIZER_API = ("step", "zero_grad", "param_groups", "state_dict", "load_state_dict", "add_param_group")
@@ -548,23 +557,27 @@ class _Site:
     def __init__(self, analysis: Analysis, call: cst.Call):
         self.analysis = analysis
         self.call = call
+        self.list_node: cst.BaseExpression = call
         self.assumptions: list[str] = []
         self.program = analysis.program
+        self.step_reads: list[cst.Subscript] = []
+        self.step_statement: cst.CSTNode | None = None
 
     def convert(self) -> Finding:
-        arguments = self._arguments()
+        arguments = self._in_caller_terms(self._arguments())
         texts = {name: self.analysis.code(value) for name, value in arguments.items()}
         delivery = self._delivery()
         optimizer_arguments = self._optimizer_arguments(delivery)
         self._check_moves(delivery, [arguments["min_lr"], arguments["max_lr"], arguments["decay_epoch"]])
-        scheduler = _FreshName(self.analysis, "scheduler")
+        scheduler = _FreshName(self.analysis, "scheduler", delivery.owner,
+                               self._class_attributes(delivery) if delivery.owner else set())
         cadence = self._cadence(delivery, arguments["step_per_epoch"], scheduler)
 
         place = self._construction_place(delivery)
         package, package_import = package_reference(self.analysis, place, "torch")
         new_optimizer = self._new_optimizer(delivery, optimizer_arguments, texts["max_lr"], package)
         scheduler_line = cst.parse_statement(
-            f"{scheduler} = {_in_package(SCHEDULER, package)}({delivery.optimizer_name.value}, "
+            f"{scheduler} = {_in_package(SCHEDULER, package)}({self.analysis.code(delivery.optimizer_name)}, "
             f"T_max={texts['decay_epoch']}, eta_min={texts['min_lr']})\n"
         )
         replacements: dict[cst.CSTNode, object] = {carrier: [] for carrier in delivery.carriers}
@@ -572,6 +585,7 @@ class _Site:
         replacements[place] = [new_optimizer, scheduler_line]
         if cadence.anchor is not None:
             replacements[cadence.anchor] = [cadence.anchor, cst.parse_statement(f"{scheduler}.step()\n")]
+        replacements.update(self._current_lr_reads(scheduler))
 
         step_every = texts["step_per_epoch"]
         agreement = product(plus_one(texts["decay_epoch"]), step_every)
@@ -611,7 +625,7 @@ class _Site:
 
     def _left_to_port(self, delivery: Delivery) -> list[Note]:
         """Each use of the converted optimizer that is still MindSpore's API, with the torch idiom (CD113)."""
-        name = delivery.optimizer_name.value
+        name = self.analysis.code(delivery.optimizer_name)
         notes = []
         for use in self.program.follow(delivery.optimizer_call).uses:
             parent = self.analysis.parents.get(use.node)
@@ -676,19 +690,22 @@ class _Site:
         if anchor is None:
             return None
         program = self.program
-        route = program.route(anchor, program.function_of(delivery.optimizer_line))
+        frame, base = self._frame(delivery, anchor)
+        route = program.route(anchor, frame)
         if route is None:
             return None
-        base = self.analysis.loops(delivery.optimizer_line)
         around = program.loops(route)[len(base):]
         loops = [loop for loop, _ in around]
         spellings = self._spellings([arguments["total_step"], arguments["step_per_epoch"]])
         counts = [self._loop_count(loop, spellings) for loop in loops]
         counts = [count if count is None or hop is route.hops[0] else program.in_frame_terms(count, route, hop)
                   for count, (_, hop) in zip(counts, around)]
+        counts = [(self._in_builder_terms(count, frame, delivery) or [None])[-1] for count in counts]
+        counts = [spellings.get(count, count) if count is not None else None for count in counts]
+        if isinstance(anchor, LOOPS) or cadence.epoch_call:
+            counts.append(self.analysis.code(arguments["step_per_epoch"]))
         if isinstance(anchor, LOOPS):
             loops.append(anchor)
-            counts.append(self.analysis.code(arguments["step_per_epoch"]))
         if not loops or any(count is None for count in counts):
             return None
         exact = (not program.guards(route, route.hops[0].function)
@@ -702,11 +719,11 @@ class _Site:
         """CD112 when the optimizer steps in a helper that is not called from one place inside a loop: no run
         length to compare with the list, which may end before the run does."""
         program = self.program
-        helper, frame = program.function_of(anchor), program.function_of(delivery.optimizer_line)
+        helper = program.function_of(anchor)
+        frame, base = self._frame(delivery, anchor)
         if helper is frame:
             return []
         route = program.route(anchor, frame)
-        base = self.analysis.loops(delivery.optimizer_line)
         if route is not None and program.loops(route)[len(base):]:
             return []
         name = f"{helper.name.value}()" if isinstance(helper, cst.FunctionDef) else "a lambda"
@@ -773,16 +790,74 @@ class _Site:
                                        "no schedule to convert") from None
         return {name: bound.values[name] for name in SIGNATURE}
 
+    def _in_caller_terms(self, arguments: dict[str, cst.BaseExpression]) -> dict[str, cst.BaseExpression]:
+        """For ``return cosine_decay_lr(...)``, the whole body's end of a helper called from one place
+        (``lr = get_lr(0.1, epochs, steps)``), the arguments as the caller gives them: each parameter replaced by
+        the caller's argument, whose names are the caller's own, and the list followed from that call. Otherwise
+        the arguments as they are."""
+        analysis, program = self.analysis, self.program
+        parent = analysis.parents.get(self.call)
+        function = program.function_of(self.call)
+        if not isinstance(parent, cst.Return) or not isinstance(function, cst.FunctionDef):
+            return arguments
+        name = f"`{function.name.value}()`"
+        calls = program.call_sites(function)
+        line = analysis.statement(parent)
+        if len(calls) != 1:
+            raise Refused("CD107", f"the list is returned from {name}, called from {len(calls) or 'no'} place"
+                                   f"{'s' if len(calls) != 1 else ''} here: each call would need its own scheduler",
+                          parent)
+        if function.body.body[-1] is not line or _returns_early(function) or program.class_of(function) is not None:
+            raise Refused("CD107", f"the list is returned from {name}, which can return something else first",
+                          parent)
+        call = calls[0]
+        given = {}
+        for argument in call.args:
+            parameter = program.parameter_for(call, argument)
+            if parameter is None or argument.star:
+                raise Refused("CD107", f"the list is returned from {name}, whose call at line {analysis.line(call)} "
+                                       "passes an argument that cannot be matched to a parameter", call)
+            given[parameter.value] = argument.value
+        parameters = {parameter.name.value for parameter in (*function.params.params, *function.params.kwonly_params)}
+        caller_scope = analysis.scopes.get(call)
+        substituted = {}
+        for key, value in arguments.items():
+            for read in names_in(value):
+                if read.value in given:
+                    continue
+                if read.value in parameters:
+                    return_what = f"{name} leaves `{read.value}` to its default"
+                elif (read.value in _bound_names(function)
+                      or (caller_scope is not None and any(assignment.scope is caller_scope
+                                                           for assignment in caller_scope[read.value]))):
+                    return_what = f"`{read.value}` means something else in {name} and where it is called"
+                else:
+                    continue
+                raise Refused("CD107", f"the list is returned from {name} and {return_what}, so its arguments "
+                                       f"cannot be written at the call, line {analysis.line(call)}", parent)
+            substituted[key] = given[value.value] if isinstance(value, cst.Name) and value.value in given else (
+                value.visit(_Parameters(given)))
+        values = [self._value(substituted[key]) for key in SIGNATURE]
+        if all(value is not None for value in values):
+            try:
+                check_cosine_decay_lr(*values)
+            except (TypeError, ValueError) as error:
+                raise Refused("CD105", f"MindSpore rejects the list {name} returns for the call at line "
+                                       f"{analysis.line(call)} ({type(error).__name__}: {error})", call) from None
+        self.list_node = call
+        self.assumptions.append(f"{name} (line {analysis.line(function)}) is no longer called and can be removed")
+        return substituted
+
     def _value(self, node: cst.BaseExpression):
         return self.analysis.value(self.analysis.code(node))
 
     def _delivery(self) -> Delivery:
-        arg, carriers = self._follow(self.call)
+        arg, carriers = self._follow(self.list_node)
         optimizer_call = self.analysis.parents[arg]
         mapping = OPTIMIZERS[next(iter(sorted(self.analysis.names_of(optimizer_call.func) & OPTIMIZERS.keys())))]
         line, name = self._optimizer_binding(optimizer_call)
         scope, loops = self.analysis.enclosing_scope(line), self.analysis.loops(line)
-        for statement in (self.analysis.statement(self.call), *carriers):
+        for statement in (self.analysis.statement(self.list_node), *carriers):
             if self.analysis.enclosing_scope(statement) is not scope or self.analysis.loops(statement) != loops:
                 raise Refused("CD111", f"the list is built at line {self.analysis.line(statement)} but the optimizer "
                                        f"taking it at line {self.analysis.line(line)}, in another function or loop",
@@ -800,7 +875,8 @@ class _Site:
             if isinstance(parent, cst.Assign) and parent.value is node:
                 line, name = self._carrier(parent, node)
                 carriers.append(line)
-                node = self._only_use(line, name)
+                node = (self._only_attribute_use(line, name) if isinstance(name, cst.Attribute)
+                        else self._only_use(line, name))
                 continue
             raise self._other_use(node, parent)
 
@@ -854,10 +930,109 @@ class _Site:
     def _carrier(self, assign: cst.Assign, value: cst.BaseExpression) -> tuple[cst.SimpleStatementLine, cst.Name]:
         line = self.analysis.parents.get(assign)
         target = assign.targets[0].target if len(assign.targets) == 1 else None
-        if not isinstance(target, cst.Name) or not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
-            raise Refused("CD107", "the list is stored in something other than one variable, so its uses cannot "
-                                   "be followed", value)
+        simple = isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1
+        if simple and isinstance(target, cst.Attribute) and self.program.is_self(target.value):
+            return line, target
+        if not isinstance(target, cst.Name) or not simple:
+            raise Refused("CD107", "the list is stored in something other than one variable or one attribute of "
+                                   "self, so its uses cannot be followed", value)
         return line, target
+
+    def _only_attribute_use(self, line: cst.SimpleStatementLine, target: cst.Attribute) -> cst.Attribute:
+        """The one read of ``self.<attr>`` in its class, which stores it only at ``line``."""
+        attribute = self.analysis.code(target)
+        for statement, _ in self.program.other_attribute_values(target, line):
+            raise Refused("CD107", f"`{attribute}` is also assigned at line {self.analysis.line(statement)}, so the "
+                                   "list cannot be followed to its use", statement)
+        reads = self.program.attribute_references(target)
+        if len(reads) == 1:
+            return reads[0]
+        if not reads:
+            raise Refused("CD107", f"the list `{attribute}` is never given to an optimizer here")
+        lines = ", ".join(str(self.analysis.line(read)) for read in reads)
+        raise Refused("CD107", f"the list `{attribute}` is read at lines {lines}; a torch scheduler can stand in for "
+                               "it only where one optimizer takes it", reads[1])
+
+    def _holds_the_list(self, line: cst.SimpleStatementLine) -> bool:
+        """Whether ``line`` binds the cosine_decay_lr call's own list (not a Tensor made from it)."""
+        return line.body[0].value is self.list_node
+
+    def _indexed_by_name(self, use: cst.Name) -> bool:
+        """``lr[step]``: one element read at a variable index (a candidate for the optimizer's current lr)."""
+        parent = self.analysis.parents.get(use)
+        return (isinstance(parent, cst.Subscript) and parent.value is use and len(parent.slice) == 1
+                and isinstance(parent.slice[0].slice, cst.Index) and isinstance(parent.slice[0].slice.value, cst.Name)
+                and not isinstance(self.analysis.parents.get(parent), (cst.AssignTarget, cst.Del, cst.AugAssign)))
+
+    def _current_lr_reads(self, scheduler: _FreshName) -> dict[cst.CSTNode, cst.BaseExpression]:
+        """Each ``lr[step]`` read as the torch optimizer's current lr, ``scheduler.get_last_lr()[0]``.
+
+        That is the list's element the optimizer's next step uses when ``step`` counts the optimizer steps made so
+        far: bound to 0 once before the loops, increased by one right after the optimizer step in the same block,
+        and read in that block before the step, with nothing between that can leave the iteration. Anything else is
+        refused at the read (CD107)."""
+        replacements = {}
+        for read in self.step_reads:
+            why = self._not_a_step_count(read)
+            if why is not None:
+                raise Refused("CD107", f"`{self.analysis.code(read)}` at line {self.analysis.line(read)} reads one "
+                                       f"element of the list, and {why}; a torch scheduler has no list (the lr of "
+                                       "step i is scheduler.get_last_lr()[0] while step i runs)", read)
+            current = f"{scheduler}.get_last_lr()[0]"
+            replacements[read] = cst.parse_expression(current)
+            counter = self.analysis.code(read.slice[0].slice.value)
+            self.assumptions.append(f"`{self.analysis.code(read)}` (line {self.analysis.line(read)}) becomes "
+                                    f"{current}, the lr of the optimizer step that follows it, as {counter} counts "
+                                    "the optimizer steps made")
+        return replacements
+
+    def _not_a_step_count(self, read: cst.Subscript) -> str | None:
+        """Why ``lr[counter]`` is not the lr of the optimizer step that follows the read; None when it is."""
+        analysis, program = self.analysis, self.program
+        if self.step_statement is None:
+            return "scheduler.step() has no proven place"
+        statement = analysis.statement(read)
+        function = program.function_of(statement)
+        step = self.step_statement
+        if program.function_of(step) is not function:
+            route = program.route(step, function)
+            if route is None or self._helpers_skip_or_repeat(route.hops[1:]):
+                return "the optimizer steps in a helper not called once per iteration where it is read"
+            step = analysis.statement(route.anchor)
+        block = analysis.parents.get(step)
+        if not isinstance(analysis.parents.get(block), LOOPS) or statement not in block.body:
+            return "it is not read in the loop body that steps the optimizer"
+        counter = read.slice[0].slice.value
+        scope = analysis.scopes.get(counter)
+        assignments = [assignment for assignment in scope[counter.value]] if scope is not None else []
+        statements = [analysis.statement(assignment.node) for assignment in assignments
+                      if getattr(assignment, "node", None) is not None and assignment.node in analysis.positions]
+        starts = [line for line in statements if _binds_zero(line)]
+        increments = [line for line in statements if _adds_one(line) and line in block.body]
+        if len(statements) != len(assignments) or len(statements) != 2 or len(starts) != 1 or len(increments) != 1:
+            return (f"`{counter.value}` is not a counter bound to 0 once and increased by 1 once, in the loop that "
+                    "steps the optimizer")
+        body = list(block.body)
+        read_at, step_at, increment_at = (body.index(line) for line in (statement, step, increments[0]))
+        if not read_at < step_at < increment_at:
+            return f"it is not read before the optimizer step at line {analysis.line(step)} and the increment of " \
+                   f"`{counter.value}` after it"
+        if any(not _plain_line(line) for line in body[read_at:increment_at + 1]):
+            return f"a statement between it and the increment of `{counter.value}` can leave the iteration"
+        start = starts[0]
+        loops = analysis.loops(step)
+        outermost = next((loop for loop in loops if loop not in analysis.loops(start)), None)
+        if (program.function_of(start) is not function or outermost is None or analysis.guards(start, function)
+                or not analysis.runs_before(start.body[0].targets[0].target, outermost)):
+            return f"`{counter.value} = 0` is not bound once, unconditionally, before the loops that step the optimizer"
+        return None
+
+    def _class_attributes(self, delivery: Delivery) -> set[str]:
+        """Every attribute name the optimizer's class uses: a new ``self.<name>`` must not be one of them."""
+        owner = self.program.class_of(self.program.function_of(delivery.optimizer_line))
+        finder = _AttributeNames()
+        (owner or self.analysis.module).visit(finder)
+        return finder.names
 
     def _only_use(self, line: cst.SimpleStatementLine, name: cst.Name) -> cst.Name:
         """The one read of the value ``line`` binds to ``name``, up to the next assignment of the name."""
@@ -884,6 +1059,9 @@ class _Site:
                                        "to it", read)
             if self.analysis.end(line) <= position and (limit is None or position < limit):
                 uses.append(read)
+        if self._holds_the_list(line):
+            self.step_reads += [self.analysis.parents[use] for use in uses if self._indexed_by_name(use)]
+            uses = [use for use in uses if not self._indexed_by_name(use)]
         if len(uses) == 1:
             return uses[0]
         if not uses:
@@ -931,9 +1109,16 @@ class _Site:
         return Refused("CD107", f"the list is used at line {self.analysis.line(node)} "
                                 f"(`{self.analysis.first_line(statement)}`), not given to an optimizer", node)
 
-    def _optimizer_binding(self, call: cst.Call) -> tuple[cst.SimpleStatementLine, cst.Name]:
+    def _optimizer_binding(self, call: cst.Call) -> tuple[cst.SimpleStatementLine, cst.Name | cst.Attribute]:
         parent = self.analysis.parents.get(call)
         target = parent.targets[0].target if isinstance(parent, cst.Assign) and len(parent.targets) == 1 else None
+        line = self.analysis.parents.get(parent)
+        if (isinstance(target, cst.Attribute) and self.program.is_self(target.value)
+                and isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1):
+            for statement, _ in self.program.other_attribute_values(target, line):
+                raise Refused("CD106", f"`{self.analysis.code(target)}` is also assigned at line "
+                                       f"{self.analysis.line(statement)}, so its steps cannot be followed", statement)
+            return line, target
         assignment = self.analysis.single_assignment(target) if isinstance(target, cst.Name) else None
         bound = self.analysis.assigned_value(assignment) if assignment is not None else None
         if bound is None or bound[1] is not call:
@@ -957,7 +1142,7 @@ class _Site:
 
     def _check_moves(self, delivery: Delivery, expressions: list[cst.BaseExpression]) -> None:
         """min_lr, max_lr and decay_epoch move to the optimizer's line: none of their names may change on the way."""
-        first = self.analysis.statement(self.call)
+        first = self.analysis.statement(self.list_node)
         last = delivery.optimizer_line
         removed = set(delivery.carriers)
         for expression in expressions:
@@ -974,7 +1159,7 @@ class _Site:
                         raise Refused("CD105", f"`{name.value}` is assigned at line {self.analysis.line(node)}, "
                                                "between the list and the optimizer that will use it instead", node)
 
-    def _cadence(self, delivery: Delivery, step_per_epoch: cst.BaseExpression, scheduler: "_FreshName") -> Cadence:
+    def _cadence(self, delivery: Delivery, step_per_epoch: cst.BaseExpression, scheduler: _FreshName) -> Cadence:
         steps, runs = self._optimizer_steps(delivery)
         every = _count_text(self.analysis.code(step_per_epoch))
         per_step = self._value(step_per_epoch) == 1
@@ -993,7 +1178,7 @@ class _Site:
                                                              "batches), e.g. from a callback's on_train_epoch_end"),
                                  every)
         if not steps:
-            raise Refused("CD106", f"the optimizer `{delivery.optimizer_name.value}` is never stepped here, so there "
+            raise Refused("CD106", f"the optimizer `{self.analysis.code(delivery.optimizer_name)}` is never stepped here, so there "
                                    "is no place for scheduler.step()", delivery.optimizer_call)
         if len(steps) > 1:
             lines = ", ".join(str(self.analysis.line(step)) for step in steps)
@@ -1001,21 +1186,22 @@ class _Site:
                                    "step site to place scheduler.step()", steps[0])
         step = steps[0]
         statement = self.analysis.statement(step)
-        nested = self.analysis.enclosing_scope(statement) is not self.analysis.enclosing_scope(delivery.optimizer_line)
+        self.step_statement = statement
+        frame, _ = self._frame(delivery, statement)
+        nested = self.program.function_of(statement) is not self.program.function_of(delivery.optimizer_line)
         if not nested and self.analysis.start(statement) < self.analysis.end(delivery.optimizer_line):
             raise Refused("CD106", "the optimizer is stepped before it is built", statement)
         if per_step:
-            if _insertable(self.analysis, statement):
-                return Cadence(statement, f"after every optimizer step (line {self.analysis.line(statement)})", [])
+            place = self._per_step_place(statement, frame, delivery)
+            if place is not None:
+                where = (f"line {self.analysis.line(place)}" if place is statement else
+                         f"after the call at line {self.analysis.line(place)}, which steps the optimizer once, at "
+                         f"line {self.analysis.line(statement)}")
+                return Cadence(place, f"after every optimizer step ({where})", [])
             return self._by_hand(statement, f"call {scheduler}.step() right after the optimizer step at line "
                                             f"{self.analysis.line(statement)}", every)
         if nested:
-            function = self.analysis.enclosing_scope(statement)
-            name = function.name.value if isinstance(function, cst.FunctionDef) else "another function"
-            return self._by_hand(statement, f"the optimizer steps inside {name}() (line "
-                                            f"{self.analysis.line(statement)}): call {scheduler}.step() once every "
-                                            f"{every} optimizer steps, e.g. after the loop that calls {name}() "
-                                            f"{every} times per epoch", every)
+            return self._cadence_through_calls(statement, delivery, step_per_epoch, scheduler)
         batch_loop, proof = self._batch_loop(statement, delivery.optimizer_line, step_per_epoch)
         if batch_loop is not None and isinstance(proof, list):
             return Cadence(batch_loop, f"once per epoch, after the batch loop at line {self.analysis.line(batch_loop)}",
@@ -1024,27 +1210,199 @@ class _Site:
                              f"{proof}: call {scheduler}.step() once every {every} optimizer steps (after the batch "
                              f"loop if one pass over it is {every} batches)", every)
 
+    def _per_step_place(self, statement: cst.CSTNode, frame: cst.CSTNode, delivery: Delivery) -> cst.CSTNode | None:
+        """Where ``scheduler.step()`` runs right after each optimizer step and sees the scheduler built with the
+        optimizer: the step's own line, or the call of the helper that makes exactly that one step."""
+        if _insertable(self.analysis, statement) and self._sees(self.program.function_of(statement), delivery):
+            return statement
+        route = self.program.route(statement, frame)
+        if route is None:
+            return None
+        for index in range(len(route.hops) - 2, -1, -1):
+            if self._helpers_skip_or_repeat(route.hops[index + 1:]):
+                return None
+            hop = route.hops[index]
+            call = self.analysis.statement(hop.node)
+            if _insertable(self.analysis, call) and self._sees(hop.function, delivery):
+                return call
+        return None
+
+    def _helpers_skip_or_repeat(self, hops) -> bool:
+        """Whether one call of the first of ``hops`` can make other than one pass to the last hop's node: a loop,
+        a condition or an early ``return`` on the way."""
+        return any(self.analysis.loops(hop.node) or self.analysis.guards(hop.node, hop.function)
+                   or _returns_early(hop.function) for hop in hops)
+
+    def _sees(self, function: cst.CSTNode, delivery: Delivery) -> bool:
+        """Whether the scheduler built with the optimizer can be read in ``function``: a fresh variable of the
+        optimizer's function (or a closure of it, or any function when that is the module), or a fresh
+        ``self.<name>`` in a method of the optimizer's class whose first parameter has the same name."""
+        program = self.program
+        built = program.function_of(delivery.optimizer_line)
+        if delivery.owner is not None:
+            return (isinstance(function, cst.FunctionDef) and program.class_of(function) is program.class_of(built)
+                    and bool(function.params.params) and function.params.params[0].name.value == delivery.owner
+                    and not any(isinstance(decorator.decorator, cst.Name)
+                                and decorator.decorator.value in ("staticmethod", "classmethod")
+                                for decorator in function.decorators))
+        return function is built or built is self.analysis.module or built in set(self.analysis.ancestors(function))
+
+    def _frame(self, delivery: Delivery, node: cst.CSTNode) -> tuple[cst.CSTNode, list[cst.CSTNode]]:
+        """The function whose loops make the run that reaches ``node``, and the loops already around the
+        optimizer's construction there: the optimizer's own function; or, for an optimizer stored in ``self``, the
+        method of its class that leads to ``node`` through one call site per function and that the module never
+        calls itself (``fit()``, called on an instance from outside)."""
+        program = self.program
+        built = program.function_of(delivery.optimizer_line)
+        own = built, self.analysis.loops(delivery.optimizer_line)
+        if delivery.owner is None or program.route(node, built) is not None:
+            return own
+        function = program.function_of(node)
+        for _ in range(MAX_CALL_DEPTH):
+            calls = program.call_sites(function) if isinstance(function, cst.FunctionDef) else []
+            if not calls:
+                break
+            if len(calls) > 1:
+                return own
+            function = program.function_of(calls[0])
+        else:
+            return own
+        if function is built or not self._sees(function, delivery):
+            return own
+        return function, []
+
+    def _in_builder_terms(self, text: str | None, frame: cst.CSTNode, delivery: Delivery) -> list[str]:
+        """``text``, read in ``frame``, as the optimizer's function would read it: itself, and with each
+        ``self.x`` replaced by the value that function stores in it; empty when a ``self.x`` is not stored once
+        there (its value in ``frame`` is not visible)."""
+        built = self.program.function_of(delivery.optimizer_line)
+        if text is None:
+            return []
+        if frame is built:
+            return [text]
+        translated = self.program.in_method_terms(text, built)
+        return [] if translated is None else list(dict.fromkeys([text, translated[0]]))
+
+    def _cadence_through_calls(self, statement: cst.CSTNode, delivery: Delivery, step_per_epoch: cst.BaseExpression,
+                               scheduler: "_FreshName") -> Cadence:
+        """The epoch's end when the optimizer steps in a helper reached from the optimizer's function through one
+        call site per function: after the batch loop when that loop is in the optimizer's function (a train_step()
+        called per batch), after the helper's call when the helper holds the batch loop (a train_one_epoch() called
+        per epoch). The batch loop must visibly run step_per_epoch optimizer steps per pass, counted in the
+        caller's terms."""
+        analysis, program = self.analysis, self.program
+        every = _count_text(analysis.code(step_per_epoch))
+        frame, base = self._frame(delivery, statement)
+        function = program.function_of(statement)
+        name = f"{function.name.value}()" if isinstance(function, cst.FunctionDef) else "a lambda"
+
+        def by_hand(node: cst.CSTNode, why: str) -> Cadence:
+            return self._by_hand(node, f"the optimizer steps inside {name} (line {analysis.line(statement)}) and "
+                                       f"{why}: call {scheduler}.step() once every {every} optimizer steps, e.g. "
+                                       f"after the loop that calls {name} {every} times per epoch", every)
+
+        route = program.route(statement, frame)
+        if route is None:
+            calls = program.call_sites(function)
+            return by_hand(statement, f"is called from {len(calls)} places" if len(calls) > 1 else
+                           "is not called from the function that builds the optimizer" if calls else
+                           "is never called where its calls can be followed")
+        around = program.loops(route)
+        if [loop for loop, _ in around[:len(base)]] != base or len(around) == len(base):
+            return by_hand(statement, "no loop of its own after the optimizer is built runs it")
+        loop, hop = around[-1]
+        index = route.hops.index(hop)
+        built = program.function_of(delivery.optimizer_line)
+        if index == 0 and frame is built and analysis.start(loop) < analysis.end(delivery.optimizer_line):
+            return by_hand(loop, "the loop around it starts before the optimizer is built")
+        proof = self._pass_through_calls(route, loop, hop, step_per_epoch, delivery)
+        if isinstance(proof, str):
+            return by_hand(loop, proof)
+        if frame is not built:
+            runner = f"{frame.name.value}()"
+            proof.append(f"{runner} runs once for each {program.class_of(built).name.value} built (a second call "
+                         "would run past the list)")
+        if index == 0:
+            inside = f" (the optimizer steps in {name}, called once per batch)" if route.through_calls else ""
+            return Cadence(loop, f"once per epoch, after the batch loop at line {analysis.line(loop)}{inside}", proof)
+        helper = route.hops[1].function
+        called = f"{helper.name.value}()" if isinstance(helper, cst.FunctionDef) else "a lambda"
+        outer = [other for other, where in around[len(base):] if where is not route.hops[0] and other is not loop]
+        if outer:
+            return by_hand(outer[0], f"the loop at line {analysis.line(outer[0])} runs its batch loop several times "
+                                     f"per call of {called}")
+        if self._helpers_skip_or_repeat(route.hops[1:index]) or analysis.guards(loop, hop.function) or any(
+                _returns_early(other.function) for other in route.hops[1:index + 1]):
+            return by_hand(loop, f"a condition or an early return can skip the batch loop at line "
+                                 f"{analysis.line(loop)} in a call of {called}")
+        anchor = analysis.statement(route.hops[0].node)
+        if not _insertable(analysis, anchor):
+            return by_hand(anchor, f"the call of {called} at line {analysis.line(anchor)} is not a line of its own "
+                                   "a statement can follow")
+        return Cadence(anchor, f"once per epoch, after each call of {called} (line {analysis.line(anchor)}), whose "
+                               f"batch loop at line {analysis.line(loop)} steps the optimizer", proof, epoch_call=True)
+
+    def _pass_through_calls(self, route, loop: cst.CSTNode, hop, step_per_epoch,
+                            delivery: Delivery) -> list[str] | str:
+        """The assumptions proving one pass of ``loop`` (in ``hop``'s function) makes step_per_epoch optimizer
+        steps, one per iteration down the route; else why not."""
+        analysis, program = self.analysis, self.program
+        index = route.hops.index(hop)
+        line = analysis.line(loop)
+        if analysis.guards(hop.node, loop) or any(analysis.guards(other.node, other.function)
+                                                  for other in route.hops[index + 1:]):
+            return f"the optimizer step runs under a condition in the loop at line {line}"
+        if _leaves_early(loop) or analysis.loop_exits(loop):
+            return f"the loop at line {line} can end an iteration early"
+        if index > 0 and _returns(loop):
+            return f"the loop at line {line} can return before its end"
+        if any(_returns_early(other.function) for other in route.hops[index + 1:]):
+            return "it can return before its optimizer step"
+
+        frame = route.hops[0].function
+
+        def in_frame(text: str | None) -> list[str]:
+            if text is not None and index > 0:
+                text = program.in_frame_terms(text, route, hop)
+            return self._in_builder_terms(text, frame, delivery)
+
+        count, why = analysis.iteration_count(loop)
+        counts = in_frame(count)
+        candidates = [step_per_epoch, *self._alias(step_per_epoch)]
+        for text in counts:
+            if any(_same(text, analysis.code(node)) for node in candidates):
+                return [f"one pass over {text[4:-1]} is {text} iterations"] if why and text.startswith("len(") else (
+                    [why] if why else [])
+        dataset = next(filter(None, (_dataset_size_of(analysis, node) for node in candidates)), None)
+        iterable = _unenumerated(analysis, loop.iter) if isinstance(loop, cst.For) else None
+        for text in in_frame(analysis.code(iterable)) if iterable is not None else []:
+            if dataset is not None and _iterates(analysis, cst.parse_expression(text), dataset):
+                return [f"one pass over {text} is {dataset}.get_dataset_size() batches"]
+        runs = f"`{count}` times" if count is not None else f"an unknown number of times ({why})"
+        return f"the batch loop at line {line} runs {runs}, not visibly step_per_epoch={analysis.code(step_per_epoch)}"
+
     def _by_hand(self, node: cst.CSTNode, message: str, every: str) -> Cadence:
         return Cadence(None, f"by hand once every {every} optimizer steps (CD102)", [],
                        Note(node, "CD102", message))
 
     def _optimizer_steps(self, delivery: Delivery) -> tuple[list[cst.Call], list[cst.Call]]:
         """The calls that step the optimizer (``opt(grads)``, ``opt.step()``, ``x.step(opt)``, a TrainOneStepCell
-        built on it) and the ``model.train(...)`` calls that run it out of sight."""
+        built on it) and the ``model.train(...)`` calls that run it out of sight, wherever the program model follows
+        the optimizer: its variable, and the parameters of the module's functions it is passed to."""
         steps: list[cst.Call] = []
         runs: list[cst.Call] = []
-        assignment = self.analysis.single_assignment(delivery.optimizer_name)
-        for access in sorted(assignment.references, key=lambda access: self.analysis.start(access.node)):
-            node = access.node
+        tracked = self.program.follow(delivery.optimizer_call)
+        self._refuse_competitors(tracked, f"the optimizer `{self.analysis.code(delivery.optimizer_name)}`")
+        for use in sorted(tracked.uses, key=lambda use: self.analysis.start(use.node)):
+            node = use.node
             parent = self.analysis.parents.get(node)
             if isinstance(parent, cst.Call) and parent.func is node:
                 steps.append(parent)
-            elif isinstance(parent, cst.Attribute) and parent.value is node:
-                call = self.analysis.parents.get(parent)
-                if parent.attr.value == "step" and isinstance(call, cst.Call) and call.func is parent:
-                    steps.append(call)
-            elif isinstance(parent, cst.Arg):
-                call = self.analysis.parents[parent]
+            elif use.kind in (METHOD, ATTRIBUTE):
+                if use.kind == METHOD and use.detail == "step":
+                    steps.append(use.call)
+            elif use.kind == ARGUMENT:
+                call = use.call
                 names = self.analysis.names_of(call.func)
                 if isinstance(call.func, cst.Attribute) and call.func.attr.value == "step":
                     steps.append(call)
@@ -1062,27 +1420,34 @@ class _Site:
                                        "visible", node)
         return steps, runs
 
+    def _refuse_competitors(self, tracked, what: str) -> None:
+        """A place the object is stored that also holds another value hides which one a use sees."""
+        for statement, value in tracked.competitors:
+            raise Refused("CD106", f"{what} is also given another value at line {self.analysis.line(statement)} "
+                                   f"(`{self.analysis.first_line(statement)}`), so its steps cannot be followed",
+                          value)
+
     def _wrapper_uses(self, call: cst.Call, step_cell: bool) -> tuple[list[cst.Call], list[cst.Call]]:
-        """A Model's train()/fit() calls, or a TrainOneStepCell's calls (each one optimizer step)."""
+        """A Model's train()/fit() calls, or a TrainOneStepCell's calls (each one optimizer step), followed like the
+        optimizer into the module's functions it is passed to."""
         parent = self.analysis.parents.get(call)
         target = parent.targets[0].target if isinstance(parent, cst.Assign) and len(parent.targets) == 1 else None
-        assignment = self.analysis.single_assignment(target) if isinstance(target, cst.Name) else None
-        if assignment is None:
+        if not isinstance(target, cst.Name) or self.analysis.single_assignment(target) is None:
             raise Refused("CD106", f"`{self.analysis.code(call.func)}(...)` at line {self.analysis.line(call)} is not "
                                    "bound to one variable, so how it runs the optimizer is not visible", call)
+        tracked = self.program.follow(call)
+        self._refuse_competitors(tracked, f"`{target.value}`")
         steps, runs = [], []
-        for access in assignment.references:
-            node = access.node
-            use = self.analysis.parents.get(node)
-            if step_cell and isinstance(use, cst.Call) and use.func is node:
-                steps.append(use)
-            elif isinstance(use, cst.Attribute) and use.value is node:
-                run = self.analysis.parents.get(use)
-                if not step_cell and use.attr.value in MODEL_RUNS and isinstance(run, cst.Call) and run.func is use:
-                    runs.append(run)
-            elif (step_cell and isinstance(use, cst.Arg)
-                  and self.analysis.names_of(self.analysis.parents[use].func) & MODELS):
-                found_steps, found_runs = self._wrapper_uses(self.analysis.parents[use], False)
+        for use in sorted(tracked.uses, key=lambda use: self.analysis.start(use.node)):
+            node = use.node
+            parent = self.analysis.parents.get(node)
+            if step_cell and isinstance(parent, cst.Call) and parent.func is node:
+                steps.append(parent)
+            elif use.kind in (METHOD, ATTRIBUTE):
+                if not step_cell and use.kind == METHOD and use.detail in MODEL_RUNS:
+                    runs.append(use.call)
+            elif step_cell and use.kind == ARGUMENT and self.analysis.names_of(use.call.func) & MODELS:
+                found_steps, found_runs = self._wrapper_uses(use.call, False)
                 steps += found_steps
                 runs += found_runs
             else:
@@ -1178,16 +1543,72 @@ class _Site:
 
 
 class _FreshName:
-    """A new module-wide name, taken when first written: a site refused before that leaves it to the next site."""
+    """A new module-wide name, taken when first written: a site refused before that leaves it to the next site.
+    With an ``owner`` (``self``) it is an attribute, ``self.<name>``, whose name is also none of ``taken``."""
 
-    def __init__(self, analysis: Analysis, base: str):
-        self.analysis, self.base = analysis, base
+    def __init__(self, analysis: Analysis, base: str, owner: str | None = None, taken: set[str] = frozenset()):
+        self.analysis, self.base, self.owner, self.taken = analysis, base, owner, taken
         self._name: str | None = None
 
     def __str__(self) -> str:
         if self._name is None:
-            self._name = self.analysis.fresh_name(self.base)
+            name = self.analysis.fresh_name(self.base)
+            while name in self.taken:
+                name = self.analysis.fresh_name(self.base)
+            self._name = f"{self.owner}.{name}" if self.owner else name
         return self._name
+
+
+class _Parameters(cst.CSTTransformer):
+    """Parameters replaced by the caller's argument nodes (kept as they are, so their scopes still answer)."""
+
+    def __init__(self, given: dict[str, cst.BaseExpression]):
+        super().__init__()
+        atomic = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.Integer, cst.Float)
+        self.given = {name: value if isinstance(value, atomic) or value.lpar
+                      else value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+                      for name, value in given.items()}
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
+        value = self.given.get(original.value.value) if isinstance(original.value, cst.Name) else None
+        return updated.with_changes(value=value) if value is not None else updated
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        value = self.given.get(original.value)
+        return value if value is not None else updated
+
+
+def _bound_names(function: cst.FunctionDef) -> set[str]:
+    """The names a function binds in its body (assignments, loop targets), not counting nested functions."""
+    finder = _Bindings()
+    function.body.visit(finder)
+    return finder.names
+
+
+class _Bindings(cst.CSTVisitor):
+    def __init__(self):
+        self.names: set[str] = set()
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.names |= {name.value for name in names_in(node.target)}
+
+    def visit_For(self, node: cst.For) -> None:
+        self.names |= {name.value for name in names_in(node.target)}
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+
+class _AttributeNames(cst.CSTVisitor):
+    def __init__(self):
+        self.names: set[str] = set()
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.names.add(node.attr.value)
 
 
 def _insertable(analysis: Analysis, statement: cst.CSTNode) -> bool:
@@ -1195,6 +1616,24 @@ def _insertable(analysis: Analysis, statement: cst.CSTNode) -> bool:
     return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
             and isinstance(statement.body[0], (cst.Expr, cst.Assign, cst.AugAssign, cst.AnnAssign))
             and isinstance(analysis.parents.get(statement), (cst.IndentedBlock, cst.Module)))
+
+
+def _binds_zero(line: cst.CSTNode) -> bool:
+    return (isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 and isinstance(line.body[0], cst.Assign)
+            and len(line.body[0].targets) == 1 and isinstance(line.body[0].targets[0].target, cst.Name)
+            and isinstance(line.body[0].value, cst.Integer) and line.body[0].value.value == "0")
+
+
+def _adds_one(line: cst.CSTNode) -> bool:
+    return (isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1
+            and isinstance(line.body[0], cst.AugAssign) and isinstance(line.body[0].operator, cst.AddAssign)
+            and isinstance(line.body[0].value, cst.Integer) and line.body[0].value.value == "1")
+
+
+def _plain_line(line: cst.CSTNode) -> bool:
+    """A simple statement line that cannot leave the iteration (no return, break, continue or raise)."""
+    return isinstance(line, cst.SimpleStatementLine) and not any(
+        isinstance(small, (cst.Return, cst.Break, cst.Continue, cst.Raise)) for small in line.body)
 
 
 def _leaves_early(loop: cst.CSTNode) -> bool:
