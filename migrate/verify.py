@@ -63,13 +63,16 @@ class Schedule:
 class Claim:
     """The source schedule and its rewrite agree over ``run_steps`` optimizer steps (or, when the run is not
     visible, ``agrees_for``). ``positive`` are expressions the rule assumes above zero and says so (MindSpore's
-    preconditions, such as ``max_lr - min_lr``): a sample where one is not is no run of the rewritten program."""
+    preconditions, such as ``max_lr - min_lr``): a sample where one is not is no run of the rewritten program.
+    ``stated`` are values the program states for unknowns (an argparse ``default=``): sampled besides the domain's
+    values, since the program runs with them unless told otherwise, and never taken as the only value."""
 
     source: Schedule
     target: Schedule
     run_steps: str | None = None
     agrees_for: str | None = None
     positive: tuple[str, ...] = ()
+    stated: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,10 +125,14 @@ class _Plan:
         for name in evaluate.unknowns(text, constants):
             self.unknowns.setdefault(name, domain)
 
-    def samples(self, limit: int) -> list[dict]:
-        """The grid of sampled values, thinned evenly to ``limit`` points when larger."""
+    def samples(self, limit: int, stated: Mapping[str, object] | None = None) -> list[dict]:
+        """The grid of sampled values, thinned evenly to ``limit`` points when larger. Each unknown's stated value
+        comes first on its axis, so the point where all of them hold is the first and always kept."""
+        stated = stated or {}
         names = list(self.unknowns)
-        grid = list(itertools.product(*(SAMPLES[self.unknowns[name]] for name in names)))
+        axes = [tuple(dict.fromkeys([*([stated[name]] if name in stated else []), *SAMPLES[self.unknowns[name]]]))
+                for name in names]
+        grid = list(itertools.product(*axes))
         if len(grid) > limit:
             grid = [grid[round(k * (len(grid) - 1) / max(limit - 1, 1))] for k in range(limit)]
         return [dict(zip(names, point)) for point in grid]
@@ -159,7 +166,7 @@ def _memo_key(claim: Claim, constants: Mapping[str, object], max_samples: int) -
     named = sorted({name for text in texts for name in _IDENTIFIER.findall(text) if name in constants})
     return (claim.source.model, tuple(sorted(claim.source.args.items())), claim.target.model,
             tuple(sorted(claim.target.args.items())), claim.run_steps, claim.agrees_for, claim.positive,
-            tuple((name, repr(constants[name])) for name in named), max_samples)
+            tuple((name, repr(constants[name])) for name in named), claim.stated, max_samples)
 
 
 def _verify(claim: Claim, constants: Mapping[str, object], max_samples: int) -> Verdict:
@@ -169,7 +176,7 @@ def _verify(claim: Claim, constants: Mapping[str, object], max_samples: int) -> 
         return Verdict(NOT_VERIFIABLE, _reason(exc))
     runs: list[_Run] = []
     invalid: list[str] = []
-    for values in plan.samples(max_samples):
+    for values in plan.samples(max_samples, dict(claim.stated)):
         try:
             runs.append(_run(claim, constants, values))
         except _InvalidSample as exc:

@@ -217,3 +217,55 @@ def test_the_cosine_of_a_chain_that_does_not_convert_is_never_converted_alone():
     outcome = _judge(source, unsafe=True)
     assert outcome.verdict == differential.REFUSED
     assert "this CosineAnnealingLR is part of torch.optim.lr_scheduler.SequentialLR(...)" in outcome.diagnostics
+
+FLAG = '''
+import argparse
+
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--epochs", type=int, default=9)
+parser.add_argument("--lr", type=float, default=0.2)
+parser.add_argument("--sched", default="cos")
+args = parser.parse_args()
+
+model = torch.nn.Linear(4, 1)
+loader = DataLoader(TensorDataset(torch.randn(10, 4), torch.randn(10, 1)), batch_size=3)
+optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9)
+if args.sched == "cos":
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs, eta_min=1e-4)
+elif args.sched == "step":
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 2, gamma=0.5)
+elif args.sched == "multistep":
+    scheduler = torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones=[3, 5], gamma=0.3)
+elif args.sched == "exp":
+    scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.8)
+else:
+    scheduler = None
+for epoch in range(args.epochs):
+    for x, y in loader:
+        optimizer.zero_grad()
+        torch.nn.functional.mse_loss(model(x), y).backward()
+        optimizer.step()
+    if scheduler is not None:
+        scheduler.step()
+'''
+
+
+ALL_SCHEDULERS = FLAG.replace("if scheduler is not None:\n        scheduler.step()", "scheduler.step()").replace(
+    "else:\n    scheduler = None\n", "else:\n    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 100)\n")
+
+
+@pytest.mark.parametrize("choice", ["cos", "step", "multistep", "exp", "other"])
+def test_a_scheduler_chosen_by_flag_converts_as_a_whole_whichever_branch_runs(choice):
+    outcome = _judge(ALL_SCHEDULERS, ("--sched", choice))
+    assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
+    assert outcome.output.count("lr_schedule = ") == 5
+
+
+@pytest.mark.parametrize("choice", ["cos", "step", "none"])
+def test_a_flag_branch_without_a_scheduler_keeps_the_constant_lr(choice):
+    outcome = _judge(FLAG, ("--sched", choice))
+    assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
+    assert "else:\n    lr_schedule = args.lr\n" in outcome.output

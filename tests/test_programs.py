@@ -25,6 +25,7 @@ EXACT_TODAY = {
     "torch_to_mindspore/builder_returns_tuple",
     "torch_to_mindspore/checkpoint_state_dict",
     "torch_to_mindspore/cifar_globals_train_helper",
+    "torch_to_mindspore/flag_choice_cos_or_step",
     "torch_to_mindspore/inline_per_epoch",
     "torch_to_mindspore/loader_defined_after_scheduler",
     "torch_to_mindspore/iters_per_epoch_cap",

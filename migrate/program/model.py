@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -48,6 +49,13 @@ class Program:
         self._calls: dict[int, list[cst.Call]] | None = None
         self._callees: dict[int, cst.FunctionDef] = {}
         self._tracked: dict[int, Tracked] = {}
+
+    @functools.cached_property
+    def stated(self) -> tuple[tuple[str, object], ...]:
+        """The values the program states for unknowns it does not fix (argparse defaults), for the verifier."""
+        from migrate.program.values import stated_defaults
+
+        return tuple(sorted(stated_defaults(self.analysis).items()))
 
     def follow(self, creation: cst.Call) -> Tracked:
         """Where the object ``creation`` makes is stored, how it is used, and what else shares its places."""

@@ -24,6 +24,7 @@ from migrate.references import GETATTR, STAR, VALUE, find_references, site_findi
 from migrate.program import ARGUMENT, ATTRIBUTE, METHOD, NONE_TEST, STORED, Use
 from migrate.program.budget import Cap, batch_cap, step_budget
 from migrate.program.builder import Builder, builder_edits, builder_of, in_builder_terms
+from migrate.rules.torch_schedulers import SIBLINGS, Frame
 from migrate.program.cadence import NotVisible, cadence
 from migrate.rule import Code, Example, Finding, Fix, ImportRef, Note, Refused, Rule
 from migrate import verify
@@ -678,6 +679,9 @@ class _Site:
         self._group_lrs: list[tuple[int, cst.DictElement]] = []
         self._positive: list[str] = []
         self._chain: Chain | None = None
+        self._conditional: cst.If | None = None
+        self._branches: dict[cst.SimpleStatementLine, cst.BaseExpression] = {}
+        self._branch_verdicts: list[str] = []
         self._groups: cst.BaseExpression | None = None
 
     def convert(self) -> Finding:
@@ -698,7 +702,7 @@ class _Site:
         else:
             reads += [(argument.value, optimizer_line) for argument in optimizer_call.args]
         reads = [(node, at) for node, at in reads if node is not None]
-        if self._none_first is not None:
+        if self._conditional is not None:
             place, after = statement, self._after_condition(statement, optimizer_line, optimizer_name, reads, mapping)
         else:
             place = self._place(statement, optimizer_line, optimizer_name, reads, moves=mapping is not None)
@@ -750,9 +754,11 @@ class _Site:
             new_optimizer = self._new_optimizer(optimizer_line, optimizer_call, mapping, list_name, target_class,
                                                 group_lists)
             replacements[optimizer_line] = []
-            if self._none_first is not None:
+            if self._conditional is not None:
                 replacements[statement] = schedule
-                replacements[self._none_first] = self._constant_lr(list_name, optimizer_arguments)
+                for constant in [self._none_first] if self._none_first is not None else []:
+                    replacements[constant] = self._constant_lr(constant, list_name, optimizer_arguments)
+                replacements.update(self._branch_lists(list_name, values, cadence, package, optimizer_arguments))
                 replacements[after] = [new_optimizer, after]
             else:
                 replacements[place] = [*schedule, new_optimizer] + ([] if place in (statement, optimizer_line)
@@ -784,6 +790,7 @@ class _Site:
             f"{chained} {target}, stepped "
             + ("once per epoch" if cadence.per_epoch else "once per optimizer step")
             + (self._otherwise(list_name) if self._none_first is not None else "")
+            + (self._chosen() if self._branches else "")
             + (self._builder_gets() if self._builder is not None else "")
             + "".join(f"; param group {index} gets its own list {group_lists[element]} (from its lr="
                       f"{self.analysis.code(element.value)})" for index, element in self._group_lrs)
@@ -815,7 +822,8 @@ class _Site:
                                                       "eta_min": eta_min_text, "step_every": cadence.step_every})
         target = Schedule("mindspore.cosine_decay_lr", {"min_lr": min_lr, "max_lr": max_lr, "total_step": total_step,
                                                         "step_per_epoch": step_per_epoch, "decay_epoch": decay_epoch})
-        claim = Claim(source, target, run_steps=run_steps, agrees_for=agreement, positive=tuple(self._positive))
+        claim = Claim(source, target, run_steps=run_steps, agrees_for=agreement, positive=tuple(self._positive),
+                      stated=self.analysis.program.stated)
         return ScheduleValues(min_lr, max_lr, total_step, step_per_epoch, decay_epoch, t_max_text, agreement, claim)
 
     def _periodic(self, values: ScheduleValues, cadence: Cadence) -> ScheduleValues | None:
@@ -831,7 +839,7 @@ class _Site:
                                    "min_lr; periodic = \"refuse\" keeps the site (\"exact\" writes the periodic "
                                    "list, \"clamp\" the plain call as an unsafe fix)")
         target = Schedule("mindspore.periodic_cosine", dict(values.claim.target.args))
-        claim = Claim(values.claim.source, target, run_steps=values.claim.run_steps, positive=values.claim.positive)
+        claim = replace(values.claim, target=target, agrees_for=None)
         return replace(values, claim=claim)
 
     def _chain_values(self, values: ScheduleValues, cadence: Cadence) -> ScheduleValues:
@@ -854,8 +862,8 @@ class _Site:
         target = Schedule("mindspore.linear_warmup_cosine", {
             "base_lr": values.max_lr, **texts, "milestone": milestone, "min_lr": values.min_lr,
             "decay_epoch": values.decay_epoch, "step_per_epoch": every, "total_step": total})
-        claim = Claim(original, target, run_steps=cadence.run_steps,
-                      agrees_for=None if cadence.run_steps else total, positive=values.claim.positive)
+        claim = replace(values.claim, source=original, target=target,
+                        agrees_for=None if cadence.run_steps else total)
         return replace(values, total_step=total, claim=claim)
 
     def _chain_statements(self, values: ScheduleValues, list_name: str, function: str) -> list:
@@ -946,13 +954,18 @@ class _Site:
         if (isinstance(line, cst.SimpleStatementLine) and len(tracked.bindings) == 2 and not tracked.competitors
                 and tracked.bindings[0].statement is line):
             self._builder = builder_of(self.analysis.program, line, tracked.bindings[1].statement)
+        if self._none_first is not None:
+            self._conditional = self._condition_of(line)
+        elif tracked.competitors and isinstance(line, cst.SimpleStatementLine) and len(tracked.bindings) == 1:
+            self._branches = self._flag_branches(tracked, line, self._unfollowed(target, tracked))
         if (not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1
-                or (tracked.competitors and self._none_first is None)
+                or (tracked.competitors and self._conditional is None)
                 or len(tracked.bindings) != 1 + (self._builder is not None)):
             raise Refused("CA107", self._unfollowed(target, tracked))
         steps, none_tests = [], []
         for use in tracked.uses:
-            if use.kind == NONE_TEST and self._none_first is not None:
+            if use.kind == NONE_TEST and (self._none_first is not None or any(
+                    isinstance(value, cst.Name) for value in self._branches.values())):
                 none_tests.append(use)
                 continue
             if use.detail == "get_last_lr" and not use.call.args:
@@ -1007,6 +1020,71 @@ class _Site:
         return (f"the scheduler is passed on and bound again (line {lines}); the list must be computed where the "
                 "optimizer is built" if lines else
                 f"`{self.analysis.code(target)}` is bound in a way its step() calls cannot be followed through")
+
+    def _flag_branches(self, tracked, line, unfollowed: str) -> dict:
+        """``if flag: scheduler = CosineAnnealingLR(...) elif ...: scheduler = StepLR(...) else: ...``: every branch
+        of one ``if`` chain binds the scheduler once, to a scheduler of the same optimizer that has a list form (or
+        to None). The branches by statement, with the value each binds."""
+        top = self._choice_of(line)
+        blocks = self._branch_blocks(top) if top is not None else []
+        bound = {binding: value for binding, value in tracked.competitors}
+        bound[line] = self.call
+        optimizer = self.analysis.code(bind(self.call, SIGNATURE).values["optimizer"])
+        problems = []
+        if top is None or not isinstance(blocks[-1], cst.IndentedBlock) or not self._ends_with_else(top):
+            problems.append("not every path through the flag's `if` binds it")
+        for statement, value in bound.items():
+            if self.analysis.parents.get(statement) not in blocks:
+                problems.append(f"line {self.analysis.line(statement)} is not a branch of that `if`")
+            elif isinstance(value, cst.Name) and value.value == "None":
+                continue
+            elif not isinstance(value, cst.Call) or value is not self.call and not self._sibling(value, optimizer):
+                problems.append(f"line {self.analysis.line(statement)} (`{self.analysis.first_line(value)}`) has no "
+                                "list form here")
+        if len({self.analysis.parents.get(statement) for statement in bound}) != len(bound):
+            problems.append("a branch binds it twice")
+        if problems:
+            raise Refused("CA107", f"{unfollowed}; the branches convert together only when each becomes a list: "
+                                   + "; ".join(problems))
+        self._conditional = top
+        return bound
+
+    def _choice_of(self, line) -> cst.If | None:
+        """The outermost ``if`` of the ``if``/``elif``/``else`` chain whose branch holds ``line`` directly."""
+        block = self.analysis.parents.get(line)
+        owner = self.analysis.parents.get(block)
+        if isinstance(owner, cst.Else):
+            owner = self.analysis.parents.get(owner)
+        if not isinstance(owner, cst.If):
+            return None
+        while isinstance(parent := self.analysis.parents.get(owner), cst.If) and parent.orelse is owner:
+            owner = parent
+        return owner
+
+    def _branch_blocks(self, top: cst.If) -> list:
+        blocks, node = [], top
+        while isinstance(node, cst.If):
+            blocks.append(node.body)
+            node = node.orelse
+        if isinstance(node, cst.Else):
+            blocks.append(node.body)
+        return blocks
+
+    def _ends_with_else(self, top: cst.If) -> bool:
+        node = top
+        while isinstance(node, cst.If):
+            node = node.orelse
+        return isinstance(node, cst.Else)
+
+    def _sibling(self, call: cst.Call, optimizer: str) -> bool:
+        names = self.analysis.names_of(call.func) & SIBLINGS.keys()
+        if not names:
+            return False
+        sibling = SIBLINGS[next(iter(names))]
+        bound = bind(call, ("optimizer", *sibling.signature))
+        given = bound.values.get("optimizer")
+        return (not bound.error and "last_epoch" not in bound.values and given is not None
+                and self.analysis.code(given) == optimizer)
 
     def _warmup_chain(self, tracked, line) -> Chain | None:
         """``SequentialLR(optimizer, [LinearLR(optimizer, ...), this], milestones=[M])``, each scheduler bound to a
@@ -1104,7 +1182,7 @@ class _Site:
     def _after_condition(self, statement, optimizer_line, optimizer: cst.Name, reads, mapping) -> cst.CSTNode:
         """Where the MindSpore optimizer is built when the scheduler is created under a flag: right after that
         ``if``, with the list (or the constant lr) the flag chose."""
-        conditional = self._condition_of(statement)
+        conditional = self._conditional
         block = self.analysis.parents.get(conditional)
         following = block.body[block.body.index(conditional) + 1:] if hasattr(block, "body") else []
         why = None
@@ -1116,11 +1194,15 @@ class _Site:
             why = f"the optimizer (line {self.analysis.line(optimizer_line)}) is built in another block"
         else:
             for node, at in reads:
-                place = statement if at is statement or at in self._loop_nodes else following[0]
-                why = why or self.analysis.unbound_name(node, place, at)
+                places = ([statement, *self._branches] if at in self._loop_nodes else [statement]
+                          if at is statement else [following[0]])
+                for place in places:
+                    why = why or self.analysis.unbound_name(node, place, at)
             lr = self._lr_argument(optimizer_line)
-            if lr is not None:
-                why = why or self.analysis.unbound_name(lr, self._none_first, optimizer_line)
+            constants = [self._none_first] if self._none_first is not None else [
+                branch for branch, value in self._branches.items() if isinstance(value, cst.Name)]
+            for place in constants if lr is not None else []:
+                why = why or self.analysis.unbound_name(lr, place, optimizer_line)
             why = why or self._optimizer_cannot_move(optimizer_line, optimizer, conditional, following[0])
         if why is not None:
             raise Refused("CA105", f"the scheduler is created under `if {self.analysis.code(conditional.test)}:` "
@@ -1132,18 +1214,60 @@ class _Site:
         mapping = OPTIMIZERS[next(iter(sorted(self.analysis.names_of(call.func) & OPTIMIZERS.keys())))]
         return bind(call, mapping.positional, mapping.keyword_only).values.get("lr")
 
-    def _constant_lr(self, list_name: str, optimizer_arguments) -> list[cst.SimpleStatementLine]:
+    def _constant_lr(self, line, list_name: str, optimizer_arguments) -> list[cst.SimpleStatementLine]:
         """``scheduler = None`` becomes the optimizer's constant lr, which the flag's branch replaces by the list."""
         lr = optimizer_arguments.get("lr")
         text = self.analysis.code(lr) if lr is not None else TORCH_DEFAULT_LR
         assignment = cst.parse_statement(f"{list_name} = {text}\n")
-        return [self._none_first.with_changes(body=assignment.body)]
+        return [line.with_changes(body=assignment.body)]
+
+    def _branch_lists(self, list_name: str, values: ScheduleValues, cadence: Cadence, package: str,
+                      optimizer_arguments) -> dict:
+        """Each other branch's scheduler as its list (verified here, since the fix's claim is the cosine's), or
+        the constant lr for a None branch."""
+        replacements = {}
+        frame = None
+        for line, value in self._branches.items():
+            if value is self.call:
+                continue
+            if isinstance(value, cst.Name):
+                replacements[line] = self._constant_lr(line, list_name, optimizer_arguments)
+                continue
+            where = f"the {self.analysis.code(value.func)} branch (line {self.analysis.line(line)})"
+            if cadence.run_steps is None:
+                raise Refused("CA106", f"{where} needs the run length for its list, and the loops do not show it",
+                              value)
+            frame = frame or Frame(values.claim.source.args["base_lr"], values.max_lr, cadence.step_every,
+                                   values.step_per_epoch, cadence.run_steps, f"{package}.nn")
+            sibling = SIBLINGS[next(iter(self.analysis.names_of(value.func) & SIBLINGS.keys()))]
+            bound = bind(value, ("optimizer", *sibling.signature)).values
+            texts = {**sibling.defaults, **{name: self.analysis.code(node) for name, node in bound.items()}}
+            try:
+                listed = sibling.listed(texts, frame)
+            except (ValueError, SyntaxError) as error:
+                raise Refused("CA105", f"{where}: {error}", value) from None
+            claim = replace(values.claim, source=listed.source, target=listed.target, agrees_for=None,
+                            positive=(*values.claim.positive, *listed.positive))
+            verdict = verify.verify(claim, self.analysis.constants)
+            if verdict.kind != verify.EQUIVALENT:
+                raise Refused("CA105", f"{where} would not keep its learning rates as a list: {verdict.detail}",
+                              value)
+            assumes = f", assuming {listed.assumption}" if listed.assumption else ""
+            self._branch_verdicts.append(f"{where} → {listed.expression.split('(')[0]}(...){assumes} "
+                                         f"[{verdict.kind}: {verdict.detail}]")
+            statement = cst.parse_statement(f"{list_name} = {listed.expression}\n")
+            replacements[line] = [line.with_changes(body=statement.body)]
+        return replacements
 
     def _builder_gets(self) -> str:
         builder = self._builder
         given = ", ".join(f"{name}={value}" for name, value in builder.added.items())
         return (f"; {builder.function.name.value}() returns the MindSpore optimizer alone"
                 + (f" and gets {given} from its call at line {self.analysis.line(builder.call)}" if given else ""))
+
+    def _chosen(self) -> str:
+        return (f"; the `if` at line {self.analysis.line(self._conditional)} chooses the list: "
+                + "; ".join(self._branch_verdicts or ["the other branches keep the optimizer's constant lr"]))
 
     def _otherwise(self, list_name: str) -> str:
         conditional = self._condition_of(self.analysis.statement(self.call))
@@ -1200,6 +1324,8 @@ class _Site:
         if use.kind != ARGUMENT or use.call is self.call:
             return
         if self._chain is not None and use.call in (self._chain.call, self._chain.warmup_call):
+            return
+        if use.call in self._branches.values():
             return
         callee = self.analysis.names_of(use.call.func)
         if any(qualified.startswith(SCHEDULER_MODULE) for qualified in callee):
@@ -1400,7 +1526,8 @@ class _Site:
     def _left_to_port(self, optimizer_call: cst.Call, owner: str) -> list[Note]:
         """Each use of the converted optimizer that is still torch's API, with the MindSpore idiom (CA112)."""
         notes = []
-        removed = {self.call} | ({self._chain.call, self._chain.warmup_call} if self._chain is not None else set())
+        removed = {self.call, *self._branches.values()} | (
+            {self._chain.call, self._chain.warmup_call} if self._chain is not None else set())
         for use in self.analysis.program.follow(optimizer_call).uses:
             if use.kind == ARGUMENT and use.call not in removed:
                 node, idiom = use.call, ARGUMENT_IDIOM.format(callee=self.analysis.code(use.call.func))

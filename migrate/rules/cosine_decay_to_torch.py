@@ -25,6 +25,7 @@ from migrate.analysis import LOOPS, Analysis, bind, names_in, plus_one, product
 from migrate.edit import EQUAL, joined_arguments, keyword_argument
 from migrate.imports import package_reference
 from migrate.program import ARGUMENT, ATTRIBUTE, METHOD
+from migrate.program.budget import Budget, step_budget
 from migrate.program.model import MAX_CALL_DEPTH
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
 from migrate.rule import Code, Example, Finding, Fix, Note, Refused, Rule
@@ -697,11 +698,25 @@ class _Site:
         around = program.loops(route)[len(base):]
         loops = [loop for loop, _ in around]
         spellings = self._spellings([arguments["total_step"], arguments["step_per_epoch"]])
+        budget = self._budget(around, route)
         counts = [self._loop_count(loop, spellings) for loop in loops]
+        if budget is not None:
+            counts[0] = budget.count
+            if budget.counted is not loops[0]:
+                counts = counts[:1]
         counts = [count if count is None or hop is route.hops[0] else program.in_frame_terms(count, route, hop)
                   for count, (_, hop) in zip(counts, around)]
         counts = [(self._in_builder_terms(count, frame, delivery) or [None])[-1] for count in counts]
         counts = [spellings.get(count, count) if count is not None else None for count in counts]
+        if budget is not None and counts[0] is not None:
+            whole = budget.counted is not loops[0]
+            self.assumptions.append(
+                f"`while {self.analysis.code(loops[0].test)}` (line {self.analysis.line(loops[0])}) "
+                + (f"is a budget of {counts[0]} optimizer steps: its counter grows with each step and the batch loop "
+                   f"at line {self.analysis.line(budget.counted)} leaves when it is spent" if whole else
+                   f"runs {counts[0]} times"))
+            if whole:
+                return Run(counts[0], loops[0], not _returns(loops[0]))
         if isinstance(anchor, LOOPS) or cadence.epoch_call:
             counts.append(self.analysis.code(arguments["step_per_epoch"]))
         if isinstance(anchor, LOOPS):
@@ -714,6 +729,17 @@ class _Site:
         helper = route.hops[-1].function if route.through_calls else None
         named = f"{helper.name.value}()" if isinstance(helper, cst.FunctionDef) else "a lambda"
         return Run(product(*counts), loops[0], exact, named if helper is not None else None)
+
+    def _budget(self, around, route) -> Budget | None:
+        """The step budget of the run's outermost loop, a ``while`` in the function that makes the run: its
+        iterations, or the whole run when its counter counts the optimizer steps (``while step < total_steps``
+        around the batch loop, which leaves when the budget is spent)."""
+        if not around or self.step_statement is None:
+            return None
+        loop, hop = around[0]
+        if not isinstance(loop, cst.While) or hop is not route.hops[0]:
+            return None
+        return step_budget(self.analysis, loop, self.step_statement, checked_first=True)
 
     def _helper_run_not_visible(self, anchor: cst.CSTNode, delivery: Delivery, total: str) -> list[Note]:
         """CD112 when the optimizer steps in a helper that is not called from one place inside a loop: no run

@@ -3,8 +3,8 @@
 They exist so thousands of programs can run per minute: tensors and models are dummies, and only what decides a
 learning rate is faithful. torch's ``CosineAnnealingLR`` is driven by the project's bit-exact replica
 (``migrate.schedules.torch_cosine``), its siblings (``StepLR``, ``LinearLR``, ``SequentialLR``…) repeat torch
-2.13's recursive ``get_lr`` and closed forms in torch's order, and ``cosine_decay_lr``/``warmup_lr`` are the
-bit-exact replicas with MindSpore's validation. ``tests/test_differential_oracle.py`` proves the stand-ins give the
+2.13's recursive ``get_lr`` and closed forms in torch's order, and ``cosine_decay_lr``/``warmup_lr`` (and the
+piecewise, exponential and polynomial lists) are the bit-exact replicas with MindSpore's validation. ``tests/test_differential_oracle.py`` proves the stand-ins give the
 records of the real libraries.
 
 Deliberate leniencies, because a converted program keeps the rest of its training step in the other framework's
@@ -28,7 +28,7 @@ from contextlib import contextmanager
 
 import numpy as real_numpy
 
-from migrate.schedules import mindspore_lr
+from migrate.schedules import mindspore_family, mindspore_lr
 from migrate.schedules.torch_cosine import RESUME_WITHOUT_INITIAL_LR, TorchCosineAnnealingLR
 
 
@@ -739,9 +739,13 @@ def build_modules(cosine_decay_lr=mindspore_lr.cosine_decay_lr, warmup_lr=mindsp
         full=lambda shape, value, **k: _filled(*shape, value=value), isfinite=_is_finite, manual_seed=lambda s: None,
         no_grad=_NullContext, autocast=_NullContext, device=lambda *a, **k: "cpu", float32="float32")
 
-    dynamic_lr = _module("mindspore.nn.dynamic_lr", cosine_decay_lr=cosine_decay_lr, warmup_lr=warmup_lr)
+    family = {"exponential_decay_lr": mindspore_family.exponential_decay_lr,
+              "piecewise_constant_lr": mindspore_family.piecewise_constant_lr,
+              "polynomial_decay_lr": mindspore_family.polynomial_decay_lr}
+    dynamic_lr = _module("mindspore.nn.dynamic_lr", cosine_decay_lr=cosine_decay_lr, warmup_lr=warmup_lr, **family)
     ms_nn = _module(
-        "mindspore.nn", cosine_decay_lr=cosine_decay_lr, warmup_lr=warmup_lr, dynamic_lr=dynamic_lr, Cell=Module,
+        "mindspore.nn", cosine_decay_lr=cosine_decay_lr, warmup_lr=warmup_lr, dynamic_lr=dynamic_lr, **family,
+        Cell=Module,
         Dense=Module, SequentialCell=Module, ReLU=Module, MSELoss=Module, SoftmaxCrossEntropyWithLogits=Module,
         SGD=MindSporeOptimizer, Momentum=MindSporeMomentum, Adam=MindSporeAdam, AdamWeightDecay=MindSporeAdam,
         Optimizer=MindSporeOptimizer, TrainOneStepCell=TrainOneStepCell, WithLossCell=WithLossCell)

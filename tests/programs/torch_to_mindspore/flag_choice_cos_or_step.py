@@ -1,6 +1,6 @@
 """The scheduler is chosen by a command-line flag among cosine and step decay.
 
-Expect: refuse until sibling schedulers convert (the diagnostic names the StepLR branch and its line).
+Expect: rewrite (each branch builds its list: cosine_decay_lr or exponential_decay_lr; one optimizer after the branches).
 """
 import argparse
 
