@@ -1047,7 +1047,7 @@ class _Site:
             raise Refused("CA107", f"{unfollowed}; the branches convert together only when each becomes a list: "
                                    + "; ".join(problems))
         self._conditional = top
-        return bound
+        return {statement: bound[statement] for statement in sorted(bound, key=self.analysis.start)}
 
     def _choice_of(self, line) -> cst.If | None:
         """The outermost ``if`` of the ``if``/``elif``/``else`` chain whose branch holds ``line`` directly."""
