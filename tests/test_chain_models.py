@@ -205,3 +205,18 @@ class TestVerifier:
         close = np.isclose(clamped, lrs, rtol=RTOL, atol=ATOL_SCALE * 0.1)
         assert close[:period_end].all() and not close[period_end]
         assert math.isclose(lrs[period_end], lrs[period_end - 4], rel_tol=1e-12)
+
+
+def test_milestone_rates_are_torch_multistep_for_runs_shorter_and_longer_than_the_milestones():
+    """The MultiStepLR list: bit-identical to torch's running product whether or not the run passes the last
+    milestone, and it raises (``+inf`` past the end) one step past total_step like every MindSpore list."""
+    from migrate.schedules import model
+
+    for epochs in (3, 7, 12):
+        torch_args = {"base_lr": 0.1, "milestones": [5, 8], "gamma": 0.1, "step_every": 4}
+        list_args = {"milestones": [5, 8], "learning_rates": [0.1, 0.1 * 0.1, 0.1 * 0.1 * 0.1], "step_per_epoch": 4,
+                     "total_step": epochs * 4}
+        expected = model("torch.MultiStepLR").per_step(torch_args, epochs * 4)
+        actual = model("mindspore.milestone_rates").per_step(list_args, epochs * 4 + 1)
+        assert list(actual[:-1]) == list(expected)
+        assert actual[-1] == float("inf")

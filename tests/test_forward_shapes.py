@@ -257,9 +257,10 @@ ALL_SCHEDULERS = FLAG.replace("if scheduler is not None:\n        scheduler.step
     "else:\n    scheduler = None\n", "else:\n    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 100)\n")
 
 
-@pytest.mark.parametrize("choice", ["cos", "step", "multistep", "exp", "other"])
-def test_a_scheduler_chosen_by_flag_converts_as_a_whole_whichever_branch_runs(choice):
-    outcome = _judge(ALL_SCHEDULERS, ("--sched", choice))
+@pytest.mark.parametrize("argv", [("--sched", "cos"), ("--sched", "step"), ("--sched", "multistep"),
+                                  ("--sched", "multistep", "--epochs", "4"), ("--sched", "exp"), ("--sched", "other")])
+def test_a_scheduler_chosen_by_flag_converts_as_a_whole_whichever_branch_runs(argv):
+    outcome = _judge(ALL_SCHEDULERS, argv)
     assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
     assert outcome.output.count("lr_schedule = ") == 5
 

@@ -351,7 +351,8 @@ class TestRegistry:
     def test_names(self):
         assert names() == [
             "mindspore.cosine_decay_lr", "mindspore.exponential_decay_lr", "mindspore.inverse_decay_lr",
-            "mindspore.linear_warmup_cosine", "mindspore.natural_exp_decay_lr", "mindspore.periodic_cosine",
+            "mindspore.linear_warmup_cosine", "mindspore.milestone_rates", "mindspore.natural_exp_decay_lr",
+            "mindspore.periodic_cosine",
             "mindspore.piecewise_constant_lr", "mindspore.polynomial_decay_lr", "mindspore.warmup_lr",
             "torch.ConstantLR", "torch.CosineAnnealingLR", "torch.ExponentialLR", "torch.LambdaLR", "torch.LinearLR",
             "torch.LinearWarmupCosine", "torch.MultiStepLR", "torch.PolynomialLR", "torch.StepLR",

@@ -1031,8 +1031,9 @@ class _Site:
         bound[line] = self.call
         optimizer = self.analysis.code(bind(self.call, SIGNATURE).values["optimizer"])
         problems = []
-        if top is None or not isinstance(blocks[-1], cst.IndentedBlock) or not self._ends_with_else(top):
+        if top is None or not self._ends_with_else(top):
             problems.append("not every path through the flag's `if` binds it")
+        blocks = [block for block in blocks if not _raises(block)]
         for statement, value in bound.items():
             if self.analysis.parents.get(statement) not in blocks:
                 problems.append(f"line {self.analysis.line(statement)} is not a branch of that `if`")
@@ -1041,8 +1042,11 @@ class _Site:
             elif not isinstance(value, cst.Call) or value is not self.call and not self._sibling(value, optimizer):
                 problems.append(f"line {self.analysis.line(statement)} (`{self.analysis.first_line(value)}`) has no "
                                 "list form here")
-        if len({self.analysis.parents.get(statement) for statement in bound}) != len(bound):
+        holders = {self.analysis.parents.get(statement) for statement in bound}
+        if len(holders) != len(bound):
             problems.append("a branch binds it twice")
+        elif any(block not in holders for block in blocks):
+            problems.append("a branch of that `if` neither binds it nor raises")
         if problems:
             raise Refused("CA107", f"{unfollowed}; the branches convert together only when each becomes a list: "
                                    + "; ".join(problems))
@@ -1238,7 +1242,8 @@ class _Site:
                 raise Refused("CA106", f"{where} needs the run length for its list, and the loops do not show it",
                               value)
             frame = frame or Frame(values.claim.source.args["base_lr"], values.max_lr, cadence.step_every,
-                                   values.step_per_epoch, cadence.run_steps, f"{package}.nn")
+                                   values.step_per_epoch, cadence.run_steps, f"{package}.nn",
+                                   (self.analysis.fresh_name("step"), self.analysis.fresh_name("milestone")))
             sibling = SIBLINGS[next(iter(self.analysis.names_of(value.func) & SIBLINGS.keys()))]
             bound = bind(value, ("optimizer", *sibling.signature)).values
             texts = {**sibling.defaults, **{name: self.analysis.code(node) for name, node in bound.items()}}
@@ -1252,9 +1257,9 @@ class _Site:
             if verdict.kind != verify.EQUIVALENT:
                 raise Refused("CA105", f"{where} would not keep its learning rates as a list: {verdict.detail}",
                               value)
-            assumes = f", assuming {listed.assumption}" if listed.assumption else ""
-            self._branch_verdicts.append(f"{where} → {listed.expression.split('(')[0]}(...){assumes} "
-                                         f"[{verdict.kind}: {verdict.detail}]")
+            built = listed.expression.split("(")[0] + "(...)" if "(" in listed.expression.split("[")[0] \
+                else "a list of its rates"
+            self._branch_verdicts.append(f"{where} → {built} [{verdict.kind}: {verdict.detail}]")
             statement = cst.parse_statement(f"{list_name} = {listed.expression}\n")
             replacements[line] = [line.with_changes(body=statement.body)]
         return replacements
@@ -1902,6 +1907,13 @@ class _Site:
         if decays is not None and self.analysis.value(decays) != 0:
             notes.append(Note(call, "CA104", f"weight_decay={decays}: {_WEIGHT_DECAY_NOTE}"))
         return notes
+
+
+def _raises(block: cst.BaseSuite) -> bool:
+    """A branch that only raises (``else: raise ValueError(...)``): the run never gets past it."""
+    body = getattr(block, "body", ())
+    return (len(body) == 1 and isinstance(body[0], cst.SimpleStatementLine) and len(body[0].body) == 1
+            and isinstance(body[0].body[0], cst.Raise))
 
 
 def _same_expression(left: str, right: str) -> bool:

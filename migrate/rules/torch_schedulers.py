@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from migrate.analysis import atom, product
+from migrate.analysis import atom
 from migrate.verify import Schedule
 
 SCHEDULER_MODULE = "torch.optim.lr_scheduler."
@@ -26,7 +26,6 @@ class Listed:
     source: Schedule
     target: Schedule
     positive: tuple[str, ...] = ()
-    assumption: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,8 @@ class Sibling:
 @dataclass(frozen=True)
 class Frame:
     """What every branch shares: the lr as torch reads it and as a float, the optimizer steps per scheduler step
-    (the list's step_per_epoch), the run in optimizer steps, and the reference to ``mindspore.nn``."""
+    (the list's step_per_epoch), the run in optimizer steps, the reference to ``mindspore.nn``, and two names
+    free in the module for a comprehension's variables."""
 
     base_lr: str
     max_lr: str
@@ -50,6 +50,7 @@ class Frame:
     step_per_epoch: str
     run_steps: str
     nn: str
+    names: tuple[str, str] = ("step", "milestone")
 
 
 def _step(args: dict[str, str], frame: Frame) -> Listed:
@@ -74,23 +75,23 @@ def _exponential(args, frame: Frame, every: str, model: str, torch_args: dict) -
 
 
 def _multistep(args: dict[str, str], frame: Frame) -> Listed:
-    """``piecewise_constant_lr``: the lr changes at each milestone's first optimizer step, and the last piece runs
-    to the end of the run (which must pass the last milestone)."""
+    """The rate after as many milestones as the epoch has passed: torch's running product of gammas, written out,
+    for a run of any length (``piecewise_constant_lr`` would raise when the run ends before the last milestone)."""
     milestones = _spelled(args["milestones"])
-    steps = [product(atom(milestone), frame.step_per_epoch) for milestone in milestones]
     rates, rate = [frame.max_lr], frame.max_lr
     for _ in milestones:
         rate = f"{rate} * {atom(args['gamma'])}"
         rates.append(rate)
-    expression = (f"{frame.nn}.piecewise_constant_lr(milestone=[{', '.join([*steps, frame.run_steps])}], "
-                  f"learning_rates=[{', '.join(rates)}])")
+    step, milestone = frame.names
+    epoch = step if frame.step_per_epoch == "1" else f"{step} // {atom(frame.step_per_epoch)}"
+    expression = (f"[[{', '.join(rates)}][sum({epoch} >= {milestone} for {milestone} in {args['milestones']})] "
+                  f"for {step} in range({frame.run_steps})]")
     source = Schedule("torch.MultiStepLR", {"base_lr": frame.base_lr, "milestones": args["milestones"],
                                             "gamma": args["gamma"], "step_every": frame.step_every})
-    target = Schedule("mindspore.piecewise_constant_lr", {
-        "milestone": f"[{', '.join([*steps, frame.run_steps])}]", "learning_rates": f"[{', '.join(rates)}]"})
-    later = [f"{atom(frame.run_steps)} - {atom(steps[-1])}"] if steps else []
-    assumption = f"the run passes its last milestone ({milestones[-1]})" if milestones else ""
-    return Listed(expression, source, target, tuple(later), assumption)
+    target = Schedule("mindspore.milestone_rates", {
+        "milestones": args["milestones"], "learning_rates": f"[{', '.join(rates)}]",
+        "step_per_epoch": frame.step_per_epoch, "total_step": frame.run_steps})
+    return Listed(expression, source, target)
 
 
 def _spelled(text: str) -> list[str]:

@@ -207,7 +207,19 @@ def polynomial_decay_per_step(
     return _per_step(value, total_step, step_per_epoch, steps)
 
 
+def milestone_rates_per_step(milestones, learning_rates, step_per_epoch, total_step, steps: int):
+    """The list ``[learning_rates[sum(step // step_per_epoch >= m for m in milestones)] for step in
+    range(total_step)]`` a rewrite of ``MultiStepLR`` writes: the rate after as many milestones as the epoch has
+    passed, for a run of any length (``piecewise_constant_lr`` needs the run to pass its last milestone)."""
+    import numpy as np
+
+    epochs = np.arange(min(steps, total_step)) // step_per_epoch
+    passed = sum((epochs >= milestone).astype(int) for milestone in milestones) if milestones else 0 * epochs
+    return _padded(np.array(learning_rates, dtype=float)[passed], steps)
+
+
 _PER_STEP = {
+    "mindspore.milestone_rates": milestone_rates_per_step,
     "mindspore.piecewise_constant_lr": piecewise_constant_per_step,
     "mindspore.exponential_decay_lr": exponential_decay_per_step,
     "mindspore.natural_exp_decay_lr": natural_exp_decay_per_step,
@@ -245,6 +257,9 @@ def models() -> list[MindSporeListModel]:
             "mindspore.piecewise_constant_lr", (Param("milestone", "milestones"), Param("learning_rates", "lr_list"))
         ),
         MindSporeListModel("mindspore.exponential_decay_lr", decay),
+        MindSporeListModel("mindspore.milestone_rates", (
+            Param("milestones", "milestones"), Param("learning_rates", "lr_list"), Param("step_per_epoch", "count"),
+            Param("total_step", "count"))),
         MindSporeListModel("mindspore.natural_exp_decay_lr", decay),
         MindSporeListModel("mindspore.inverse_decay_lr", decay),
         MindSporeListModel(
