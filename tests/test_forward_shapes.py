@@ -270,3 +270,29 @@ def test_a_flag_branch_without_a_scheduler_keeps_the_constant_lr(choice):
     outcome = _judge(FLAG, ("--sched", choice))
     assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
     assert "else:\n    lr_schedule = args.lr\n" in outcome.output
+
+
+def test_groups_with_their_own_lr_in_a_flag_choice_are_refused_not_left_undefined():
+    """Found by the differential harness: the other branches did not define the groups' lists."""
+    source = ALL_SCHEDULERS.replace("torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9)",
+                                    "torch.optim.SGD([{\"params\": model.parameters(), \"lr\": 0.01}], lr=args.lr)")
+    outcome = _judge(source, ("--sched", "step"), unsafe=True)
+    assert outcome.verdict == differential.REFUSED
+    assert "every branch would need one list per group" in outcome.diagnostics
+
+
+@pytest.mark.parametrize("optimizer", [
+    "torch.optim.SGD(model.parameters(), lr=0.4, momentum=0.9)",
+    "torch.optim.SGD([{\"params\": model.parameters()}, {\"params\": [], \"lr\": 0.04}], lr=0.4, momentum=0.9)",
+], ids=["one-group", "two-groups"])
+def test_a_chain_logging_get_last_lr_in_a_while_loop_converts_exactly(optimizer):
+    """Found by the differential harness: the chain's list was one entry short of the read after the last step,
+    and with several groups MindSpore's get_lr() is a tuple."""
+    source = CHAIN.format(epochs=7, warmup_arguments="start_factor=0.25, total_iters=warmup", t_max="4",
+                          milestone="warmup")
+    source = source.replace("torch.optim.SGD(model.parameters(), lr=0.4, momentum=0.9)", optimizer)
+    source = source.replace("for epoch in range(epochs):", "epoch = 0\nwhile epoch < epochs:")
+    source = source.replace("    scheduler.step()\n", "    scheduler.step()\n    print(scheduler.get_last_lr()[0])\n"
+                            "    epoch += 1\n")
+    outcome = _judge(source)
+    assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"

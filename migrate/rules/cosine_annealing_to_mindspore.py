@@ -683,6 +683,7 @@ class _Site:
         self._branches: dict[cst.SimpleStatementLine, cst.BaseExpression] = {}
         self._branch_verdicts: list[str] = []
         self._groups: cst.BaseExpression | None = None
+        self._group_count: int | None = 1
 
     def convert(self) -> Finding:
         arguments = self._arguments()
@@ -724,8 +725,11 @@ class _Site:
             group_values = self._group_values(values, element.value)
             group_list = self.analysis.fresh_name(f"{list_name}_group{index}")
             group_lists[element] = group_list
-            schedule += (self._periodic_statements(group_values, group_list, function) if periodic
-                         else [self._decay_statement(group_values, group_list, function)])
+            if self._chain is not None:
+                schedule += self._chain_statements(group_values, group_list, function)
+            else:
+                schedule += (self._periodic_statements(group_values, group_list, function) if periodic
+                             else [self._decay_statement(group_values, group_list, function)])
         replacements: dict[cst.CSTNode, object] = {self._step_guards.get(step, step): [] for step in steps}
         replacements[statement] = []
         if self._chain is not None:
@@ -852,7 +856,7 @@ class _Site:
                  for name, (default, convert) in warmup.items()}
         milestone = self._count(chain.milestone, "milestone")
         every = values.step_per_epoch
-        total = cadence.run_steps or product(plus_one(f"{atom(milestone)} + {atom(values.decay_epoch)}"),
+        total = values.claim.run_steps or product(plus_one(f"{atom(milestone)} + {atom(values.decay_epoch)}"),
                                              cadence.step_every)
         original = Schedule("torch.LinearWarmupCosine", {
             "base_lr": source["base_lr"], **{name: self.analysis.code(chain.warmup[name]) if name in chain.warmup
@@ -1242,7 +1246,7 @@ class _Site:
                 raise Refused("CA106", f"{where} needs the run length for its list, and the loops do not show it",
                               value)
             frame = frame or Frame(values.claim.source.args["base_lr"], values.max_lr, cadence.step_every,
-                                   values.step_per_epoch, cadence.run_steps, f"{package}.nn",
+                                   values.step_per_epoch, values.claim.run_steps, f"{package}.nn",
                                    (self.analysis.fresh_name("step"), self.analysis.fresh_name("milestone")))
             sibling = SIBLINGS[next(iter(self.analysis.names_of(value.func) & SIBLINGS.keys()))]
             bound = bind(value, ("optimizer", *sibling.signature)).values
@@ -1378,18 +1382,21 @@ class _Site:
         return False
 
     def _check_param_groups(self, call: cst.Call, mapping: OptimizerMapping | None) -> None:
-        """Param groups with their own "lr" are refused: MindSpore keeps a group's "lr" constant.
+        """Param groups with their own "lr" get their own list (MindSpore keeps a group's plain "lr" constant).
 
         A list literal is read (or the list literal a name is bound to once and never changed); any other params
-        expression that could hold groups is an assumption of the rewrite.
+        expression that could hold groups is an assumption of the rewrite. Also counts the groups, which decides
+        what MindSpore's ``get_lr()`` returns (a float for one, a tuple for several); None when not visible.
         """
         positional = mapping.positional if mapping else ("params",)
         params = bind(call, positional, mapping.keyword_only if mapping else ()).values.get("params")
         if params is None:
             return
         groups = self._group_literal(params)
+        plain = groups is None and self._plain_parameters(params)
+        self._group_count = (len(groups) or 1) if groups is not None else 1 if plain else None
         if groups is None:
-            if not self._plain_parameters(params):
+            if not plain:
                 self.assumptions.append(f"{self.analysis.code(params)} has no per-group \"lr\" (MindSpore keeps a "
                                         "group's own lr constant)")
             return
@@ -1407,6 +1414,11 @@ class _Site:
                                        "weight_decay)", group)
             if "lr" in keys:
                 self._group_lrs.append((index, keys["lr"]))
+        if self._group_lrs and self._conditional is not None:
+            raise Refused("CA105", f"param groups set their own lr (line {self.analysis.line(self._group_lrs[0][1])}) "
+                                   f"and the scheduler is created under `if "
+                                   f"{self.analysis.code(self._conditional.test)}:`; every branch would need one "
+                                   "list per group, which is not written yet", params)
         if self._group_lrs and not isinstance(params, (cst.List, cst.Tuple)):
             raise Refused("CA105", f"the param groups `{self.analysis.code(params)}` set their own lr at line "
                                    f"{self.analysis.line(self._group_lrs[0][1])}; one list per group is written "
@@ -1552,14 +1564,20 @@ class _Site:
                 and isinstance(self.analysis.parents.get(element), cst.Dict))
 
     def _read_replacement(self, read: Use, owner: str) -> dict:
-        """``get_last_lr()[0]`` → ``float(opt.get_lr())``; ``get_last_lr()`` → ``[float(opt.get_lr())]``."""
-        current = cst.parse_expression(f"float({owner}.get_lr())")
+        """``get_last_lr()[0]`` → ``float(opt.get_lr())``; ``get_last_lr()`` → ``[float(opt.get_lr())]``; with
+        several param groups MindSpore's ``get_lr()`` is a tuple, read by index."""
         subscript = self.analysis.parents.get(read.call)
-        if (isinstance(subscript, cst.Subscript) and len(subscript.slice) == 1
-                and isinstance(subscript.slice[0].slice, cst.Index)
-                and self.analysis.code(subscript.slice[0].slice.value).strip() in ("0", "-1")):
-            return {subscript: current}
-        return {read.call: cst.List([cst.Element(current)])}
+        index = (self.analysis.code(subscript.slice[0].slice.value).strip()
+                 if isinstance(subscript, cst.Subscript) and len(subscript.slice) == 1
+                 and isinstance(subscript.slice[0].slice, cst.Index) else None)
+        if self._group_count == 1:
+            current = cst.parse_expression(f"float({owner}.get_lr())")
+            if index in ("0", "-1"):
+                return {subscript: current}
+            return {read.call: cst.List([cst.Element(current)])}
+        if index is not None:
+            return {subscript: cst.parse_expression(f"float({owner}.get_lr()[{index}])")}
+        return {read.call: cst.parse_expression(f"[float(lr) for lr in {owner}.get_lr()]")}
 
     def _check_reads(self, step, optimizer_line, mapping) -> None:
         """``get_last_lr()`` reads become the list's entry at the optimizer's step count, which is torch's value
@@ -1574,6 +1592,10 @@ class _Site:
             if mapping is None:
                 raise Refused("CA107", f"scheduler.get_last_lr() at line {line} reads the lr of an optimizer the "
                                        "rule does not convert (CA103)", read.call)
+            if self._group_count is None:
+                raise Refused("CA107", f"scheduler.get_last_lr() at line {line}: how many param groups the optimizer "
+                                       "has is not visible, and MindSpore's get_lr() is a float for one group and a "
+                                       "tuple for several", read.call)
             if program.function_of(read.call) is not program.function_of(step):
                 raise Refused("CA107", f"scheduler.get_last_lr() at line {line} is read in another function than "
                                        "scheduler.step(), so when it runs is not visible", read.call)

@@ -57,6 +57,11 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         extra = choice["extra"] = "none"
     if extra == "mindspore_param" and scope != "function":
         extra = choice["extra"] = "none"
+    construction = pick("construction", ["plain", "plain", "none_first", "flag_choice", "builder", "chain"])
+    if construction == "builder" and scope != "function":
+        construction = choice["construction"] = "plain"
+    if construction == "none_first" and extra == "get_last_lr":
+        extra = choice["extra"] = "none"
 
     lr = "0.1" if optimizer_kind.startswith("SGD") else "0.001"
     if sizes == "literal":
@@ -128,10 +133,11 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
     ]
     model_lines = ["model = torch.nn.Linear(4, 1)", "head = torch.nn.Linear(1, 1)"]
     setup = [*model_lines]
+    creation, helpers = _construction(construction, rng, choice, optimizer, scheduler, header)
     if order == "loader_first":
-        setup += data + [f"optimizer = {optimizer}", scheduler]
+        setup += data + creation
     else:
-        setup += [f"optimizer = {optimizer}", scheduler] + data
+        setup += creation + data
     if extra == "scaler":
         setup.append("scaler = torch.cuda.amp.GradScaler()")
 
@@ -166,17 +172,16 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         batch_loop.append("        break")
     batch_loop += _indent(body_step, 1)
 
-    helpers: list[str] = []
     if loop == "progress":
-        helpers = ["def progress(iterable):", "    for item in iterable:", "        yield item", ""]
+        helpers += ["def progress(iterable):", "    for item in iterable:", "        yield item", ""]
     epoch_body: list[str] = []
     if cadence == "epoch_start":
         epoch_body.append("scheduler.step()")
     if loop == "helper":
         helper_loop = ["for x, y in loader:"] if exit_kind != "break" else [
             "for i, (x, y) in enumerate(loader):", f"    if i >= {iters}:", "        break"]
-        helpers = ["def train_one_epoch(model, loader, optimizer):",
-                   *_indent(helper_loop + _indent(body_step, 1), 1), ""]
+        helpers += ["def train_one_epoch(model, loader, optimizer):",
+                    *_indent(helper_loop + _indent(body_step, 1), 1), ""]
         if sizes == "argparse":
             helpers = [line.replace("args.iters_per_epoch", "2") for line in helpers]
         epoch_body.append("train_one_epoch(model, loader, optimizer)")
@@ -209,8 +214,39 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
                    "main()"]
     else:
         program = [*imports, "", *header, "", *helpers, *main]
+    if construction == "none_first":
+        program = [line.replace("scheduler.step()", "if scheduler is not None:\n" + line[:len(line) - len(
+            line.lstrip())] + "    scheduler.step()") if line.strip() == "scheduler.step()" else line
+                   for line in program]
     shape = ",".join(f"{key}={value}" for key, value in sorted(choice.items()))
     return "\n".join(program) + "\n", argvs, "torch:" + shape
+
+
+def _construction(kind: str, rng: random.Random, choice: dict, optimizer: str, scheduler: str,
+                  header: list[str]) -> tuple[list[str], list[str]]:
+    """How the program builds its optimizer and scheduler (lines where they are built, helper functions):
+    plainly, created only under a flag (None first), chosen by flag among siblings, by a builder returning both,
+    or as the cosine of a LinearLR warmup SequentialLR."""
+    plain = [f"optimizer = {optimizer}", scheduler]
+    if kind == "none_first":
+        choice["flag"] = flag = rng.choice(["True", "False"])
+        header.append(f"USE_COSINE = {flag}")
+        return [plain[0], "scheduler = None", "if USE_COSINE:", f"    {scheduler}"], []
+    if kind == "flag_choice":
+        choice["schedule"] = chosen = rng.choice(["cos", "step", "multistep"])
+        header.append(f"SCHEDULE = \"{chosen}\"")
+        return [plain[0], "if SCHEDULE == \"cos\":", f"    {scheduler}", "elif SCHEDULE == \"step\":",
+                "    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 2, gamma=0.5)", "else:",
+                "    scheduler = torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones=[2, 4], gamma=0.3)"], []
+    if kind == "builder":
+        return ["optimizer, scheduler = build_optimizer(model, head)"], [
+            "def build_optimizer(model, head):", f"    optimizer = {optimizer}", f"    {scheduler}",
+            "    return optimizer, scheduler", ""]
+    if kind == "chain":
+        return [plain[0], "warmup = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.25, total_iters=2)",
+                scheduler.replace("scheduler = ", "cosine = ", 1),
+                "scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [warmup, cosine], milestones=[2])"], []
+    return plain, []
 
 
 # ---------------------------------------------------------------- MindSpore → torch
