@@ -769,7 +769,7 @@ class _Site:
                                                                    else [place])
             imports.append(package_import)
             notes.extend(self._semantic_notes(optimizer_call, mapping, optimizer_arguments))
-            notes.extend(Note(read.call, "CA111", f"scheduler.get_last_lr() reads {owner}.get_lr(): the lr of "
+            notes.extend(Note(read.call, "CA111", f"{self._read_text(read)} reads {owner}.get_lr(): the lr of "
                                                   "the optimizer's next step, from the list (as float32, the "
                                                   "precision MindSpore's optimizer uses it in)")
                          for read in self._reads)
@@ -1320,6 +1320,9 @@ class _Site:
         """A use of the optimizer a list cannot follow refuses the site (CA110: lr state; CA107: another
         scheduler); a call to a function defined elsewhere is an assumption of the rewrite."""
         program = self.analysis.program
+        if use.kind == ATTRIBUTE and use.detail == "param_groups" and (read := self._lr_group_read(use)):
+            self._reads.append(read)
+            return
         if use.kind in (METHOD, ATTRIBUTE) and use.detail in LR_STATE:
             attribute = self.analysis.parents[use.node]
             function = program.function_of(use.node)
@@ -1548,7 +1551,7 @@ class _Site:
         for use in self.analysis.program.follow(optimizer_call).uses:
             if use.kind == ARGUMENT and use.call not in removed:
                 node, idiom = use.call, ARGUMENT_IDIOM.format(callee=self.analysis.code(use.call.func))
-            elif use.kind in (METHOD, ATTRIBUTE):
+            elif use.kind in (METHOD, ATTRIBUTE) and all(use.node is not read.node for read in self._reads):
                 node = use.call if use.kind == METHOD else self.analysis.parents[use.node]
                 idiom = LEFT_TO_PORT.get(use.detail, OTHER_IDIOM.format(name=use.detail))
             else:
@@ -1566,6 +1569,11 @@ class _Site:
     def _read_replacement(self, read: Use, owner: str) -> dict:
         """``get_last_lr()[0]`` → ``float(opt.get_lr())``; ``get_last_lr()`` → ``[float(opt.get_lr())]``; with
         several param groups MindSpore's ``get_lr()`` is a tuple, read by index."""
+        if read.detail == "param_groups":
+            base = self.analysis.code(self.analysis.parents[read.node].value)
+            position = self.analysis.code(read.call.value.slice[0].slice.value)
+            text = f"float({base}.get_lr())" if self._group_count == 1 else f"float({base}.get_lr()[{position}])"
+            return {read.call: cst.parse_expression(text)}
         subscript = self.analysis.parents.get(read.call)
         index = (self.analysis.code(subscript.slice[0].slice.value).strip()
                  if isinstance(subscript, cst.Subscript) and len(subscript.slice) == 1
@@ -1579,6 +1587,29 @@ class _Site:
             return {subscript: cst.parse_expression(f"float({owner}.get_lr()[{index}])")}
         return {read.call: cst.parse_expression(f"[float(lr) for lr in {owner}.get_lr()]")}
 
+    def _read_text(self, read: Use) -> str:
+        return ("scheduler.get_last_lr()" if read.detail != "param_groups"
+                else f"`{self.analysis.code(read.call)}`")
+
+    def _lr_group_read(self, use: Use) -> Use | None:
+        """``opt.param_groups[i]["lr"]`` read (not written): the lr of the optimizer's next step, which a MindSpore
+        optimizer gives as ``opt.get_lr()``. As a Use whose ``call`` is the whole read."""
+        attribute = self.analysis.parents.get(use.node)
+        index = self.analysis.parents.get(attribute)
+        key = self.analysis.parents.get(index)
+        if not (isinstance(index, cst.Subscript) and index.value is attribute and isinstance(key, cst.Subscript)
+                and key.value is index and len(index.slice) == 1 and len(key.slice) == 1):
+            return None
+        position, name = index.slice[0].slice, key.slice[0].slice
+        if not (isinstance(position, cst.Index) and isinstance(position.value, cst.Integer)
+                and isinstance(name, cst.Index) and isinstance(name.value, cst.SimpleString)
+                and name.value.evaluated_value == "lr"):
+            return None
+        outer = self.analysis.parents.get(key)
+        if _assigned(key, outer) or isinstance(outer, (cst.Subscript, cst.Attribute)) and outer.value is key:
+            return None
+        return Use(use.node, use.kind, "param_groups", key)
+
     def _check_reads(self, step, optimizer_line, mapping) -> None:
         """``get_last_lr()`` reads become the list's entry at the optimizer's step count, which is torch's value
         except between the optimizer's steps of an iteration and scheduler.step(): refused there."""
@@ -1590,20 +1621,20 @@ class _Site:
         for read in self._reads:
             line = self.analysis.line(read.call)
             if mapping is None:
-                raise Refused("CA107", f"scheduler.get_last_lr() at line {line} reads the lr of an optimizer the "
+                raise Refused("CA107", f"{self._read_text(read)} at line {line} reads the lr of an optimizer the "
                                        "rule does not convert (CA103)", read.call)
             if self._group_count is None:
-                raise Refused("CA107", f"scheduler.get_last_lr() at line {line}: how many param groups the optimizer "
+                raise Refused("CA107", f"{self._read_text(read)} at line {line}: how many param groups the optimizer "
                                        "has is not visible, and MindSpore's get_lr() is a float for one group and a "
                                        "tuple for several", read.call)
             if program.function_of(read.call) is not program.function_of(step):
-                raise Refused("CA107", f"scheduler.get_last_lr() at line {line} is read in another function than "
+                raise Refused("CA107", f"{self._read_text(read)} at line {line} is read in another function than "
                                        "scheduler.step(), so when it runs is not visible", read.call)
             home, there = program.function_of(optimizer_line), program.function_of(read.call)
             owner = program.class_of(home)
             attribute = isinstance(optimizer_line.body[0].targets[0].target, cst.Attribute)
             if there is not home and not (attribute and owner is not None and program.class_of(there) is owner):
-                raise Refused("CA107", f"scheduler.get_last_lr() at line {line} is read where the optimizer's name "
+                raise Refused("CA107", f"{self._read_text(read)} at line {line} is read where the optimizer's name "
                                        "is not visible", read.call)
             if self._run_loop not in set(self.analysis.ancestors(read.call)):
                 continue
@@ -1615,7 +1646,7 @@ class _Site:
             before = top is not None and self.analysis.end(top) <= self.analysis.start(anchor)
             after = top is not None and self.analysis.start(top) >= self.analysis.end(step)
             if not (before or after):
-                raise Refused("CA107", f"scheduler.get_last_lr() at line {line} runs between optimizer.step() and "
+                raise Refused("CA107", f"{self._read_text(read)} at line {line} runs between optimizer.step() and "
                                        "scheduler.step(): there MindSpore's list gives the next step's lr; read it "
                                        "after scheduler.step() (or before the optimizer steps), then convert",
                               read.call)
