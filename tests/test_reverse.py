@@ -515,3 +515,53 @@ def test_a_helper_that_can_return_before_its_batch_loop_leaves_scheduler_step_to
     assert "scheduler.step()" not in result.output.decode()
     [by_hand] = [diagnostic for diagnostic in result.diagnostics if diagnostic.code == "CD102"]
     assert by_hand.line == 7 and "an early return can skip the batch loop" in by_hand.message
+
+
+STEP_BUDGET = """\
+import mindspore.nn as nn
+
+from model import grad_fn, loader, net
+
+lr = nn.cosine_decay_lr(0.0, 0.1, {total}, 1, {total})
+optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)
+step = 0
+while step < max_steps:
+    for batch in loader:
+{body}
+"""
+CHECK = "        if step >= max_steps:\n            break\n"
+STEP = "        optimizer(grad_fn(*batch)[1])\n"
+COUNT = "        step += 1\n"
+
+
+@pytest.mark.parametrize("body", (CHECK + STEP + COUNT, STEP + COUNT + CHECK), ids=("checked_first", "checked_after"))
+def test_a_while_step_budget_is_the_run_length(body):
+    """The counter grows with each optimizer step and the batch loop leaves once it reaches the limit, before or
+    after the step: the run is max_steps optimizer steps, as long as the list, so the rewrite is exact."""
+    text = STEP_BUDGET.format(total="max_steps", body=body.rstrip("\n"))
+    [claim], constants = _read(text, reverse.RULE)
+    assert claim.run_steps == "max_steps"
+    assert verify.verify(claim, constants).kind == verify.EQUIVALENT
+    result = _safe_conversion(text)
+    assert [(d.code, d.fix.applicability) for d in _sites(result)] == [("CD100", "safe")]
+    assert "optimizer(grad_fn(*batch)[1])\n        scheduler.step()\n" in result.output.decode()
+
+
+def test_a_budget_longer_than_the_list_names_the_step_where_mindspore_raises():
+    text = STEP_BUDGET.format(total="max_steps - 1", body=(CHECK + STEP + COUNT).rstrip("\n"))
+    result = _safe_conversion(text)
+    assert result.output is None
+    assert [d.code for d in _sites(result)] == ["CD100", "CD112"]
+    assert "runs max_steps optimizer steps but the list has total_step=max_steps - 1" in _messages(result)
+
+
+@pytest.mark.parametrize("body", (STEP + CHECK + COUNT, CHECK.replace(">=", ">") + STEP + COUNT, STEP + COUNT),
+                         ids=("check_between_step_and_increment", "one_step_too_many", "never_checked"))
+def test_a_loop_that_can_step_past_the_budget_is_not_a_visible_run(body):
+    """A check between the step and the increment, ``>`` instead of ``>=``, or none: the batch loop can make one
+    step more than max_steps (or finish its pass), so the run is not the budget and the rewrite stays unsafe."""
+    text = STEP_BUDGET.format(total="max_steps", body=body.rstrip("\n"))
+    [claim], _ = _read(text, reverse.RULE)
+    assert claim.run_steps == "max_steps"
+    assert "the loops do not show it" in _messages(_safe_conversion(text))
+    assert _safe_conversion(text).output is None

@@ -43,8 +43,12 @@ class Budget:
     limit: cst.BaseExpression
 
 
-def step_budget(analysis: Analysis, loop: cst.CSTNode, stepping: cst.CSTNode) -> Budget | None:
-    """The budget of the ``while`` loop ``loop`` around the statement ``stepping``, or None if it has none."""
+def step_budget(analysis: Analysis, loop: cst.CSTNode, stepping: cst.CSTNode, *,
+                checked_first: bool = False) -> Budget | None:
+    """The budget of the ``while`` loop ``loop`` around the statement ``stepping``, or None if it has none.
+
+    With ``checked_first`` the stepping loop may also leave at the top of its body, ``if counter >= limit: break``
+    before both the step and the increment: no step runs once the budget is spent, either way."""
     bound = _bound(loop)
     if bound is None:
         return None
@@ -64,8 +68,10 @@ def step_budget(analysis: Analysis, loop: cst.CSTNode, stepping: cst.CSTNode) ->
     stepping_loops = analysis.loops(stepping)
     if inclusive or not stepping_loops or stepping_loops[-1] is not counted or analysis.loops(counted)[-1:] != [loop]:
         return None
-    if analysis.guards(stepping, counted) or not _leaves_when_spent(analysis, counted, counter, limit,
-                                                                     after=(increment, stepping)):
+    if analysis.guards(stepping, counted):
+        return None
+    if not _leaves_when_spent(analysis, counted, counter, limit, after=(increment, stepping)) and not (
+            checked_first and _leaves_when_spent(analysis, counted, counter, limit, before=(increment, stepping))):
         return None
     return Budget(count, counted, limit)
 
@@ -133,8 +139,9 @@ def _rebound_inside(analysis: Analysis, limit: cst.BaseExpression, loop: cst.Whi
 
 
 def _leaves_when_spent(analysis: Analysis, loop: cst.CSTNode, counter: str, limit: cst.BaseExpression,
-                       after: tuple[cst.CSTNode, ...]) -> bool:
-    """Whether ``loop``'s own body holds ``if counter >= limit: break`` after each statement of ``after``."""
+                       after: tuple[cst.CSTNode, ...] = (), before: tuple[cst.CSTNode, ...] = ()) -> bool:
+    """Whether ``loop``'s own body holds ``if counter >= limit: break`` after each statement of ``after`` and
+    before each statement of ``before``."""
     limit_text = analysis.code(limit)
     for statement in loop.body.body:
         if not isinstance(statement, cst.If) or statement.orelse is not None:
@@ -144,7 +151,8 @@ def _leaves_when_spent(analysis: Analysis, loop: cst.CSTNode, counter: str, limi
         body = statement.body.body
         breaks = (len(body) == 1 and isinstance(body[0], cst.SimpleStatementLine) and len(body[0].body) == 1
                   and isinstance(body[0].body[0], cst.Break))
-        return breaks and all(analysis.end(node) <= analysis.start(statement) for node in after)
+        return (breaks and all(analysis.end(node) <= analysis.start(statement) for node in after)
+                and all(analysis.end(statement) <= analysis.start(node) for node in before))
     return False
 
 
