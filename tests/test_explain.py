@@ -27,7 +27,7 @@ WITHOUT_SNIPPET = {
     "MIG008": "a file that cannot be written back is a filesystem state, not a snippet",
     "MIG009": "a file over max-file-size is a size, not a snippet (tests/test_speed_behaviour.py fires it)",
 }
-POLICIES = {"CA101": "clamp"}
+POLICIES = {"CA101": "clamp", "CD101": "clamp"}
 """Codes that fire only under a configured policy: their example is converted with ``periodic`` set so."""
 
 

@@ -249,4 +249,4 @@ class TestMindSporeLists:
         args = {"learning_rate": 0.1, "decay_rate": 0.5, "total_step": 4, "step_per_epoch": 2, "decay_epoch": 1,
                 "is_stair": False}
         assert exponential.per_step(args, 5).tolist() == [0.1, 0.1, 0.05, 0.05, math.inf]
-        assert len(by_name) == 5
+        assert len(by_name) == 6

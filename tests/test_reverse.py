@@ -88,6 +88,10 @@ def test_most_forward_cases_round_trip():
     assert len(back) >= 15
 
 
+HELD_STEP = "if scheduler.last_epoch < scheduler.T_max:"
+"""The guard that stops the scheduler at T_max, where the list holds min_lr (CD114)."""
+
+
 @pytest.mark.parametrize("case", _reverse_cases(stepped=True), ids=lambda case: case.name)
 def test_mindspore_to_torch_and_back_gives_the_original_list_or_is_refused(case):
     """The torch rule reads back loops that step with ``optimizer.step()``; one that still steps the MindSpore
@@ -103,12 +107,15 @@ def test_mindspore_to_torch_and_back_gives_the_original_list_or_is_refused(case)
     else:
         refused = _convert(torch, "mindspore")
         assert refused.output is None
-        assert {diagnostic.code for diagnostic in refused.diagnostics} == {"CA106"}, _messages(refused)
+        chained = HELD_STEP in torch or "SequentialLR(" in torch
+        assert {diagnostic.code for diagnostic in refused.diagnostics} == {"CA107" if chained else "CA106"}, (
+            _messages(refused))
 
 
 @pytest.mark.parametrize("case", _reverse_cases(), ids=lambda case: case.name)
 def test_the_emitted_scheduler_matches_the_list_where_the_verdict_says_so(case):
-    """The claim is checked against the arguments the torch code really carries, not the ones the rule meant."""
+    """The claim is checked against the arguments the torch code really carries, not the ones the rule meant, and
+    against the stepping it writes (or, for CD102, tells the user to write): held at T_max or not."""
     original = (case / "input.py").read_text()
     [claim], constants = _read(original, reverse.RULE)
     emitted = _convert(original, "torch").output.decode()
@@ -118,13 +125,33 @@ def test_the_emitted_scheduler_matches_the_list_where_the_verdict_says_so(case):
                  for argument in call.args if argument.keyword is not None}
     assert arguments == {"T_max": claim.target.args["T_max"], "eta_min": claim.target.args["eta_min"]}
     assert f"lr={claim.target.args['base_lr']}" in emitted
-    schedule = verify.Schedule("torch.CosineAnnealingLR", {
+    by_hand = " ".join(d.message for d in _convert(original, "torch").diagnostics if d.code == "CD102")
+    held = HELD_STEP in emitted or "only while scheduler.last_epoch < scheduler.T_max" in by_hand
+    emitted_arguments = {
         "base_lr": claim.source.args["max_lr"], "T_max": arguments["T_max"], "eta_min": arguments["eta_min"],
         "step_every": claim.source.args["step_per_epoch"],
-    })
+    }
+    if "SequentialLR(" in emitted:
+        milestone = _warmup_epochs(emitted)
+        schedule = verify.Schedule("torch.LambdaWarmupCosine", {**emitted_arguments, "warmup_epochs": milestone})
+    else:
+        schedule = verify.Schedule("torch.HeldCosineAnnealingLR" if held else "torch.CosineAnnealingLR",
+                                   emitted_arguments)
     emitted_claim = verify.Claim(claim.source, schedule, run_steps=claim.run_steps, agrees_for=claim.agrees_for)
     agreement = verify.verify(emitted_claim, constants)
     assert agreement.kind == verify.verify(claim, constants).kind
+
+
+def _warmup_epochs(emitted: str) -> str:
+    """The milestone of the emitted SequentialLR, checked to be where its LambdaLR's ramp ``epoch / W`` ends."""
+    code = cst.Module([]).code_for_node
+    calls = {code(node.func).rsplit(".", 1)[-1]: node for node in _calls(emitted)}
+    [milestones] = [argument.value for argument in calls["SequentialLR"].args if argument.keyword
+                    and argument.keyword.value == "milestones"]
+    [element] = milestones.elements
+    ramp = calls["LambdaLR"].args[1].value
+    assert code(ramp.body) == f"epoch / {code(element.value)}", code(ramp)
+    return code(element.value)
 
 
 def _calls(text: str) -> list[cst.Call]:
@@ -174,11 +201,29 @@ def test_two_schedules_stepped_after_one_loop_are_converted_in_one_run():
 
 
 REFUSED = {
-    "several_optimizers": (
+    "several_optimizers_over_different_runs": (
         "lr = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
         "a = nn.SGD(net_a.trainable_params(), learning_rate=lr)\n"
-        "b = nn.SGD(net_b.trainable_params(), learning_rate=lr)\n",
-        "CD107", "feeds several optimizers"),
+        "b = nn.SGD(net_b.trainable_params(), learning_rate=lr)\n"
+        "for epoch in range(10):\n"
+        "    for batch in loader:\n"
+        "        a(grad_a(*batch)[1])\n"
+        "for epoch in range(5):\n"
+        "    for batch in loader:\n"
+        "        b(grad_b(*batch)[1])\n",
+        "CD107", "feeds several optimizers that step for different runs"),
+    "several_optimizers_one_read_element_by_element": (
+        "lr = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
+        "a = nn.SGD(net_a.trainable_params(), learning_rate=lr)\n"
+        "b = nn.SGD(net_b.trainable_params(), learning_rate=lr)\n"
+        "step = 0\n"
+        "for epoch in range(10):\n"
+        "    for batch in loader:\n"
+        "        print(lr[step])\n"
+        "        a(grad_a(*batch)[1])\n"
+        "        b(grad_b(*batch)[1])\n"
+        "        step += 1\n",
+        "CD107", "feeds several optimizers and is read element by element"),
     "length_read": (
         "lr = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
         "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
@@ -565,3 +610,205 @@ def test_a_loop_that_can_step_past_the_budget_is_not_a_visible_run(body):
     assert claim.run_steps == "max_steps"
     assert "the loops do not show it" in _messages(_safe_conversion(text))
     assert _safe_conversion(text).output is None
+
+
+PAST_DECAY_EPOCH = """\
+import mindspore.nn as nn
+
+from model import grad_fn, loader, net
+
+lr = nn.cosine_decay_lr(0.001, 0.1, 12 * len(loader), {step_per_epoch}, {decay_epoch})
+optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)
+for epoch in range(12):
+    for batch in loader:
+        optimizer(grad_fn(*batch)[1])
+"""
+
+
+def _with_policy(text: str, periodic: str) -> engine.FileResult:
+    from migrate.config import Config
+
+    options = engine.Options(to="torch", config=Config(periodic=periodic))
+    return engine.process_bytes(text.encode(), "input.py", options, engine.load_rules("torch"))
+
+
+@pytest.mark.parametrize("step_per_epoch, decay_epoch, guard", (
+    ("len(loader)", "4", "    if scheduler.last_epoch < scheduler.T_max:\n        scheduler.step()\n"),
+    ("1", "5 * len(loader)", "        if scheduler.last_epoch < scheduler.T_max:\n            scheduler.step()\n"),
+), ids=("per_epoch", "per_step"))
+def test_a_run_past_decay_epoch_stops_the_scheduler_at_t_max_by_default(step_per_epoch, decay_epoch, guard):
+    """The list holds min_lr after decay_epoch; the scheduler stepped only while last_epoch < T_max holds eta_min
+    too: exact (CD114 says the plain scheduler would have climbed back), where the plain one diverges."""
+    text = PAST_DECAY_EPOCH.format(step_per_epoch=step_per_epoch, decay_epoch=decay_epoch)
+    result = _safe_conversion(text)
+    assert [(d.code, d.fix.applicability if d.fix else None) for d in _sites(result)] == [
+        ("CD100", "safe"), ("CD114", None)]
+    assert result.output.decode().endswith(guard)
+    [claim], constants = _read(text, reverse.RULE)
+    assert claim.target.model == "torch.HeldCosineAnnealingLR"
+    assert verify.verify(claim, constants).kind == verify.EQUIVALENT
+    plain = verify.Claim(claim.source, verify.Schedule("torch.CosineAnnealingLR", dict(claim.target.args)),
+                         run_steps=claim.run_steps, agrees_for=claim.agrees_for)
+    assert verify.verify(plain, constants).kind == verify.DIVERGES
+
+
+def test_periodic_clamp_keeps_the_plain_scheduler_as_an_unsafe_fix_and_refuse_keeps_the_site():
+    text = PAST_DECAY_EPOCH.format(step_per_epoch="len(loader)", decay_epoch="4")
+    clamped = _with_policy(text, "clamp")
+    assert [(d.code, d.fix.applicability if d.fix else None) for d in _sites(clamped)] == [
+        ("CD100", "unsafe"), ("CD101", None)]
+    assert "diverges: from optimizer step 5" in _messages(clamped)
+    refused = _with_policy(text, "refuse")
+    assert refused.output is None
+    [diagnostic] = refused.diagnostics
+    assert (diagnostic.code, diagnostic.fix) == ("CD101", None)
+    assert "periodic = \"refuse\" keeps the site" in diagnostic.message
+
+
+def test_a_run_ending_before_decay_epoch_keeps_the_plain_scheduler():
+    """No guard where the run never reaches the clamp: the plain CosineAnnealingLR is exact there."""
+    text = PAST_DECAY_EPOCH.format(step_per_epoch="len(loader)", decay_epoch="11")
+    result = _safe_conversion(text)
+    assert [d.code for d in _sites(result)] == ["CD100"]
+    assert result.output.decode().endswith("        optimizer(grad_fn(*batch)[1])\n    scheduler.step()\n")
+
+
+@pytest.mark.parametrize("T_max, eta_min, step_every", ((4, 0.01, 1), (7, 0.0, 3), (1, 1e-5, 2), (10, 0.001, 1)))
+def test_the_held_cosine_model_is_torch_stepped_only_while_last_epoch_is_below_t_max(torch, T_max, eta_min,
+                                                                                    step_every):
+    """Oracle: torch 2.13's CosineAnnealingLR with `if scheduler.last_epoch < scheduler.T_max: scheduler.step()`
+    after every step_every optimizer steps, against the verifier's model, over three times T_max."""
+    import numpy as np
+
+    from migrate.schedules import model
+
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=T_max, eta_min=eta_min)
+    steps = 3 * (T_max + 1) * step_every
+    observed = []
+    for step in range(steps):
+        observed.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        if (step + 1) % step_every == 0 and scheduler.last_epoch < scheduler.T_max:
+            scheduler.step()
+    held = model("torch.HeldCosineAnnealingLR").per_step(
+        {"base_lr": 0.1, "T_max": T_max, "eta_min": eta_min, "step_every": step_every}, steps)
+    np.testing.assert_allclose(held, observed, rtol=verify.RTOL, atol=verify.ATOL_SCALE * 0.1)
+    assert observed[-1] == eta_min
+
+
+WARMUP_SUM = """\
+import mindspore.nn as nn
+
+steps = len(loader)
+lr = nn.warmup_lr({learning_rate}, {warmup_total}, {warmup_every}, 5) + nn.cosine_decay_lr(0.0, 0.1, {total}, steps, 95)
+optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)
+for epoch in range(100):
+    for batch in loader:
+        optimizer(grad_fn(*batch)[1])
+"""
+WARMUP_EXACT = {"learning_rate": "0.1", "warmup_total": "5 * steps", "warmup_every": "steps", "total": "95 * steps"}
+
+
+def test_a_warmup_before_the_cosine_becomes_a_sequential_lr_verified_against_the_sum():
+    text = WARMUP_SUM.format(**WARMUP_EXACT)
+    [claim], constants = _read(text, reverse.RULE)
+    assert (claim.source.model, claim.target.model) == ("mindspore.warmup_lr+cosine_decay_lr",
+                                                        "torch.LambdaWarmupCosine")
+    assert claim.run_steps == "100 * steps" and claim.agrees_for == "(5 * steps) + (95 * steps)"
+    assert verify.verify(claim, constants).kind == verify.EQUIVALENT
+    result = _safe_conversion(text)
+    assert [(d.code, d.fix.applicability) for d in _sites(result)] == [("CD100", "safe")]
+    output = result.output.decode()
+    assert "warmup_scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: epoch / 5)\n" in output
+    assert ("scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [warmup_scheduler, cosine_scheduler], "
+            "milestones=[5])\n") in output
+    assert "warmup_lr" not in output and "cosine_decay_lr" not in output
+
+
+@pytest.mark.parametrize("change, reason", (
+    ({"warmup_every": "1"}, "its step_per_epoch=1 is not the cosine list's steps"),
+    ({"warmup_total": "500"}, "its total_step=500 is not warmup_epoch * step_per_epoch = 5 * steps"),
+    ({"learning_rate": "0.05"}, "it rises to learning_rate=0.05, not to the cosine's max_lr=0.1"),
+    ({"total": "97 * steps"}, "the cosine list's total_step=97 * steps goes past (decay_epoch + 1) * step_per_epoch"),
+), ids=("other_step_per_epoch", "not_whole_epochs", "other_learning_rate", "cosine_holds_min_lr"))
+def test_a_warmup_no_sequential_lr_reproduces_is_refused_with_the_reason(change, reason):
+    """Never the cosine part alone: the whole site is kept, and CD109 names the condition that fails."""
+    result = _safe_conversion(WARMUP_SUM.format(**{**WARMUP_EXACT, **change}))
+    assert result.output is None
+    [diagnostic] = result.diagnostics
+    assert diagnostic.code == "CD109" and reason in diagnostic.message
+
+
+def test_a_warmup_whose_epochs_name_is_rebound_is_refused():
+    """The LambdaLR reads warmup_epochs at every step: a second binding of the name could change it."""
+    text = WARMUP_SUM.format(**WARMUP_EXACT).replace("steps, 5)", "steps, warmup)").replace(
+        "steps = len(loader)\n", "steps = len(loader)\nwarmup = 5\nwarmup = 5\n")
+    result = _safe_conversion(text)
+    assert result.output is None
+    assert [d.code for d in result.diagnostics] == ["CD105"]
+
+
+@pytest.mark.parametrize("warmup_epochs, epochs, step_every", ((2, 8, 3), (3, 12, 1), (1, 5, 2), (5, 30, 1)))
+def test_the_sequential_warmup_model_is_torch_and_the_sum_model_is_mindspore(torch, ms_nn, warmup_epochs, epochs,
+                                                                            step_every):
+    """Oracles: torch 2.13's SequentialLR([LambdaLR(lambda epoch: epoch / W), CosineAnnealingLR]) and MindSpore
+    2.10's warmup_lr(...) + cosine_decay_lr(...), each against its model bit for bit, and the two within the
+    verifier's tolerance."""
+    import numpy as np
+
+    from migrate.schedules import model
+
+    base, eta, decay = 0.1, 1e-5, epochs - warmup_epochs
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=base)
+    chain = torch.optim.lr_scheduler.SequentialLR(optimizer, [
+        torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: epoch / warmup_epochs),
+        torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=decay, eta_min=eta)], milestones=[warmup_epochs])
+    steps = epochs * step_every
+    observed = []
+    for step in range(steps):
+        observed.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        if (step + 1) % step_every == 0:
+            chain.step()
+    torch_model = model("torch.LambdaWarmupCosine").per_step(
+        {"base_lr": base, "warmup_epochs": warmup_epochs, "T_max": decay, "eta_min": eta, "step_every": step_every},
+        steps)
+    assert torch_model.tolist() == observed
+    listed = (ms_nn.warmup_lr(base, warmup_epochs * step_every, step_every, warmup_epochs)
+              + ms_nn.cosine_decay_lr(eta, base, decay * step_every, step_every, decay))
+    sum_model = model("mindspore.warmup_lr+cosine_decay_lr").per_step(
+        {"learning_rate": base, "warmup_total_step": warmup_epochs * step_every, "warmup_step_per_epoch": step_every,
+         "warmup_epoch": warmup_epochs, "min_lr": eta, "max_lr": base, "total_step": decay * step_every,
+         "step_per_epoch": step_every, "decay_epoch": decay}, steps + 1)
+    assert sum_model[:steps].tolist() == listed and sum_model[steps] == np.inf
+    np.testing.assert_allclose(observed, listed, rtol=verify.RTOL, atol=verify.ATOL_SCALE * base)
+
+
+ONE_LIST_TWO_OPTIMIZERS = """\
+import mindspore.nn as nn
+
+lr = nn.cosine_decay_lr(0.0, 2e-4, 100 * len(loader), len(loader), 100)
+optimizer_g = nn.Adam(generator.trainable_params(), learning_rate=lr, beta1=0.5)
+optimizer_d = nn.Adam(discriminator.trainable_params(), learning_rate=lr, beta1=0.5)
+for epoch in range(100):
+    for real in loader:
+        optimizer_d(grad_d(real)[1])
+        optimizer_g(grad_g(real)[1])
+"""
+
+
+def test_one_list_feeding_two_optimizers_gets_a_scheduler_per_optimizer():
+    """Each MindSpore optimizer reads the list by its own global step: each torch optimizer gets its own
+    CosineAnnealingLR, named after it, stepped where its steps show; one verdict covers both, as they step over
+    the same run."""
+    result = _safe_conversion(ONE_LIST_TWO_OPTIMIZERS)
+    [main] = _sites(result)
+    assert (main.code, main.fix.applicability) == ("CD100", "safe")
+    assert "the list also feeds optimizer_d (line 5), which gets its own scheduler_d" in main.message
+    text = result.output.decode()
+    for suffix in ("g", "d"):
+        assert (f"scheduler_{suffix} = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer_{suffix}, T_max=100, "
+                "eta_min=0.0)\n") in text
+    assert text.endswith("        optimizer_g(grad_g(real)[1])\n    scheduler_g.step()\n    scheduler_d.step()\n")
+    assert "cosine_decay_lr" not in text

@@ -354,8 +354,9 @@ class TestRegistry:
             "mindspore.linear_warmup_cosine", "mindspore.milestone_rates", "mindspore.natural_exp_decay_lr",
             "mindspore.periodic_cosine",
             "mindspore.piecewise_constant_lr", "mindspore.polynomial_decay_lr", "mindspore.warmup_lr",
-            "torch.ConstantLR", "torch.CosineAnnealingLR", "torch.ExponentialLR", "torch.LambdaLR", "torch.LinearLR",
-            "torch.LinearWarmupCosine", "torch.MultiStepLR", "torch.PolynomialLR", "torch.StepLR",
+            "mindspore.warmup_lr+cosine_decay_lr", "torch.ConstantLR", "torch.CosineAnnealingLR",
+            "torch.ExponentialLR", "torch.HeldCosineAnnealingLR", "torch.LambdaLR", "torch.LambdaWarmupCosine",
+            "torch.LinearLR", "torch.LinearWarmupCosine", "torch.MultiStepLR", "torch.PolynomialLR", "torch.StepLR",
         ]
 
     @pytest.mark.parametrize(

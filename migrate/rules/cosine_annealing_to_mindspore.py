@@ -598,12 +598,13 @@ class CosineAnnealingToMindSpore(Rule):
                  'optimizer to a variable in the same function; then the site converts.'
              )),
         Code("CA110", "optimizer-lr-state-used", "warning",
-             "The torch optimizer's lr is read or changed through state a MindSpore optimizer does not have.",
+             "The torch optimizer's lr is changed (or read in a way the rule cannot rewrite) through state a "
+             "MindSpore optimizer does not have.",
              "optimizer.param_groups, optimizer.defaults, load_state_dict() and add_param_group() exist only on "
-             "a torch optimizer. A read would fail in the converted file (in MindSpore the current lr is "
-             "optimizer.get_lr()); a write, a restored state or an added group changes the lr torch's chainable "
-             "schedule goes on from, which a fixed list cannot follow. The use is named (also inside a helper of "
-             "the module the optimizer is passed to) and the site is left unchanged.",
+             "a torch optimizer. A plain read `optimizer.param_groups[i][\"lr\"]` becomes optimizer.get_lr() "
+             "(CA111); any other read would fail in the converted file; a write, a restored state or an added group "
+             "changes the lr torch's chainable schedule goes on from, which a fixed list cannot follow. The use is "
+             "named (also inside a helper of the module the optimizer is passed to) and the site is left unchanged.",
              example=(
                  'import torch\n'
                  '\n'
@@ -613,23 +614,23 @@ class CosineAnnealingToMindSpore(Rule):
                  '    for inputs, targets in loader:\n'
                  '        optimizer.step()\n'
                  '    scheduler.step()\n'
-                 '    print(optimizer.param_groups[0]["lr"])\n'
+                 '    for group in optimizer.param_groups:\n'
+                 '        group["lr"] = max(group["lr"], 1e-4)\n'
              ),
              fixed=(
                  'import torch\n'
                  '\n'
                  'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
-                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100)\n'
+                 'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100, eta_min=1e-4)\n'
                  'for epoch in range(100):\n'
                  '    for inputs, targets in loader:\n'
                  '        optimizer.step()\n'
                  '    scheduler.step()\n'
-                 '    print(scheduler.get_last_lr()[0])\n'
              ),
              safety=(
-                 'No fix: param_groups does not exist on a MindSpore optimizer, and a write to it changes the lr a '
-                 'fixed list cannot follow. Read the lr from the scheduler instead (get_last_lr() converts to '
-                 'optimizer.get_lr(), CA111); then the site converts.'
+                 'No fix: a write to param_groups changes the lr a fixed list cannot follow. Say what the write '
+                 'meant in the schedule (a floor is eta_min) and the site converts; plain lr reads already do '
+                 '(CA111).'
              )),
     )
     examples = (

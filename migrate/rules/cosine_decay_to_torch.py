@@ -2,12 +2,14 @@
 
 MindSpore's schedule is a per-step list the optimizer reads by its global step; torch's is an object the user steps.
 So a site is rewritten only when the list reaches exactly one mapped optimizer, through names and float wrappers
-alone. The optimizer becomes the torch one with ``lr=max_lr``, a ``CosineAnnealingLR`` follows it, and
+alone (or after a ``warmup_lr`` list, ``warmup + lr``, which becomes a ``SequentialLR`` of a ``LambdaLR`` ramp and
+the cosine). The optimizer becomes the torch one with ``lr=max_lr``, a ``CosineAnnealingLR`` follows it, and
 ``scheduler.step()`` goes where the code shows it runs once every ``step_per_epoch`` optimizer steps — or, when the
 training loop is out of sight, a warning says where to call it. The list clamps at ``min_lr`` and torch's cosine
 is periodic: the claim says the two agree for ``(decay_epoch + 1) * step_per_epoch`` optimizer steps (and never past
 the list's end, where MindSpore raises) of a run as long as the visible loops make it, or of ``total_step`` when the
-loops are out of sight; the verifier decides whether the run outlasts the agreement.
+loops are out of sight; the verifier decides whether the run outlasts the agreement. Where the run goes past
+``decay_epoch`` the exact rewrite steps the scheduler only while ``last_epoch < T_max`` (``periodic`` chooses).
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import Assignment
 
-from migrate import evaluate
-from migrate.analysis import LOOPS, Analysis, bind, names_in, plus_one, product
+from migrate import evaluate, verify
+from migrate.analysis import LOOPS, Analysis, atom, bind, names_in, plus_one, product
 from migrate.edit import EQUAL, joined_arguments, keyword_argument
 from migrate.imports import package_reference
 from migrate.program import ARGUMENT, ATTRIBUTE, METHOD
@@ -29,7 +31,7 @@ from migrate.program.budget import Budget, step_budget
 from migrate.program.model import MAX_CALL_DEPTH
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
 from migrate.rule import Code, Example, Finding, Fix, Note, Refused, Rule
-from migrate.schedules.mindspore_lr import check_cosine_decay_lr
+from migrate.schedules.mindspore_lr import check_cosine_decay_lr, check_warmup_lr
 from migrate.verify import SAMPLES, Claim, Schedule
 
 FUNCTIONS = {"mindspore.nn.cosine_decay_lr", "mindspore.nn.dynamic_lr.cosine_decay_lr"}
@@ -52,6 +54,9 @@ STEP_CELLS = {"mindspore.nn.TrainOneStepCell", "mindspore.nn.wrap.TrainOneStepCe
 DATASET_ITERATORS = ("create_dict_iterator", "create_tuple_iterator")
 PARAMETER_LISTS = ("trainable_params", "get_parameters")
 SCHEDULER = "torch.optim.lr_scheduler.CosineAnnealingLR"
+WARMUP_SIGNATURE = ("learning_rate", "total_step", "step_per_epoch", "warmup_epoch")
+WARMUP_SCHEDULER = "torch.optim.lr_scheduler.LambdaLR"
+CHAIN = "torch.optim.lr_scheduler.SequentialLR"
 
 
 def _in_package(qualified: str, package: str) -> str:
@@ -131,6 +136,16 @@ class Run:
     loop: cst.CSTNode
     exact: bool
     helper: str | None = None
+
+
+@dataclass(frozen=True)
+class Warmup:
+    """``warmup_lr(...)`` concatenated before the list (``warmup + lr``): its call, its arguments, and the line
+    that binds it to a name when it is not written in the sum itself."""
+
+    call: cst.Call
+    arguments: dict
+    line: cst.SimpleStatementLine | None
 
 
 @dataclass
@@ -220,7 +235,9 @@ class CosineDecayToTorch(Rule):
              "cosine_decay_lr stays at min_lr from epoch decay_epoch on; torch's CosineAnnealingLR is periodic and "
              "rises again towards max_lr from epoch decay_epoch + 1 (period 2 * decay_epoch). When total_step is "
              "longer than (decay_epoch + 1) * step_per_epoch the two runs use different learning rates from that "
-             "step; the verdict gives it and the largest difference. Applied only with --unsafe-fixes.",
+             "step; the verdict gives it and the largest difference. By default such a site converts exactly "
+             "instead, the scheduler stepped only up to T_max (CD114); this warning comes with periodic = "
+             "\"clamp\" (the plain scheduler, applied only with --unsafe-fixes) or \"refuse\" (the site kept).",
              example=(
                  "import mindspore.nn as nn\n"
                  "\n"
@@ -245,6 +262,39 @@ class CosineDecayToTorch(Rule):
                     "MindSpore's stayed at min_lr, so the run's learning rates change. Applied only with "
                     "--unsafe-fixes; with decay_epoch covering the whole run (total_step at most (decay_epoch + 1) * "
                     "step_per_epoch) the rewrite is equivalent and safe."),
+        Code("CD114", "held-past-decay-epoch", "info",
+             "The run passes decay_epoch: scheduler.step() stops at T_max, so torch holds eta_min as the list does.",
+             "cosine_decay_lr stays at min_lr from epoch decay_epoch on; torch's CosineAnnealingLR is periodic and "
+             "would climb back towards max_lr from epoch decay_epoch + 1. When the run (or the list) goes past "
+             "decay_epoch + 1 epochs, the rewrite steps the scheduler only while scheduler.last_epoch < "
+             "scheduler.T_max: it reaches eta_min exactly at T_max and keeps it, the list's learning rate at every "
+             "optimizer step, verified like every rewrite. This note says the plain scheduler would have diverged, "
+             "and from which step. periodic = \"clamp\" writes the plain scheduler instead (CD101, unsafe); "
+             "periodic = \"refuse\" keeps the site.",
+             example=(
+                 "import mindspore.nn as nn\n"
+                 "\n"
+                 "lr = nn.cosine_decay_lr(0.0, 0.1, 200 * len(loader), len(loader), 150)\n"
+                 "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
+                 "for epoch in range(200):\n"
+                 "    for batch in loader:\n"
+                 "        optimizer(grad_fn(*batch)[1])\n"
+             ),
+             fixed=(
+                 "import torch\n"
+                 "\n"
+                 "optimizer = torch.optim.SGD(net.parameters(), lr=0.1)\n"
+                 "scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=150, eta_min=0.0)\n"
+                 "for epoch in range(200):\n"
+                 "    for batch in loader:\n"
+                 "        optimizer(grad_fn(*batch)[1])\n"
+                 "    if scheduler.last_epoch < scheduler.T_max:\n"
+                 "        scheduler.step()\n"
+             ),
+             applicability="safe",
+             safety="Safe: the guarded scheduler holds eta_min from T_max on, and the verifier found its learning "
+                    "rates equal to the list's at every optimizer step of the run, for every sampled value of the "
+                    "counts it cannot read."),
         Code("CD102", "step-scheduler-by-hand", "warning",
              "The training loop is not visible: scheduler.step() must be called by hand, as the message says.",
              "Model.train() (or fit()) runs the optimizer out of sight, and a batch loop that does not visibly "
@@ -365,7 +415,8 @@ class CosineDecayToTorch(Rule):
         Code("CD107", "list-used-otherwise", "warning",
              "The list is used for more than feeding one optimizer; a scheduler cannot stand in for it.",
              "Reading an element (lr[0]), its length, returning it from a helper, passing it to another function "
-             "or to several optimizers needs the list itself. The site is left unchanged; port those uses by hand "
+             "needs the list itself; several optimizers fed the list itself each get a scheduler, but not when they "
+             "step over different runs. The site is left unchanged; port those uses by hand "
              "(lr[step] is scheduler.get_last_lr()[0] at that step).",
              example=(
                  "import mindspore.nn as nn\n"
@@ -396,10 +447,24 @@ class CosineDecayToTorch(Rule):
              safety="No fix: torch resumes a CosineAnnealingLR with last_epoch after loading the optimizer's state, "
                     "and only at an epoch boundary; the rule does not write that resume. The site is left unchanged."),
         Code("CD109", "combined-list", "warning",
-             "The list is combined with another (e.g. warmup_lr(...) + cosine_decay_lr(...)); left unchanged.",
-             "A concatenated schedule is one list of several phases. warmup_lr starts at 0.0, which torch's "
-             "LinearLR cannot start from, so the pair has no exact SequentialLR equivalent; the site is kept.",
+             "The list is combined with another in a way no torch scheduler chain reproduces; left unchanged.",
+             "warmup_lr(...) + cosine_decay_lr(...) converts to SequentialLR([LambdaLR, CosineAnnealingLR]) "
+             "(warmup_lr starts at 0.0, which LinearLR cannot, so the ramp is a LambdaLR of epoch / warmup_epoch) "
+             "when the warmup is whole epochs of the cosine's step_per_epoch rising to its max_lr, and the cosine "
+             "list ends by decay_epoch + 1 epochs. Any other combination (another warmup, a warmup after the cosine, "
+             "a cosine list that holds min_lr at its end, two cosines) is one list of several phases with no "
+             "torch chain written for it: the site is kept and this warning says which condition fails.",
              example=(
+                 "import mindspore.nn as nn\n"
+                 "\n"
+                 "steps = len(loader)\n"
+                 "lr = nn.warmup_lr(0.05, 5 * steps, steps, 5) + nn.cosine_decay_lr(0.0, 0.1, 95 * steps, steps, 95)\n"
+                 "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
+                 "for epoch in range(100):\n"
+                 "    for batch in loader:\n"
+                 "        optimizer(grad_fn(*batch)[1])\n"
+             ),
+             fixed=(
                  "import mindspore.nn as nn\n"
                  "\n"
                  "steps = len(loader)\n"
@@ -409,8 +474,9 @@ class CosineDecayToTorch(Rule):
                  "    for batch in loader:\n"
                  "        optimizer(grad_fn(*batch)[1])\n"
              ),
-             safety="No fix: warmup_lr starts at 0.0, which torch's LinearLR cannot start from, so no SequentialLR "
-                    "reproduces the combined list exactly. The site is left unchanged."),
+             safety="No fix: here the warmup rises to 0.05 and the cosine starts from 0.1, a jump no "
+                    "SequentialLR(LambdaLR, CosineAnnealingLR) on one base lr makes. The site is left unchanged; "
+                    "a warmup to the cosine's max_lr converts."),
         Code("CD110", "indirect-reference", "warning",
              "cosine_decay_lr is reached indirectly (star import, getattr, used as a value).",
              "Such references cannot be followed to a call with known arguments, so each is reported and left as "
@@ -563,66 +629,248 @@ class _Site:
         self.program = analysis.program
         self.step_reads: list[cst.Subscript] = []
         self.step_statement: cst.CSTNode | None = None
+        self.warmup: Warmup | None = None
+        self.other_uses: list[cst.Name] = []
 
     def convert(self) -> Finding:
         arguments = self._in_caller_terms(self._arguments())
         texts = {name: self.analysis.code(value) for name, value in arguments.items()}
         delivery = self._delivery()
+        warmup = self._warmup_texts(texts) if self.warmup is not None else None
         optimizer_arguments = self._optimizer_arguments(delivery)
-        self._check_moves(delivery, [arguments["min_lr"], arguments["max_lr"], arguments["decay_epoch"]])
-        scheduler = _FreshName(self.analysis, "scheduler", delivery.owner,
-                               self._class_attributes(delivery) if delivery.owner else set())
+        self._check_moves(delivery, [arguments["min_lr"], arguments["max_lr"], arguments["decay_epoch"],
+                                     *([self.warmup.arguments["warmup_epoch"]] if warmup else [])])
+        others = self._other_deliveries()
+        if others and (warmup is not None or self.step_reads):
+            raise Refused("CD107", "the list feeds several optimizers and is "
+                                   + ("read element by element" if self.step_reads else "summed with a warmup")
+                                   + ": each optimizer would need its own scheduler, and the rule writes that only "
+                                   "for a list given to the optimizers alone", others[0].optimizer_call)
+        scheduler = self._scheduler_name(delivery, several=bool(others))
         cadence = self._cadence(delivery, arguments["step_per_epoch"], scheduler)
 
         place = self._construction_place(delivery)
         package, package_import = package_reference(self.analysis, place, "torch")
         new_optimizer = self._new_optimizer(delivery, optimizer_arguments, texts["max_lr"], package)
-        scheduler_line = cst.parse_statement(
-            f"{scheduler} = {_in_package(SCHEDULER, package)}({self.analysis.code(delivery.optimizer_name)}, "
-            f"T_max={texts['decay_epoch']}, eta_min={texts['min_lr']})\n"
-        )
+        optimizer = self.analysis.code(delivery.optimizer_name)
+        cosine = (f"{_in_package(SCHEDULER, package)}({optimizer}, T_max={texts['decay_epoch']}, "
+                  f"eta_min={texts['min_lr']})")
+        if warmup is None:
+            scheduler_lines = [cst.parse_statement(f"{scheduler} = {cosine}\n")]
+        else:
+            scheduler_lines = self._chain_statements(scheduler, package, optimizer, cosine, warmup["warmup_epoch"])
         replacements: dict[cst.CSTNode, object] = {carrier: [] for carrier in delivery.carriers}
         replacements[delivery.optimizer_line] = []
-        replacements[place] = [new_optimizer, scheduler_line]
-        if cadence.anchor is not None:
-            replacements[cadence.anchor] = [cadence.anchor, cst.parse_statement(f"{scheduler}.step()\n")]
+        replacements[place] = [new_optimizer, *scheduler_lines]
         replacements.update(self._current_lr_reads(scheduler))
 
         step_every = texts["step_per_epoch"]
         agreement = product(plus_one(texts["decay_epoch"]), step_every)
-        source = Schedule("mindspore.cosine_decay_lr", texts)
-        destination = Schedule("torch.CosineAnnealingLR", {
-            "base_lr": texts["max_lr"], "T_max": texts["decay_epoch"], "eta_min": texts["min_lr"],
-            "step_every": step_every,
-        })
         run = self._run(cadence, delivery, arguments)
-        if run is None:
-            claim = Claim(source, destination, run_steps=texts["total_step"], agrees_for=agreement)
-            self.assumptions.append(f"a run of at most total_step={texts['total_step']} optimizer steps (the loops "
-                                    "do not show it; past the list MindSpore raises, torch runs on)")
+        destination_args = {"base_lr": texts["max_lr"], "T_max": texts["decay_epoch"], "eta_min": texts["min_lr"],
+                            "step_every": step_every}
+        if warmup is None:
+            total = texts["total_step"]
+            source = Schedule("mindspore.cosine_decay_lr", texts)
+            destination = Schedule("torch.CosineAnnealingLR", destination_args)
+            agrees_for = agreement if run is None else f"min({total}, {agreement})"
         else:
-            claim = Claim(source, destination, run_steps=run.steps,
-                          agrees_for=f"min({texts['total_step']}, {agreement})")
-        changes = self._changes(texts, agreement, run)
-        unsafe = [cadence.by_hand] if cadence.by_hand is not None else []
+            total = f"{atom(warmup['total_step'])} + {atom(texts['total_step'])}"
+            source = Schedule("mindspore.warmup_lr+cosine_decay_lr", {
+                "learning_rate": warmup["learning_rate"], "warmup_total_step": warmup["total_step"],
+                "warmup_step_per_epoch": warmup["step_per_epoch"], "warmup_epoch": warmup["warmup_epoch"], **texts})
+            destination = Schedule("torch.LambdaWarmupCosine", {**destination_args,
+                                                                "warmup_epochs": warmup["warmup_epoch"]})
+            agrees_for = total
+        run_steps = total if run is None else run.steps
+        claim = Claim(source, destination, run_steps=run_steps, agrees_for=agrees_for)
+        held = warmup is None and self._held(claim, texts, agreement)
+        notes = self._semantic_notes(delivery, optimizer_arguments)
+        if held:
+            claim = Claim(source, Schedule("torch.HeldCosineAnnealingLR", dict(destination.args)),
+                          run_steps=run_steps, agrees_for=agrees_for)
+            notes.append(Note(self.call, "CD114", f"the list holds {_named('min_lr', texts['min_lr'])} from epoch "
+                                                  f"{_named('decay_epoch', texts['decay_epoch'])} on and torch's "
+                                                  f"cosine is periodic, so {scheduler}.step() runs only while "
+                                                  f"{scheduler}.last_epoch < {scheduler}.T_max: a plain "
+                                                  "CosineAnnealingLR would climb back towards max_lr from "
+                                                  f"optimizer step {agreement} on"))
+        if cadence.anchor is not None:
+            replacements[cadence.anchor] = [cadence.anchor, self._step_statement(scheduler, held)]
+        if run is None:
+            self.assumptions.append(f"a run of at most {_named('total_step', total)} optimizer steps (the loops do "
+                                    "not show it; past the list MindSpore raises, torch runs on)")
+        changes = self._changes(dict(texts, total_step=total), agreement, run, held or warmup is not None)
+        unsafe = []
+        if cadence.by_hand is not None:
+            by_hand = cadence.by_hand
+            unsafe.append(Note(by_hand.node, by_hand.code, by_hand.message + (
+                f", and only while {scheduler}.last_epoch < {scheduler}.T_max (the list holds min_lr after "
+                "decay_epoch; torch's cosine would climb back)" if held else "")))
         if run is None and cadence.anchor is not None:
-            unsafe += self._helper_run_not_visible(cadence.anchor, delivery, texts["total_step"]) or [
+            unsafe += self._helper_run_not_visible(cadence.anchor, delivery, total) or [
                 Note(self.call, "CD112", f"the loops around the optimizer step (line "
                                          f"{self.analysis.line(cadence.anchor)}) do not show how many steps the run "
-                                         f"has, and it can exceed the list's total_step={texts['total_step']} "
-                                         f"entries: MindSpore raises at optimizer step {texts['total_step']} and the "
+                                         f"has, and it can exceed the list's {_named('total_step', total)} "
+                                         f"entries: MindSpore raises at optimizer step {total} and the "
                                          "original program stops there, while torch's scheduler runs on")]
+        once_applied = self._left_to_port(delivery)
+        also = ""
+        imports = [package_import]
+        for other in others:
+            other_scheduler, other_cadence, other_import = self._another_optimizer(
+                other, arguments, texts, claim, held, replacements, notes)
+            once_applied += self._left_to_port(other)
+            imports.append(other_import)
+            also += (f"; the list also feeds {self.analysis.code(other.optimizer_name)} (line "
+                     f"{self.analysis.line(other.optimizer_line)}), which gets its own {other_scheduler} stepped "
+                     f"{other_cadence.description}")
         assumptions = cadence.assumptions + [a for a in self.assumptions if a not in cadence.assumptions]
+        converted = (f"cosine_decay_lr → {SCHEDULER}" if warmup is None else
+                     f"warmup_lr + cosine_decay_lr → {CHAIN}([LambdaLR (warmup_lr's ramp from 0), "
+                     f"CosineAnnealingLR], milestones=[{warmup['warmup_epoch']}])")
         message = (
-            f"cosine_decay_lr → {SCHEDULER} driving {delivery.mapping.target}, stepped {cadence.description}"
+            f"{converted} driving {delivery.mapping.target}"
+            + (f" ({self.analysis.code(delivery.optimizer_name)})" if others else "")
+            + f", stepped {cadence.description}{also}"
             + (f"; assumes {'; '.join(assumptions)}" if assumptions else "")
         )
         return Finding(
             Note(self.call, "CD100", message),
-            self._semantic_notes(delivery, optimizer_arguments),
-            fix=Fix(replacements, claim, changes, unsafe, add_imports=(package_import,),
-                    once_applied=self._left_to_port(delivery)),
+            notes,
+            fix=Fix(replacements, claim, changes, unsafe, add_imports=tuple(dict.fromkeys(imports)),
+                    once_applied=once_applied),
         )
+
+    def _scheduler_name(self, delivery: Delivery, several: bool) -> _FreshName:
+        """``scheduler``; with several optimizers, one per optimizer named after it (``optimizer_g`` →
+        ``scheduler_g``)."""
+        base = "scheduler"
+        if several:
+            name = delivery.optimizer_name.attr.value if delivery.owner else delivery.optimizer_name.value
+            suffix = next((name[len(prefix):] for prefix in ("optimizer", "optim", "opt") if name.startswith(prefix)),
+                          f"_{name}")
+            base = f"scheduler{suffix}" if suffix else base
+        return _FreshName(self.analysis, base, delivery.owner,
+                          self._class_attributes(delivery) if delivery.owner else set())
+
+    def _another_optimizer(self, delivery: Delivery, arguments, texts: dict[str, str], claim: Claim, held: bool,
+                           replacements: dict, notes: list[Note]) -> tuple[_FreshName, Cadence, object]:
+        """Another optimizer the same list feeds: the torch optimizer, its own CosineAnnealingLR, and its step()
+        where its own optimizer steps show; it must use the list over the same run as the first (the same claim),
+        and its step() must have a place (no CD102)."""
+        optimizer_arguments = self._optimizer_arguments(delivery)
+        self._check_moves(delivery, [arguments["min_lr"], arguments["max_lr"], arguments["decay_epoch"]])
+        scheduler = self._scheduler_name(delivery, several=True)
+        cadence = self._cadence(delivery, arguments["step_per_epoch"], scheduler)
+        name = self.analysis.code(delivery.optimizer_name)
+        if cadence.anchor is None:
+            raise Refused("CD106", f"the list also feeds {name}, whose scheduler.step() has no proven place: "
+                                   f"{cadence.by_hand.message}", delivery.optimizer_call)
+        run = self._run(cadence, delivery, arguments)
+        if (claim.run_steps if run is None else run.steps) != claim.run_steps:
+            raise Refused("CD107", f"the list feeds several optimizers that step for different runs ({name}: "
+                                   f"{'not visible' if run is None else run.steps}, the first: {claim.run_steps}), "
+                                   "so one verdict cannot cover their schedulers", delivery.optimizer_call)
+        place = self._construction_place(delivery)
+        package, package_import = package_reference(self.analysis, place, "torch")
+        scheduler_line = cst.parse_statement(
+            f"{scheduler} = {_in_package(SCHEDULER, package)}({name}, T_max={texts['decay_epoch']}, "
+            f"eta_min={texts['min_lr']})\n")
+        replacements[delivery.optimizer_line] = []
+        replacements[place] = [self._new_optimizer(delivery, optimizer_arguments, texts["max_lr"], package),
+                               scheduler_line]
+        existing = replacements.get(cadence.anchor)
+        step = self._step_statement(scheduler, held)
+        replacements[cadence.anchor] = [*existing, step] if isinstance(existing, list) else [cadence.anchor, step]
+        notes.extend(self._semantic_notes(delivery, optimizer_arguments))
+        return scheduler, cadence, package_import
+
+    def _warmup_texts(self, texts: dict[str, str]) -> dict[str, str]:
+        """The warmup list's arguments as text, once it is proven to be the first phase SequentialLR reproduces:
+        warmup_epoch whole epochs of the list's step_per_epoch (``total_step = warmup_epoch * step_per_epoch``)
+        rising to max_lr, and a cosine list that ends by decay_epoch + 1 epochs (SequentialLR's cosine is periodic;
+        the list would hold min_lr). Otherwise CD109 says which."""
+        warmup = self.warmup
+        found = {name: self.analysis.code(value) for name, value in warmup.arguments.items()}
+        values = [self._value(warmup.arguments[name]) for name in WARMUP_SIGNATURE]
+        if all(value is not None for value in values):
+            try:
+                check_warmup_lr(*values)
+            except (TypeError, ValueError) as error:
+                raise Refused("CD105", f"MindSpore rejects this warmup_lr call ({type(error).__name__}: {error})",
+                              warmup.call) from None
+        every, epochs = texts["step_per_epoch"], found["warmup_epoch"]
+        whole = product(atom(epochs), atom(every))
+        mismatch = (
+            f"its step_per_epoch={found['step_per_epoch']} is not the cosine list's {every}"
+            if not self._equal(found["step_per_epoch"], every) else
+            f"its total_step={found['total_step']} is not warmup_epoch * step_per_epoch = {whole}, so the cosine "
+            "does not start at an epoch boundary"
+            if not self._equal(found["total_step"], whole) else
+            f"it rises to learning_rate={found['learning_rate']}, not to the cosine's max_lr={texts['max_lr']}"
+            if not self._equal(found["learning_rate"], texts["max_lr"]) else
+            f"the cosine list's total_step={texts['total_step']} goes past (decay_epoch + 1) * step_per_epoch, "
+            "where it holds min_lr and SequentialLR's CosineAnnealingLR would climb back"
+            if not self._at_most(texts["total_step"], product(plus_one(texts["decay_epoch"]), every)) else None)
+        for name in names_in(warmup.arguments["warmup_epoch"]):
+            scope = self.analysis.scopes.get(name)
+            if scope is not None and len(scope[name.value]) > 1:
+                raise Refused("CD105", f"`{name.value}` is assigned more than once, and the LambdaLR that replaces "
+                                       "warmup_lr reads it at every scheduler step", name)
+        if mismatch is not None:
+            raise Refused("CD109", f"the list follows a warmup_lr list at line {self.analysis.line(warmup.call)}, "
+                                   f"and {mismatch}: no SequentialLR(LambdaLR, CosineAnnealingLR) reproduces the "
+                                   "sum", warmup.call)
+        return found
+
+    def _equal(self, left: str, right: str) -> bool:
+        """The same expression, or the same value for every sampled count."""
+        return _same(left, right) or (self._at_most(left, right) and self._at_most(right, left))
+
+    def _chain_statements(self, scheduler: _FreshName, package: str, optimizer: str, cosine: str,
+                          warmup_epochs: str) -> list[cst.BaseStatement]:
+        """warmup_lr's ramp from 0 as a LambdaLR (LinearLR cannot start at 0), the cosine, and the SequentialLR
+        that switches at warmup_epochs, restarting the cosine at max_lr as the list's second part does."""
+        warmup_name = self.analysis.fresh_name("warmup_scheduler")
+        cosine_name = self.analysis.fresh_name("cosine_scheduler")
+        read = {name.value for name in names_in(cst.parse_expression(warmup_epochs))}
+        epoch = next(name for name in ("epoch", "warmup_epoch", "e") if name not in read)
+        return [
+            cst.parse_statement(f"{warmup_name} = {_in_package(WARMUP_SCHEDULER, package)}({optimizer}, "
+                                f"lambda {epoch}: {epoch} / {atom(warmup_epochs)})\n"),
+            cst.parse_statement(f"{cosine_name} = {cosine}\n"),
+            cst.parse_statement(f"{scheduler} = {_in_package(CHAIN, package)}({optimizer}, [{warmup_name}, "
+                                f"{cosine_name}], milestones=[{warmup_epochs}])\n"),
+        ]
+
+    def _held(self, claim: Claim, texts: dict[str, str], agreement: str) -> bool:
+        """Whether the scheduler must stop stepping at T_max: the list holds min_lr past decay_epoch within the run,
+        where torch's periodic cosine would climb back. ``periodic = "clamp"`` keeps the plain scheduler (CD101,
+        unsafe); ``"refuse"`` keeps the site."""
+        policy = self.analysis.policies.get("periodic", "exact")
+        constants = self.analysis.constants
+        if policy == "clamp" or verify.verify(claim, constants).kind != verify.DIVERGES:
+            return False
+        whole_list = Claim(claim.source, claim.target, run_steps=texts["total_step"], agrees_for=agreement)
+        if verify.verify(whole_list, constants).kind != verify.DIVERGES:
+            return False
+        if policy == "refuse":
+            raise Refused("CD101", f"the list holds {_named('min_lr', texts['min_lr'])} from epoch "
+                                   f"{_named('decay_epoch', texts['decay_epoch'])} on, and the run goes past it: a "
+                                   "plain CosineAnnealingLR "
+                                   f"climbs back from optimizer step {agreement}; periodic = \"refuse\" keeps the "
+                                   "site (\"exact\" stops scheduler.step() at T_max, \"clamp\" writes the plain "
+                                   "scheduler as an unsafe fix)")
+        return True
+
+    @staticmethod
+    def _step_statement(scheduler: _FreshName, held: bool) -> cst.BaseStatement:
+        """``scheduler.step()``, or, to hold eta_min after T_max as the list holds min_lr, the step only while the
+        scheduler has not reached T_max."""
+        if not held:
+            return cst.parse_statement(f"{scheduler}.step()\n")
+        return cst.parse_statement(f"if {scheduler}.last_epoch < {scheduler}.T_max:\n    {scheduler}.step()\n")
 
     def _left_to_port(self, delivery: Delivery) -> list[Note]:
         """Each use of the converted optimizer that is still MindSpore's API, with the torch idiom (CD113)."""
@@ -644,9 +892,10 @@ class _Site:
                                              f"optimizer, and it is a torch one now: {idiom}"))
         return notes
 
-    def _changes(self, texts: dict[str, str], agreement: str, run: Run | None) -> Note:
+    def _changes(self, texts: dict[str, str], agreement: str, run: Run | None, held: bool) -> Note:
         """The warning shown when the verifier finds the run's learning rates change: the run outlasting the list
-        (CD112) unless the visible run provably ends within it, else the list outlasting the agreement (CD101)."""
+        (CD112) unless the visible run provably ends within it, else the list outlasting the agreement (CD101).
+        A ``held`` scheduler stops at T_max as the list does, so the run outlasting the list is all that is left."""
         total, min_lr = texts["total_step"], texts["min_lr"]
         clamped = (f"MindSpore holds min_lr={min_lr} while torch's lr climbs back towards max_lr (period "
                    "2 * decay_epoch)")
@@ -660,7 +909,7 @@ class _Site:
                    f"the list has total_step={total} entries: MindSpore raises at optimizer step {total} (counted "
                    "from 0, the first past the end of the list) and the original program stops there, while torch's "
                    "scheduler runs on")
-        if not self._at_most(total, agreement):
+        if not held and not self._at_most(total, agreement):
             message += f"; before that, from optimizer step {agreement} = (decay_epoch + 1) * step_per_epoch, {clamped}"
         return Note(self.call if run.helper is not None else run.loop, "CD112", message)
 
@@ -890,6 +1139,22 @@ class _Site:
                               optimizer_call)
         return Delivery(carriers, optimizer_call, line, name, mapping)
 
+    def _other_deliveries(self) -> list[Delivery]:
+        """The other optimizers the list itself feeds (``optimizer_g`` and ``optimizer_d`` of a GAN), each built in
+        the list's function and loop like the first."""
+        deliveries = []
+        for use in self.other_uses:
+            arg, carriers = self._follow(use)
+            optimizer_call = self.analysis.parents[arg]
+            mapping = OPTIMIZERS[next(iter(sorted(self.analysis.names_of(optimizer_call.func) & OPTIMIZERS.keys())))]
+            line, name = self._optimizer_binding(optimizer_call)
+            if (self.analysis.enclosing_scope(line) is not self.analysis.enclosing_scope(self.list_node)
+                    or self.analysis.loops(line) != self.analysis.loops(self.list_node)):
+                raise Refused("CD111", f"the list also feeds the optimizer at line {self.analysis.line(line)}, in "
+                                       "another function or loop", optimizer_call)
+            deliveries.append(Delivery(carriers, optimizer_call, line, name, mapping))
+        return deliveries
+
     def _follow(self, node: cst.BaseExpression) -> tuple[cst.Arg, list[cst.SimpleStatementLine]]:
         """From the list to the optimizer argument taking it, through float wrappers and single-use names."""
         carriers: list[cst.SimpleStatementLine] = []
@@ -898,6 +1163,15 @@ class _Site:
             parent = self.analysis.parents.get(node)
             if isinstance(parent, cst.Arg) and parent.value is node:
                 return self._learning_rate_argument(parent), carriers
+            if (isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.Add)
+                    and parent.right is node and self.warmup is None):
+                self.warmup = self._warmup(parent.left)
+                if self.warmup is not None:
+                    if self.warmup.line is not None:
+                        carriers.append(self.warmup.line)
+                        carriers.sort(key=self.analysis.start)
+                    node = parent
+                    continue
             if isinstance(parent, cst.Assign) and parent.value is node:
                 line, name = self._carrier(parent, node)
                 carriers.append(line)
@@ -905,6 +1179,29 @@ class _Site:
                         else self._only_use(line, name))
                 continue
             raise self._other_use(node, parent)
+
+    def _warmup(self, left: cst.BaseExpression) -> Warmup | None:
+        """``warmup_lr(...)`` (or a name bound once to it and read only here) on the left of ``left + list``."""
+        line = None
+        call = left
+        if isinstance(left, cst.Name):
+            assignment = self.analysis.single_assignment(left)
+            bound = self.analysis.assigned_value(assignment) if assignment is not None else None
+            if bound is None:
+                return None
+            line, call = bound
+            others = [access.node for access in assignment.references if access.node is not left]
+            if others:
+                raise Refused("CD107", f"the warmup list `{left.value}` is also used at line "
+                                       f"{self.analysis.line(others[0])}, so it cannot be removed with the list", left)
+        if not isinstance(call, cst.Call) or not self.analysis.names_of(call.func) & WARMUP:
+            return None
+        bound = bind(call, WARMUP_SIGNATURE)
+        missing = [name for name in WARMUP_SIGNATURE if name not in bound.values]
+        if bound.error or missing:
+            raise Refused("CD105", "cannot read the arguments of warmup_lr: "
+                                   + (bound.error or f"without {', '.join(missing)}"), call)
+        return Warmup(call, dict(bound.values), line)
 
     def _unwrapped(self, node: cst.BaseExpression) -> cst.BaseExpression:
         """The outermost of ``Tensor(node[, float32])``, ``np.array(node[, dtype])``, ``….astype(np.float32)``.
@@ -1100,9 +1397,12 @@ class _Site:
                 refusals.append(refused)
         if refusals:
             raise refusals[0]
-        lines = ", ".join(str(self.analysis.line(use)) for use in uses)
-        raise Refused("CD107", f"the list `{name.value}` feeds several optimizers (lines {lines}); each would need "
-                               "its own scheduler")
+        if self.other_uses or self.warmup is not None or not self._holds_the_list(line):
+            lines = ", ".join(str(self.analysis.line(use)) for use in uses)
+            raise Refused("CD107", f"the list `{name.value}` feeds several optimizers (lines {lines}) through "
+                                   "another list or a wrapper; each would need its own scheduler")
+        self.other_uses = uses[1:]
+        return uses[0]
 
     def _other_use(self, node: cst.BaseExpression, parent) -> Refused:
         if isinstance(parent, cst.Subscript) and parent.value is node:
@@ -1120,9 +1420,9 @@ class _Site:
             warmup = isinstance(other, cst.Call) and self.analysis.names_of(other.func) & WARMUP
             what = "a warmup_lr list" if warmup else f"`{self.analysis.code(other)}`"
             return Refused("CD109", f"the list is combined with {what} at line {self.analysis.line(parent)}: "
-                                    + ("warmup_lr starts at 0.0, which torch's LinearLR cannot start from, so "
-                                       "SequentialLR has no exact equivalent" if warmup else
-                                       "one list of several phases has no single CosineAnnealingLR equivalent"),
+                                    "one list of several phases has no single CosineAnnealingLR equivalent"
+                                    + ("; only a warmup_lr list before it (warmup_lr(...) + cosine_decay_lr(...)) "
+                                       "converts, to SequentialLR" if warmup else ""),
                            parent)
         if isinstance(parent, cst.Return):
             function = next((scope for scope in self.analysis.ancestors(parent)
@@ -1735,6 +2035,11 @@ class _DatasetSizes(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         if _dataset_size_of(self.analysis, node) is not None:
             self.found.append(self.analysis.code(node))
+
+
+def _named(name: str, text: str) -> str:
+    """An argument for a message: ``name=text``, or the name alone when the code spells it so."""
+    return name if text == name else f"{name}={text}"
 
 
 def _count_text(text: str) -> str:

@@ -23,6 +23,7 @@ from migrate.schedules.mindspore_lr import (
 from migrate.schedules.torch_cosine import (
     TorchCosineAnnealingLR,
     cosine_annealing_per_step,
+    held_cosine_annealing_per_step,
 )
 
 __all__ = [
@@ -82,6 +83,16 @@ class _TorchCosineAnnealingLR:
         return cosine_annealing_per_step(args["base_lr"], args["T_max"], args["eta_min"], args["step_every"], steps)
 
 
+class _TorchHeldCosineAnnealingLR(_TorchCosineAnnealingLR):
+    """``CosineAnnealingLR`` whose ``step()`` runs only while ``last_epoch < T_max``: it holds ``eta_min`` after."""
+
+    name = "torch.HeldCosineAnnealingLR"
+
+    def per_step(self, args: dict, steps: int):
+        return held_cosine_annealing_per_step(args["base_lr"], args["T_max"], args["eta_min"], args["step_every"],
+                                              steps)
+
+
 class _MindSporeCosineDecayLR:
     """An optimizer fed ``cosine_decay_lr(...)``: step ``i`` uses element ``i``, and raises past the end."""
 
@@ -130,6 +141,7 @@ _MODELS: dict[str, ScheduleModel] = {
     schedule.name: schedule
     for schedule in (
         _TorchCosineAnnealingLR(),
+        _TorchHeldCosineAnnealingLR(),
         _MindSporeCosineDecayLR(),
         _MindSporePeriodicCosine(),
         _MindSporeWarmupLR(),

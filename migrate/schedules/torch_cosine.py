@@ -90,3 +90,20 @@ def cosine_annealing_per_step(base_lr, T_max, eta_min, step_every, steps: int):
     TorchCosineAnnealingLR([{"lr": base_lr}], T_max, eta_min).step()
     epochs = np.arange(steps) // min(step_every, max(steps, 1))  # the same quotients, in int64 range
     return eta_min + (base_lr - eta_min) * (1 + np.cos(np.pi * epochs / T_max)) / 2
+
+
+def held_cosine_annealing_per_step(base_lr, T_max, eta_min, step_every, steps: int):
+    """``CosineAnnealingLR`` stepped only while ``scheduler.last_epoch < scheduler.T_max``: the cosine down to the
+    trough, then ``eta_min`` held, as a MindSpore ``cosine_decay_lr`` list holds ``min_lr`` after ``decay_epoch``.
+
+    The guard lets the scheduler reach epoch ``ceil(T_max)`` and no further (none for ``T_max <= 0``); up to there
+    the recursion follows the closed form to rounding, and at ``T_max`` it lands on ``eta_min`` exactly.
+    """
+    import numpy as np
+
+    if isinstance(step_every, bool) or not isinstance(step_every, int) or step_every < 1:
+        raise ValueError(f"step_every must be a positive whole number of optimizer steps, got {step_every!r}")
+    TorchCosineAnnealingLR([{"lr": base_lr}], T_max, eta_min).step()
+    last = max(math.ceil(T_max), 0)
+    epochs = np.minimum(np.arange(steps) // min(step_every, max(steps, 1)), last)
+    return eta_min + (base_lr - eta_min) * (1 + np.cos(np.pi * epochs / T_max)) / 2

@@ -169,6 +169,62 @@ class MindSporeLinearWarmupCosine:
         return mindspore_linear_warmup_cosine_per_step(*(args[parameter.name] for parameter in self.params), steps)
 
 
+def torch_lambda_warmup_cosine_per_step(base_lr, warmup_epochs, T_max, eta_min, step_every, steps: int):
+    """``SequentialLR([LambdaLR(lambda epoch: epoch / warmup_epochs), CosineAnnealingLR(T_max, eta_min)],
+    milestones=[warmup_epochs])``: ``base_lr * (epoch / warmup_epochs)`` from 0, then at the milestone the cosine
+    restarted at its closed form of epoch 0 (``base_lr``) and recursing from there, periodic past ``T_max``."""
+    import numpy as np
+
+    if isinstance(warmup_epochs, bool) or not isinstance(warmup_epochs, int) or warmup_epochs < 1:
+        raise ValueError(f"warmup_epochs must be a positive whole number, got {warmup_epochs!r}")
+    epochs = scheduler_epochs(step_every, steps)
+    count = int(epochs[-1]) + 1 if steps else 0
+    warm = min(count, warmup_epochs)
+    by_epoch = [base_lr * (epoch / warmup_epochs) for epoch in range(warm)]
+    by_epoch += torch_cosine_recursion(base_lr, base_lr, T_max, eta_min, count - warm)
+    return np.array(by_epoch, dtype=float)[epochs]
+
+
+def mindspore_warmup_cosine_per_step(learning_rate, warmup_total_step, warmup_step_per_epoch, warmup_epoch, min_lr,
+                                     max_lr, total_step, step_per_epoch, decay_epoch, steps: int):
+    """An optimizer fed ``warmup_lr(...) + cosine_decay_lr(...)``: the warmup list, then the cosine list, raising
+    past the end of both."""
+    import numpy as np
+
+    from migrate.schedules.mindspore_lr import cosine_decay_per_step, warmup_per_step
+
+    first = warmup_per_step(learning_rate, warmup_total_step, warmup_step_per_epoch, warmup_epoch,
+                            min(steps, warmup_total_step))
+    second = cosine_decay_per_step(min_lr, max_lr, total_step, step_per_epoch, decay_epoch,
+                                   max(0, min(steps - warmup_total_step, total_step)))
+    return _padded(np.concatenate((first, second)), steps)
+
+
+class TorchLambdaWarmupCosine:
+    """A fresh ``SequentialLR([LambdaLR(lambda epoch: epoch / warmup_epochs), CosineAnnealingLR], [warmup_epochs])``
+    stepped after every ``step_every`` optimizer steps: MindSpore's ``warmup_lr`` (from 0) then the cosine."""
+
+    name = "torch.LambdaWarmupCosine"
+
+    def __init__(self, params: tuple):
+        self.params = params
+
+    def per_step(self, args: dict, steps: int):
+        return torch_lambda_warmup_cosine_per_step(*(args[parameter.name] for parameter in self.params), steps)
+
+
+class MindSporeWarmupCosine:
+    """An optimizer fed ``warmup_lr(...) + cosine_decay_lr(...)``, one list."""
+
+    name = "mindspore.warmup_lr+cosine_decay_lr"
+
+    def __init__(self, params: tuple):
+        self.params = params
+
+    def per_step(self, args: dict, steps: int):
+        return mindspore_warmup_cosine_per_step(*(args[parameter.name] for parameter in self.params), steps)
+
+
 def models() -> list:
     """The verifier's models, built when the registry is (``Param`` lives in the package that imports this module)."""
     from migrate.schedules import Param
@@ -194,5 +250,23 @@ def models() -> list:
             Param("decay_epoch", "count"),
             Param("step_per_epoch", "count"),
             Param("total_step", "count"),
+        )),
+        TorchLambdaWarmupCosine((
+            Param("base_lr", "lr"),
+            Param("warmup_epochs", "count"),
+            Param("T_max", "count"),
+            Param("eta_min", "min_lr", 0.0),
+            Param("step_every", "count", 1),
+        )),
+        MindSporeWarmupCosine((
+            Param("learning_rate", "lr"),
+            Param("warmup_total_step", "count"),
+            Param("warmup_step_per_epoch", "count"),
+            Param("warmup_epoch", "count"),
+            Param("min_lr", "min_lr"),
+            Param("max_lr", "lr"),
+            Param("total_step", "count"),
+            Param("step_per_epoch", "count"),
+            Param("decay_epoch", "count"),
         )),
     ]

@@ -1,7 +1,6 @@
 """Warmup then cosine: nn.warmup_lr(...) + nn.cosine_decay_lr(...) concatenated into one per-step list.
 
-Expect: refuse until chains convert (SequentialLR of LinearLR and CosineAnnealingLR; never the cosine part alone;
-the diagnostic names the concatenation).
+Expect: rewrite (SequentialLR of a LambdaLR ramp from 0 and CosineAnnealingLR; never the cosine part alone).
 """
 import mindspore as ms
 import mindspore.dataset as ds
