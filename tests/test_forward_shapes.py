@@ -83,14 +83,14 @@ def test_a_step_budget_left_when_spent_is_the_run_length(max_steps, t_max):
 
 @pytest.mark.parametrize("tail", [
     "        step += 1\n",
-    "        if step % 2 == 0:\n            step += 1\n        if step >= max_steps:\n            break\n",
+    "        if len(loader) > 1:\n            step += 1\n        if step >= max_steps:\n            break\n",
     "        step += 1\n        step += 1\n        if step >= max_steps:\n            break\n",
     "        if step >= max_steps:\n            break\n        step += 1\n",
 ], ids=["no-inner-break", "guarded-increment", "two-increments", "check-before-increment"])
 @pytest.mark.parametrize("unsafe", [False, True], ids=["default", "unsafe-fixes"])
 def test_near_miss_step_budgets_are_not_a_visible_run(tail, unsafe):
     outcome = _judge(BUDGET.format(max_steps=10, t_max=10, tail=tail), unsafe=unsafe)
-    assert not outcome.failed, f"{outcome.verdict}: {outcome.detail}\n{outcome.diagnostics}"
+    assert outcome.verdict != differential.INVALID and not outcome.failed, f"{outcome.verdict}: {outcome.detail}"
     assert outcome.verdict != differential.EXACT or "total_step=max_steps" not in (outcome.output or "")
 
 BUILDER = '''
@@ -296,3 +296,17 @@ def test_a_chain_logging_get_last_lr_in_a_while_loop_converts_exactly(optimizer)
                             "    epoch += 1\n")
     outcome = _judge(source)
     assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
+
+
+def test_a_step_budget_inside_another_loop_is_not_the_run_length():
+    """Found in review: the counter restarts for every trial, so the run is three budgets, not one."""
+    source = BUDGET.format(max_steps=6, t_max=6, tail=SPENT).replace("step = 0\nwhile step < max_steps:",
+                                                                      "for trial in range(3):\n  step = 0\n  while "
+                                                                      "step < max_steps:")
+    lines = source.splitlines()
+    start = next(index for index, line in enumerate(lines) if line.startswith("  while"))
+    source = "\n".join(lines[:start + 1] + ["  " + line for line in lines[start + 1:]]) + "\n"
+    for unsafe in (False, True):
+        outcome = _judge(source, unsafe=unsafe)
+        assert outcome.verdict != differential.INVALID and not outcome.failed, f"{outcome.verdict}: {outcome.detail}"
+        assert "total_step=max_steps," not in (outcome.output or "")

@@ -1730,10 +1730,11 @@ class _Site:
 
     def _counts(self, loops, optimizer_step) -> tuple[str | None, list[str]]:
         """The run length in optimizer steps (None when a loop's length is not visible) and what that assumes;
-        a ``while`` step budget counts its loop, or the whole run when it counts optimizer steps."""
+        a ``while`` step budget of the outermost run loop counts its loop, or the whole run when it counts
+        optimizer steps (inside another loop its counter may restart, so the run would be longer)."""
         counts, assumptions = [], []
         for loop in loops:
-            budget = step_budget(self.analysis, loop, optimizer_step)
+            budget = step_budget(self.analysis, loop, optimizer_step) if loop is loops[0] else None
             if budget is not None:
                 self._loop_nodes.append(budget.limit)
                 if budget.counted is not loop:
