@@ -105,11 +105,20 @@ class _Outcome:
     raises: str | None = None
 
 
+#: How many of a claim's largest whole-number literals give probe values (see ``_Plan.samples``).
+MAX_PROBED_LITERALS = 4
+
+
 @dataclass
 class _Plan:
     unknowns: dict[str, str] = field(default_factory=dict)
+    literals: set[int] = field(default_factory=set)
 
     def add(self, text: str, domain: str, constants) -> None:
+        if domain not in (FUNCTION_DOMAIN, "flag"):
+            self.literals.update(node.value for node in ast.walk(evaluate.parse(text))
+                                 if isinstance(node, ast.Constant) and type(node.value) is int
+                                 and node.value >= max(SAMPLES["count"]) - 1)
         if domain in LIST_DOMAINS:
             for element in _spelled_list(text).elts:
                 self.add(ast.unparse(element), LIST_DOMAINS[domain], constants)
@@ -135,7 +144,21 @@ class _Plan:
         grid = list(itertools.product(*axes))
         if len(grid) > limit:
             grid = [grid[round(k * (len(grid) - 1) / max(limit - 1, 1))] for k in range(limit)]
-        return [dict(zip(names, point)) for point in grid]
+        return [dict(zip(names, point)) for point in dict.fromkeys([*grid, *self._probes(names, axes)])]
+
+    def _probes(self, names: list[str], axes: list[tuple]) -> list[tuple]:
+        """Counts just past the claim's own large literals (``T_max=200``, a list of ``100 * steps``): the domain
+        stops at 100, and a run of ``args.epochs`` epochs crosses such a horizon only above it (a smaller literal
+        is crossed by the domain's own values). Each is tried on one
+        count at a time, the others at their first value, and kept whatever the thinning."""
+        probes = []
+        base = tuple(axis[0] for axis in axes)
+        for literal in sorted(self.literals)[-MAX_PROBED_LITERALS:]:
+            for position, name in enumerate(names):
+                if self.unknowns[name] == "count":
+                    for value in (literal + 1, literal + 2):
+                        probes.append(base[:position] + (value,) + base[position + 1:])
+        return probes
 
 
 def verify(claim: Claim, constants: Mapping[str, object] | None = None, max_samples: int = MAX_SAMPLES) -> Verdict:

@@ -305,3 +305,14 @@ def test_samples_where_an_assumed_positive_value_is_not_are_no_runs():
     assert verify.verify(Claim(source, target, run_steps="11")).kind == verify.CONTRADICTED
     verdict = verify.verify(Claim(source, target, run_steps="11", positive=("lr - 0.01",)))
     assert verdict.kind == verify.EQUIVALENT, verdict.detail
+
+
+def test_counts_just_past_the_claims_own_literals_are_probed():
+    """T_max=200 with a run of args.epochs epochs: the count domain stops at 100, so without probing 201 and 202
+    the clamp of the MindSpore list past T_max would never be sampled and the plain list would pass as exact."""
+    source = Schedule("torch.CosineAnnealingLR", {"base_lr": "0.1", "T_max": "200", "step_every": "1"})
+    target = Schedule("mindspore.cosine_decay_lr", {"min_lr": "0.0", "max_lr": "0.1", "total_step": "args.epochs",
+                                                    "step_per_epoch": "1", "decay_epoch": "200"})
+    verdict = verify.verify(Claim(source, target, run_steps="args.epochs", agrees_for="201"))
+    assert verdict.kind == verify.DIVERGES, verdict.detail
+    assert verdict.first_difference == 201
