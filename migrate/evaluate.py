@@ -166,7 +166,9 @@ def _evaluate_unchecked(node: ast.expr, constants, values):
 
 
 def module_constants(source: str) -> dict[str, object]:
-    """Module-level names bound exactly once to a numeric expression of earlier constants.
+    """Names bound exactly once in the whole module (by any binding: assignments, parameters, imports, loop
+    targets...) to a numeric expression of earlier constants, at module level or inside a function
+    (``epochs = 90``, ``epochs, warmup = 90, 5``): wherever such a name is read it can only hold that value.
 
     A name whose value is too large maps to TOO_LARGE, so that it reads as too large rather than as an unknown
     the verifier would sample with small values.
@@ -180,17 +182,32 @@ def module_constants(source: str) -> dict[str, object]:
         for target in _targets(node):
             bound[target] = bound.get(target, 0) + 1
     constants: dict[str, object] = {}
-    for statement in tree.body:
-        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
-            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-            if len(targets) == 1 and isinstance(targets[0], ast.Name) and bound.get(targets[0].id) == 1:
-                try:
-                    constants[targets[0].id] = _evaluate(statement.value, constants, {})
-                except TooLarge:
-                    constants[targets[0].id] = TOO_LARGE
-                except (NotEvaluable, KeyError, ArithmeticError, TypeError, ValueError):
-                    continue
+    assignments = sorted((node for node in ast.walk(tree) if isinstance(node, (ast.Assign, ast.AnnAssign))
+                          and node.value is not None), key=lambda node: (node.lineno, node.col_offset))
+    for statement in assignments:
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        if len(targets) != 1:
+            continue
+        for name, value in _pairs(targets[0], statement.value):
+            if bound.get(name) != 1:
+                continue
+            try:
+                constants[name] = _evaluate(value, constants, {})
+            except TooLarge:
+                constants[name] = TOO_LARGE
+            except (NotEvaluable, KeyError, ArithmeticError, TypeError, ValueError):
+                continue
     return constants
+
+
+def _pairs(target: ast.expr, value: ast.expr) -> list[tuple[str, ast.expr]]:
+    """``name = value``, or each name of ``a, b = x, y`` with its own value."""
+    if isinstance(target, ast.Name):
+        return [(target.id, value)]
+    if (isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List))
+            and len(target.elts) == len(value.elts) and not any(isinstance(item, ast.Starred) for item in value.elts)):
+        return [pair for inner, item in zip(target.elts, value.elts) for pair in _pairs(inner, item)]
+    return []
 
 
 def _targets(node: ast.AST):
@@ -206,6 +223,21 @@ def _targets(node: ast.AST):
                 yield leaf.id
     elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         yield node.name
+    elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        for alias in node.names:
+            yield (alias.asname or alias.name).split(".")[0]
+    elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+        for leaf in ast.walk(node.optional_vars):
+            if isinstance(leaf, ast.Name):
+                yield leaf.id
+    elif isinstance(node, ast.ExceptHandler) and node.name:
+        yield node.name
+    elif isinstance(node, ast.NamedExpr):
+        yield node.target.id
+    elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+        yield node.name
+    elif isinstance(node, ast.MatchMapping) and node.rest:
+        yield node.rest
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
         arguments = node.args
         for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):

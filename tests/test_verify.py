@@ -316,3 +316,24 @@ def test_counts_just_past_the_claims_own_literals_are_probed():
     verdict = verify.verify(Claim(source, target, run_steps="args.epochs", agrees_for="201"))
     assert verdict.kind == verify.DIVERGES, verdict.detail
     assert verdict.first_difference == 201
+
+
+def test_constants_are_names_bound_once_anywhere_in_the_module():
+    """A local ``epochs = 9`` (or ``epochs, warmup = 10, 2``) can only hold that value wherever it is read; a name
+    also bound as a parameter, an import, a loop target or a second assignment is not a constant."""
+    from migrate import evaluate
+
+    source = (
+        "import torch as lr\n"
+        "def main():\n"
+        "    epochs, warmup = 10, 2\n"
+        "    total = epochs * 4\n"
+        "    steps = 3\n"
+        "    for batches in range(2):\n"
+        "        pass\n"
+        "def helper(steps):\n"
+        "    return steps\n"
+        "batches = 5\n"
+        "lr = 0.1\n"
+    )
+    assert evaluate.module_constants(source) == {"epochs": 10, "warmup": 2, "total": 40}
