@@ -74,6 +74,7 @@ PAST_T_MAX_EXAMPLE = (
 )
 """A run of 3 * T_max: CA114 by default, CA101 under periodic = "clamp"."""
 GROUP_WRITERS = ("update", "setdefault", "__setitem__")
+LOOP_NODES = (cst.For, cst.While)
 #: Keys of a torch param group a MindSpore group dict takes as they are ("lr" becomes that group's own list).
 GROUP_KEYS = {"params", "lr", "weight_decay"}
 
@@ -687,6 +688,64 @@ class _Site:
         self._group_count: int | None = 1
 
     def convert(self) -> Finding:
+        """The site's finding; a refusal also reports every behaviour change the site has that does not depend
+        on what blocked it, each at its own line, so the user learns all of them at once."""
+        try:
+            return self._convert()
+        except Refused as refused:
+            note = Note(refused.node or self.call, refused.code, refused.message)
+            seen = {(note.code, self.analysis.line(note.node))}
+            also = [extra for extra in self._also() if (extra.code, self.analysis.line(extra.node)) not in seen]
+            return Finding(note, also)
+
+    def _also(self) -> list[Note]:
+        """Behaviour changes checked on their own: eta_min not below the optimizer's lr, and a step() at the start
+        of an epoch, before the batch loop that steps the optimizer."""
+        notes = []
+        probe = _Site(self.analysis, self.call)
+        arguments = bind(self.call, SIGNATURE).values
+        optimizer = probe.analysis.program.origin(arguments["optimizer"]) if "optimizer" in arguments else None
+        names = self.analysis.names_of(optimizer.func) & OPTIMIZERS.keys() if optimizer is not None else set()
+        if names and "eta_min" in arguments:
+            mapping = OPTIMIZERS[next(iter(sorted(names)))]
+            lr = bind(optimizer, mapping.positional, mapping.keyword_only).values.get("lr")
+            try:
+                probe._check_order(self.analysis.code(arguments["eta_min"]),
+                                   self.analysis.code(lr) if lr is not None else TORCH_DEFAULT_LR)
+            except Refused as refused:
+                notes.append(Note(arguments["eta_min"], refused.code, refused.message))
+        stepper = self.analysis.code(arguments["optimizer"]) if "optimizer" in arguments else None
+        for use in self.analysis.program.follow(self.call).methods("step"):
+            statement = self.analysis.statement(use.call)
+            block = self.analysis.parents.get(statement)
+            later = block.body[block.body.index(statement) + 1:] if isinstance(block, cst.IndentedBlock) else []
+            loop = self.analysis.parents.get(block)
+            if stepper and isinstance(loop, LOOP_NODES) and any(self._steps_in(node, stepper) for node in later):
+                notes.append(Note(use.call, "CA106", "scheduler.step() runs at the start of the epoch, before its "
+                                                     "batches: a one-epoch phase shift a cosine_decay_lr list does "
+                                                     "not express"))
+        return notes
+
+    def _steps_in(self, statement: cst.CSTNode, optimizer: str) -> bool:
+        """Whether ``statement`` steps ``optimizer``: ``optimizer.step()`` or ``scaler.step(optimizer)`` in it, or
+        in a function of the module it calls."""
+        finder = _Calls()
+        statement.visit(finder)
+        for call in finder.found:
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value == "step":
+                first = self.analysis.code(call.args[0].value) if call.args else None
+                if optimizer in (self.analysis.code(call.func.value), first):
+                    return True
+            callee = self.analysis.program.callee(call)
+            if callee is not None and callee is not self.analysis.program.function_of(statement):
+                inner = _Calls()
+                callee.body.visit(inner)
+                if any(isinstance(found.func, cst.Attribute) and found.func.attr.value == "step"
+                       for found in inner.found):
+                    return True
+        return False
+
+    def _convert(self) -> Finding:
         arguments = self._arguments()
         statement, steps = self._scheduler()
         optimizer_line, optimizer_call, optimizer_name = self._optimizer(arguments, statement)
@@ -1962,6 +2021,14 @@ class _Site:
         if decays is not None and self.analysis.value(decays) != 0:
             notes.append(Note(call, "CA104", f"weight_decay={decays}: {_WEIGHT_DECAY_NOTE}"))
         return notes
+
+
+class _Calls(cst.CSTVisitor):
+    def __init__(self):
+        self.found: list[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.found.append(node)
 
 
 def _raises(block: cst.BaseSuite) -> bool:
