@@ -7,19 +7,21 @@ how many times a loop runs, what type an expression has, which new name collides
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
 from libcst.metadata.base_provider import LazyValue
 from libcst.metadata import (
     Assignment,
+    CodeRange,
+    ExpressionContext,
+    ExpressionContextProvider,
     MetadataWrapper,
-    ParentNodeProvider,
-    PositionProvider,
-    QualifiedNameProvider,
     ScopeProvider,
 )
+from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from migrate import evaluate
 
@@ -42,15 +44,24 @@ class Analysis:
     """Metadata of one module, resolved once and shared by every rule."""
 
     def __init__(self, wrapper: MetadataWrapper, source: str, policies: Mapping[str, str] | None = None):
+        """The tables LibCST's metadata providers give, at a fraction of their cost: each provider is a visitor
+        pass that rebuilds every node, several times slower than a plain walk over the nodes' fields. Parents and
+        expression contexts come from such walks, the scope analysis is LibCST's own visitor run once, qualified
+        names are asked of the scopes when a rule asks, and positions are printed per top-level statement, for
+        the statements holding the nodes asked about."""
         self.policies = dict(policies or {})
         self.module = wrapper.module
-        tables = wrapper.resolve_many((ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider))
-        self.parents = _Eager(tables[ParentNodeProvider])
-        self.positions = _Eager(tables[PositionProvider])
-        self.qualified = _Eager(tables[QualifiedNameProvider])
-        self.scopes = _Eager(tables[ScopeProvider])
+        self._order, self.parents, self._names_read = _walk(self.module)
+        self.scopes = _Eager(_scopes(self.module))
+        self.qualified = _QualifiedNames(self.module, self.parents, self.scopes)
+        self.positions = _Positions(self.module, self.parents)
         self.constants = evaluate.module_constants(source)
         self._names: set[str] | None = None
+
+    @property
+    def statement_code(self) -> Mapping[cst.CSTNode, str]:
+        """The printed code of each top-level statement of the module, computed once."""
+        return self.positions.code_of
 
     @functools.cached_property
     def program(self):
@@ -58,6 +69,11 @@ class Analysis:
         from migrate.program import Program
 
         return Program(self)
+
+    def nodes(self, *kinds: type) -> list[cst.CSTNode]:
+        """The module's nodes of the given types, in the order a LibCST visitor meets them: what a whole-module
+        visitor collecting them finds, without that pass (it rebuilds every node, several times this cost)."""
+        return [node for node in self._order if isinstance(node, kinds)]
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
@@ -219,7 +235,7 @@ class Analysis:
     def fresh_name(self, base: str) -> str:
         """``base``, or ``base_2``, ``base_3``…: the first that no name anywhere in the module uses."""
         if self._names is None:
-            self._names = {node.value for node in names_in(self.module)}
+            self._names = set(self._names_read)
         candidate, index = base, 1
         while candidate in self._names:
             index += 1
@@ -276,6 +292,226 @@ class Analysis:
             if isinstance(expression.operator, (cst.Add, cst.Subtract, cst.Multiply, cst.FloorDivide)):
                 return float if float in (left, right) else int
         return None
+
+
+def _walk(module: cst.Module) -> tuple[list[cst.CSTNode], dict[cst.CSTNode, cst.CSTNode], list[str]]:
+    """Every node in the order a LibCST visitor meets them, each node's parent (as ParentNodeProvider gives it),
+    and the names ``names_in(module)`` gives, in one walk that rebuilds no node (a visitor pass rebuilds each)."""
+    order: list[cst.CSTNode] = []
+    parents: dict[cst.CSTNode, cst.CSTNode] = {}
+    names: list[str] = []
+    pending: list[cst.CSTNode] = [module]
+    while pending:
+        node = pending.pop()
+        order.append(node)
+        children = list(child_nodes(node))
+        for child in children:
+            parents[child] = node
+            if type(child) is cst.Name and not (type(node) is cst.Attribute and node.attr is child):
+                names.append(child.value)
+        pending.extend(reversed(children))
+    return order, parents, names
+
+
+def _scopes(module: cst.Module) -> Mapping[cst.CSTNode, object]:
+    """ScopeProvider's table: its scope visitor, fed the expression contexts, without the two extra passes over
+    the whole module that resolving it through a MetadataWrapper makes (one per provider, after its own)."""
+    provider = ScopeProvider()
+    provider.metadata = {ExpressionContextProvider: expression_contexts(module)}
+    provider.visit_Module(module)
+    return provider._computed
+
+
+def expression_contexts(module: cst.Module) -> dict[cst.CSTNode, ExpressionContext]:
+    """ExpressionContextProvider's table (which names, attributes, subscripts, tuples, lists and starred elements
+    are stored to, deleted or read), from a walk that follows its visitor's rules node type by node type."""
+    contexts: dict[cst.CSTNode, ExpressionContext] = {}
+    pending: list[tuple[object, ExpressionContext]] = [(module, ExpressionContext.LOAD)]
+    while pending:
+        node, context = pending.pop()
+        rule = _CONTEXT_RULES.get(type(node))
+        if rule is None:
+            pending.extend((child, context) for child in child_nodes(node))
+            continue
+        marked, parts = rule(node)
+        if marked:
+            contexts[node] = context
+        for part, own in parts:
+            if part:
+                for item in part if isinstance(part, (list, tuple)) else (part,):
+                    pending.append((item, own or context))
+    return contexts
+
+
+_STORE, _LOAD, _DEL = ExpressionContext.STORE, ExpressionContext.LOAD, ExpressionContext.DEL
+#: Per node type: whether the node gets the context it is reached with, and the parts walked next, each with the
+#: context it gets (None: the same one). A type not listed gets no context and passes its own to all its children.
+_CONTEXT_RULES = {
+    cst.Assign: lambda node: (False, [(node.targets, _STORE), (node.value, None)]),
+    cst.AnnAssign: lambda node: (False, [(node.target, _STORE), (node.annotation, None), (node.value, None)]),
+    cst.AugAssign: lambda node: (False, [(node.target, _STORE), (node.value, None)]),
+    cst.NamedExpr: lambda node: (False, [(node.target, _STORE), (node.value, None)]),
+    cst.Name: lambda node: (True, []),
+    cst.AsName: lambda node: (False, [(node.name, _STORE)]),
+    cst.CompFor: lambda node: (False, [(node.target, _STORE), (node.iter, None), (node.ifs, None),
+                                       (node.inner_for_in, None)]),
+    cst.For: lambda node: (False, [(node.target, _STORE), (node.iter, None), (node.body, None),
+                                   (node.orelse, None)]),
+    cst.Del: lambda node: (False, [(node.target, _DEL)]),
+    cst.Attribute: lambda node: (True, [(node.value, _LOAD)]),
+    cst.Subscript: lambda node: (True, [(node.value, _LOAD), (node.slice, _LOAD)]),
+    cst.Tuple: lambda node: (True, [(tuple(child_nodes(node)), None)]),
+    cst.List: lambda node: (True, [(tuple(child_nodes(node)), None)]),
+    cst.StarredElement: lambda node: (True, [(tuple(child_nodes(node)), None)]),
+    cst.ClassDef: lambda node: (False, [(node.name, _STORE), (node.body, None), (node.bases, None),
+                                        (node.keywords, None), (node.decorators, None)]),
+    cst.FunctionDef: lambda node: (False, [(node.name, _STORE), (node.params, None), (node.body, None),
+                                           (node.decorators, None), (node.returns, None)]),
+    cst.Param: lambda node: (False, [(node.name, _STORE), (node.annotation, None), (node.default, None)]),
+}
+
+
+def child_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The nodes held by ``node``'s fields, directly or in a sequence, in the order a LibCST visitor visits them."""
+    fields = _VISITED_FIELDS.get(type(node))
+    if fields is None:
+        fields = _VISITED_FIELDS[type(node)] = _FieldOrder.of(node)
+    for name in fields:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                if isinstance(item, cst.CSTNode):
+                    yield item
+
+
+_VISITED_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+class _FieldOrder(cst.CSTVisitor):
+    """The fields a node type's visit goes through, in their order, as LibCST announces them to a visitor."""
+
+    def __init__(self):
+        self.fields: list[str] = []
+
+    @classmethod
+    def of(cls, node: cst.CSTNode) -> tuple[str, ...]:
+        recorder = cls()
+        node._visit_and_replace_children(recorder)
+        return tuple(dict.fromkeys(recorder.fields))
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return False
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.fields.append(attribute)
+
+
+class _QualifiedNames(Mapping):
+    """QualifiedNameProvider's table, each entry computed from the scopes when first read."""
+
+    def __init__(self, module: cst.Module, parents: Mapping, scopes: Mapping):
+        self._module, self._parents, self._scopes = module, parents, scopes
+        self._known: dict[cst.CSTNode, object] = {}
+
+    def __getitem__(self, node):
+        known = self._known.get(node)
+        if known is None:
+            if node is not self._module and node not in self._parents:
+                raise KeyError(node)
+            scope = self._scopes.get(node)
+            known = self._known[node] = scope.get_qualified_names_for(node) if scope else set()
+        return known
+
+    def __contains__(self, node) -> bool:
+        return node is self._module or node in self._parents
+
+    def __iter__(self):
+        yield self._module
+        yield from self._parents
+
+    def __len__(self):
+        return len(self._parents) + 1
+
+
+_NEWLINE = re.compile(r"\r\n?|\n")
+
+
+class _Positions(Mapping):
+    """PositionProvider's table, generated one top-level statement at a time as nodes in it are asked about.
+
+    A statement printed alone from the line it starts on gets the positions the whole module's printing gives it;
+    where each starts comes from the printed code of those before it, which is far cheaper than positions.
+    """
+
+    def __init__(self, module: cst.Module, parents: Mapping):
+        self._module, self._parents = module, parents
+        self._computed: dict[cst.CSTNode, CodeRange] = {}
+        self._generated: set[cst.CSTNode] = set()
+        self._whole = False
+
+    def __getitem__(self, node):
+        found = self._computed.get(node)
+        if found is None:
+            self._generate(self._top_level(node))
+            found = self._computed[node]
+        return found
+
+    def __contains__(self, node) -> bool:
+        return node is self._module or node in self._parents
+
+    def __iter__(self):
+        self._generate(None)
+        return iter(self._computed)
+
+    def __len__(self):
+        self._generate(None)
+        return len(self._computed)
+
+    def _top_level(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The module statement holding ``node``; None when the whole module must be printed (the module, its
+        header and footer lines); KeyError when ``node`` is not in the module."""
+        if node is self._module:
+            return None
+        while True:
+            parent = self._parents[node]
+            if parent is self._module:
+                return node if node in self.code_of else None
+            node = parent
+
+    def _generate(self, statement: cst.CSTNode | None) -> None:
+        if self._whole or statement in self._generated:
+            return
+        start = 1 if statement is None else self.start_lines[statement]
+        state = PositionProvidingCodegenState(default_indent=self._module.default_indent,
+                                              default_newline=self._module.default_newline, provider=self,
+                                              line=start)
+        if statement is None:
+            self._module._codegen(state)
+            self._whole = True
+        else:
+            statement._codegen(state)
+            self._generated.add(statement)
+
+    @functools.cached_property
+    def code_of(self) -> dict[cst.CSTNode, str]:
+        """The printed code of each top-level statement."""
+        return {statement: self._module.code_for_node(statement) for statement in self._module.body}
+
+    @functools.cached_property
+    def start_lines(self) -> dict[cst.CSTNode, int]:
+        """The line each top-level statement's code starts on, counted as the position codegen counts."""
+        line = 1 + sum(_newlines(self._module.code_for_node(empty)) for empty in self._module.header)
+        starts = {}
+        for statement, code in self.code_of.items():
+            starts[statement] = line
+            line += _newlines(code)
+        return starts
+
+
+def _newlines(code: str) -> int:
+    return code.count("\n") if "\r" not in code else len(_NEWLINE.findall(code))
 
 
 class _Eager(Mapping):

@@ -7,13 +7,14 @@ the CLI decides what to do with a ``FileResult``.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import importlib
 import pkgutil
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -105,6 +106,10 @@ ENGINE_CODES = (
 )
 CODES = {code.code: code for code in ENGINE_CODES}
 MAX_PASSES = 4
+#: Words without which no ``# migrate: skip-file`` or ``# noqa`` comment can be there (matched as the comments'
+#: patterns in ``migrate.config`` match them): most files have neither, and tokenizing a file to find out costs.
+_MAY_SKIP_FILE = re.compile("skip-file", re.IGNORECASE)
+_MAY_SUPPRESS = re.compile("noqa", re.IGNORECASE)
 
 
 @dataclass
@@ -197,7 +202,7 @@ def _process_bytes(data: bytes, path: str, options: Options, rules: Sequence[Rul
     except files.SourceError as error:
         return _failure(path, error.code, error.message, data)
     active = [rule for rule in rules if rule.applies_to(source.text)]
-    if not active or skips_file(source.text):
+    if not active or _MAY_SKIP_FILE.search(source.text) and skips_file(source.text):
         return FileResult(path, [], original=data)
     first = _Conversion(path, data, source, active, options)
     result = first.run()
@@ -265,7 +270,7 @@ class _Conversion:
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         self.analysis = Analysis(wrapper, self.source.text, self.options.policies)
         self.codes = {code.code: code for rule in self.rules for code in rule.codes}
-        self.suppressed = parse_noqa(self.source.text)
+        self.suppressed = parse_noqa(self.source.text) if _MAY_SUPPRESS.search(self.source.text) else {}
         accepted: list[tuple[Finding, int]] = []
         claimed: list[tuple[tuple[int, int], tuple[int, int]]] = []
         for rule in self.rules:
@@ -368,9 +373,10 @@ class _Conversion:
 
         Compiling (never running) also catches what the parser accepts but Python rejects, such as ``return``
         outside a function. Only the top-level statements the fixes touch are transformed and printed again, so a
-        file with many sites costs one pass over the file, not one per site. ``whole=False`` checks only the
-        statements that changed (the rest is the original, which parsed and compiled): enough for the edits of one
-        fix, while the text that is written is always checked whole.
+        file with many sites costs one pass over the file, not one per site. The statements that changed are
+        parsed again, each must end its line, and the text that is written is compiled whole: the others are the
+        original's, which parsed, so the whole text parses. ``whole=False`` compiles only the statements that
+        changed: enough for the edits of one fix.
         """
         replacements: dict = {}
         for fix in fixes:
@@ -379,41 +385,48 @@ class _Conversion:
         module = self._replaced(wrapper.module, replacements)
         module = with_imports(module, [ref for fix in fixes for ref in fix.add_imports])
         module = _without_new_leading_blank_lines(module, wrapper.module)
-        text = self._code(module)
-        checked = text if whole else "".join(self._code_of(module, statement) for statement in module.body
-                                            if statement not in self._original_code)
+        changed = self._changed_code(module)
+        text = module.code if changed is None else self._code(module)
+        checked = text if changed is None else "".join(changed)
         try:
             cst.parse_module(checked)
         except cst.ParserSyntaxError:
             return None
-        return text if compile_error(checked, self.path) is None else None
+        if changed is not None and not all(code.endswith(("\n", "\r")) for code in changed):
+            return None
+        return text if compile_error(text if whole else checked, self.path) is None else None
+
+    def _changed_code(self, module: cst.Module) -> list[str] | None:
+        """The printed code of the top-level statements that are not the original ones; None when more than the
+        statements changed (header or footer lines, the final newline, the indentation), so the whole text is to
+        be parsed."""
+        original = self.analysis.module
+        if (not _same_nodes(module.header, original.header) or not _same_nodes(module.footer, original.footer)
+                or not module.has_trailing_newline or not original.has_trailing_newline or not module.body
+                or (module.default_indent, module.default_newline) != (original.default_indent,
+                                                                       original.default_newline)):
+            return None
+        return [module.code_for_node(statement) for statement in module.body if statement not in self._original_code]
 
     def _replaced(self, module: cst.Module, replacements: dict) -> cst.Module:
-        """``module`` with the replacements made, visiting only the top-level statements that contain one."""
+        """``module`` with the replacements made, rebuilding only the nodes on the way from the module to each
+        replaced node: what visiting the whole module with ``_Replace`` gives, at a cost that does not grow with
+        the code around a site."""
         transformer = _Replace(replacements)
-        touched = set()
+        on_the_way: set[cst.CSTNode] = set()
         for node in replacements:
-            top = self._top_level_statement(node, module)
-            if top is None:
+            if node is not module and node not in self.analysis.parents:
                 return module.visit(transformer)
-            touched.add(top)
-        partial = module.with_changes(body=[statement.visit(transformer) if statement in touched else statement
-                                            for statement in module.body])
-        return transformer.on_leave(module, partial)
+            for ancestor in self.analysis.ancestors(node):
+                if ancestor in on_the_way:
+                    break
+                on_the_way.add(ancestor)
+        return _rebuilt(module, transformer, on_the_way)
 
-    def _top_level_statement(self, node: cst.CSTNode, module: cst.Module) -> cst.CSTNode | None:
-        top = node
-        for ancestor in self.analysis.ancestors(node):
-            if ancestor is module:
-                return top
-            top = ancestor
-        return None
-
-    @functools.cached_property
-    def _original_code(self) -> dict[cst.CSTNode, str]:
+    @property
+    def _original_code(self) -> Mapping[cst.CSTNode, str]:
         """The printed code of each original top-level statement, reused by every text the fixes produce."""
-        module = self.analysis.module
-        return {statement: module.code_for_node(statement) for statement in module.body}
+        return self.analysis.statement_code
 
     def _code_of(self, module: cst.Module, statement: cst.CSTNode) -> str:
         cached = self._original_code.get(statement)
@@ -479,6 +492,8 @@ def _without_new_leading_blank_lines(module: cst.Module, original: cst.Module) -
     lines = list(first.leading_lines)
     while lines and lines[0].comment is None:
         lines.pop(0)
+    if len(lines) == len(first.leading_lines):
+        return module
     return module.with_changes(body=[first.with_changes(leading_lines=lines), *module.body[1:]])
 
 
@@ -501,6 +516,36 @@ def _with_carried_lines(statement, carried):
     own = list(statement.leading_lines)
     lines = carried if not own else [line for line in carried if line.comment is not None]
     return statement.with_changes(leading_lines=(*lines, *own))
+
+
+def _rebuilt(node: cst.CSTNode, transformer: _Replace, on_the_way: set[cst.CSTNode]):
+    """``node`` as ``transformer`` leaves it, where only the nodes in ``on_the_way`` hold a replaced node."""
+    replacement = transformer.replacements.get(node)
+    if replacement is not None and not _statement_sequence(replacement):
+        return replacement
+    if node not in on_the_way:
+        return node
+    changes = {}
+    for name in _field_names(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            new = _rebuilt(value, transformer, on_the_way)
+            if new is not value:
+                changes[name] = new
+        elif isinstance(value, (list, tuple)) and any(isinstance(item, cst.CSTNode) and (
+                item in on_the_way or item in transformer.replacements) for item in value):
+            changes[name] = tuple(_rebuilt(item, transformer, on_the_way) if isinstance(item, cst.CSTNode) else item
+                                  for item in value)
+    return transformer.on_leave(node, node.with_changes(**changes) if changes else node)
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(kind))
+
+
+def _same_nodes(these: Sequence[cst.CSTNode], those: Sequence[cst.CSTNode]) -> bool:
+    return len(these) == len(those) and all(this is that for this, that in zip(these, those))
 
 
 def _statement_sequence(value) -> bool:

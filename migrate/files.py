@@ -6,7 +6,6 @@ import codecs
 import io
 import os
 import stat
-import tempfile
 import tokenize
 from dataclasses import dataclass
 
@@ -94,6 +93,8 @@ def write_atomically(path: str, data: bytes) -> None:
 
 
 def _replace(path: str, data: bytes) -> None:
+    import tempfile
+
     target = os.path.realpath(path)
     mode = os.stat(target).st_mode
     folder = os.path.dirname(target) or "."

@@ -8,11 +8,9 @@ Unicode code points, ends exclusive.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from urllib.parse import quote
@@ -164,6 +162,8 @@ def _snippet(diagnostic: Diagnostic, source: list[str] | None) -> list[str]:
 
 def _width(text: str) -> int:
     """Terminal columns ``text`` takes: tabs as ``TAB``, wide characters 2, combining marks 0."""
+    import unicodedata
+
     width = 0
     for char in text:
         if char == "\t":
@@ -317,6 +317,8 @@ def _line_hash(diagnostic: Diagnostic, source: list[str] | None, occurrences: di
 
     The hash survives moving the line and re-indenting it, which is what lets code scanning follow a finding.
     """
+    import hashlib
+
     source = source or []
     line = "".join(source[diagnostic.line - 1].split()) if 1 <= diagnostic.line <= len(source) else ""
     digest = hashlib.sha256(f"{diagnostic.code}\0{line}".encode()).hexdigest()[:16]

@@ -23,17 +23,30 @@ from migrate.rule import ImportRef
 def pruned_imports(analysis: Analysis, replacements: Mapping[cst.CSTNode, object]) -> dict[cst.CSTNode, object]:
     """Replacements that remove the import aliases whose every use lies in replaced code and is not kept."""
     spans = [(analysis.start(node), analysis.end(node)) for node in replacements]
+    touched = {_top_level(analysis, node) for node in replacements}
     kept = {name.value for value in replacements.values() for node in _nodes(value) for name in names_in(node)}
     unused: set[cst.ImportAlias] = set()
     scope = analysis.scopes.get(analysis.module)
     for assignment in scope.assignments if scope is not None else ():
         if not isinstance(assignment, ImportAssignment) or assignment.name in kept or not assignment.references:
             continue
-        inside = all(any(low <= analysis.start(access.node) < high for low, high in spans)
+        inside = all(_top_level(analysis, access.node) in touched
+                     and any(low <= analysis.start(access.node) < high for low, high in spans)
                      for access in assignment.references)
         if inside:
             unused.update(alias for alias in _aliases(assignment.node) if _bound_name(alias) == assignment.name)
     return _without(analysis, unused)
+
+
+def _top_level(analysis: Analysis, node: cst.CSTNode) -> cst.CSTNode:
+    """The module's statement holding ``node``: a node in another one cannot lie in a span of this one, so its
+    position (printed per top-level statement) need not be computed."""
+    top = node
+    for ancestor in analysis.ancestors(node):
+        if ancestor is analysis.module:
+            break
+        top = ancestor
+    return top
 
 
 def _nodes(value: object) -> Iterable[cst.CSTNode]:

@@ -18,7 +18,6 @@ without failing the commit unless ``fail-on = "warning"``. No heavy import here:
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -130,6 +129,8 @@ def statistics(diagnostics: Sequence[Diagnostic], output_format: str) -> str:
     fixable = {diagnostic.code for diagnostic in diagnostics if diagnostic.fix is not None and diagnostic.fix.applied}
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     if output_format == "json":
+        import json
+
         entries = [{"code": code, "name": names[code], "count": count, "fixable": code in fixable}
                    for code, count in rows]
         return json.dumps(entries, indent=2) + "\n"

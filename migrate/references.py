@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from migrate.analysis import Analysis
+from migrate.analysis import Analysis, child_nodes
 from migrate.rule import Finding, Note, Refused
 
 VALUE, GETATTR, STAR = "value", "getattr", "star"
@@ -25,9 +25,7 @@ class References:
 
 def find_references(analysis: Analysis, qualified: set[str], star_sources: set[str]) -> References:
     """The calls of ``qualified`` and its other references, each with its kind (VALUE, GETATTR or STAR)."""
-    finder = _Finder(analysis, qualified, star_sources)
-    analysis.module.visit(finder)
-    return finder.found
+    return _Finder(analysis, qualified, star_sources).found()
 
 
 def site_findings(references: References, convert: Callable[[cst.Call], Finding], indirect_code: str,
@@ -42,49 +40,57 @@ def site_findings(references: References, convert: Callable[[cst.Call], Finding]
         yield Finding(Note(node, indirect_code, indirect_messages[kind]))
 
 
-class _Finder(cst.CSTVisitor):
+class _Finder:
+    """A LibCST visitor's walk, without the visitor: it would rebuild every node of the module."""
+
     def __init__(self, analysis: Analysis, qualified: set[str], star_sources: set[str]):
         self.analysis, self.qualified, self.star_sources = analysis, qualified, star_sources
         self.name = next(iter(qualified)).rsplit(".", 1)[-1]
-        self.found = References()
+        self.references = References()
         self.star = False
         self._callees: set[cst.CSTNode] = set()
 
-    def visit_Import(self, node: cst.Import) -> bool:
-        return False
+    def found(self) -> References:
+        pending: list[cst.CSTNode] = [self.analysis.module]
+        while pending:
+            node = pending.pop()
+            if self._visit(node):
+                pending.extend(reversed(list(child_nodes(node))))
+        return self.references
 
-    def visit_Annotation(self, node: cst.Annotation) -> bool:
-        """A type annotation (parameter, return, ``x: T = ...``) names the API without using it."""
-        return False
+    def _visit(self, node: cst.CSTNode) -> bool:
+        """Record what ``node`` is; whether its children are to be walked."""
+        kind = type(node)
+        if kind is cst.Name or kind is cst.Attribute:
+            self._reference(node)
+        elif kind is cst.Call:
+            self._call(node)
+        elif kind is cst.ImportFrom:
+            if isinstance(node.names, cst.ImportStar) and node.module is not None and not node.relative:
+                self.star = self.star or self.analysis.code(node.module) in self.star_sources
+            return False
+        elif kind is cst.Import or kind is cst.Annotation:
+            # an annotation (parameter, return, ``x: T = ...``) names the API without using it
+            return False
+        return True
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        if isinstance(node.names, cst.ImportStar) and node.module is not None and not node.relative:
-            self.star = self.star or self.analysis.code(node.module) in self.star_sources
-        return False
-
-    def visit_Call(self, node: cst.Call) -> None:
+    def _call(self, node: cst.Call) -> None:
         names = self.analysis.names_of(node.func)
         if names & self.qualified:
-            self.found.calls.append(node)
+            self.references.calls.append(node)
             self._callees.add(node.func)
         elif "builtins.getattr" in names and len(node.args) >= 2:
             attribute = node.args[1].value
             if isinstance(attribute, cst.SimpleString) and attribute.evaluated_value == self.name:
-                self.found.indirect.append((node, GETATTR))
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self._reference(node)
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._reference(node)
+                self.references.indirect.append((node, GETATTR))
 
     def _reference(self, node: cst.BaseExpression) -> None:
         if node in self._callees:
             return
         names = self.analysis.names_of(node)
         if names & self.qualified:
-            self.found.indirect.append((node, VALUE))
+            self.references.indirect.append((node, VALUE))
         elif self.star and isinstance(node, cst.Name) and node.value == self.name and not names:
             parent = self.analysis.parents.get(node)
             if not (isinstance(parent, cst.Attribute) and parent.attr is node):
-                self.found.indirect.append((node, STAR))
+                self.references.indirect.append((node, STAR))

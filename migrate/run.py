@@ -6,7 +6,6 @@ The CLI hands over its options; this module decides per file what is read, writt
 from __future__ import annotations
 
 import functools
-import heapq
 import os
 import sys
 from collections import deque
@@ -106,6 +105,8 @@ class Run:
 
     def _files(self) -> Iterator[engine.FileResult]:
         """Every file's result, in the order of their shown paths, each as soon as it and those before it are done."""
+        import heapq
+
         errors: list[tuple[str, files.SourceError]] = []
         work = sorted(((_shown(path), self.options_for(path))
                        for path in discover.python_files(self.paths, errors, self.discovery, self._excluded)),

@@ -1,18 +1,30 @@
 """What makes migrate fast, asserted as behaviour (never as timings): identical claims are verified once, samples
 are compared in batches with the same verdicts, a file's cost does not grow with its sites squared, ``-j`` sends
-only candidate files to workers with the serial run's results, results stream per file, and huge files are
-skipped."""
+only candidate files to workers with the serial run's results, results stream per file, huge files are skipped,
+nothing heavy is imported before it is needed, and the analysis's cheaper tables are LibCST's own."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import libcst
 import pytest
 from click.testing import CliRunner
+from libcst.metadata import (
+    ExpressionContextProvider,
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+    QualifiedNameProvider,
+    ScopeProvider,
+)
 
-from migrate import engine, run, verify
+from migrate import analysis, engine, run, verify
 from migrate.cli import main
+from migrate.rule import Code, Finding, Fix, Note, Rule
 from migrate.verify import Claim, Schedule
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "torch_to_mindspore"
@@ -73,7 +85,8 @@ def test_samples_compared_together_give_the_verdict_of_samples_compared_one_by_o
 
 
 def test_a_file_with_many_sites_is_parsed_whole_as_often_as_one_with_two(monkeypatch):
-    """Each fix's edits come from re-printing only the statements it touches; only the written text is re-parsed."""
+    """Each fix's edits come from re-printing only the statements it touches; of the written text, only the
+    statements that changed are parsed again."""
     rules = engine.load_rules("mindspore")
     real_parse = libcst.parse_module
 
@@ -153,3 +166,148 @@ def test_a_file_above_the_size_limit_is_skipped_with_a_diagnostic(tmp_path, monk
     assert result.stdout.startswith("big.py:1:1: MIG009 [error]")
     assert "more than max-file-size (100)" in result.stdout
     assert (tmp_path / "big.py").read_text() == CONVERTIBLE
+
+
+# --- start-up: nothing heavy is imported before it is needed ----------------------------------------------------
+
+#: Modules a command must not import when it does not need them: the verifier's numpy, the parallel runner's
+#: machinery, the language server's pygls, and jsonschema, which only the tests use.
+HEAVY = ("numpy", "multiprocessing", "concurrent.futures", "pygls", "jsonschema")
+
+
+def imported_by(arguments: list[str], stdin: str = "") -> set[str]:
+    """The modules a cold ``migrate`` process has imported once the command is done."""
+    script = ("import sys\nfrom migrate.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+              "sys.stderr.write('\\nMODULES ' + ' '.join(sorted(sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", script, *arguments], input=stdin, capture_output=True, text=True,
+                          check=True)
+    return set(done.stderr.rsplit("MODULES ", 1)[1].split())
+
+
+@pytest.mark.parametrize("arguments", [["--version"], ["--help"], ["check", "--help"]])
+def test_version_and_help_import_neither_libcst_nor_numpy(arguments):
+    modules = imported_by(arguments)
+    assert "click" in modules
+    assert not {"libcst", "migrate.engine", "pathspec", *HEAVY} & modules
+
+
+def test_checking_a_buffer_without_the_api_imports_no_verifier():
+    modules = imported_by(["check", "--output-format", "json", "--stdin-filename", "x.py", "-"], "x = 1\n")
+    assert "migrate.engine" in modules
+    assert not set(HEAVY) & modules
+
+
+def test_the_quick_fix_on_a_site_imports_numpy_for_the_verifier_only():
+    modules = imported_by(["check", "--output-format", "json", "--stdin-filename", "x.py", "-"], CONVERTIBLE)
+    assert "numpy" in modules
+    assert not {"multiprocessing", "concurrent.futures", "pygls", "jsonschema"} & modules
+
+
+# --- the analysis's tables are LibCST's providers', computed without their whole-module passes -----------------
+
+SYNTAX = """\
+import a.b.c as d, e.f
+from .x import (y as z, w)
+from torch.optim.lr_scheduler import *
+x: int = 3
+(a, *b), c[1:2, ::3] = d.e = [f, *g] = h
+del a, b[0], c.d, (e, f)
+x += (y := 3)
+for i, (j, *k) in enumerate(z):
+    pass
+else:
+    print([m for n in o if (p := n) for m in n if m], {q: r for q, r in s}, (v for v in w))
+async def f(a, /, b: "List[int]" = 1, *args: X, c, d=2, **kw) -> "R":
+    global G
+    g = lambda x, *y, z=1, **w: x + z
+    async with open(a) as (fa, fb), g() as h:
+        async for q in r:
+            yield q
+    try:
+        pass
+    except (E1, E2) as e:
+        raise X from e
+@dec.orator(arg)
+class C(Base, metaclass=M, **kw):
+    attr: typing.List["C"] = []
+    def m(self): return super().m(CosineAnnealingLR)
+match cmd:
+    case [Point(x=0, y=yy), *rest] if yy > 0: pass
+    case {"k": v, **others}: pass
+    case str() | bytes() as s: pass
+print(f"{x!r:>{width}} {y=}", *args, **kwargs)
+with a as b.c, d as e[0]: pass
+[a.b for a.b in c]  # the end\r\n
+"""
+
+
+def _sources() -> list[str]:
+    return [SYNTAX, "# header\n\nx = 1  # no final newline", *(path.read_text() for path in sorted(FIXTURES.glob("*/*.py"))[:40])]
+
+
+class _Visited(libcst.CSTVisitor):
+    def __init__(self):
+        self.order: list[libcst.CSTNode] = []
+
+    def on_visit(self, node) -> bool:
+        self.order.append(node)
+        return True
+
+
+@pytest.mark.parametrize("source", _sources(), ids=range(len(_sources())))
+def test_the_analysis_tables_are_libcsts(source):
+    module = libcst.parse_module(source)
+    tables = MetadataWrapper(module, unsafe_skip_copy=True).resolve_many(
+        (ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider, ExpressionContextProvider))
+    facts = analysis.Analysis(MetadataWrapper(module, unsafe_skip_copy=True), source)
+    assert dict(facts.parents) == dict(tables[ParentNodeProvider])
+    assert analysis.expression_contexts(module) == dict(tables[ExpressionContextProvider])
+    for node in reversed(list(tables[PositionProvider])):
+        assert facts.positions[node] == tables[PositionProvider][node]
+    for node, names in tables[QualifiedNameProvider].items():
+        assert facts.qualified[node] == (names() if callable(names) else names)
+    scopes = tables[ScopeProvider]
+    in_module = [node for node in scopes if node is module or node in facts.parents]
+    assert [_scope_shape(facts.scopes[node]) for node in in_module] == [_scope_shape(scopes[node]) for node in in_module]
+    visited = _Visited()
+    module.visit(visited)
+    assert facts.nodes(libcst.Call, libcst.Name) == [node for node in visited.order
+                                                      if isinstance(node, (libcst.Call, libcst.Name))]
+
+
+def _scope_shape(scope) -> tuple | None:
+    """What a scope holds, by its nodes' identities: the names it binds with their accesses, the accesses in it."""
+    if scope is None:
+        return None
+    assignments = sorted((assignment.name, type(assignment).__name__, id(getattr(assignment, "node", None)),
+                          sorted(id(access.node) for access in assignment.references))
+                         for assignment in scope.assignments)
+    accesses = sorted((id(access.node), sorted((referent.name, id(getattr(referent, "node", None)))
+                                               for referent in access.referents))
+                      for access in scope.accesses)
+    return type(scope).__name__, scope._name_prefix, json.dumps([assignments, accesses])
+
+
+# --- the written text is checked where it changed, and compiled whole --------------------------------------------
+
+class _LateFutureImport(Rule):
+    """Rewrites the second statement into a ``__future__`` import: it compiles alone, but not after a statement."""
+
+    name, family, target, triggers = "late", "LF", "mindspore", ("x",)
+    codes = (Code("LF100", "late", "info", "A rewrite valid alone, invalid in its file.", "It tests the guard."),)
+
+    def findings(self, facts):
+        statement = facts.module.body[1]
+        source = Schedule("torch.CosineAnnealingLR",
+                          {"base_lr": "0.1", "T_max": "10", "eta_min": "0.0", "step_every": "1"})
+        target = Schedule("mindspore.cosine_decay_lr", {"min_lr": "0.0", "max_lr": "0.1", "total_step": "11",
+                                                        "step_per_epoch": "1", "decay_epoch": "10"})
+        fix = Fix({statement: [libcst.parse_statement("from __future__ import annotations\n")]},
+                  Claim(source, target, "11", "11"), Note(statement, "LF100", "changes"))
+        yield Finding(Note(statement, "LF100", "rewrite"), fix=fix)
+
+
+def test_a_rewrite_valid_alone_but_not_in_its_file_is_not_written():
+    result = engine.process_bytes(b"y = 1\nx = 0\n", "f.py", engine.Options(), [_LateFutureImport()])
+    assert result.output is None
+    assert [diagnostic.code for diagnostic in result.diagnostics] == ["LF100", "MIG005"]
