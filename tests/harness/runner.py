@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import sys
 import types
 import warnings
@@ -45,14 +46,22 @@ class Record:
 
 
 def fixture_modules() -> dict[str, types.ModuleType]:
-    """Stub modules for the fixtures' own imports (``from model import Net, loader``…): small, runnable data."""
+    """Stub modules for the fixtures' own imports (``from model import Net, loader``, ``from data import loader,
+    model``…): small, runnable data."""
     model = types.ModuleType("model")
     model.Net = standins.Module
     model.loss_fn = standins.Module()
     model.loader = standins.DataLoader(standins.Dataset(standins._filled(24, 4), standins._filled(24, 1)), 8)
     model.train_dataset = standins.MindSporeDataset(list(range(24))).batch(8)
     model.dataset = model.train_dataset
-    return {"model": model}
+    data = types.ModuleType("data")
+    data.model = standins.Module()
+    data.loader = data.train_loader = model.loader
+    data.batches = itertools.cycle([(standins._filled(8, 4), standins._filled(8, 1))])
+    data.log = data.save_state = lambda *args, **kwargs: None
+    data.settings = types.SimpleNamespace(schedule="cosine", epochs=6)
+    data.use_cosine = True
+    return {"model": model, "data": data}
 
 
 def run(source: str, framework_stub: str = "standins", argv: tuple[str, ...] = (), step_cap: int = STEP_CAP,
