@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import io
 import os
@@ -12,8 +11,11 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+
+if TYPE_CHECKING:
+    import pathspec
 
 from migrate.outcome import FAIL_ON, FAIL_ON_REWRITE
 
@@ -106,6 +108,9 @@ def _matches(patterns: tuple[str, ...], relative: str | None, path: Path) -> boo
 
 @functools.cache
 def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    """Exclude patterns, with pathspec imported only when a configuration has some."""
+    import pathspec
+
     return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
@@ -245,6 +250,8 @@ def _kind(value: object) -> str:
 
 def _suggestion(key: str) -> str:
     spellings = [spelling for spelling, _ in _KEYS.values()]
+    import difflib
+
     close = difflib.get_close_matches(key, spellings, n=1)
     return f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(spellings)})"
 

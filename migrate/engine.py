@@ -106,7 +106,7 @@ ENGINE_CODES = (
 )
 CODES = {code.code: code for code in ENGINE_CODES}
 MAX_PASSES = 4
-#: Words without which no ``# migrate: skip-file`` or ``# noqa`` comment can be there (matched as the comments'
+#: Words without which no ``migrate: skip-file`` or ``noqa`` comment can be there (matched as the comments'
 #: patterns in ``migrate.config`` match them): most files have neither, and tokenizing a file to find out costs.
 _MAY_SKIP_FILE = re.compile("skip-file", re.IGNORECASE)
 _MAY_SUPPRESS = re.compile("noqa", re.IGNORECASE)

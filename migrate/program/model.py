@@ -130,9 +130,7 @@ class Program:
 
     def _index_calls(self) -> None:
         self._calls = {}
-        collector = _Calls()
-        self.analysis.module.visit(collector)
-        for call in collector.calls:
+        for call in self.analysis.nodes(cst.Call):
             function = self._resolve(call)
             if function is not None:
                 self._callees[id(call)] = function
@@ -362,14 +360,6 @@ def _bound_names(function: cst.FunctionDef) -> set[str]:
     function.body.visit(collector)
     return collector.names | {parameter.name.value for parameter in (*function.params.params,
                                                                      *function.params.kwonly_params)}
-
-
-class _Calls(cst.CSTVisitor):
-    def __init__(self):
-        self.calls: list[cst.Call] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(node)
 
 
 class _Attributes(cst.CSTVisitor):

@@ -16,46 +16,32 @@ from migrate.analysis import Analysis
 def stated_defaults(analysis: Analysis) -> dict[str, object]:
     """``{"args.epochs": 200, ...}`` for each number an argparse parser of the module gives as a default, keyed
     by how the parsed namespace reads it; nothing for a parser whose result is bound in any other way."""
-    finder = _Arguments()
-    analysis.module.visit(finder)
-    defaults: dict[str, object] = {}
-    for parser, namespaces in finder.parsed.items():
-        for dest, default in finder.defaults.get(parser, {}).items():
-            try:
-                value = evaluate.evaluate(default, analysis.constants, {})
-            except (evaluate.NotEvaluable, KeyError, ArithmeticError, TypeError, ValueError):
-                continue
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                for namespace in namespaces:
-                    defaults[f"{namespace}.{dest}"] = value
-    return defaults
-
-
-class _Arguments(cst.CSTVisitor):
-    """``p.add_argument("--name", ..., default=<expr>)`` and ``ns = p.parse_args()``, by the parser's name."""
-
-    def __init__(self):
-        self.defaults: dict[str, dict[str, str]] = {}
-        self.parsed: dict[str, list[str]] = {}
-
-    def visit_Call(self, node: cst.Call) -> None:
-        method = node.func
+    defaults_by_parser: dict[str, dict[str, str]] = {}
+    for call in analysis.nodes(cst.Call):
+        method = call.func
         if not (isinstance(method, cst.Attribute) and isinstance(method.value, cst.Name)
                 and method.attr.value == "add_argument"):
-            return
-        keywords = {argument.keyword.value: argument.value for argument in node.args if argument.keyword}
-        default = keywords.get("default")
-        dest = _dest(node, keywords)
-        if default is not None and dest is not None:
-            code = cst.Module(body=[]).code_for_node(default)
-            self.defaults.setdefault(method.value.value, {})[dest] = code
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        value = node.value
-        if (len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) and isinstance(value, cst.Call)
-                and isinstance(value.func, cst.Attribute) and isinstance(value.func.value, cst.Name)
-                and value.func.attr.value == "parse_args"):
-            self.parsed.setdefault(value.func.value.value, []).append(node.targets[0].target.value)
+            continue
+        keywords = {argument.keyword.value: argument.value for argument in call.args if argument.keyword}
+        dest = _dest(call, keywords)
+        if "default" in keywords and dest is not None:
+            defaults_by_parser.setdefault(method.value.value, {})[dest] = analysis.code(keywords["default"])
+    defaults: dict[str, object] = {}
+    for assign in analysis.nodes(cst.Assign):
+        value = assign.value
+        if not (len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name)
+                and isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
+                and isinstance(value.func.value, cst.Name) and value.func.attr.value == "parse_args"):
+            continue
+        namespace = assign.targets[0].target.value
+        for dest, default in defaults_by_parser.get(value.func.value.value, {}).items():
+            try:
+                number = evaluate.evaluate(default, analysis.constants, {})
+            except (evaluate.NotEvaluable, KeyError, ArithmeticError, TypeError, ValueError):
+                continue
+            if isinstance(number, (int, float)) and not isinstance(number, bool):
+                defaults[f"{namespace}.{dest}"] = number
+    return defaults
 
 
 def _dest(call: cst.Call, keywords: dict[str, cst.BaseExpression]) -> str | None:

@@ -1360,7 +1360,8 @@ class _Site:
     def _only_use(self, line: cst.SimpleStatementLine, name: cst.Name) -> cst.Name:
         """The one read of the value ``line`` binds to ``name``, up to the next assignment of the name."""
         scope = self.analysis.scopes[name]
-        assignments = [assignment for assignment in scope[name.value] if isinstance(assignment, Assignment)]
+        assignments = sorted((assignment for assignment in scope[name.value] if isinstance(assignment, Assignment)),
+                             key=lambda assignment: self.analysis.start(assignment.node))
         block = self.analysis.parents[line]
         statements = []
         for assignment in assignments:
