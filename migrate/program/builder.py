@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from migrate.analysis import names_in
-from migrate.program.model import Program, _bound_names
+from migrate.program.model import Program, _bound_names, own_returns
 
 
 @dataclass
@@ -41,7 +41,7 @@ def builder_of(program: Program, creation_line: cst.CSTNode, caller_line: cst.CS
     assign = caller_line.body[0]
     if not isinstance(assign, cst.Assign) or assign.value is not calls[0] or len(assign.targets) != 1:
         return None
-    returns = _returns(function)
+    returns = own_returns(function.body)
     if len(returns) != 1 or not isinstance(returns[0].value, cst.Tuple):
         return None
     target = assign.targets[0].target
@@ -143,26 +143,6 @@ def _without(elements: list, index: int) -> list:
     if kept and index == len(elements) - 1:
         kept[-1] = kept[-1].with_changes(comma=elements[-1].comma)
     return kept
-
-
-def _returns(function: cst.FunctionDef) -> list[cst.Return]:
-    collector = _Returns()
-    function.body.visit(collector)
-    return collector.found
-
-
-class _Returns(cst.CSTVisitor):
-    def __init__(self):
-        self.found: list[cst.Return] = []
-
-    def visit_Return(self, node: cst.Return) -> None:
-        self.found.append(node)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
 
 
 class _Known(cst.CSTTransformer):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from migrate.analysis import product, read_names
-from migrate.program.model import Hop, Program, Route
+from migrate.program.model import Hop, Program, Route, own_returns
 
 
 class NotVisible(Exception):
@@ -116,10 +116,8 @@ def _check_unguarded(program: Program, step, route: Route, loop, allowed) -> Non
 
 def _early_returns(program: Program, hop: Hop) -> list[cst.CSTNode]:
     """``return`` statements of a called function that come before or around its optimizer step."""
-    finder = _Returns()
-    hop.function.body.visit(finder)
     end = program.analysis.end(hop.node)
-    return [node for node in finder.found if program.analysis.start(node) < end]
+    return [node for node in own_returns(hop.function.body) if program.analysis.start(node) < end]
 
 
 def _check_run_loops(program: Program, loops, step) -> None:
@@ -173,13 +171,3 @@ def _reads(program: Program, loop: cst.CSTNode, hop: Hop, route: Route) -> list[
              if program.parameter_for(call, argument) is not None}
     return [given.get(name.value, name) for name in read_names(loop.iter)]
 
-
-class _Returns(cst.CSTVisitor):
-    def __init__(self):
-        self.found: list[cst.Return] = []
-
-    def visit_Return(self, node: cst.Return) -> None:
-        self.found.append(node)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False

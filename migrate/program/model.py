@@ -322,6 +322,13 @@ class Program:
         return text
 
 
+def own_returns(node: cst.CSTNode) -> list[cst.Return]:
+    """The ``return`` statements in ``node`` that return from its function (none of a function defined inside)."""
+    finder = _Returns()
+    node.visit(finder)
+    return finder.found
+
+
 def _method(owner: cst.ClassDef, name: str) -> cst.FunctionDef | None:
     for statement in owner.body.body:
         if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
@@ -360,6 +367,20 @@ def _bound_names(function: cst.FunctionDef) -> set[str]:
     function.body.visit(collector)
     return collector.names | {parameter.name.value for parameter in (*function.params.params,
                                                                      *function.params.kwonly_params)}
+
+
+class _Returns(cst.CSTVisitor):
+    def __init__(self):
+        self.found: list[cst.Return] = []
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.found.append(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
 
 
 class _Attributes(cst.CSTVisitor):

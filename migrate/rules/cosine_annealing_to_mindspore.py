@@ -1090,12 +1090,12 @@ class _Site:
         of one ``if`` chain binds the scheduler once, to a scheduler of the same optimizer that has a list form (or
         to None). The branches by statement, with the value each binds."""
         top = self._choice_of(line)
-        blocks = self._branch_blocks(top) if top is not None else []
+        blocks, exhaustive = self._branch_blocks(top) if top is not None else ([], False)
         bound = {binding: value for binding, value in tracked.competitors}
         bound[line] = self.call
         optimizer = self.analysis.code(bind(self.call, SIGNATURE).values["optimizer"])
         problems = []
-        if top is None or not self._ends_with_else(top):
+        if not exhaustive:
             problems.append("not every path through the flag's `if` binds it")
         blocks = [block for block in blocks if not _raises(block)]
         for statement, value in bound.items():
@@ -1129,20 +1129,16 @@ class _Site:
             owner = parent
         return owner
 
-    def _branch_blocks(self, top: cst.If) -> list:
+    def _branch_blocks(self, top: cst.If) -> tuple[list, bool]:
+        """The bodies of an ``if``/``elif``/``else`` chain, and whether it ends with an ``else`` (some branch
+        runs whatever the flags)."""
         blocks, node = [], top
         while isinstance(node, cst.If):
             blocks.append(node.body)
             node = node.orelse
         if isinstance(node, cst.Else):
             blocks.append(node.body)
-        return blocks
-
-    def _ends_with_else(self, top: cst.If) -> bool:
-        node = top
-        while isinstance(node, cst.If):
-            node = node.orelse
-        return isinstance(node, cst.Else)
+        return blocks, isinstance(node, cst.Else)
 
     def _sibling(self, call: cst.Call, optimizer: str) -> bool:
         names = self.analysis.names_of(call.func) & SIBLINGS.keys()

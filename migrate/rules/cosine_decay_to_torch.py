@@ -28,7 +28,7 @@ from migrate.edit import EQUAL, joined_arguments, keyword_argument
 from migrate.imports import package_reference
 from migrate.program import ARGUMENT, ATTRIBUTE, METHOD
 from migrate.program.budget import Budget, step_budget
-from migrate.program.model import MAX_CALL_DEPTH
+from migrate.program.model import MAX_CALL_DEPTH, own_returns
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
 from migrate.rule import Code, Example, Finding, Fix, Note, Refused, Rule
 from migrate.schedules.mindspore_lr import check_cosine_decay_lr, check_warmup_lr
@@ -1972,9 +1972,7 @@ def _leaves_early(loop: cst.CSTNode) -> bool:
 
 def _returns(loop: cst.CSTNode) -> bool:
     """True when the loop's body (nested loops included, functions inside it not) has a return."""
-    finder = _Returns()
-    loop.body.visit(finder)
-    return finder.found
+    return bool(own_returns(loop.body))
 
 
 def _returns_early(function: cst.CSTNode) -> bool:
@@ -1986,10 +1984,7 @@ def _returns_early(function: cst.CSTNode) -> bool:
     if isinstance(last, cst.Return) or (isinstance(last, cst.SimpleStatementLine)
                                         and isinstance(last.body[-1], cst.Return)):
         statements.pop()
-    finder = _Returns()
-    for statement in statements:
-        statement.visit(finder)
-    return finder.found
+    return any(own_returns(statement) for statement in statements)
 
 
 class _EarlyExits(cst.CSTVisitor):
@@ -2009,20 +2004,6 @@ class _EarlyExits(cst.CSTVisitor):
         return False
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-
-class _Returns(cst.CSTVisitor):
-    def __init__(self):
-        self.found = False
-
-    def visit_Return(self, node: cst.Return) -> None:
-        self.found = True
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
         return False
 
 

@@ -349,7 +349,9 @@ class TorchSequentialLR:
         self.step()
 
     def _update_lr(self, epoch=None) -> None:
-        """torch's base ``_update_lr``: a SequentialLR restarted at an outer milestone has no ``get_lr`` to call."""
+        """torch's base ``_update_lr``: a SequentialLR restarted at an outer milestone has no ``get_lr`` to call, so
+        torch 2.13 raises NotImplementedError from its abstract ``LRScheduler.get_lr``; the replica raises the same
+        (not a placeholder: a nested chain restarted that way fails in torch too)."""
         self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
         raise NotImplementedError
 
