@@ -63,6 +63,16 @@ def _in_package(qualified: str, package: str) -> str:
     """``torch.optim.X`` written under the name ``package`` reaches torch by (``th`` when ``torch`` is rebound)."""
     return package + qualified.removeprefix("torch")
 
+PAST_DECAY_EPOCH_EXAMPLE = (
+    "import mindspore.nn as nn\n"
+    "\n"
+    "lr = nn.cosine_decay_lr(0.0, 0.1, 200 * len(loader), len(loader), 150)\n"
+    "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
+    "for epoch in range(200):\n"
+    "    for batch in loader:\n"
+    "        optimizer(grad_fn(*batch)[1])\n"
+)
+"""A run of 200 epochs over a list that stops decaying at 150: CD114 by default, CD101 under periodic = "clamp"."""
 
 @dataclass(frozen=True)
 class OptimizerMapping:
@@ -238,15 +248,7 @@ class CosineDecayToTorch(Rule):
              "step; the verdict gives it and the largest difference. By default such a site converts exactly "
              "instead, the scheduler stepped only up to T_max (CD114); this warning comes with periodic = "
              "\"clamp\" (the plain scheduler, applied only with --unsafe-fixes) or \"refuse\" (the site kept).",
-             example=(
-                 "import mindspore.nn as nn\n"
-                 "\n"
-                 "lr = nn.cosine_decay_lr(0.0, 0.1, 200 * len(loader), len(loader), 150)\n"
-                 "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
-                 "for epoch in range(200):\n"
-                 "    for batch in loader:\n"
-                 "        optimizer(grad_fn(*batch)[1])\n"
-             ),
+             example=PAST_DECAY_EPOCH_EXAMPLE,
              fixed=(
                  "import torch\n"
                  "\n"
@@ -271,15 +273,7 @@ class CosineDecayToTorch(Rule):
              "optimizer step, verified like every rewrite. This note says the plain scheduler would have diverged, "
              "and from which step. periodic = \"clamp\" writes the plain scheduler instead (CD101, unsafe); "
              "periodic = \"refuse\" keeps the site.",
-             example=(
-                 "import mindspore.nn as nn\n"
-                 "\n"
-                 "lr = nn.cosine_decay_lr(0.0, 0.1, 200 * len(loader), len(loader), 150)\n"
-                 "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
-                 "for epoch in range(200):\n"
-                 "    for batch in loader:\n"
-                 "        optimizer(grad_fn(*batch)[1])\n"
-             ),
+             example=PAST_DECAY_EPOCH_EXAMPLE,
              fixed=(
                  "import torch\n"
                  "\n"
