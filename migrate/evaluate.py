@@ -73,7 +73,7 @@ _BINARY = {
 }
 _UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
 _BUILTINS = {"int": int, "float": float, "abs": abs, "min": min, "max": max, "round": round}
-_MATH = {"math.ceil": math.ceil, "math.floor": math.floor, "math.pi": math.pi}
+_MATH = {"math.ceil": math.ceil, "math.cos": math.cos, "math.floor": math.floor, "math.pi": math.pi}
 
 
 def parse(text: str) -> ast.expr:

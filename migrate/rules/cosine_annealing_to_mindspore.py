@@ -686,6 +686,8 @@ class _Site:
         self._branch_verdicts: list[str] = []
         self._groups: cst.BaseExpression | None = None
         self._group_count: int | None = 1
+        self._resume: cst.BaseExpression | None = None
+        self._initial_lr: tuple[cst.For, cst.BaseExpression] | None = None
 
     def convert(self) -> Finding:
         """The site's finding; a refusal also reports every behaviour change the site has that does not depend
@@ -755,7 +757,11 @@ class _Site:
         self._check_param_groups(optimizer_call, mapping)
         cadence = self._cadence(statement, steps, optimizer_name)
         self._check_reads(steps[0], optimizer_line, mapping)
+        if self._resume is not None:
+            self._check_resume(optimizer_call)
         values = self._values(arguments, optimizer_arguments, cadence)
+        if self._resume is not None:
+            values = self._resumed_values(values, cadence)
         reads = [(arguments["T_max"], statement), (arguments.get("eta_min"), statement),
                  *((node, node) for node in self._loop_nodes)]
         if mapping is None:
@@ -772,7 +778,7 @@ class _Site:
         function, function_import = self._function_reference(package, package_import)
         if self._chain is not None:
             values = self._chain_values(values, cadence)
-        periodic = self._periodic(values, cadence) if self._chain is None else None
+        periodic = self._periodic(values, cadence) if self._chain is None and self._resume is None else None
         if self._chain is not None:
             schedule = self._chain_statements(values, list_name, function)
         elif periodic:
@@ -792,6 +798,8 @@ class _Site:
                              else [self._decay_statement(group_values, group_list, function)])
         replacements: dict[cst.CSTNode, object] = {self._step_guards.get(step, step): [] for step in steps}
         replacements[statement] = []
+        if self._initial_lr is not None:
+            replacements[self._initial_lr[0]] = []
         if self._chain is not None:
             replacements[self._chain.warmup_line] = []
             replacements[self._chain.cosine_line] = []
@@ -806,6 +814,8 @@ class _Site:
                 kept[-1] = kept[-1].with_changes(comma=element.comma)
             replacements[container] = container.with_changes(elements=kept)
         imports, unsafe, notes = [function_import], [], []
+        if self._resume is not None:
+            imports.append(package_reference(self.analysis, place, "math")[1])
         if mapping is None:
             replacements[place] = [*schedule] + ([] if place is statement else [place])
             unsafe.append(Note(optimizer_call, "CA103",
@@ -856,6 +866,7 @@ class _Site:
             + (self._otherwise(list_name) if self._none_first is not None else "")
             + (self._chosen() if self._branches else "")
             + (self._builder_gets() if self._builder is not None else "")
+            + (self._resumed() if self._resume is not None else "")
             + "".join(f"; param group {index} gets its own list {group_lists[element]} (from its lr="
                       f"{self.analysis.code(element.value)})" for index, element in self._group_lrs)
             + (f"; assumes {'; '.join(assumptions)}" if assumptions else "")
@@ -951,9 +962,44 @@ class _Site:
         ]
 
     def _decay_statement(self, values: ScheduleValues, list_name: str, function: str) -> cst.SimpleStatementLine:
+        start = values.claim.target.args.get("start")
         return cst.parse_statement(f"{list_name} = {function}(min_lr={values.min_lr}, max_lr={values.max_lr}, "
                                    f"total_step={values.total_step}, step_per_epoch={values.step_per_epoch}, "
-                                   f"decay_epoch={values.decay_epoch})\n")
+                                   f"decay_epoch={values.decay_epoch})" + (f"[{start}:]" if start else "") + "\n")
+
+    def _resumed_values(self, values: ScheduleValues, cadence: Cadence) -> ScheduleValues:
+        """The resumed schedule: torch goes on from the optimizer's lr at the resume epoch ``s``, a cosine through
+        that lr (SEMANTICS 5), which is the list of max_lr ``min_lr + 2 * (lr - min_lr) / (1 + cos(pi * s / T))``
+        sliced at the resume step."""
+        start, source = self._resume_epoch(), values.claim.source.args
+        lr_value = self._initial_lr[1]
+        initial = (source["base_lr"] if isinstance(lr_value, cst.Subscript) and _key(lr_value) == "lr"
+                   else self.analysis.code(lr_value))
+        offset = product(start, cadence.step_every)
+        scale = f"(1 + math.cos(math.pi * {atom(start)} / {atom(values.decay_epoch)}))"
+        max_lr = (f"2 * {atom(values.max_lr)} / {scale}" if values.min_lr == "0.0"
+                  else f"{values.min_lr} + 2 * ({values.max_lr} - {values.min_lr}) / {scale}")
+        run_steps = values.claim.run_steps
+        total = _resumed_total(values.total_step, start, offset) if run_steps is not None else values.total_step
+        agreement = product(f"({plus_one(values.t_max)} - {atom(start)})", cadence.step_every)
+        original = Schedule("torch.ResumedCosineAnnealingLR", {
+            "initial_lr": initial, "start_lr": source["base_lr"], "T_max": source["T_max"],
+            "eta_min": source["eta_min"], "start_epoch": start, "step_every": source["step_every"]})
+        target = Schedule("mindspore.sliced_cosine_decay_lr", {
+            **values.claim.target.args, "max_lr": max_lr, "total_step": total, "start": offset})
+        self.assumptions.append(f"training resumes before the trough: {start} < T_max={values.t_max} (the list's "
+                                f"max_lr divides by 1 + cos(pi * {start} / T_max))")
+        claim = replace(values.claim, source=original, target=target,
+                        agrees_for=agreement if run_steps is not None else f"{values.total_step} - {atom(offset)}",
+                        positive=(*values.claim.positive, f"{atom(values.decay_epoch)} - {atom(start)}"))
+        return replace(values, max_lr=max_lr, total_step=total, agreement=agreement, claim=claim)
+
+    def _resumed(self) -> str:
+        start = self._resume_epoch()
+        return (f"; resumed at epoch {start} (last_epoch={self.analysis.code(self._resume)}): the list is sliced "
+                f"at that epoch's first step, and its max_lr makes the cosine pass through the optimizer's lr at "
+                f"epoch {start}, where torch resumes from; the initial_lr loop (line "
+                f"{self.analysis.line(self._initial_lr[0])}) is not needed")
 
     def _group_values(self, values: ScheduleValues, lr: cst.BaseExpression) -> ScheduleValues:
         """A param group's own list: the same schedule from the group's lr (torch anneals each group from its
@@ -996,10 +1042,42 @@ class _Site:
                 raise Refused("CA105", f"CosineAnnealingLR without {required}")
         last_epoch = bound.values.get("last_epoch")
         if last_epoch is not None and self.analysis.code(last_epoch).replace(" ", "") != "-1":
-            raise Refused("CA105", f"last_epoch={self.analysis.code(last_epoch)} resumes a schedule; "
-                                   "cosine_decay_lr has no resume argument (resume by slicing the list: "
-                                   "lr_schedule[(last_epoch + 1) * step_per_epoch:])", last_epoch)
+            self._resume = last_epoch
         return bound.values
+
+    def _resume_epoch(self) -> str:
+        """The epoch the resumed scheduler stands at once built: ``last_epoch + 1`` (``start_epoch`` for the usual
+        ``last_epoch=start_epoch - 1``)."""
+        node = self._resume
+        if (isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Subtract)
+                and isinstance(node.right, cst.Integer) and node.right.value == "1"):
+            return self.analysis.code(node.left)
+        return plus_one(self.analysis.code(node))
+
+    def _check_resume(self, optimizer_call: cst.Call) -> None:
+        """A resume converts when the program sets each group's ``initial_lr`` by hand, so that the lr the
+        scheduler resumes from is the optimizer's own (what torch needs, SEMANTICS 5); an optimizer state loaded
+        from a checkpoint brings an lr the code does not show."""
+        text = self.analysis.code(self._resume)
+        unsupported = [what for what, present in (
+            ("a warmup chain", self._chain is not None), ("a scheduler chosen by a flag", bool(self._branches)),
+            ("a scheduler created under a condition", self._conditional is not None),
+            ("a builder function", self._builder is not None), ("param groups with their own lr", self._group_lrs))
+            if present]
+        if unsupported:
+            raise Refused("CA105", f"last_epoch={text} resumes {unsupported[0]}; only a plain scheduler's resume "
+                                   "converts (to the list sliced at the resume step)", self._resume)
+        for use in self.analysis.program.follow(optimizer_call).uses:
+            if use.kind == METHOD and use.detail == "load_state_dict":
+                raise Refused("CA105", f"last_epoch={text} resumes from the optimizer state loaded at line "
+                                       f"{self.analysis.line(use.call)}: the lr torch goes on from is the "
+                                       "checkpoint's, which the code does not show (MindSpore resumes by restoring "
+                                       "the optimizer's global_step with its checkpoint instead)", self._resume)
+        if self._initial_lr is None:
+            raise Refused("CA105", f"last_epoch={text} resumes a schedule, but no param group's initial_lr is set "
+                                   "before it: torch raises KeyError here whenever last_epoch is not -1; set "
+                                   "`group[\"initial_lr\"]` for each group (or load the optimizer's state), then "
+                                   "convert", self._resume)
 
     def _scheduler(self) -> tuple[cst.SimpleStatementLine, list[cst.SimpleStatementLine]]:
         """The line that binds the scheduler (``x = ...`` or ``self.x = ...``) and its ``step()`` statements: the
@@ -1379,6 +1457,9 @@ class _Site:
         if use.kind == ATTRIBUTE and use.detail == "param_groups" and (read := self._lr_group_read(use)):
             self._reads.append(read)
             return
+        if self._resume is not None and (initial := self._initial_lr_loop(use)) is not None:
+            self._initial_lr = initial
+            return
         if use.kind in (METHOD, ATTRIBUTE) and use.detail in LR_STATE:
             attribute = self.analysis.parents[use.node]
             function = program.function_of(use.node)
@@ -1404,6 +1485,28 @@ class _Site:
         if not any(qualified.startswith("builtins.") for qualified in callee):
             self.assumptions.append(f"{self.analysis.code(use.call.func)}() at line {self.analysis.line(use.call)} "
                                     f"neither reads nor changes the lr of `{name}`")
+
+    def _initial_lr_loop(self, use: Use) -> tuple[cst.For, cst.BaseExpression] | None:
+        """``for group in optimizer.param_groups: group["initial_lr"] = value`` in the scheduler's block, before
+        it: torch's resume idiom, with the value the cosine anneals from."""
+        attribute = self.analysis.parents.get(use.node)
+        loop = self.analysis.parents.get(attribute)
+        statement = self.analysis.statement(self.call)
+        if not (use.kind == ATTRIBUTE and use.detail == "param_groups" and isinstance(loop, cst.For)
+                and loop.iter is attribute and isinstance(loop.target, cst.Name)
+                and self.analysis.parents.get(loop) is self.analysis.parents.get(statement)
+                and self.analysis.end(loop) <= self.analysis.start(statement)
+                and isinstance(loop.body, cst.IndentedBlock) and len(loop.body.body) == 1 and not loop.orelse):
+            return None
+        line = loop.body.body[0]
+        assign = line.body[0] if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 else None
+        if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1):
+            return None
+        target = assign.targets[0].target
+        if not (isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name)
+                and target.value.value == loop.target.value and _key(target) == "initial_lr"):
+            return None
+        return loop, assign.value
 
     def _lr_state_message(self, attribute: cst.Attribute, local: str, name: str) -> str:
         line = self.analysis.line(attribute)
@@ -1604,7 +1707,10 @@ class _Site:
         notes = []
         removed = {self.call, *self._branches.values()} | (
             {self._chain.call, self._chain.warmup_call} if self._chain is not None else set())
+        loop = self._initial_lr[0] if self._initial_lr is not None else None
         for use in self.analysis.program.follow(optimizer_call).uses:
+            if loop is not None and loop in self.analysis.ancestors(use.node):
+                continue
             if use.kind == ARGUMENT and use.call not in removed:
                 node, idiom = use.call, ARGUMENT_IDIOM.format(callee=self.analysis.code(use.call.func))
             elif use.kind in (METHOD, ATTRIBUTE) and all(use.node is not read.node for read in self._reads):
@@ -2032,6 +2138,28 @@ def _raises(block: cst.BaseSuite) -> bool:
     body = getattr(block, "body", ())
     return (len(body) == 1 and isinstance(body[0], cst.SimpleStatementLine) and len(body[0].body) == 1
             and isinstance(body[0].body[0], cst.Raise))
+
+
+def _resumed_total(run: str, start: str, offset: str) -> str:
+    """The whole list's length for a run of ``run`` steps resumed at ``offset``: ``E * S`` for the usual
+    ``(E - start) * S`` run (from ``range(start, E)``), else ``offset + run``."""
+    tree, extra = ast.parse(run, mode="eval").body, ""
+    if isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.Add):
+        tree, extra = tree.left, f" + {ast.unparse(tree.right)}"
+    epochs, rest = (tree.left, ast.unparse(tree.right)) if isinstance(tree, ast.BinOp) and isinstance(
+        tree.op, ast.Mult) else (tree, "1")
+    if (isinstance(epochs, ast.BinOp) and isinstance(epochs.op, ast.Sub)
+            and ast.unparse(epochs.right) == ast.unparse(ast.parse(start, mode="eval").body)):
+        return product(ast.unparse(epochs.left), rest) + extra
+    return f"{offset} + {atom(run)}"
+
+
+def _key(subscript: cst.Subscript) -> str | None:
+    """The string key of ``x["key"]``."""
+    if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
+        return None
+    key = subscript.slice[0].slice.value
+    return key.evaluated_value if isinstance(key, cst.SimpleString) else None
 
 
 def _same_expression(left: str, right: str) -> bool:

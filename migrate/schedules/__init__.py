@@ -12,17 +12,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from migrate.schedules import mindspore_family, torch_family, warmup_cosine
+from migrate.schedules import mindspore_family, resume, torch_family, warmup_cosine
 from migrate.schedules.mindspore_lr import (
+    cosine_decay_floats,
     cosine_decay_lr,
     cosine_decay_per_step,
+    periodic_cosine_floats,
     periodic_cosine_per_step,
+    warmup_floats,
     warmup_lr,
     warmup_per_step,
 )
 from migrate.schedules.torch_cosine import (
     TorchCosineAnnealingLR,
+    cosine_annealing_floats,
     cosine_annealing_per_step,
+    held_cosine_annealing_floats,
     held_cosine_annealing_per_step,
 )
 
@@ -68,6 +73,12 @@ class ScheduleModel(Protocol):
         """A float64 array of the lr of optimizer steps ``0 .. steps-1``; raises what the real API raises."""
 
 
+def floats_form(schedule: ScheduleModel):
+    """The model's ``per_step_floats(args, steps)``, when it has one: ``per_step`` as a list of Python floats, the
+    same values computed without NumPy, which the verifier uses for small claims (NumPy takes long to import)."""
+    return getattr(schedule, "per_step_floats", None)
+
+
 class _TorchCosineAnnealingLR:
     """A fresh ``CosineAnnealingLR`` whose ``step()`` runs after every ``step_every`` optimizer steps."""
 
@@ -82,6 +93,9 @@ class _TorchCosineAnnealingLR:
     def per_step(self, args: dict, steps: int):
         return cosine_annealing_per_step(args["base_lr"], args["T_max"], args["eta_min"], args["step_every"], steps)
 
+    def per_step_floats(self, args: dict, steps: int) -> list[float]:
+        return cosine_annealing_floats(args["base_lr"], args["T_max"], args["eta_min"], args["step_every"], steps)
+
 
 class _TorchHeldCosineAnnealingLR(_TorchCosineAnnealingLR):
     """``CosineAnnealingLR`` whose ``step()`` runs only while ``last_epoch < T_max``: it holds ``eta_min`` after."""
@@ -91,6 +105,10 @@ class _TorchHeldCosineAnnealingLR(_TorchCosineAnnealingLR):
     def per_step(self, args: dict, steps: int):
         return held_cosine_annealing_per_step(args["base_lr"], args["T_max"], args["eta_min"], args["step_every"],
                                               steps)
+
+    def per_step_floats(self, args: dict, steps: int) -> list[float]:
+        return held_cosine_annealing_floats(args["base_lr"], args["T_max"], args["eta_min"], args["step_every"],
+                                            steps)
 
 
 class _MindSporeCosineDecayLR:
@@ -108,6 +126,9 @@ class _MindSporeCosineDecayLR:
     def per_step(self, args: dict, steps: int):
         return cosine_decay_per_step(*(args[parameter.name] for parameter in self.params), steps)
 
+    def per_step_floats(self, args: dict, steps: int) -> list[float]:
+        return cosine_decay_floats(*(args[parameter.name] for parameter in self.params), steps)
+
 
 class _MindSporePeriodicCosine(_MindSporeCosineDecayLR):
     """The list an exact rewrite of torch's periodic cosine builds: one half-period read at reflected epochs."""
@@ -116,6 +137,9 @@ class _MindSporePeriodicCosine(_MindSporeCosineDecayLR):
 
     def per_step(self, args: dict, steps: int):
         return periodic_cosine_per_step(*(args[parameter.name] for parameter in self.params), steps)
+
+    def per_step_floats(self, args: dict, steps: int) -> list[float]:
+        return periodic_cosine_floats(*(args[parameter.name] for parameter in self.params), steps)
 
 
 class _MindSporeWarmupLR:
@@ -131,6 +155,9 @@ class _MindSporeWarmupLR:
 
     def per_step(self, args: dict, steps: int):
         return warmup_per_step(*(args[parameter.name] for parameter in self.params), steps)
+
+    def per_step_floats(self, args: dict, steps: int) -> list[float]:
+        return warmup_floats(*(args[parameter.name] for parameter in self.params), steps)
 
 
 #: Generic chains whose ``schedulers`` argument no source expression gives; the verifier models the recipes rules
@@ -148,6 +175,7 @@ _MODELS: dict[str, ScheduleModel] = {
         *(family for family in torch_family.models() if family.name not in _UNREGISTERED),
         *mindspore_family.models(),
         *warmup_cosine.models(),
+        *resume.models(),
     )
 }
 
