@@ -48,14 +48,26 @@ class _Finder:
         self.name = next(iter(qualified)).rsplit(".", 1)[-1]
         self.references = References()
         self.star = False
+        self.other_stars = False
         self._callees: set[cst.CSTNode] = set()
 
     def found(self) -> References:
+        """A name only the star import can bind, called, is a call of the API when the module has no other star
+        import (which could bind it too); otherwise it is reported as a star reference."""
         pending: list[cst.CSTNode] = [self.analysis.module]
         while pending:
             node = pending.pop()
             if self._visit(node):
                 pending.extend(reversed(list(child_nodes(node))))
+        if not self.other_stars:
+            starred = [node for node, kind in self.references.indirect if kind == STAR]
+            calls = [self.analysis.parents[node] for node in starred
+                     if isinstance(self.analysis.parents.get(node), cst.Call)
+                     and self.analysis.parents[node].func is node]
+            called = {call.func for call in calls}
+            self.references.calls = sorted([*self.references.calls, *calls], key=self.analysis.start)
+            self.references.indirect = [(node, kind) for node, kind in self.references.indirect
+                                        if node not in called]
         return self.references
 
     def _visit(self, node: cst.CSTNode) -> bool:
@@ -67,7 +79,9 @@ class _Finder:
             self._call(node)
         elif kind is cst.ImportFrom:
             if isinstance(node.names, cst.ImportStar) and node.module is not None and not node.relative:
-                self.star = self.star or self.analysis.code(node.module) in self.star_sources
+                source = self.analysis.code(node.module) in self.star_sources
+                self.star = self.star or source
+                self.other_stars = self.other_stars or not source
             return False
         elif kind is cst.Import or kind is cst.Annotation:
             # an annotation (parameter, return, ``x: T = ...``) names the API without using it
