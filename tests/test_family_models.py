@@ -249,4 +249,7 @@ class TestMindSporeLists:
         args = {"learning_rate": 0.1, "decay_rate": 0.5, "total_step": 4, "step_per_epoch": 2, "decay_epoch": 1,
                 "is_stair": False}
         assert exponential.per_step(args, 5).tolist() == [0.1, 0.1, 0.05, 0.05, math.inf]
-        assert len(by_name) == 6
+        listed = by_name["mindspore.epoch_function_list"]
+        args = {"learning_rate": 0.1, "lr_lambda": lambda epoch: 0.5 ** epoch, "step_per_epoch": 2, "total_step": 5}
+        assert listed.per_step(args, 6).tolist() == [0.1, 0.1, 0.05, 0.05, 0.025, math.inf]
+        assert len(by_name) == 7

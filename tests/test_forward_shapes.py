@@ -265,6 +265,40 @@ def test_a_scheduler_chosen_by_flag_converts_as_a_whole_whichever_branch_runs(ar
     assert outcome.output.count("lr_schedule = ") == 5
 
 
+FAMILY = FLAG.replace(
+    'elif args.sched == "exp":\n    scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.8)\n',
+    'elif args.sched == "poly":\n'
+    '    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: (1 - epoch / args.epochs) ** 0.9)\n'
+    'elif args.sched == "linear":\n'
+    '    scheduler = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.25, total_iters=4)\n'
+    'elif args.sched == "constant":\n'
+    '    scheduler = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=0.5, total_iters=3)\n'
+    'elif args.sched == "polynomial":\n'
+    '    scheduler = torch.optim.lr_scheduler.PolynomialLR(optimizer, total_iters=6, power=2)\n')
+
+
+@pytest.mark.parametrize("argv", [("--sched", name) for name in ("cos", "step", "poly", "linear", "constant",
+                                                                   "polynomial", "none")]
+                         + [("--sched", "poly", "--epochs", "30"), ("--sched", "linear", "--epochs", "2")])
+def test_lambda_linear_constant_and_polynomial_branches_convert_with_the_rest(argv):
+    outcome = _judge(FAMILY, argv)
+    assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
+    assert outcome.output.count("lr_schedule = ") == 8
+    assert "(1 - step // len(loader) / args.epochs) ** 0.9" in outcome.output.replace("(step // len(loader))",
+                                                                                      "step // len(loader)")
+
+
+def test_a_lambda_lr_with_a_named_function_is_refused_naming_the_branch():
+    source = FAMILY.replace("LambdaLR(optimizer, lambda epoch: (1 - epoch / args.epochs) ** 0.9)",
+                            "LambdaLR(optimizer, lr_lambda=poly)").replace("args = parser.parse_args()\n",
+                                                                           "args = parser.parse_args()\n\n\n"
+                                                                           "def poly(epoch):\n"
+                                                                           "    return 0.9 ** epoch\n\n\n")
+    outcome = _judge(source, unsafe=True)
+    assert outcome.verdict == differential.REFUSED
+    assert "lr_lambda=poly is not a lambda of the epoch spelled out in the call" in outcome.diagnostics
+
+
 @pytest.mark.parametrize("choice", ["cos", "step", "none"])
 def test_a_flag_branch_without_a_scheduler_keeps_the_constant_lr(choice):
     outcome = _judge(FLAG, ("--sched", choice))

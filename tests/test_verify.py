@@ -272,7 +272,20 @@ def test_a_lambda_reads_module_constants_but_its_argument_shadows_them():
     assert verify.verify(claim, {"GAMMA": 0.5, "epoch": 7}).kind == verify.EQUIVALENT
 
 
-@pytest.mark.parametrize("lr_lambda", ["schedule_fn", "lambda e: g ** e", "lambda e, f=1: 0.5 ** e",
+def test_what_a_lambda_reads_besides_its_argument_is_sampled_as_an_epoch_count():
+    def listed(function: str) -> Schedule:
+        return Schedule("mindspore.epoch_function_list", {"learning_rate": "0.1", "lr_lambda": function,
+                                                          "step_per_epoch": "1", "total_step": "n"})
+
+    same = verify.verify(Claim(lambda_lr("lambda e: (1 - e / n) ** 0.9"), listed("lambda k: (1 - k / n) ** 0.9"),
+                               run_steps="n"))
+    assert same.kind == verify.EQUIVALENT and "n" in same.detail
+    shifted = verify.verify(Claim(lambda_lr("lambda e: (1 - e / n) ** 0.9"),
+                                  listed("lambda k: (1 - k / (n + 1)) ** 0.9"), run_steps="n"))
+    assert shifted.kind == verify.CONTRADICTED
+
+
+@pytest.mark.parametrize("lr_lambda", ["schedule_fn", "lambda e, f=1: 0.5 ** e",
                                        "lambda *e: 1.0", "lambda: 1.0", "lambda e: helper(e)"])
 def test_a_function_the_verifier_would_have_to_run_is_not_verifiable(lr_lambda):
     verdict = verify.verify(Claim(lambda_lr(lr_lambda), exponential_decay(), run_steps="8"))

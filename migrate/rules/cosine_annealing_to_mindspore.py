@@ -38,8 +38,8 @@ INDIRECT = {
     VALUE: "CosineAnnealingLR used as a value, not called: the rule cannot see its arguments or its step() calls",
     GETATTR: "getattr(..., 'CosineAnnealingLR') cannot be followed; call the class directly so its arguments can be "
              "rewritten",
-    STAR: "CosineAnnealingLR comes from a star import of torch.optim.lr_scheduler; import it by name so it can be "
-          "resolved and rewritten",
+    STAR: "CosineAnnealingLR comes from a star import of torch.optim.lr_scheduler that another star import (or a "
+          "use other than a call) keeps from being resolved; import it by name so it can be rewritten",
 }
 TORCH_DEFAULT_LR = "0.001"
 NO_NUMERIC_EFFECT = ("foreach", "fused", "differentiable", "capturable")
@@ -406,12 +406,15 @@ class CosineAnnealingToMindSpore(Rule):
                  "optimizer step uses; read get_last_lr(), which converts to the optimizer's lr (CA111)."
              )),
         Code("CA108", "indirect-reference", "warning",
-             "CosineAnnealingLR is reached indirectly (star import, getattr, used as a value or base class).",
+             "CosineAnnealingLR is reached indirectly (a star import another star import could shadow, getattr, "
+             "used as a value or base class).",
              "Such references cannot be followed to a call with known arguments, and rewriting half of them would "
-             "break the code, so each is reported and left as it is.",
+             "break the code, so each is reported and left as it is. A name only `from torch.optim.lr_scheduler "
+             "import *` can bind, called, is resolved when the module has no other star import.",
              example=(
                  'import torch\n'
                  'from torch.optim.lr_scheduler import *\n'
+                 'from utils import *\n'
                  '\n'
                  'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
                  'scheduler = CosineAnnealingLR(optimizer, T_max=100)\n'
@@ -423,6 +426,7 @@ class CosineAnnealingToMindSpore(Rule):
              fixed=(
                  'import torch\n'
                  'from torch.optim.lr_scheduler import CosineAnnealingLR\n'
+                 'from utils import *\n'
                  '\n'
                  'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
                  'scheduler = CosineAnnealingLR(optimizer, T_max=100)\n'

@@ -1,7 +1,8 @@
 """torch schedulers that stand beside ``CosineAnnealingLR`` in a flag's branches, each as the MindSpore list that
 reproduces it over a visible run, and the claim the verifier checks for it.
 
-``if args.scheduler == "cos": ... else: scheduler = StepLR(...)`` converts as a whole only when every branch
+``if args.scheduler == "cos": ... else: scheduler = StepLR(...)`` (or ``MultiStepLR``, ``ExponentialLR``, ``LambdaLR`` of a
+spelled-out lambda, ``LinearLR``, ``ConstantLR``, ``PolynomialLR``) converts as a whole only when every branch
 becomes a list the optimizer can take: one MindSpore optimizer is then built after the branches. torch multiplies
 the lr by gamma at each decay (a running product); MindSpore's lists raise gamma to a power: the two agree within
 the verifier's tolerance, which the claims check.
@@ -9,6 +10,7 @@ the verifier's tolerance, which the claims check.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -94,10 +96,100 @@ def _multistep(args: dict[str, str], frame: Frame) -> Listed:
     return Listed(expression, source, target)
 
 
+def _lambda(args: dict[str, str], frame: Frame) -> Listed:
+    """``lr * lr_lambda(epoch)``: the lambda's body written into the comprehension with the epoch of each step
+    for its argument (a lambda spelled out in the call, which the verifier reads; a named function is not)."""
+    text = args["lr_lambda"]
+    function = ast.parse(text.strip(), mode="eval").body
+    if not (isinstance(function, ast.Lambda) and len(function.args.args) == 1 and not function.args.defaults
+            and not any((function.args.posonlyargs, function.args.kwonlyargs, function.args.vararg,
+                         function.args.kwarg))):
+        raise ValueError(f"lr_lambda={text} is not a lambda of the epoch spelled out in the call (the verifier "
+                         "reads such a lambda; it never runs the code's own functions)")
+    if any(isinstance(node, (ast.Lambda, ast.comprehension, ast.NamedExpr)) for node in ast.walk(function.body)):
+        raise ValueError(f"lr_lambda={text} binds names of its own")
+    step = frame.names[0]
+    epoch = ast.parse(step if frame.step_per_epoch == "1" else f"({step} // {atom(frame.step_per_epoch)})",
+                      mode="eval").body
+    argument = function.args.args[0].arg
+    body = _Substitute(argument, epoch).visit(function.body)
+    expression = f"[{atom(frame.max_lr)} * {atom(ast.unparse(body))} for {step} in range({frame.run_steps})]"
+    source = Schedule("torch.LambdaLR", {"base_lr": frame.base_lr, "lr_lambda": text, "step_every": frame.step_every})
+    return Listed(expression, source, _epoch_function(frame, text))
+
+
+def _linear(args: dict[str, str], frame: Frame) -> Listed:
+    """LinearLR's factor in closed form, ``start + (end - start) * min(epoch, total_iters) / total_iters``."""
+    start, end, iters = (atom(args[name]) for name in ("start_factor", "end_factor", "total_iters"))
+    factor = f"{start} + ({end} - {start}) * min({{epoch}}, {iters}) / {iters}"
+    step = frame.names[0]
+    epoch = step if frame.step_per_epoch == "1" else f"{step} // {atom(frame.step_per_epoch)}"
+    expression = (f"[{atom(frame.max_lr)} * ({factor.format(epoch=epoch)}) for {step} in "
+                  f"range({frame.run_steps})]")
+    source = Schedule("torch.LinearLR", {"base_lr": frame.base_lr, "start_factor": args["start_factor"],
+                                         "end_factor": args["end_factor"], "total_iters": args["total_iters"],
+                                         "step_every": frame.step_every})
+    return Listed(expression, source, _epoch_function(frame, f"lambda epoch: {factor.format(epoch='epoch')}"),
+                  (args["total_iters"],))
+
+
+def _constant(args: dict[str, str], frame: Frame) -> Listed:
+    """``lr * factor`` for the first ``total_iters`` epochs, then ``lr``."""
+    factor, iters, step = atom(args["factor"]), atom(args["total_iters"]), frame.names[0]
+    epoch = step if frame.step_per_epoch == "1" else f"{step} // {atom(frame.step_per_epoch)}"
+    scaled = f"{atom(frame.max_lr)} * {factor}"
+    expression = (f"[{scaled} if {epoch} < {iters} else {frame.max_lr} for {step} in "
+                  f"range({frame.run_steps})]")
+    source = Schedule("torch.ConstantLR", {"base_lr": frame.base_lr, "factor": args["factor"],
+                                           "total_iters": args["total_iters"], "step_every": frame.step_every})
+    target = Schedule("mindspore.milestone_rates", {
+        "milestones": f"[{args['total_iters']}]", "learning_rates": f"[{scaled}, {frame.max_lr}]",
+        "step_per_epoch": frame.step_per_epoch, "total_step": frame.run_steps})
+    return Listed(expression, source, target)
+
+
+def _polynomial(args: dict[str, str], frame: Frame) -> Listed:
+    """``lr * (1 - min(epoch, total_iters) / total_iters) ** power``: MindSpore's polynomial decay to 0."""
+    power = args["power"]
+    if not _is_float_literal(power):
+        power = f"{power}.0" if power.isdigit() else f"float({power})"
+    expression = (f"{frame.nn}.polynomial_decay_lr(learning_rate={frame.max_lr}, end_learning_rate=0.0, "
+                  f"total_step={frame.run_steps}, step_per_epoch={frame.step_per_epoch}, "
+                  f"decay_epoch={args['total_iters']}, power={power})")
+    source = Schedule("torch.PolynomialLR", {"base_lr": frame.base_lr, "total_iters": args["total_iters"],
+                                             "power": args["power"], "step_every": frame.step_every})
+    target = Schedule("mindspore.polynomial_decay_lr", {
+        "learning_rate": frame.max_lr, "end_learning_rate": "0.0", "total_step": frame.run_steps,
+        "step_per_epoch": frame.step_per_epoch, "decay_epoch": args["total_iters"], "power": power})
+    return Listed(expression, source, target, (args["total_iters"],))
+
+
+def _epoch_function(frame: Frame, function: str) -> Schedule:
+    return Schedule("mindspore.epoch_function_list", {"learning_rate": frame.max_lr, "lr_lambda": function,
+                                                      "step_per_epoch": frame.step_per_epoch,
+                                                      "total_step": frame.run_steps})
+
+
+def _is_float_literal(text: str) -> bool:
+    try:
+        node = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        return False
+    return isinstance(node, ast.Constant) and isinstance(node.value, float)
+
+
+class _Substitute(ast.NodeTransformer):
+    """Replaces every load of one name in an expression by another expression."""
+
+    def __init__(self, name: str, replacement: ast.expr):
+        self.name, self.replacement = name, replacement
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        return self.replacement if node.id == self.name else node
+
+
 def _spelled(text: str) -> list[str]:
     """The elements of a list or tuple literal, as source text; ValueError for anything else."""
-    import ast
-
     node = ast.parse(text.strip(), mode="eval").body
     if not isinstance(node, (ast.List, ast.Tuple)) or any(isinstance(item, ast.Starred) for item in node.elts):
         raise ValueError(f"{text} is not a list the code spells out")
@@ -108,5 +200,13 @@ SIBLINGS = {
     SCHEDULER_MODULE + "StepLR": Sibling(("step_size", "gamma", "last_epoch"), {"gamma": "0.1"}, _step),
     SCHEDULER_MODULE + "MultiStepLR": Sibling(("milestones", "gamma", "last_epoch"), {"gamma": "0.1"}, _multistep),
     SCHEDULER_MODULE + "ExponentialLR": Sibling(("gamma", "last_epoch"), {}, _exponential_lr),
+    SCHEDULER_MODULE + "LambdaLR": Sibling(("lr_lambda", "last_epoch"), {}, _lambda),
+    SCHEDULER_MODULE + "LinearLR": Sibling(("start_factor", "end_factor", "total_iters", "last_epoch"),
+                                           {"start_factor": "1.0 / 3", "end_factor": "1.0", "total_iters": "5"},
+                                           _linear),
+    SCHEDULER_MODULE + "ConstantLR": Sibling(("factor", "total_iters", "last_epoch"),
+                                             {"factor": "1.0 / 3", "total_iters": "5"}, _constant),
+    SCHEDULER_MODULE + "PolynomialLR": Sibling(("total_iters", "power", "last_epoch"),
+                                               {"total_iters": "5", "power": "1.0"}, _polynomial),
 }
 """The schedulers a flag may choose instead of CosineAnnealingLR, by qualified name."""

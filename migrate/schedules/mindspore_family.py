@@ -218,7 +218,19 @@ def milestone_rates_per_step(milestones, learning_rates, step_per_epoch, total_s
     return _padded(np.array(learning_rates, dtype=float)[passed], steps)
 
 
+def epoch_function_per_step(learning_rate, lr_lambda, step_per_epoch, total_step, steps: int):
+    """The list ``[learning_rate * lr_lambda(step // step_per_epoch) for step in range(total_step)]`` a rewrite
+    of ``LambdaLR`` (or of ``LinearLR``/``ConstantLR``, whose factors are functions of the epoch) writes."""
+    import numpy as np
+
+    epochs = np.arange(min(steps, total_step)) // step_per_epoch
+    count = int(epochs[-1]) + 1 if len(epochs) else 0
+    by_epoch = np.array([learning_rate * lr_lambda(epoch) for epoch in range(count)], dtype=float)
+    return _padded(by_epoch[epochs], steps)
+
+
 _PER_STEP = {
+    "mindspore.epoch_function_list": epoch_function_per_step,
     "mindspore.milestone_rates": milestone_rates_per_step,
     "mindspore.piecewise_constant_lr": piecewise_constant_per_step,
     "mindspore.exponential_decay_lr": exponential_decay_per_step,
@@ -257,6 +269,9 @@ def models() -> list[MindSporeListModel]:
             "mindspore.piecewise_constant_lr", (Param("milestone", "milestones"), Param("learning_rates", "lr_list"))
         ),
         MindSporeListModel("mindspore.exponential_decay_lr", decay),
+        MindSporeListModel("mindspore.epoch_function_list", (
+            Param("learning_rate", "lr"), Param("lr_lambda", "function"), Param("step_per_epoch", "count"),
+            Param("total_step", "count"))),
         MindSporeListModel("mindspore.milestone_rates", (
             Param("milestones", "milestones"), Param("learning_rates", "lr_list"), Param("step_per_epoch", "count"),
             Param("total_step", "count"))),

@@ -498,6 +498,42 @@ class ExponentialLR(LRScheduler):
         return [base_lr * self.gamma ** self.last_epoch for base_lr in self.base_lrs]
 
 
+class ConstantLR(LRScheduler):
+    def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
+        if factor > 1.0 or factor < 0:
+            raise ValueError("Constant multiplicative factor expected to be between 0 and 1.")
+        self.factor, self.total_iters = factor, total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        if self.last_epoch == 0:
+            return [group["lr"] * self.factor for group in self.optimizer.param_groups]
+        if self.last_epoch != self.total_iters:
+            return self._lrs()
+        return [group["lr"] * (1.0 / self.factor) for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self):
+        return [base_lr * (self.factor + (self.last_epoch >= self.total_iters) * (1 - self.factor))
+                for base_lr in self.base_lrs]
+
+
+class PolynomialLR(LRScheduler):
+    def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
+        self.total_iters, self.power = total_iters, power
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        if self._is_initial or self.last_epoch > self.total_iters:
+            return self._lrs()
+        decay_factor = ((1.0 - self.last_epoch / self.total_iters)
+                        / (1.0 - (self.last_epoch - 1) / self.total_iters)) ** self.power
+        return [group["lr"] * decay_factor for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self):
+        return [base_lr * (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power
+                for base_lr in self.base_lrs]
+
+
 class LambdaLR(LRScheduler):
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         groups = len(optimizer.param_groups)
@@ -721,7 +757,8 @@ def build_modules(cosine_decay_lr=mindspore_lr.cosine_decay_lr, warmup_lr=mindsp
     lr_scheduler = _module(
         "torch.optim.lr_scheduler", LRScheduler=LRScheduler, _LRScheduler=LRScheduler,
         CosineAnnealingLR=CosineAnnealingLR, StepLR=StepLR, MultiStepLR=MultiStepLR, LinearLR=LinearLR,
-        ExponentialLR=ExponentialLR, LambdaLR=LambdaLR, SequentialLR=SequentialLR)
+        ExponentialLR=ExponentialLR, LambdaLR=LambdaLR, SequentialLR=SequentialLR, ConstantLR=ConstantLR,
+        PolynomialLR=PolynomialLR)
     optim = _module("torch.optim", SGD=SGD, Adam=Adam, AdamW=AdamW, Optimizer=TorchOptimizer,
                     lr_scheduler=lr_scheduler)
     data = _module("torch.utils.data", DataLoader=DataLoader, TensorDataset=Dataset, Dataset=Dataset)
