@@ -344,3 +344,57 @@ def test_a_step_budget_inside_another_loop_is_not_the_run_length():
         outcome = _judge(source, unsafe=unsafe)
         assert outcome.verdict != differential.INVALID and not outcome.failed, f"{outcome.verdict}: {outcome.detail}"
         assert "total_step=max_steps," not in (outcome.output or "")
+
+
+OPTIMIZER_CHOICE = '''
+import argparse
+
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--epochs", type=int, default=7)
+parser.add_argument("--lr", type=float, default=0.05)
+parser.add_argument("--optimizer", default="sgd")
+args = parser.parse_args()
+
+model = torch.nn.Linear(4, 1)
+loader = DataLoader(TensorDataset(torch.randn(12, 4), torch.randn(12, 1)), batch_size=4)
+if args.optimizer == "sgd":
+    optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9, nesterov=True)
+elif args.optimizer == "adam":
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.99))
+elif args.optimizer == "adamw":
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr)
+else:
+    raise ValueError(args.optimizer)
+scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs, eta_min=1e-5)
+for epoch in range(args.epochs):
+    for x, y in loader:
+        optimizer.zero_grad()
+        torch.nn.functional.mse_loss(model(x), y).backward()
+        optimizer.step()
+    scheduler.step()
+'''
+
+
+@pytest.mark.parametrize("argv", [(), ("--optimizer", "adam"), ("--optimizer", "adamw", "--epochs", "3")])
+def test_an_optimizer_chosen_by_flag_takes_one_list_built_before_the_choice(argv):
+    outcome = _judge(OPTIMIZER_CHOICE, argv)
+    assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
+    assert outcome.output.count("learning_rate=lr_schedule") == 3
+    assert outcome.output.index("lr_schedule = ") < outcome.output.index('if args.optimizer == "sgd":')
+    assert "AdamWeightDecay applies no bias correction" in outcome.diagnostics
+
+
+def test_optimizers_chosen_with_different_lrs_are_refused_naming_both():
+    source = OPTIMIZER_CHOICE.replace("Adam(model.parameters(), lr=args.lr,", "Adam(model.parameters(), lr=1e-3,")
+    outcome = _judge(source, unsafe=True)
+    assert outcome.verdict == differential.REFUSED
+    assert "lr=args.lr at line 16, lr=1e-3 at line 18" in outcome.diagnostics
+
+
+def test_an_optimizer_choice_that_may_bind_nothing_is_refused():
+    outcome = _judge(OPTIMIZER_CHOICE.replace("else:\n    raise ValueError(args.optimizer)\n", ""), unsafe=True)
+    assert outcome.verdict == differential.REFUSED
+    assert "CA109" in outcome.diagnostics

@@ -7,6 +7,9 @@ conversion there and back must give the learning rates of the original over the 
 
 from __future__ import annotations
 
+import ast
+import itertools
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -123,10 +126,19 @@ def test_the_emitted_scheduler_matches_the_list_where_the_verdict_says_so(case):
         "lr_scheduler.CosineAnnealingLR"))
     arguments = {argument.keyword.value: cst.Module([]).code_for_node(argument.value)
                  for argument in call.args if argument.keyword is not None}
+    last_epoch = arguments.pop("last_epoch", None)
     assert arguments == {"T_max": claim.target.args["T_max"], "eta_min": claim.target.args["eta_min"]}
-    assert f"lr={claim.target.args['base_lr']}" in emitted
     by_hand = " ".join(d.message for d in _convert(original, "torch").diagnostics if d.code == "CD102")
     held = HELD_STEP in emitted or "only while scheduler.last_epoch < scheduler.T_max" in by_hand
+    if claim.target.model == "torch.ResumedCosineAnnealingLR":
+        _assert_claims_the_resume_it_writes(emitted, claim, last_epoch)
+        return
+    if last_epoch is None:
+        assert f"lr={claim.target.args['base_lr']}" in emitted
+    else:
+        assert f'["initial_lr"] = {claim.target.args["base_lr"]}\n' in emitted
+        _assert_resumes_the_uninterrupted_run(emitted, arguments, claim.target.args["base_lr"], last_epoch, held,
+                                              constants)
     emitted_arguments = {
         "base_lr": claim.source.args["max_lr"], "T_max": arguments["T_max"], "eta_min": arguments["eta_min"],
         "step_every": claim.source.args["step_per_epoch"],
@@ -140,6 +152,42 @@ def test_the_emitted_scheduler_matches_the_list_where_the_verdict_says_so(case):
     emitted_claim = verify.Claim(claim.source, schedule, run_steps=claim.run_steps, agrees_for=claim.agrees_for)
     agreement = verify.verify(emitted_claim, constants)
     assert agreement.kind == verify.verify(claim, constants).kind
+
+
+def _assert_claims_the_resume_it_writes(emitted: str, claim: verify.Claim, last_epoch: str) -> None:
+    """A claim on the resumed run names what the torch code carries: the optimizer's lr, each group's initial_lr and
+    the scheduler's last_epoch, one epoch before the claim's start epoch."""
+    args = claim.target.args
+    optimizer = next(node for node in _calls(emitted) if cst.Module([]).code_for_node(node.func).startswith(
+        "torch.optim.") and "lr_scheduler" not in cst.Module([]).code_for_node(node.func))
+    [start_lr] = [cst.Module([]).code_for_node(argument.value) for argument in optimizer.args
+                  if argument.keyword is not None and argument.keyword.value == "lr"]
+    assert start_lr == args["start_lr"]
+    assert f'["initial_lr"] = {args["initial_lr"]}\n' in emitted
+    assert last_epoch.replace(" ", "") in (f"{args['start_epoch']}-1".replace(" ", ""),
+                                           str(int(args["start_epoch"]) - 1) if args["start_epoch"].isdigit() else "")
+    assert claim.source.model == "mindspore.sliced_cosine_decay_lr"
+
+
+def _assert_resumes_the_uninterrupted_run(emitted: str, arguments: dict, base_lr: str, last_epoch: str, held: bool,
+                                          constants: dict) -> None:
+    """A resumed CosineAnnealingLR continues the uninterrupted run (the claim's) exactly when the optimizer's lr at
+    construction is torch's closed form at ``last_epoch + 1`` (at ``T_max`` once past it, for a held scheduler):
+    checked by evaluating the emitted ``lr=`` for sampled values of what it reads."""
+    optimizer = next(node for node in _calls(emitted) if cst.Module([]).code_for_node(node.func).startswith(
+        "torch.optim.") and "lr_scheduler" not in cst.Module([]).code_for_node(node.func))
+    [start_lr] = [cst.Module([]).code_for_node(argument.value) for argument in optimizer.args
+                  if argument.keyword is not None and argument.keyword.value == "lr"]
+    texts = [start_lr, last_epoch, base_lr, *arguments.values()]
+    unknown = sorted({node.id for text in texts for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Name)}
+                     - set(constants) - {"math", "min"})
+    for point in itertools.product(verify.SAMPLES["count"], repeat=len(unknown)):
+        scope = {**constants, **dict(zip(unknown, point)), "math": math}
+        T, eta_min, base = (eval(text, scope) for text in (arguments["T_max"], arguments["eta_min"], base_lr))
+        epoch = eval(last_epoch, scope) + 1
+        epoch = min(epoch, T) if held else epoch
+        expected = eta_min + (base - eta_min) * (1 + math.cos(math.pi * epoch / T)) / 2
+        assert math.isclose(eval(start_lr, scope), expected, rel_tol=1e-12, abs_tol=1e-15), (point, start_lr)
 
 
 def _warmup_epochs(emitted: str) -> str:

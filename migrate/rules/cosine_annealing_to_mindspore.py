@@ -691,6 +691,7 @@ class _Site:
         self._groups: cst.BaseExpression | None = None
         self._group_count: int | None = 1
         self._resume: cst.BaseExpression | None = None
+        self._optimizer_choice: list[tuple[cst.SimpleStatementLine, cst.Call, OptimizerMapping]] = []
         self._initial_lr: tuple[cst.For, cst.BaseExpression] | None = None
 
     def convert(self) -> Finding:
@@ -763,6 +764,8 @@ class _Site:
         self._check_reads(steps[0], optimizer_line, mapping)
         if self._resume is not None:
             self._check_resume(optimizer_call)
+        if self._optimizer_choice:
+            self._check_optimizer_choice()
         values = self._values(arguments, optimizer_arguments, cadence)
         if self._resume is not None:
             values = self._resumed_values(values, cadence)
@@ -775,6 +778,8 @@ class _Site:
         reads = [(node, at) for node, at in reads if node is not None]
         if self._conditional is not None:
             place, after = statement, self._after_condition(statement, optimizer_line, optimizer_name, reads, mapping)
+        elif self._optimizer_choice:
+            place = self._choice_place(reads)
         else:
             place = self._place(statement, optimizer_line, optimizer_name, reads, moves=mapping is not None)
         package, package_import = package_reference(self.analysis, place, "mindspore")
@@ -832,7 +837,14 @@ class _Site:
             new_optimizer = self._new_optimizer(optimizer_line, optimizer_call, mapping, list_name, target_class,
                                                 group_lists)
             replacements[optimizer_line] = []
-            if self._conditional is not None:
+            if self._optimizer_choice:
+                replacements[place] = [*schedule, place]
+                for line, call, chosen in self._optimizer_choice:
+                    replacements[line] = self._new_optimizer(line, call, chosen, list_name,
+                                                             package + chosen.target.removeprefix("mindspore"), {})
+                    if call is not optimizer_call:
+                        notes.extend(self._semantic_notes(call, chosen, self._optimizer_arguments(call, chosen)))
+            elif self._conditional is not None:
                 replacements[statement] = schedule
                 for constant in [self._none_first] if self._none_first is not None else []:
                     replacements[constant] = self._constant_lr(constant, list_name, optimizer_arguments)
@@ -852,7 +864,8 @@ class _Site:
                                                    f"which mindspore.save_checkpoint({owner}, path) saves, so a "
                                                    "resume restores the optimizer, not a scheduler")
                          for saved in self._saved)
-            target = f"as learning_rate of {target_class}"
+            target = (f"as learning_rate of {target_class}" if not self._optimizer_choice
+                      else "as learning_rate of the optimizer the flag chooses")
         if periodic:
             notes.append(Note(self.call, "CA114",
                               f"the run passes T_max={values.t_max}: torch's cosine is periodic, so {list_name} "
@@ -871,6 +884,7 @@ class _Site:
             + (self._chosen() if self._branches else "")
             + (self._builder_gets() if self._builder is not None else "")
             + (self._resumed() if self._resume is not None else "")
+            + (self._optimizers_chosen(list_name) if self._optimizer_choice else "")
             + "".join(f"; param group {index} gets its own list {group_lists[element]} (from its lr="
                       f"{self.analysis.code(element.value)})" for index, element in self._group_lrs)
             + (f"; assumes {'; '.join(assumptions)}" if assumptions else "")
@@ -1435,24 +1449,115 @@ class _Site:
         optimizer = arguments["optimizer"]
         program = self.analysis.program
         call = program.origin(optimizer)
+        if call is None and isinstance(optimizer, cst.Name):
+            self._optimizer_choice = self._chosen_optimizers(optimizer, statement)
+            call = self._optimizer_choice[0][1] if self._optimizer_choice else None
         parent = self.analysis.parents.get(call) if call is not None else None
         line = self.analysis.parents.get(parent) if isinstance(parent, cst.Assign) else None
         if (not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1 or len(parent.targets) != 1
                 or not isinstance(parent.targets[0].target, (cst.Name, cst.Attribute))):
             raise Refused("CA109", f"`{self.analysis.code(optimizer)}` is not bound once to an optimizer "
-                                   "construction here, so the base lr (max_lr) is unknown", optimizer)
+                                   f"construction here{self._bound_at(optimizer)}, so the base lr (max_lr) is "
+                                   "unknown", optimizer)
         if program.function_of(line) is not program.function_of(statement):
             raise Refused("CA109", f"the optimizer `{self.analysis.code(optimizer)}` is built in another function "
                                    f"(line {self.analysis.line(line)})", optimizer)
         name = self.analysis.code(parent.targets[0].target)
         tracked = program.follow(call)
-        if tracked.competitors:
-            statement_, _ = tracked.competitors[0]
+        chosen = {line for line, _, _ in self._optimizer_choice}
+        if any(other not in chosen for other, _ in tracked.competitors):
+            statement_, _ = next((other, value) for other, value in tracked.competitors if other not in chosen)
             raise Refused("CA109", f"`{name}` is bound again at line {self.analysis.line(statement_)}, so which "
                                    "optimizer the scheduler drives is not one construction", optimizer)
         for use in tracked.uses:
             self._check_use(use, name)
         return line, call, optimizer
+
+    def _chosen_optimizers(self, optimizer: cst.Name, statement) -> list:
+        """``if args.optimizer == "sgd": optimizer = SGD(...) elif ...: optimizer = Adam(...) else: raise ...``
+        before the scheduler: each branch binds the name once to a mapped optimizer with the same lr, so one list
+        serves whichever runs. The branches' (line, call, mapping) in source order; [] when the bindings are not
+        such a choice (the caller then reports them)."""
+        scope = self.analysis.scopes.get(optimizer)
+        lines, top = [], None
+        for assignment in scope[optimizer.value] if scope is not None else []:
+            node = getattr(assignment, "node", None)
+            target = self.analysis.parents.get(node) if node is not None else None
+            assign = self.analysis.parents.get(target) if isinstance(target, cst.AssignTarget) else None
+            line = self.analysis.parents.get(assign) if isinstance(assign, cst.Assign) else None
+            if not (isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1
+                    and len(assign.targets) == 1 and isinstance(assign.value, cst.Call)):
+                return []
+            choice = self._choice_of(line)
+            if choice is None or top not in (None, choice):
+                return []
+            top = choice
+            lines.append(line)
+        if top is None or len(lines) < 2:
+            return []
+        blocks, exhaustive = self._branch_blocks(top)
+        holders = [self.analysis.parents.get(line) for line in lines]
+        if (not exhaustive or len(set(holders)) != len(lines)
+                or any(block not in holders and not _raises(block) for block in blocks)
+                or self.analysis.parents.get(top) is not self.analysis.parents.get(statement)
+                or self.analysis.end(top) > self.analysis.start(statement)):
+            return []
+        chosen, lrs = [], {}
+        for line in sorted(lines, key=self.analysis.start):
+            call = line.body[0].value
+            names = self.analysis.names_of(call.func) & OPTIMIZERS.keys()
+            if not names:
+                raise Refused("CA103", f"the optimizer chosen at line {self.analysis.line(line)} "
+                                       f"({self.analysis.code(call.func)}) has no mapping, so the choice cannot "
+                                       "convert as a whole", call)
+            mapping = OPTIMIZERS[next(iter(sorted(names)))]
+            lr = self._optimizer_arguments(call, mapping).get("lr")
+            lrs[self.analysis.line(line)] = self.analysis.code(lr) if lr is not None else TORCH_DEFAULT_LR
+            chosen.append((line, call, mapping))
+        if len(set(lrs.values())) > 1:
+            given = ", ".join(f"lr={lr} at line {line}" for line, lr in lrs.items())
+            raise Refused("CA109", f"the `if` at line {self.analysis.line(top)} chooses optimizers with different "
+                                   f"lrs ({given}): the scheduler anneals from whichever ran, and one list "
+                                   "cannot start from both", optimizer)
+        return chosen
+
+    def _bound_at(self, optimizer: cst.BaseExpression) -> str:
+        """Where a name bound several times is bound, for the refusal that says which binding is meant."""
+        scope = self.analysis.scopes.get(optimizer) if isinstance(optimizer, cst.Name) else None
+        nodes = [getattr(assignment, "node", None) for assignment in scope[optimizer.value]] if scope else []
+        lines = sorted({self.analysis.line(node) for node in nodes if node is not None})
+        if len(lines) < 2:
+            return ""
+        return (f" (it is bound at lines {', '.join(map(str, lines))}, not as a choice by one `if` whose every "
+                "branch binds it or raises)")
+
+    def _check_optimizer_choice(self) -> None:
+        """An optimizer choice converts with a plain scheduler: the other shapes each move the optimizer too."""
+        combined = [what for what, present in (
+            ("a warmup chain", self._chain is not None), ("a scheduler chosen by a flag", bool(self._branches)),
+            ("a scheduler created under a condition", self._conditional is not None),
+            ("a builder function", self._builder is not None), ("param groups with their own lr", self._group_lrs),
+            ("a resume", self._resume is not None)) if present]
+        if combined:
+            line = self.analysis.line(self._optimizer_choice[0][0])
+            raise Refused("CA109", f"the optimizer is chosen by the `if` around line {line} and the site also has "
+                                   f"{combined[0]}; each converts alone, not together", self.call)
+
+    def _choice_place(self, reads) -> cst.CSTNode:
+        """The ``if`` that chooses the optimizer: the list is built before it, for every branch."""
+        top = self._choice_of(self._optimizer_choice[0][0])
+        why = next(filter(None, (self.analysis.unbound_name(node, top, at) for node, at in reads)), None)
+        if why is not None:
+            raise Refused("CA105", f"the list is built before the `if` at line {self.analysis.line(top)} that "
+                                   f"chooses the optimizer, and there {why}", self.call)
+        return top
+
+    def _optimizers_chosen(self, list_name: str) -> str:
+        top = self._choice_of(self._optimizer_choice[0][0])
+        built = ", ".join(f"{self.analysis.code(call.func)} → {chosen.target} (line {self.analysis.line(line)})"
+                          for line, call, chosen in self._optimizer_choice)
+        return (f"; the `if` at line {self.analysis.line(top)} chooses the optimizer: {list_name} is built before it "
+                f"and each branch's optimizer takes it ({built})")
 
     def _check_use(self, use, name: str) -> None:
         """A use of the optimizer a list cannot follow refuses the site (CA110: lr state; CA107: another
@@ -1692,11 +1797,15 @@ class _Site:
         raise Refused("CA106", "scheduler.step() is neither in the optimizer's loop nor right after its batch "
                                "loop, so its cadence is not visible", step)
 
+    def _creation(self, optimizer: cst.BaseExpression) -> cst.Call | None:
+        """The optimizer's construction: the one call it holds, or the first branch of an optimizer choice (the
+        branches bind the same name, so they share its uses)."""
+        return self._optimizer_choice[0][1] if self._optimizer_choice else self.analysis.program.origin(optimizer)
+
     def _optimizer_step(self, optimizer: cst.Name) -> cst.CSTNode:
         """The one statement where the optimizer steps: ``optimizer.step()`` or ``scaler.step(optimizer)``, here
         or in a function of this module the optimizer reaches as a global or a parameter."""
-        creation = self.analysis.program.origin(optimizer)
-        tracked = self.analysis.program.follow(creation)
+        tracked = self.analysis.program.follow(self._creation(optimizer))
         sites = [self.analysis.statement(use.call) for use in tracked.methods("step")]
         sites += [self.analysis.statement(use.call) for use in tracked.of_kind(ARGUMENT)
                   if isinstance(use.call.func, cst.Attribute) and use.call.func.attr.value == "step"]
@@ -2019,7 +2128,7 @@ class _Site:
         """Why the optimizer cannot be built at ``place`` instead of its own line, or None."""
         if self.analysis.parents.get(place) is not self.analysis.parents.get(optimizer_line):
             return f"the optimizer cannot move from line {self.analysis.line(optimizer_line)} into another block"
-        tracked = self.analysis.program.follow(self.analysis.program.origin(optimizer))
+        tracked = self.analysis.program.follow(self._creation(optimizer))
         low, high = self.analysis.end(optimizer_line), self.analysis.start(place)
         skipped = (self.analysis.start(statement), self.analysis.end(statement))
         for node in sorted(tracked.references[1:], key=self.analysis.start):

@@ -10,11 +10,16 @@ is periodic: the claim says the two agree for ``(decay_epoch + 1) * step_per_epo
 the list's end, where MindSpore raises) of a run as long as the visible loops make it, or of ``total_step`` when the
 loops are out of sight; the verifier decides whether the run outlasts the agreement. Where the run goes past
 ``decay_epoch`` the exact rewrite steps the scheduler only while ``last_epoch < T_max`` (``periodic`` chooses).
+A list sliced at a whole epoch (``lr[start_epoch * step_per_epoch:]``, a resume) becomes torch's resume: the
+optimizer built at the cosine's lr of that epoch, ``initial_lr`` set, ``last_epoch=start_epoch - 1``; the claim is the
+resumed run itself (the sliced list against torch resuming from that lr), or, for a scheduler held at ``T_max``, the
+uninterrupted run it continues.
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,8 +46,8 @@ INDIRECT = {
     VALUE: "cosine_decay_lr used as a value, not called: the rule cannot see its arguments or the optimizer it feeds",
     GETATTR: "getattr(..., 'cosine_decay_lr') cannot be followed; call the function directly so its arguments can "
              "be rewritten",
-    STAR: "cosine_decay_lr comes from a star import of mindspore.nn; import it by name so it can be resolved and "
-          "rewritten",
+    STAR: "cosine_decay_lr comes from a star import of mindspore.nn that another star import (or a use other "
+          "than a call) keeps from being resolved; import it by name so it can be rewritten",
 }
 WARMUP = {"mindspore.nn.warmup_lr", "mindspore.nn.dynamic_lr.warmup_lr"}
 TENSORS = {"mindspore.Tensor", "mindspore.common.Tensor", "mindspore.common.tensor.Tensor"}
@@ -156,6 +161,17 @@ class Warmup:
     call: cst.Call
     arguments: dict
     line: cst.SimpleStatementLine | None
+
+
+@dataclass(frozen=True)
+class Resume:
+    """``list[start:]`` with ``start`` a whole number of epochs of the list's step_per_epoch: training restarts at
+    ``epoch`` (source text, read where the optimizer is built), ``expression`` the node that text comes from, so its
+    names can be checked on the way there (None for a number the rule computed)."""
+
+    subscript: cst.Subscript
+    epoch: str
+    expression: cst.BaseExpression | None
 
 
 @dataclass
@@ -425,21 +441,38 @@ class CosineDecayToTorch(Rule):
              safety="No fix: these uses need the list itself. The site is left unchanged; port them by hand (lr[step] "
                     "is scheduler.get_last_lr()[0] while that step runs) or drop them, then convert."),
         Code("CD108", "sliced-list", "warning",
-             "The list is sliced (a resume); the site is left unchanged.",
-             "lr[start:] starts the schedule at optimizer step start. torch resumes a CosineAnnealingLR with "
-             "last_epoch = start // step_per_epoch - 1 after loading the optimizer's state (which carries "
-             "initial_lr), and only at an epoch boundary; the rule does not write that resume, so it reports it.",
+             "The list is sliced where torch cannot resume a CosineAnnealingLR; the site is left unchanged.",
+             "lr[start:] starts the schedule at optimizer step start, a resume. torch resumes a CosineAnnealingLR "
+             "with last_epoch, which counts scheduler steps, so only at an epoch boundary: when start is visibly "
+             "start_epoch * step_per_epoch (directly, through a name bound once, or as numbers whose quotient is "
+             "whole), the rewrite builds the optimizer at the cosine's lr of start_epoch, sets each param group's "
+             "initial_lr to max_lr and passes last_epoch=start_epoch - 1, which continues the uninterrupted run "
+             "(CD100 says so). A start that is not a whole number of epochs, or that cannot be related to "
+             "step_per_epoch, a slice with an end or a stride, a list sliced twice or with a warmup, or a resumed list "
+             "that also feeds another optimizer is reported at the slice and the site kept.",
              example=(
                  "import mindspore.nn as nn\n"
                  "\n"
-                 "lr = nn.cosine_decay_lr(0.0, 0.1, 100 * len(loader), len(loader), 100)[start_step:]\n"
+                 "steps = len(loader)\n"
+                 "lr = nn.cosine_decay_lr(0.0, 0.1, 100 * steps, steps, 100)[resume_step:]\n"
                  "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
-                 "for epoch in range(100):\n"
+                 "for epoch in range(resume_step // steps, 100):\n"
                  "    for batch in loader:\n"
                  "        optimizer(grad_fn(*batch)[1])\n"
              ),
-             safety="No fix: torch resumes a CosineAnnealingLR with last_epoch after loading the optimizer's state, "
-                    "and only at an epoch boundary; the rule does not write that resume. The site is left unchanged."),
+             fixed=(
+                 "import mindspore.nn as nn\n"
+                 "\n"
+                 "steps = len(loader)\n"
+                 "lr = nn.cosine_decay_lr(0.0, 0.1, 100 * steps, steps, 100)[start_epoch * steps:]\n"
+                 "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
+                 "for epoch in range(start_epoch, 100):\n"
+                 "    for batch in loader:\n"
+                 "        optimizer(grad_fn(*batch)[1])\n"
+             ),
+             safety="No fix: a resume at a step that is not visibly an epoch boundary has no CosineAnnealingLR "
+                    "equivalent (last_epoch counts whole epochs). The site is left unchanged; slice at "
+                    "start_epoch * step_per_epoch, which converts."),
         Code("CD109", "combined-list", "warning",
              "The list is combined with another in a way no torch scheduler chain reproduces; left unchanged.",
              "warmup_lr(...) + cosine_decay_lr(...) converts to SequentialLR([LambdaLR, CosineAnnealingLR]) "
@@ -472,11 +505,14 @@ class CosineDecayToTorch(Rule):
                     "SequentialLR(LambdaLR, CosineAnnealingLR) on one base lr makes. The site is left unchanged; "
                     "a warmup to the cosine's max_lr converts."),
         Code("CD110", "indirect-reference", "warning",
-             "cosine_decay_lr is reached indirectly (star import, getattr, used as a value).",
+             "cosine_decay_lr is reached indirectly (a star import another star import could shadow, getattr, "
+             "used as a value).",
              "Such references cannot be followed to a call with known arguments, so each is reported and left as "
-             "it is.",
+             "it is. A name only `from mindspore.nn import *` can bind, called, is resolved when the module has no "
+             "other star import.",
              example=(
                  "from mindspore.nn import *\n"
+                 "from utils import *\n"
                  "\n"
                  "lr = cosine_decay_lr(0.0, 0.1, 100 * len(loader), len(loader), 100)\n"
                  "optimizer = SGD(net.trainable_params(), learning_rate=lr)\n"
@@ -486,6 +522,7 @@ class CosineDecayToTorch(Rule):
              ),
              fixed=(
                  "from mindspore.nn import SGD, cosine_decay_lr\n"
+                 "from utils import *\n"
                  "\n"
                  "lr = cosine_decay_lr(0.0, 0.1, 100 * len(loader), len(loader), 100)\n"
                  "optimizer = SGD(net.trainable_params(), learning_rate=lr)\n"
@@ -625,6 +662,7 @@ class _Site:
         self.step_statement: cst.CSTNode | None = None
         self.warmup: Warmup | None = None
         self.other_uses: list[cst.Name] = []
+        self.resume_slice: cst.Subscript | None = None
 
     def convert(self) -> Finding:
         arguments = self._in_caller_terms(self._arguments())
@@ -640,27 +678,28 @@ class _Site:
                                    + ("read element by element" if self.step_reads else "summed with a warmup")
                                    + ": each optimizer would need its own scheduler, and the rule writes that only "
                                    "for a list given to the optimizers alone", others[0].optimizer_call)
+        resume = self._resume(arguments) if self.resume_slice is not None else None
+        if resume is not None:
+            self._resumable(resume, delivery, others)
         scheduler = self._scheduler_name(delivery, several=bool(others))
         cadence = self._cadence(delivery, arguments["step_per_epoch"], scheduler)
 
         place = self._construction_place(delivery)
         package, package_import = package_reference(self.analysis, place, "torch")
-        new_optimizer = self._new_optimizer(delivery, optimizer_arguments, texts["max_lr"], package)
         optimizer = self.analysis.code(delivery.optimizer_name)
-        cosine = (f"{_in_package(SCHEDULER, package)}({optimizer}, T_max={texts['decay_epoch']}, "
-                  f"eta_min={texts['min_lr']})")
-        if warmup is None:
-            scheduler_lines = [cst.parse_statement(f"{scheduler} = {cosine}\n")]
-        else:
-            scheduler_lines = self._chain_statements(scheduler, package, optimizer, cosine, warmup["warmup_epoch"])
+        cosine_arguments = f"{optimizer}, T_max={texts['decay_epoch']}, eta_min={texts['min_lr']}"
+        cosine = f"{_in_package(SCHEDULER, package)}({cosine_arguments})"
         replacements: dict[cst.CSTNode, object] = {carrier: [] for carrier in delivery.carriers}
         replacements[delivery.optimizer_line] = []
-        replacements[place] = [new_optimizer, *scheduler_lines]
         replacements.update(self._current_lr_reads(scheduler))
 
         step_every = texts["step_per_epoch"]
         agreement = product(plus_one(texts["decay_epoch"]), step_every)
         run = self._run(cadence, delivery, arguments)
+        skipped = product(atom(resume.epoch), step_every) if resume is not None else None
+        resumed_run = run.steps if run is not None else None
+        if resume is not None and run is not None:
+            run = dataclasses.replace(run, steps=f"{skipped} + {atom(run.steps)}")
         destination_args = {"base_lr": texts["max_lr"], "T_max": texts["decay_epoch"], "eta_min": texts["min_lr"],
                             "step_every": step_every}
         if warmup is None:
@@ -689,6 +728,32 @@ class _Site:
                                                   f"{scheduler}.last_epoch < {scheduler}.T_max: a plain "
                                                   "CosineAnnealingLR would climb back towards max_lr from "
                                                   f"optimizer step {agreement} on"))
+        imports = [package_import]
+        if resume is None:
+            new_optimizer = self._new_optimizer(delivery, optimizer_arguments, texts["max_lr"], package)
+            scheduler_lines = ([cst.parse_statement(f"{scheduler} = {cosine}\n")] if warmup is None else
+                               self._chain_statements(scheduler, package, optimizer, cosine, warmup["warmup_epoch"]))
+        else:
+            math, math_import = package_reference(self.analysis, place, "math")
+            imports.append(math_import)
+            epoch = f"min({resume.epoch}, {texts['decay_epoch']})" if held else resume.epoch
+            start_lr = self._resumed_lr(texts, epoch, math, self._value(arguments["min_lr"]) == 0)
+            if not held and math == "math":
+                claim = self._resumed_claim(texts, resume, skipped, start_lr, resumed_run, agrees_for)
+            new_optimizer = self._new_optimizer(delivery, optimizer_arguments, start_lr, package)
+            group = self.analysis.fresh_name("group")
+            last_epoch = str(int(resume.epoch) - 1) if resume.epoch.isdigit() else f"{atom(resume.epoch)} - 1"
+            scheduler_lines = [
+                cst.parse_statement(f"for {group} in {optimizer}.param_groups:\n"
+                                    f"    {group}[\"initial_lr\"] = {texts['max_lr']}\n"),
+                cst.parse_statement(f"{scheduler} = {_in_package(SCHEDULER, package)}({cosine_arguments}, "
+                                    f"last_epoch={last_epoch})\n"),
+            ]
+            self.assumptions.append(f"the start epoch {resume.epoch} is not negative (a negative start would count "
+                                    "from the list's end)")
+        replacements[place] = [new_optimizer, *scheduler_lines]
+        if resume is not None:
+            replacements.update({line: [] for line in self._read_only_by_the_slice(resume)})
         if cadence.anchor is not None:
             replacements[cadence.anchor] = [cadence.anchor, self._step_statement(scheduler, held)]
         if run is None:
@@ -710,7 +775,6 @@ class _Site:
                                          "original program stops there, while torch's scheduler runs on")]
         once_applied = self._left_to_port(delivery)
         also = ""
-        imports = [package_import]
         for other in others:
             other_scheduler, other_cadence, other_import = self._another_optimizer(
                 other, arguments, texts, claim, held, replacements, notes)
@@ -727,6 +791,8 @@ class _Site:
             f"{converted} driving {delivery.mapping.target}"
             + (f" ({self.analysis.code(delivery.optimizer_name)})" if others else "")
             + f", stepped {cadence.description}{also}"
+            + (self._resume_description(resume, last_epoch, skipped, claim.source.model.endswith("sliced_cosine_decay_lr"))
+               if resume is not None else "")
             + (f"; assumes {'; '.join(assumptions)}" if assumptions else "")
         )
         return Finding(
@@ -735,6 +801,41 @@ class _Site:
             fix=Fix(replacements, claim, changes, unsafe, add_imports=tuple(dict.fromkeys(imports)),
                     once_applied=once_applied),
         )
+
+    def _resumable(self, resume: Resume, delivery: Delivery, others: list[Delivery]) -> None:
+        """A resume converts for a list that only feeds one optimizer: the start epoch moves to the optimizer's
+        line unchanged (CD105 otherwise), no element of the full list is read (it is not the optimizer's lr), and no
+        warmup is summed after the slice."""
+        where = f"{_slice_text(self.analysis, resume.subscript)} at line {self.analysis.line(resume.subscript)}"
+        if others or self.step_reads or self.warmup is not None:
+            why = ("the list also feeds another optimizer" if others else
+                   f"`{self.analysis.code(self.step_reads[0])}` reads the list before the slice" if self.step_reads
+                   else "a warmup list is added after the slice")
+            raise Refused("CD108", f"{where} resumes the list, and {why}: the rule resumes a CosineAnnealingLR only "
+                                   "for a list sliced on its way to one optimizer", resume.subscript)
+        if resume.expression is not None:
+            self._check_moves(delivery, [resume.expression], since=resume.expression)
+
+    def _read_only_by_the_slice(self, resume: Resume) -> list[cst.SimpleStatementLine]:
+        """The line binding the slice's start (``start_step = start_epoch * steps``) when the slice, which goes, is
+        its only reader: it would be left unused."""
+        start = resume.subscript.slice[0].slice.lower
+        assignment = self.analysis.single_assignment(start) if isinstance(start, cst.Name) else None
+        bound = self.analysis.assigned_value(assignment) if assignment is not None else None
+        if bound is None or not (isinstance(bound[0], cst.SimpleStatementLine) and len(bound[0].body) == 1):
+            return []
+        if any(access.node is not start for access in assignment.references):
+            return []
+        return [bound[0]]
+
+    def _resume_description(self, resume: Resume, last_epoch: str, skipped: str, direct: bool) -> str:
+        verified = ("verified on the resumed run: the sliced list against torch resuming from the optimizer's lr "
+                    "as written" if direct else f"verified over that run, the {skipped} optimizer steps the slice "
+                    "skips included")
+        return (f"; resumed at epoch {resume.epoch}, where {_slice_text(self.analysis, resume.subscript)} (line "
+                f"{self.analysis.line(resume.subscript)}) starts: the optimizer starts at the cosine's lr of that epoch, "
+                f"each param group's initial_lr is max_lr, and CosineAnnealingLR(last_epoch={last_epoch}) continues "
+                f"as the uninterrupted run does ({verified})")
 
     def _scheduler_name(self, delivery: Delivery, several: bool) -> _FreshName:
         """``scheduler``; with several optimizers, one per optimizer named after it (``optimizer_g`` →
@@ -1157,6 +1258,9 @@ class _Site:
             parent = self.analysis.parents.get(node)
             if isinstance(parent, cst.Arg) and parent.value is node:
                 return self._learning_rate_argument(parent), carriers
+            if isinstance(parent, cst.Subscript) and parent.value is node and self._resume_slice(parent):
+                node = parent
+                continue
             if (isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.Add)
                     and parent.right is node and self.warmup is None):
                 self.warmup = self._warmup(parent.left)
@@ -1196,6 +1300,89 @@ class _Site:
             raise Refused("CD105", "cannot read the arguments of warmup_lr: "
                                    + (bound.error or f"without {', '.join(missing)}"), call)
         return Warmup(call, dict(bound.values), line)
+
+    def _resume_slice(self, subscript: cst.Subscript) -> bool:
+        """Whether ``subscript`` is ``list[start:]``, a resume, followed on to the optimizer (its start is checked
+        against step_per_epoch once the arguments are read); False for an element read; any other slice is refused
+        here, at its line."""
+        elements = subscript.slice
+        if not any(isinstance(element.slice, cst.Slice) for element in elements):
+            return False
+        text, line = _slice_text(self.analysis, subscript), self.analysis.line(subscript)
+        part = elements[0].slice
+        if len(elements) != 1 or part.lower is None or part.upper is not None or part.step is not None:
+            raise Refused("CD108", f"{text} at line {line} takes another part of the list than its tail from a "
+                                   "start step: only `list[start:]`, a resume at an epoch boundary, has a "
+                                   "CosineAnnealingLR equivalent", subscript)
+        if self.warmup is not None:
+            raise Refused("CD108", f"{text} at line {line} slices the warmup and the cosine together: a "
+                                   "SequentialLR is not resumed here", subscript)
+        if self.resume_slice is not None and self.resume_slice is not subscript:
+            raise Refused("CD108", f"{text} at line {line} slices the list already sliced at line "
+                                   f"{self.analysis.line(self.resume_slice)}", subscript)
+        self.resume_slice = subscript
+        return True
+
+    def _resume(self, arguments: dict[str, cst.BaseExpression]) -> Resume | None:
+        """The epoch ``list[start:]`` resumes at: ``start`` spelled ``epochs * step_per_epoch`` (directly or through
+        a name bound once), or numbers whose quotient is whole. None for a start at step 0 (nothing skipped);
+        CD108 at the slice when the start is not visibly at an epoch boundary, where torch cannot resume."""
+        subscript = self.resume_slice
+        start = subscript.slice[0].slice.lower
+        every = arguments["step_per_epoch"]
+        epoch = next(filter(None, (self._epochs_in(candidate, every) for candidate in (start, *self._alias(start)))),
+                     None)
+        values = self._value(start), self._value(every)
+        if epoch is None and type(values[0]) is int and values[0] == 0:
+            return None
+        if epoch is None and all(type(value) is int and value > 0 for value in values) and not values[0] % values[1]:
+            epoch = Resume(subscript, str(values[0] // values[1]), None)
+        if epoch is not None:
+            return epoch
+        why = (f"{values[0]} is not a whole number of epochs of step_per_epoch={values[1]}"
+               if all(type(value) is int for value in values) else
+               f"`{self.analysis.code(start)}` is not visibly a whole number of epochs times "
+               f"step_per_epoch={self.analysis.code(every)}")
+        raise Refused("CD108", f"{_slice_text(self.analysis, subscript)} at line {self.analysis.line(subscript)} resumes "
+                               f"the list at optimizer step {self.analysis.code(start)}, and {why}: torch resumes a "
+                               "CosineAnnealingLR (last_epoch) only at an epoch boundary, so the list cannot be "
+                               "written as one; slice at `start_epoch * step_per_epoch`", subscript)
+
+    def _epochs_in(self, start: cst.BaseExpression, every: cst.BaseExpression) -> Resume | None:
+        """``epochs`` for ``start`` spelled ``epochs * every`` (either order)."""
+        if isinstance(start, cst.BinaryOperation) and isinstance(start.operator, cst.Multiply):
+            for factor, epochs in ((start.right, start.left), (start.left, start.right)):
+                if self._is_step_per_epoch(factor, every):
+                    return Resume(self.resume_slice, self.analysis.code(epochs), epochs)
+        return None
+
+    def _is_step_per_epoch(self, factor: cst.BaseExpression, every: cst.BaseExpression) -> bool:
+        """The same expression as step_per_epoch, or one bound once to the other (``steps = len(loader)``)."""
+        spellings = [self.analysis.code(node) for node in (every, *self._alias(every))]
+        return any(_same(self.analysis.code(node), spelling)
+                   for node in (factor, *self._alias(factor)) for spelling in spellings)
+
+    @staticmethod
+    def _resumed_claim(texts: dict[str, str], resume: Resume, skipped: str, start_lr: str, run: str | None,
+                       agrees_for: str) -> Claim:
+        """The resumed run itself: the list sliced at the resume step against torch resuming at its epoch from the
+        optimizer's lr as written (``migrate/schedules/resume.py``), so the verifier checks that expression too."""
+        source = Schedule("mindspore.sliced_cosine_decay_lr", {**texts, "start": skipped})
+        destination = Schedule("torch.ResumedCosineAnnealingLR", {
+            "initial_lr": texts["max_lr"], "start_lr": start_lr, "T_max": texts["decay_epoch"],
+            "eta_min": texts["min_lr"], "start_epoch": resume.epoch, "step_every": texts["step_per_epoch"]})
+        return Claim(source, destination, run_steps=run if run is not None else f"{texts['total_step']} - {skipped}",
+                     agrees_for=f"{atom(agrees_for)} - {skipped}")
+
+    @staticmethod
+    def _resumed_lr(texts: dict[str, str], epoch: str, math: str, zero_min_lr: bool) -> str:
+        """torch's closed form at ``epoch``, in torch's order, ``eta_min + (base_lr - eta_min) * (1 + cos(pi * e /
+        T_max)) / 2`` (the eta_min terms left out when it is 0, which changes no bit)."""
+        cosine = f"(1 + {math}.cos({math}.pi * {atom(epoch)} / {atom(texts['decay_epoch'])}))"
+        if zero_min_lr:
+            return f"{atom(texts['max_lr'])} * {cosine} / 2"
+        min_lr = atom(texts["min_lr"])
+        return f"{min_lr} + ({texts['max_lr']} - {min_lr}) * {cosine} / 2"
 
     def _unwrapped(self, node: cst.BaseExpression) -> cst.BaseExpression:
         """The outermost of ``Tensor(node[, float32])``, ``np.array(node[, dtype])``, ``….astype(np.float32)``.
@@ -1402,11 +1589,6 @@ class _Site:
     def _other_use(self, node: cst.BaseExpression, parent) -> Refused:
         if isinstance(parent, cst.Subscript) and parent.value is node:
             text = self.analysis.code(parent)
-            if any(isinstance(element.slice, cst.Slice) for element in parent.slice):
-                return Refused("CD108", f"`{text}` at line {self.analysis.line(parent)} slices the list (a resume "
-                                        "or a phase); torch resumes a CosineAnnealingLR with last_epoch = start // "
-                                        "step_per_epoch - 1 after loading the optimizer's state, at an epoch "
-                                        "boundary only: port it by hand", parent)
             return Refused("CD107", f"`{text}` at line {self.analysis.line(parent)} reads one element of the list; "
                                     "a torch scheduler has no list (the lr of step i is "
                                     "scheduler.get_last_lr()[0] while step i runs)", parent)
@@ -1461,9 +1643,12 @@ class _Site:
                               value)
         return bound.values
 
-    def _check_moves(self, delivery: Delivery, expressions: list[cst.BaseExpression]) -> None:
-        """min_lr, max_lr and decay_epoch move to the optimizer's line: none of their names may change on the way."""
-        first = self.analysis.statement(self.list_node)
+    def _check_moves(self, delivery: Delivery, expressions: list[cst.BaseExpression],
+                     since: cst.CSTNode | None = None) -> None:
+        """min_lr, max_lr and decay_epoch move to the optimizer's line: none of their names may change on the way
+        (from the list, or from ``since`` when that is earlier)."""
+        first = min([self.analysis.statement(node) for node in (self.list_node, since) if node is not None],
+                    key=self.analysis.start)
         last = delivery.optimizer_line
         removed = set(delivery.carriers)
         for expression in expressions:
@@ -2011,6 +2196,13 @@ class _DatasetSizes(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         if _dataset_size_of(self.analysis, node) is not None:
             self.found.append(self.analysis.code(node))
+
+
+def _slice_text(analysis: Analysis, subscript: cst.Subscript) -> str:
+    """A slice for a message: ``lr[start:]`` quoted whole, a slice of a call by its brackets alone."""
+    if isinstance(subscript.value, cst.Call):
+        return f"the slice `[{', '.join(analysis.code(element) for element in subscript.slice)}]`"
+    return f"`{analysis.code(subscript)}`"
 
 
 def _named(name: str, text: str) -> str:

@@ -1,6 +1,7 @@
 """Resume (CRNN style): the full list is computed, then sliced from the step training restarts at.
 
-Expect: refuse (a sliced list is a resume: torch needs last_epoch and initial_lr; the diagnostic names the slice).
+Expect: rewrite (a resume at an epoch boundary: the optimizer starts at the cosine's lr of start_epoch, each group's
+initial_lr is max_lr, and CosineAnnealingLR(last_epoch=start_epoch - 1) continues the uninterrupted run).
 """
 import argparse
 

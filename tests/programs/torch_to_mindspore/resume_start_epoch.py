@@ -1,6 +1,6 @@
 """Resume: the epoch loop starts at start_epoch and the scheduler is created with last_epoch=start_epoch - 1.
 
-Expect: exact (the list sliced at the resume step, its max_lr through the lr torch resumes from).
+Expect: rewrite (the list sliced at the resume step, its max_lr through the lr torch resumes from).
 """
 import torch
 from torch.utils.data import DataLoader, TensorDataset
