@@ -81,14 +81,17 @@ def check(paths, **options) -> None:
 
 def _run(paths, mode: str, options) -> int:
     from migrate.config import ConfigError
-    from migrate.discover import Discovery
-    from migrate.run import Run
+    from migrate.run import STDIN, Run
 
     exit_zero, exit_non_zero_on_fix = options.pop("exit_zero"), options.pop("exit_non_zero_on_fix")
     if exit_zero and exit_non_zero_on_fix:
         raise click.UsageError("--exit-zero and --exit-non-zero-on-fix cannot be used together")
     options["exit_policy"] = ExitPolicy(exit_zero, exit_non_zero_on_fix)
-    options["discovery"] = Discovery(options.pop("respect_gitignore"), options.pop("force_exclude"))
+    respect_gitignore, force_exclude = options.pop("respect_gitignore"), options.pop("force_exclude")
+    if STDIN not in paths:  # a buffer is not discovered: pathspec is not imported for it
+        from migrate.discover import Discovery
+
+        options["discovery"] = Discovery(respect_gitignore, force_exclude)
     try:
         return Run.from_options(paths or (".",), mode, options).execute()
     except ConfigError as error:

@@ -9,16 +9,22 @@ import functools
 import os
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from migrate import discover, engine, files, formats, outcome
+from migrate import engine, files, formats, outcome
 from migrate.config import Config, command_line_overrides, find_config, load_config
 from migrate.diagnostics import Diagnostic, sort_diagnostics
 from migrate.outcome import EXIT_USAGE, display_path
+from migrate.rule import Code
+from migrate.rules import DeclaredRule, declared
+
+if TYPE_CHECKING:
+    from migrate.discover import Discovery
 
 STDIN = "-"
 
@@ -34,7 +40,7 @@ class Run:
     jobs: int
     quiet: bool
     configs: dict = field(default_factory=dict)
-    discovery: discover.Discovery = discover.Discovery()
+    discovery: Discovery | None = None
     exit_policy: outcome.ExitPolicy = outcome.ExitPolicy()
     statistics: bool = False
     progress: Progress | None = None
@@ -51,7 +57,7 @@ class Run:
             periodic=options["periodic"],
         )
         return cls(tuple(paths), mode, overrides, options["output_format"] or "concise", options["output_file"],
-                   options["stdin_filename"], options["jobs"], options["quiet"], discovery=options["discovery"],
+                   options["stdin_filename"], options["jobs"], options["quiet"], discovery=options.get("discovery"),
                    exit_policy=options["exit_policy"], statistics=options["statistics"])
 
     def options_for(self, path: str) -> engine.Options:
@@ -107,9 +113,12 @@ class Run:
         """Every file's result, in the order of their shown paths, each as soon as it and those before it are done."""
         import heapq
 
+        from migrate import discover
+
         errors: list[tuple[str, files.SourceError]] = []
+        discovery = self.discovery or discover.Discovery()
         work = sorted(((_shown(path), self.options_for(path))
-                       for path in discover.python_files(self.paths, errors, self.discovery, self._excluded)),
+                       for path in discover.python_files(self.paths, errors, discovery, self._excluded)),
                       key=lambda item: item[0])
         failures = sorted((engine.FileResult(_shown(path), [_error(path, error)], failed=True) for path, error in errors),
                           key=lambda result: result.path)
@@ -194,8 +203,8 @@ class _Report:
         self.printed = False
 
     @functools.cached_property
-    def codes(self) -> dict:
-        return engine.all_codes()
+    def codes(self) -> Mapping[str, Code]:
+        return _AllCodes()
 
     def add(self, result: engine.FileResult) -> None:
         diagnostics = sort_diagnostics(result.diagnostics)
@@ -227,6 +236,24 @@ class _Report:
                 click.echo(text, nl=False, err=self.code_on_stdout, color=self.color)
         if not self.run.quiet:
             click.echo(outcome.summary(results, self.run.mode), err=True)
+
+
+class _AllCodes(Mapping):
+    """``engine.all_codes()``, loaded when a format first reads it: only some formats list the codes, and loading
+    them imports every rule module."""
+
+    @functools.cached_property
+    def _table(self) -> dict[str, Code]:
+        return engine.all_codes()
+
+    def __getitem__(self, code: str) -> Code:
+        return self._table[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
 
 
 def _in_parallel(work: list[tuple[str, engine.Options]], jobs: int) -> Iterator[engine.FileResult]:
@@ -298,9 +325,10 @@ def _process_bytes(data: bytes, path: str, options: engine.Options) -> engine.Fi
     return engine.process_bytes(data, path, options, _rules(options.to))
 
 
-@functools.cache
-def _rules(direction: str):
-    return tuple(engine.load_rules(direction))
+def _rules(direction: str) -> tuple[DeclaredRule, ...]:
+    """The rules towards ``direction`` as declared: the engine imports one only for a file that mentions its
+    trigger."""
+    return declared(direction)
 
 
 def _error(path: str, error: files.SourceError) -> Diagnostic:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import ast
 import itertools
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from migrate import evaluate
-from migrate.schedules import REQUIRED, model
+from migrate.schedules import REQUIRED, floats_form, model
 
 #: Values tried for an unknown, by the domain of the first parameter it feeds. Learning rates stay above every
 #: sampled ``min_lr``: MindSpore's ``min_lr < max_lr`` precondition is a rule's documented assumption. Factors
@@ -39,8 +40,19 @@ LIST_DOMAINS: Mapping[str, str] = {"milestones": "count", "lr_list": "lr"}
 #: a ``lambda`` of one argument spelled out in the argument, whose body the evaluator reads (numbers, arithmetic,
 #: the module's constants and the lambda's own argument), is computed; anything else is not verifiable.
 FUNCTION_DOMAIN = "function"
+#: The domain of a name a lambda reads besides its argument, unless another parameter gives it one first: lambdas of
+#: the epoch divide by or compare with epoch counts (``1 - epoch / args.epochs``).
+LAMBDA_UNKNOWN_DOMAIN = "count"
 MAX_SAMPLES = 256
 MAX_STEPS = 2_000_000
+#: A claim whose samples add up to at most this many optimizer steps is computed with Python floats when both of
+#: its models have that form (``migrate.schedules.floats_form``): importing NumPy costs more than such a claim.
+PYTHON_STEPS = 20_000
+#: Arguments the Python floats form takes: where no float operation of the models can overflow, underflow or be
+#: invalid (which NumPy reports as FloatingPointError, making a sample invalid) and where ``math.cos`` and
+#: ``np.cos`` agree. Beyond them the claim is computed with NumPy.
+PYTHON_FLOATS = (1e-100, 1e100)
+PYTHON_INTS = 2**53
 RTOL = 1e-9
 ATOL_SCALE = 1e-12
 
@@ -124,7 +136,16 @@ class _Plan:
                 self.add(ast.unparse(element), LIST_DOMAINS[domain], constants)
             return
         if domain == FUNCTION_DOMAIN:
-            _spelled_lambda(text, constants)
+            argument, body = _spelled_lambda(text)
+            scope = {name: value for name, value in constants.items() if name != argument}
+            for name in evaluate.unknowns(body, scope):
+                if name == argument:
+                    continue
+                leaf = evaluate.parse(name)
+                if any(isinstance(node, ast.Call) or isinstance(node, ast.Name) and node.id == argument
+                       for node in ast.walk(leaf)):
+                    raise evaluate.NotEvaluable(f"the lambda runs {name}, code the verifier does not run")
+                self.unknowns.setdefault(name, LAMBDA_UNKNOWN_DOMAIN)
             return
         if domain == "flag":
             flag = _flag_leaf(text)
@@ -197,11 +218,64 @@ def _verify(claim: Claim, constants: Mapping[str, object], max_samples: int) -> 
         plan = _plan(claim, constants)
     except (evaluate.NotEvaluable, KeyError) as exc:
         return Verdict(NOT_VERIFIABLE, _reason(exc))
+    samples = plan.samples(max_samples, dict(claim.stated))
+    if _has_floats_form(claim):
+        try:
+            return _verdict_of_samples(claim, constants, plan, samples, _PythonFloats())
+        except _BeyondPythonFloats:
+            pass
+    return _verdict_of_samples(claim, constants, plan, samples, None)
+
+
+def _has_floats_form(claim: Claim) -> bool:
+    try:
+        return all(floats_form(model(schedule.model)) for schedule in (claim.source, claim.target))
+    except KeyError:
+        return False
+
+
+class _BeyondPythonFloats(Exception):
+    """The claim is too large for Python floats, or its arguments leave ``PYTHON_FLOATS``: NumPy computes it."""
+
+
+class _PythonFloats:
+    """The budget of a claim computed with Python floats: ``PYTHON_STEPS`` in all, arguments in range."""
+
+    def __init__(self):
+        self.steps = 0
+
+    def take(self, steps: int, *arguments: tuple[Schedule, dict]) -> None:
+        """Count a sample's steps; raise _BeyondPythonFloats past the budget or for an argument out of range."""
+        self.steps += steps
+        if self.steps > PYTHON_STEPS or not all(
+            _in_python_range(given[parameter.name], parameter.domain)
+            for schedule, given in arguments for parameter in model(schedule.model).params
+        ):
+            raise _BeyondPythonFloats()
+
+
+def _in_python_range(value, domain: str) -> bool:
+    """A count is a whole number (a float count would put ``math.cos`` far from zero, where it is not compared
+    with ``np.cos``); other numbers lie in ``PYTHON_FLOATS``."""
+    if isinstance(value, bool):
+        return domain != "count"
+    if isinstance(value, int):
+        return abs(value) <= PYTHON_INTS
+    if domain == "count":
+        return False
+    if isinstance(value, float):
+        return value == 0.0 or PYTHON_FLOATS[0] <= abs(value) <= PYTHON_FLOATS[1]
+    return False
+
+
+def _verdict_of_samples(claim: Claim, constants, plan: _Plan, samples: list[dict], floats: _PythonFloats | None
+                        ) -> Verdict:
+    """The verdict over ``samples``, computed with Python floats when ``floats`` is given, else with NumPy."""
     runs: list[_Run] = []
     invalid: list[str] = []
-    for values in plan.samples(max_samples, dict(claim.stated)):
+    for values in samples:
         try:
-            runs.append(_run(claim, constants, values))
+            runs.append(_run(claim, constants, values, floats))
         except _InvalidSample as exc:
             invalid.append(str(exc))
         except (evaluate.NotEvaluable, KeyError) as exc:
@@ -212,7 +286,7 @@ def _verify(claim: Claim, constants: Mapping[str, object], max_samples: int) -> 
             return Verdict(NOT_VERIFIABLE, f"the schedules cannot be computed: {why}")
         return Verdict(NOT_VERIFIABLE, "no sampled value gives a valid original schedule within the step budget"
                                        + (f" ({why})" if why else ""))
-    return _verdict(claim, plan, _compared(runs))
+    return _verdict(claim, plan, _compared_floats(runs) if floats else _compared(runs))
 
 
 def _plan(claim: Claim, constants) -> _Plan:
@@ -250,9 +324,9 @@ def _value(text: str, domain: str, constants, values):
         items = [_value(ast.unparse(element), LIST_DOMAINS[domain], constants, values) for element in node.elts]
         return items if isinstance(node, ast.List) else tuple(items)
     if domain == FUNCTION_DOMAIN:
-        argument, body = _spelled_lambda(text, constants)
+        argument, body = _spelled_lambda(text)
         scope = {name: value for name, value in constants.items() if name != argument}
-        return lambda epoch: evaluate.evaluate(body, scope, {argument: epoch})
+        return lambda epoch: evaluate.evaluate(body, scope, {**values, argument: epoch})
     if domain == "flag":
         flag = _flag_leaf(text)
         value = evaluate.parse(text).value if flag is None else constants[flag] if flag in constants else values[flag]
@@ -269,20 +343,15 @@ def _spelled_list(text: str) -> ast.List | ast.Tuple:
     return node
 
 
-def _spelled_lambda(text: str, constants) -> tuple[str, str]:
-    """The argument and body of ``lambda argument: body`` whose body reads nothing but its argument and constants."""
+def _spelled_lambda(text: str) -> tuple[str, str]:
+    """The argument and body of ``lambda argument: body``; what else the body reads is sampled like any unknown."""
     node = evaluate.parse(text)
     signature = node.args if isinstance(node, ast.Lambda) else None
     if signature is None or len(signature.args) != 1 or (
         signature.posonlyargs or signature.vararg or signature.kwonlyargs or signature.kwarg or signature.defaults
     ):
         raise evaluate.NotEvaluable(f"{text.strip()!r} is code the verifier does not run (only a lambda of the epoch)")
-    argument, body = signature.args[0].arg, ast.unparse(node.body)
-    scope = {name: value for name, value in constants.items() if name != argument}
-    unknown = [name for name in evaluate.unknowns(body, scope) if name != argument]
-    if unknown:
-        raise evaluate.NotEvaluable(f"the lambda reads {unknown[0]!r}, which the verifier cannot sample")
-    return argument, body
+    return signature.args[0].arg, ast.unparse(node.body)
 
 
 def _flag_leaf(text: str) -> str | None:
@@ -316,15 +385,14 @@ class _Run:
     raises: str | None = None
 
 
-def _run(claim: Claim, constants, values) -> _Run:
+def _run(claim: Claim, constants, values, floats: _PythonFloats | None = None) -> _Run:
     """One sample: both schedules over the run (or just past the claimed agreement when the run is unknown).
 
     NumPy runs with overflow, underflow and invalid operations raising, so a schedule beyond float64's range (an lr
     of 1e308 overflows, one of 1e-320 loses its precision) makes the sample invalid instead of printing a warning
-    and comparing infinities or rounded subnormals.
+    and comparing infinities or rounded subnormals. With ``floats`` the schedules are lists of Python floats,
+    computed only for arguments where none of that can happen (else _BeyondPythonFloats).
     """
-    import numpy as np
-
     try:
         source_args = _arguments(claim.source, constants, values)
         run = _count(claim.run_steps, constants, values)
@@ -339,6 +407,10 @@ def _run(claim: Claim, constants, values) -> _Run:
     steps = run if run is not None else claimed + 1
     if steps > MAX_STEPS or steps < 1:
         raise _InvalidSample()
+    if floats is not None:
+        return _run_floats(claim, constants, values, source_args, steps, claimed, floats)
+    import numpy as np
+
     with np.errstate(all="raise"):
         try:
             source = model(claim.source.model).per_step(source_args, steps)
@@ -351,6 +423,33 @@ def _run(claim: Claim, constants, values) -> _Run:
             raise _InvalidSample(_overflow_reason(exc)) from None
         except (ArithmeticError, TypeError, ValueError) as exc:
             return _Run(values, steps, expected, raises=f"{type(exc).__name__}: {exc}")
+    return _Run(values, steps, expected, source, target)
+
+
+def _run_floats(claim: Claim, constants, values, source_args: dict, steps: int, claimed: int | None,
+                floats: _PythonFloats) -> _Run:
+    """``_run``'s schedules as lists of Python floats, its exceptions raised in its order.
+
+    The target's arguments are evaluated first only to check their range; when that fails, the evaluation in
+    ``_run``'s turn, after the source schedule, raises it again.
+    """
+    checked = [(claim.source, source_args)]
+    try:
+        checked.append((claim.target, _arguments(claim.target, constants, values)))
+    except (evaluate.NotEvaluable, KeyError, ArithmeticError, TypeError, ValueError):
+        pass
+    floats.take(steps, *checked)
+    try:
+        source = floats_form(model(claim.source.model))(source_args, steps)
+    except (*_OVERFLOWS, ArithmeticError, TypeError, ValueError) as exc:
+        raise _InvalidSample(_overflow_reason(exc)) from None
+    expected = steps if claimed is None else min(claimed, steps)
+    try:
+        target = floats_form(model(claim.target.model))(_arguments(claim.target, constants, values), steps)
+    except _OVERFLOWS as exc:
+        raise _InvalidSample(_overflow_reason(exc)) from None
+    except (ArithmeticError, TypeError, ValueError) as exc:
+        return _Run(values, steps, expected, raises=f"{type(exc).__name__}: {exc}")
     return _Run(values, steps, expected, source, target)
 
 
@@ -404,6 +503,26 @@ def _compare_batch(runs: list[_Run], indices: list[int], outcomes: list) -> None
         if agree < run.steps and not np.isfinite(run.target[agree]):
             deviation = float("inf")
         outcomes[index] = _Outcome(run.values, run.steps, agree, run.claimed, deviation)
+
+
+def _compared_floats(runs: list[_Run]) -> list[_Outcome]:
+    """``_compared`` for schedules given as lists of Python floats: ``np.isclose``'s test, element by element."""
+    outcomes = []
+    for run in runs:
+        if run.raises is not None:
+            outcomes.append(_Outcome(run.values, run.steps, 0, run.claimed, float("inf"), raises=run.raises))
+            continue
+        scale = max((abs(value) for value in run.source if math.isfinite(value)), default=0.0)
+        atol = ATOL_SCALE * scale
+        agree = next((step for step, (target, source) in enumerate(zip(run.target, run.source))
+                      if not (abs(target - source) <= atol + RTOL * abs(source) and math.isfinite(source)
+                              or target == source)), run.steps)
+        deviation = max((abs(target - source) for target, source in zip(run.target, run.source)
+                         if math.isfinite(target) and math.isfinite(source)), default=0.0)
+        if agree < run.steps and not math.isfinite(run.target[agree]):
+            deviation = float("inf")
+        outcomes.append(_Outcome(run.values, run.steps, agree, run.claimed, deviation))
+    return outcomes
 
 
 def _overflow_reason(exc: BaseException) -> str:

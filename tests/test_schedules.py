@@ -350,13 +350,14 @@ LISTED = [("total_step", "count", REQUIRED), ("step_per_epoch", "count", REQUIRE
 class TestRegistry:
     def test_names(self):
         assert names() == [
-            "mindspore.cosine_decay_lr", "mindspore.exponential_decay_lr", "mindspore.inverse_decay_lr",
-            "mindspore.linear_warmup_cosine", "mindspore.milestone_rates", "mindspore.natural_exp_decay_lr",
-            "mindspore.periodic_cosine",
-            "mindspore.piecewise_constant_lr", "mindspore.polynomial_decay_lr", "mindspore.warmup_lr",
-            "mindspore.warmup_lr+cosine_decay_lr", "torch.ConstantLR", "torch.CosineAnnealingLR",
-            "torch.ExponentialLR", "torch.HeldCosineAnnealingLR", "torch.LambdaLR", "torch.LambdaWarmupCosine",
-            "torch.LinearLR", "torch.LinearWarmupCosine", "torch.MultiStepLR", "torch.PolynomialLR", "torch.StepLR",
+            "mindspore.cosine_decay_lr", "mindspore.epoch_function_list", "mindspore.exponential_decay_lr",
+            "mindspore.inverse_decay_lr", "mindspore.linear_warmup_cosine", "mindspore.milestone_rates",
+            "mindspore.natural_exp_decay_lr", "mindspore.periodic_cosine",
+            "mindspore.piecewise_constant_lr", "mindspore.polynomial_decay_lr", "mindspore.sliced_cosine_decay_lr",
+            "mindspore.warmup_lr", "mindspore.warmup_lr+cosine_decay_lr", "torch.ConstantLR",
+            "torch.CosineAnnealingLR", "torch.ExponentialLR", "torch.HeldCosineAnnealingLR", "torch.LambdaLR",
+            "torch.LambdaWarmupCosine", "torch.LinearLR", "torch.LinearWarmupCosine", "torch.MultiStepLR",
+            "torch.PolynomialLR", "torch.ResumedCosineAnnealingLR", "torch.StepLR",
         ]
 
     @pytest.mark.parametrize(

@@ -191,16 +191,44 @@ def test_version_and_help_import_neither_libcst_nor_numpy(arguments):
     assert not {"libcst", "migrate.engine", "pathspec", *HEAVY} & modules
 
 
-def test_checking_a_buffer_without_the_api_imports_no_verifier():
-    modules = imported_by(["check", "--output-format", "json", "--stdin-filename", "x.py", "-"], "x = 1\n")
+@pytest.mark.parametrize("output_format", ["json", "concise"])
+def test_checking_a_buffer_without_the_api_imports_neither_the_rules_nor_libcst(output_format):
+    modules = imported_by(["check", "--output-format", output_format, "--stdin-filename", "x.py", "-"],
+                          "import torch\nx = 1\n")
     assert "migrate.engine" in modules
-    assert not set(HEAVY) & modules
+    assert not {"libcst", "migrate.conversion", "migrate.verify", "pathspec", *HEAVY} & modules
+    assert not {module for module in modules if module.startswith("migrate.rules.")}
 
 
-def test_the_quick_fix_on_a_site_imports_numpy_for_the_verifier_only():
+def test_the_quick_fix_on_a_small_site_imports_its_rule_alone_and_no_numpy():
+    """The claim of a small site is computed with Python floats (``tests/test_verify_paths.py``)."""
+    small = CONVERTIBLE.replace("T_max=200", "T_max=12").replace("range(200)", "range(12)")
+    modules = imported_by(["check", "--output-format", "json", "--stdin-filename", "x.py", "-"], small)
+    assert {"libcst", "migrate.conversion", "migrate.verify", "migrate.rules.cosine_annealing_to_mindspore"} <= modules
+    assert "migrate.rules.cosine_decay_to_torch" not in modules
+    assert not {"pathspec", *HEAVY} & modules
+
+
+def test_the_quick_fix_on_a_large_site_imports_numpy_for_the_verifier_only():
     modules = imported_by(["check", "--output-format", "json", "--stdin-filename", "x.py", "-"], CONVERTIBLE)
     assert "numpy" in modules
     assert not {"multiprocessing", "concurrent.futures", "pygls", "jsonschema"} & modules
+
+
+def test_every_rule_module_is_declared_as_its_rule_declares_itself():
+    """``migrate.rules.DECLARED`` stands for the rules until a file mentions a trigger: it must say what they say."""
+    import importlib
+    import pkgutil
+
+    import migrate.rules as package
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda info: info.name):
+        rule = getattr(importlib.import_module(f"migrate.rules.{info.name}"), "RULE", None)
+        if isinstance(rule, Rule):
+            found.append(package.DeclaredRule(info.name, rule.target, rule.triggers))
+    assert list(package.DECLARED) == found
+    assert [rule.load() for rule in package.DECLARED] == engine.load_rules(None)
 
 
 # --- the analysis's tables are LibCST's providers', computed without their whole-module passes -----------------

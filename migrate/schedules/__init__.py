@@ -39,6 +39,7 @@ __all__ = [
     "cosine_annealing_per_step",
     "cosine_decay_lr",
     "cosine_decay_per_step",
+    "floats_form",
     "model",
     "names",
     "warmup_lr",

@@ -11,12 +11,20 @@ from __future__ import annotations
 import math
 
 
-def _check_legal(value, described: str) -> None:
-    """MindSpore tests with ``math`` and then NumPy; NumPy's ``isinf`` rejects ints beyond 64 bits (TypeError)."""
-    import numpy as np
+#: The ints NumPy's ``isinf`` takes (as int64 or uint64); for them and for floats it adds nothing to ``math``'s test.
+_NUMPY_INTS = range(-(2**63), 2**64)
 
-    if math.isinf(value) or math.isnan(value) or np.isinf(value) or np.isnan(value):
+
+def _check_legal(value, described: str) -> None:
+    """MindSpore tests with ``math`` and then NumPy; NumPy's ``isinf`` rejects ints beyond 64 bits (TypeError), the
+    only case where its test differs from ``math``'s, so NumPy is imported only then."""
+    if math.isinf(value) or math.isnan(value):
         raise ValueError(f"{described} must be a legal value, but got '{value}'.")
+    if isinstance(value, int) and value not in _NUMPY_INTS:
+        import numpy as np
+
+        if np.isinf(value) or np.isnan(value):
+            raise ValueError(f"{described} must be a legal value, but got '{value}'.")
 
 
 def _check_number(value, name: str, kind: type, relation: str) -> None:
@@ -144,3 +152,48 @@ def warmup_per_step(learning_rate, total_step, step_per_epoch, warmup_epoch, ste
     check_warmup_lr(learning_rate, total_step, step_per_epoch, warmup_epoch)
     epochs = _epochs(min(steps, total_step), step_per_epoch, warmup_epoch)
     return _padded(learning_rate * epochs / float(warmup_epoch), steps)
+
+
+# The same schedules as lists of Python floats, for the verifier's small claims (no NumPy to import): each element is
+# computed with the operations of the NumPy form, in its order, so the values are the same floats.
+
+
+def _epoch_list(listed: int, step_per_epoch: int, last_epoch: int) -> list[int]:
+    """``_epochs`` as a list."""
+    bound = max(listed, 1)
+    per, last = min(step_per_epoch, bound), min(last_epoch, bound)
+    return [min(step // per, last) for step in range(listed)]
+
+
+def _padded_list(values: list, steps: int) -> list:
+    return values + [math.inf] * (steps - len(values))
+
+
+def cosine_decay_floats(min_lr, max_lr, total_step, step_per_epoch, decay_epoch, steps: int) -> list[float]:
+    """``cosine_decay_per_step`` as a list."""
+    check_cosine_decay_lr(min_lr, max_lr, total_step, step_per_epoch, decay_epoch)
+    delta = 0.5 * (max_lr - min_lr)
+    epochs = _epoch_list(min(steps, total_step), step_per_epoch, decay_epoch)
+    return _padded_list([min_lr + delta * (1 + math.cos(math.pi * epoch / float(decay_epoch))) for epoch in epochs],
+                        steps)
+
+
+def periodic_cosine_floats(min_lr, max_lr, total_step, step_per_epoch, decay_epoch, steps: int) -> list[float]:
+    """``periodic_cosine_per_step`` as a list."""
+    check_cosine_decay_lr(min_lr, max_lr, decay_epoch + 1, 1, decay_epoch)
+    check_cosine_decay_lr(min_lr, max_lr, total_step, step_per_epoch, decay_epoch)
+    delta = 0.5 * (max_lr - min_lr)
+    period = 2 * decay_epoch
+    values = []
+    for step in range(min(steps, total_step)):
+        epoch = step // step_per_epoch
+        index = min(epoch % period, -epoch % period)
+        values.append(min_lr + delta * (1 + math.cos(math.pi * index / float(decay_epoch))))
+    return _padded_list(values, steps)
+
+
+def warmup_floats(learning_rate, total_step, step_per_epoch, warmup_epoch, steps: int) -> list[float]:
+    """``warmup_per_step`` as a list."""
+    check_warmup_lr(learning_rate, total_step, step_per_epoch, warmup_epoch)
+    epochs = _epoch_list(min(steps, total_step), step_per_epoch, warmup_epoch)
+    return _padded_list([learning_rate * epoch / float(warmup_epoch) for epoch in epochs], steps)

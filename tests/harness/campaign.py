@@ -30,7 +30,7 @@ class Summary:
 
 def _judge_group(programs: list[differential.Program]) -> list[differential.Outcome]:
     """One source's programs; the unsafe-mode conversion is skipped when the default one offered no unsafe fix,
-    since ``--unsafe-fixes`` only changes whether unsafe fixes apply (``migrate.engine._Conversion._decide``)."""
+    since ``--unsafe-fixes`` only changes whether unsafe fixes apply (``migrate.conversion.Conversion._decide``)."""
     outcomes = []
     for program in programs:
         default = differential.judge(program, unsafe_fixes=False)
