@@ -398,3 +398,55 @@ def test_an_optimizer_choice_that_may_bind_nothing_is_refused():
     outcome = _judge(OPTIMIZER_CHOICE.replace("else:\n    raise ValueError(args.optimizer)\n", ""), unsafe=True)
     assert outcome.verdict == differential.REFUSED
     assert "CA109" in outcome.diagnostics
+
+
+LIGHTNING = '''
+import lightning as L
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+
+class LitRegressor(L.LightningModule):
+    def __init__(self, lr=0.02, epochs=6):
+        super().__init__()
+        self.save_hyperparameters()
+        self.net = torch.nn.Linear(4, 1)
+
+    def training_step(self, batch, batch_idx):
+        x, y = batch
+        loss = torch.nn.functional.mse_loss(self.net(x), y)
+        self.log("train_loss", loss)
+        return loss
+
+    def configure_optimizers(self):
+        optimizer = torch.optim.AdamW(self.parameters(), lr=self.hparams.lr)
+        scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=self.trainer.max_epochs)
+        return [optimizer], [scheduler]
+
+
+loader = DataLoader(TensorDataset(torch.randn(10, 4), torch.randn(10, 1)), batch_size=3)
+L.Trainer(max_epochs=6).fit(LitRegressor(), loader)
+'''
+
+LIGHTNING_STEP = LIGHTNING.replace(
+    "return [optimizer], [scheduler]",
+    'return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}').replace(
+    "T_max=self.trainer.max_epochs", "T_max=self.trainer.max_epochs * self.trainer.num_training_batches")
+
+
+@pytest.mark.parametrize("source", [LIGHTNING, LIGHTNING_STEP, LIGHTNING.replace(
+    "T_max=self.trainer.max_epochs", "T_max=self.hparams.epochs // 2")], ids=["epoch", "step", "periodic"])
+def test_a_lightning_scheduler_converts_at_the_interval_the_trainer_steps_it_as_an_unsafe_fix(source):
+    outcome = _judge(source, unsafe=True)
+    assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
+    assert "return optimizer\n" in outcome.output
+    assert "CA115" in outcome.diagnostics and "Lightning's Trainer stepped this scheduler" in outcome.diagnostics
+    assert _judge(source).verdict == differential.REFUSED
+
+
+def test_a_lightning_scheduler_with_another_frequency_is_not_followed():
+    source = LIGHTNING.replace("return [optimizer], [scheduler]",
+                               'return [optimizer], [{"scheduler": scheduler, "frequency": 2}]')
+    outcome = _judge(source, unsafe=True)
+    assert outcome.verdict == differential.REFUSED
+    assert "the scheduler is used at line" in outcome.diagnostics

@@ -155,6 +155,15 @@ class Chain:
 
 
 @dataclass(frozen=True)
+class LightningReturn:
+    """``configure_optimizers`` handing the scheduler to Lightning's Trainer, which steps it every epoch or every
+    optimizer step (``interval``): the returned expression, and the interval as written."""
+
+    value: cst.BaseExpression
+    interval: str
+
+
+@dataclass(frozen=True)
 class ScheduleValues:
     """The cosine_decay_lr arguments of one site as source text, with what the verifier is told about them."""
 
@@ -576,6 +585,42 @@ class CosineAnnealingToMindSpore(Rule):
                  "torch's at every optimizer step of the visible run, for every sampled value of the counts it cannot "
                  'read.'
              )),
+        Code("CA115", "framework-stepped", "warning",
+             "The scheduler is returned to PyTorch Lightning, whose Trainer steps it.",
+             "configure_optimizers hands the scheduler to Lightning: with interval \"epoch\" (the default) the "
+             "Trainer steps it after every epoch's batches, with \"step\" after every optimizer step. The rewrite "
+             "returns the MindSpore optimizer fed the list of that cadence over self.trainer.max_epochs epochs of "
+             "self.trainer.num_training_batches optimizer steps. That run length is Lightning's, and holds only with "
+             "one optimizer step per batch (accumulate_grad_batches=1) and no max_steps; the Trainer itself drives "
+             "torch optimizers only. Applied only with --unsafe-fixes.",
+             example=(
+                 'import lightning as L\n'
+                 'import torch\n'
+                 '\n'
+                 '\n'
+                 'class Classifier(L.LightningModule):\n'
+                 '    def configure_optimizers(self):\n'
+                 '        optimizer = torch.optim.SGD(self.parameters(), lr=0.1)\n'
+                 '        scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=self.trainer.max_epochs)\n'
+                 '        return [optimizer], [scheduler]\n'
+             ),
+             fixed=(
+                 'import lightning as L\n'
+                 'import mindspore\n'
+                 '\n'
+                 '\n'
+                 'class Classifier(L.LightningModule):\n'
+                 '    def configure_optimizers(self):\n'
+                 '        lr_schedule = mindspore.nn.cosine_decay_lr(min_lr=0.0, max_lr=0.1, total_step=self.trainer.max_epochs * self.trainer.num_training_batches, step_per_epoch=self.trainer.num_training_batches, decay_epoch=int(self.trainer.max_epochs))\n'
+                 '        optimizer = mindspore.nn.SGD(self.trainable_params(), learning_rate=lr_schedule)\n'
+                 '        return optimizer\n'
+             ),
+             applicability='unsafe',
+             safety=(
+                 "Unsafe: the list's length and cadence are what Lightning's Trainer did (max_epochs epochs of "
+                 "num_training_batches optimizer steps), which holds only with accumulate_grad_batches=1 and no "
+                 "max_steps, and the Trainer must still be ported to MindSpore. Applied only with --unsafe-fixes."
+             )),
         Code("CA109", "optimizer-not-found", "warning",
              "The optimizer the scheduler drives, and so its base lr (max_lr), cannot be found.",
              "max_lr is the lr of the optimizer's construction. When the first argument is not a variable bound "
@@ -692,6 +737,7 @@ class _Site:
         self._group_count: int | None = 1
         self._resume: cst.BaseExpression | None = None
         self._optimizer_choice: list[tuple[cst.SimpleStatementLine, cst.Call, OptimizerMapping]] = []
+        self._lightning: LightningReturn | None = None
         self._initial_lr: tuple[cst.For, cst.BaseExpression] | None = None
 
     def convert(self) -> Finding:
@@ -760,8 +806,11 @@ class _Site:
                                                   & OPTIMIZERS.keys())), ""))
         optimizer_arguments = self._optimizer_arguments(optimizer_call, mapping)
         self._check_param_groups(optimizer_call, mapping)
-        cadence = self._cadence(statement, steps, optimizer_name)
-        self._check_reads(steps[0], optimizer_line, mapping)
+        if self._lightning is not None:
+            cadence = self._lightning_cadence()
+        else:
+            cadence = self._cadence(statement, steps, optimizer_name)
+            self._check_reads(steps[0], optimizer_line, mapping)
         if self._resume is not None:
             self._check_resume(optimizer_call)
         if self._optimizer_choice:
@@ -813,6 +862,9 @@ class _Site:
             replacements[self._chain.warmup_line] = []
             replacements[self._chain.cosine_line] = []
         owner = self.analysis.code(self.analysis.parents[optimizer_call].targets[0].target)
+        if self._lightning is not None:
+            replacements[self._lightning.value] = cst.Name(owner) if isinstance(
+                self.analysis.parents[optimizer_call].targets[0].target, cst.Name) else cst.parse_expression(owner)
         for read in self._reads:
             replacements.update(self._read_replacement(read, owner))
         for saved in self._saved:
@@ -889,6 +941,8 @@ class _Site:
                       f"{self.analysis.code(element.value)})" for index, element in self._group_lrs)
             + (f"; assumes {'; '.join(assumptions)}" if assumptions else "")
         )
+        if self._lightning is not None:
+            unsafe.append(self._lightning_note(owner, list_name))
         fix = Fix(replacements, values.claim, self._changes(values, cadence, list_name), unsafe,
                   add_imports=tuple(dict.fromkeys(imports)),
                   once_applied=self._left_to_port(optimizer_call, owner) if mapping is not None else ())
@@ -1139,6 +1193,9 @@ class _Site:
                                        "torch 2.13 recomputes the lr from the current one and returns a value no "
                                        "optimizer step uses; read scheduler.get_last_lr() instead, then convert",
                               use.call)
+            if self._lightning is None and (lightning := self._lightning_return(use)) is not None:
+                self._lightning = lightning
+                continue
             statement = self._method_call_statement(use) if use.detail == "step" else None
             if statement is None:
                 raise Refused("CA107", f"the scheduler is used at line {self.analysis.line(use.node)} "
@@ -1149,7 +1206,10 @@ class _Site:
                                        f"{self.analysis.line(use.call)} jumps to an epoch (closed form); the list "
                                        "cannot follow it")
             steps.append(statement)
-        if not steps:
+        if steps and self._lightning is not None:
+            raise Refused("CA106", f"the scheduler is stepped at line {self.analysis.line(steps[0])} and also "
+                                   "returned to Lightning, which steps it too", steps[0])
+        if not steps and self._lightning is None:
             raise Refused("CA106", "the scheduler's step() is never called here, so its cadence is not visible")
         for use in none_tests:
             self._guard_step(use, steps)
@@ -1530,6 +1590,71 @@ class _Site:
             return ""
         return (f" (it is bound at lines {', '.join(map(str, lines))}, not as a choice by one `if` whose every "
                 "branch binds it or raises)")
+
+    def _lightning_return(self, use: Use) -> LightningReturn | None:
+        """The scheduler returned from a LightningModule's ``configure_optimizers``: ``[optimizer], [scheduler]``,
+        ``{"optimizer": ..., "lr_scheduler": scheduler}`` or a scheduler config dict ``{"scheduler": scheduler,
+        "interval": "epoch" | "step"}`` in either; a ``frequency`` other than 1 or a ``monitor`` is not followed."""
+        function = self.analysis.program.function_of(self.call)
+        if not (isinstance(function, cst.FunctionDef) and function.name.value == "configure_optimizers"
+                and self.analysis.program.class_of(function) is not None):
+            return None
+        node, interval = use.node, "epoch"
+        parent = self.analysis.parents.get(node)
+        if isinstance(parent, cst.DictElement) and _string(parent.key) == "scheduler":
+            config = self.analysis.parents[parent]
+            entries = {_string(element.key): element.value for element in config.elements
+                       if isinstance(element, cst.DictElement)}
+            if set(entries) - {"scheduler", "interval", "frequency", "name"} or len(entries) != len(config.elements):
+                return None
+            interval = _string(entries.get("interval", cst.SimpleString('"epoch"')))
+            frequency = entries.get("frequency")
+            if interval not in ("epoch", "step") or frequency is not None and self.analysis.code(frequency) != "1":
+                return None
+            node, parent = config, self.analysis.parents.get(config)
+        if isinstance(parent, cst.DictElement) and _string(parent.key) == "lr_scheduler":
+            returned = self.analysis.parents[parent]
+            if len(returned.elements) != 2:
+                return None
+        elif isinstance(parent, cst.Element) and isinstance(self.analysis.parents.get(parent), cst.List):
+            listed = self.analysis.parents[parent]
+            returned = self.analysis.parents.get(self.analysis.parents.get(listed))
+            if len(listed.elements) != 1 or not (isinstance(returned, cst.Tuple) and len(returned.elements) == 2):
+                return None
+        else:
+            return None
+        statement = self.analysis.parents.get(returned)
+        if not (isinstance(statement, cst.Return) and statement.value is returned):
+            return None
+        return LightningReturn(returned, interval)
+
+    def _lightning_cadence(self) -> Cadence:
+        """Lightning steps an "epoch" scheduler after each epoch's batches and a "step" one after each optimizer
+        step; the run is ``max_epochs`` epochs of ``num_training_batches`` optimizer steps (the CA115 assumptions)."""
+        combined = [what for what, present in (
+            ("a warmup chain", self._chain is not None), ("a scheduler chosen by a flag", bool(self._branches)),
+            ("a scheduler created under a condition", self._conditional is not None),
+            ("a builder function", self._builder is not None), ("a resume", self._resume is not None),
+            ("an optimizer chosen by a flag", bool(self._optimizer_choice)),
+            ("reads of its lr", bool(self._reads))) if present]
+        if combined:
+            raise Refused("CA115", f"the scheduler is returned to Lightning and the site also has {combined[0]}; "
+                                   "each converts alone, not together", self._lightning.value)
+        batches, epochs = "self.trainer.num_training_batches", "self.trainer.max_epochs"
+        run = product(epochs, batches)
+        if self._lightning.interval == "step":
+            return Cadence("1", run, False, [])
+        return Cadence(batches, run, True, [])
+
+    def _lightning_note(self, owner: str, list_name: str) -> Note:
+        every = ("after every epoch's batches" if self._lightning.interval == "epoch"
+                 else "after every optimizer step")
+        return Note(self._lightning.value, "CA115",
+                    f"Lightning's Trainer stepped this scheduler {every} (interval \"{self._lightning.interval}\"); "
+                    f"configure_optimizers now returns the MindSpore optimizer {owner} with {list_name}, one entry "
+                    "per optimizer step of self.trainer.max_epochs epochs of self.trainer.num_training_batches "
+                    "batches (assumes one optimizer step per batch: accumulate_grad_batches=1, no max_steps); the "
+                    "Trainer drives torch optimizers only, so port the training loop to MindSpore with that run")
 
     def _check_optimizer_choice(self) -> None:
         """An optimizer choice converts with a plain scheduler: the other shapes each move the optimizer too."""
@@ -2265,6 +2390,10 @@ def _resumed_total(run: str, start: str, offset: str) -> str:
             and ast.unparse(epochs.right) == ast.unparse(ast.parse(start, mode="eval").body)):
         return product(ast.unparse(epochs.left), rest) + extra
     return f"{offset} + {atom(run)}"
+
+
+def _string(node: cst.BaseExpression | None) -> str | None:
+    return node.evaluated_value if isinstance(node, cst.SimpleString) else None
 
 
 def _key(subscript: cst.Subscript) -> str | None:

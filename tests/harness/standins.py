@@ -20,6 +20,7 @@ same reason ``np.array(lr).astype(np.float32)`` keeps the float64 values here.
 from __future__ import annotations
 
 import bisect
+import inspect
 import math
 import sys
 import types
@@ -735,6 +736,54 @@ def value_and_grad(fn, grad_position=0, weights=None, has_aux=False):
 # ---------------------------------------------------------------- the module objects
 
 
+class LightningModule(Module):
+    """PyTorch Lightning's module: ``save_hyperparameters()`` keeps the ``__init__`` arguments as ``self.hparams``."""
+
+    def save_hyperparameters(self, *args, **kwargs):
+        caller = inspect.currentframe().f_back.f_locals
+        self.hparams = types.SimpleNamespace(**{name: value for name, value in caller.items()
+                                                if name not in ("self", "__class__")})
+
+    def log(self, *args, **kwargs):
+        return None
+
+
+class Trainer:
+    """Lightning's fit loop as far as the lr goes: ``configure_optimizers`` once, then every epoch each batch's
+    ``training_step`` and one optimizer step; a returned scheduler is stepped after every optimizer step
+    (``interval="step"``) or after the epoch's batches (``"epoch"``, the default). A MindSpore optimizer returned
+    alone (the converted module) is stepped the same way."""
+
+    def __init__(self, max_epochs=1000, **kwargs):
+        self.max_epochs = max_epochs
+
+    def fit(self, module, train_dataloaders=None, *args, **kwargs):
+        module.trainer = self
+        self.num_training_batches = len(train_dataloaders)
+        optimizer, scheduler, interval = self._configured(module.configure_optimizers())
+        for _ in range(self.max_epochs):
+            for index, batch in enumerate(train_dataloaders):
+                module.training_step(batch, index)
+                optimizer.step()
+                optimizer.zero_grad()
+                if scheduler is not None and interval == "step":
+                    scheduler.step()
+            if scheduler is not None and interval == "epoch":
+                scheduler.step()
+
+    @staticmethod
+    def _configured(returned):
+        if isinstance(returned, dict):
+            optimizer, config = returned["optimizer"], returned.get("lr_scheduler")
+        elif isinstance(returned, tuple):
+            (optimizer,), (config,) = returned
+        else:
+            return returned, None, "epoch"
+        if isinstance(config, dict):
+            return optimizer, config["scheduler"], config.get("interval", "epoch")
+        return optimizer, config, "epoch"
+
+
 def _module(name: str, **attributes) -> types.ModuleType:
     module = types.ModuleType(name)
     module.__dict__.update(attributes)
@@ -797,12 +846,15 @@ def build_modules(cosine_decay_lr=mindspore_lr.cosine_decay_lr, warmup_lr=mindsp
         value_and_grad=value_and_grad, set_context=lambda **k: None, set_seed=lambda s: None,
         context=_module("mindspore.context", set_context=lambda **k: None, PYNATIVE_MODE=1, GRAPH_MODE=0),
         PYNATIVE_MODE=1, GRAPH_MODE=0)
+    lightning = _module("lightning", LightningModule=LightningModule, Trainer=Trainer)
+    pytorch_lightning = _module("pytorch_lightning", LightningModule=LightningModule, Trainer=Trainer)
     numpy = _module("numpy", array=_numpy_array, asarray=_numpy_array)
     numpy.__getattr__ = lambda name: getattr(real_numpy, name)
 
     modules = {module.__name__: module for module in (
         mindspore, ms_nn, dynamic_lr, dtype, common, dataset, callback, train, mindspore.context)}
     modules["numpy"] = numpy
+    modules.update(lightning=lightning, pytorch_lightning=pytorch_lightning)
     if include_torch:
         modules.update((module.__name__, module) for module in (
             torch, torch_nn, functional, optim, lr_scheduler, utils, data, amp, cuda, cuda_amp))
