@@ -18,6 +18,8 @@ import libcst as cst
 
 from migrate import evaluate
 from migrate.analysis import Analysis, atom, bind, plus_one, product
+from migrate.bridge.optimizers import WEIGHT_DECAY_DIFFERENCE, towards
+from migrate.bridge.optimizers import Mapping as OptimizerMapping
 from migrate.edit import EQUAL, SPACED_COMMA, joined_arguments, keyword_argument
 from migrate.imports import package_reference
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
@@ -79,55 +81,7 @@ LOOP_NODES = (cst.For, cst.While)
 GROUP_KEYS = {"params", "lr", "weight_decay"}
 
 
-@dataclass(frozen=True)
-class OptimizerMapping:
-    """How one torch optimizer's construction becomes a MindSpore one."""
-
-    target: str
-    positional: tuple[str, ...]
-    keyword_only: tuple[str, ...]
-    renames: tuple[tuple[str, str], ...]
-    defaults: tuple[tuple[str, str], ...] = ()
-    refused: tuple[tuple[str, str], ...] = ()
-    differences: str = ""
-
-
-_ADAM_POSITIONAL = ("params", "lr", "betas", "eps", "weight_decay", "amsgrad")
-_ADAM_KEYWORDS = ("foreach", "maximize", "capturable", "differentiable", "fused", "decoupled_weight_decay")
-_WEIGHT_DECAY_NOTE = (
-    "MindSpore applies weight_decay only to parameters whose names contain neither 'beta' nor 'gamma' "
-    "(norm layers); torch decays every parameter"
-)
-OPTIMIZERS = {
-    "torch.optim.SGD": OptimizerMapping(
-        target="mindspore.nn.SGD",
-        positional=("params", "lr", "momentum", "dampening", "weight_decay", "nesterov"),
-        keyword_only=("maximize", "foreach", "differentiable", "fused"),
-        renames=(("momentum", "momentum"), ("dampening", "dampening"), ("weight_decay", "weight_decay"),
-                 ("nesterov", "nesterov")),
-        refused=(("maximize", "False"),),
-    ),
-    "torch.optim.Adam": OptimizerMapping(
-        target="mindspore.nn.Adam",
-        positional=_ADAM_POSITIONAL,
-        keyword_only=_ADAM_KEYWORDS,
-        renames=(("eps", "eps"), ("weight_decay", "weight_decay"), ("amsgrad", "use_amsgrad")),
-        refused=(("maximize", "False"), ("decoupled_weight_decay", "False")),
-    ),
-    "torch.optim.AdamW": OptimizerMapping(
-        target="mindspore.nn.AdamWeightDecay",
-        positional=_ADAM_POSITIONAL,
-        keyword_only=_ADAM_KEYWORDS[:-1],
-        renames=(("eps", "eps"), ("weight_decay", "weight_decay")),
-        defaults=(("eps", "1e-08"), ("weight_decay", "0.01")),
-        refused=(("maximize", "False"), ("amsgrad", "False")),
-        differences="mindspore.nn.AdamWeightDecay applies no bias correction, so its first updates are larger "
-        "than torch AdamW's",
-    ),
-}
-for _name in ("SGD", "Adam", "AdamW"):
-    OPTIMIZERS[f"torch.optim.{_name.lower()}.{_name}"] = OPTIMIZERS[f"torch.optim.{_name}"]
-OPTIMIZERS["torch.optim.adamw.AdamW"] = OPTIMIZERS["torch.optim.AdamW"]
+OPTIMIZERS = towards("mindspore")
 
 
 @dataclass
@@ -1860,9 +1814,9 @@ class _Site:
             raise Refused("CA105", f"cannot read the optimizer's arguments: {bound.error}", call)
         if "params" not in bound.values:
             raise Refused("CA105", "the optimizer has no params", call)
-        for name, accepted in mapping.refused:
+        for name, accepted in mapping.required:
             value = bound.values.get(name)
-            if value is not None and self.analysis.code(value) != accepted:
+            if value is not None and self.analysis.code(value) not in accepted:
                 raise Refused("CA104", f"{name}={self.analysis.code(value)} has no {mapping.target} counterpart",
                               value)
         return bound.values
@@ -2359,7 +2313,7 @@ class _Site:
         weight_decay = arguments.get("weight_decay")
         decays = dict(mapping.defaults).get("weight_decay") if weight_decay is None else self.analysis.code(weight_decay)
         if decays is not None and self.analysis.value(decays) != 0:
-            notes.append(Note(call, "CA104", f"weight_decay={decays}: {_WEIGHT_DECAY_NOTE}"))
+            notes.append(Note(call, "CA104", f"weight_decay={decays}: {WEIGHT_DECAY_DIFFERENCE}"))
         return notes
 
 

@@ -1,0 +1,1 @@
+"""Migration knowledge that is not one API pair's: shared by every rule, both directions."""
