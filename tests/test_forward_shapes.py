@@ -450,3 +450,46 @@ def test_a_lightning_scheduler_with_another_frequency_is_not_followed():
     outcome = _judge(source, unsafe=True)
     assert outcome.verdict == differential.REFUSED
     assert "the scheduler is used at line" in outcome.diagnostics
+
+
+EPOCH_START = '''
+import argparse
+
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--epochs", type=int, default=6)
+args = parser.parse_args()
+
+model = torch.nn.Linear(4, 1)
+loader = DataLoader(TensorDataset(torch.randn(10, 4), torch.randn(10, 1)), batch_size=4)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, args.epochs, eta_min=1e-4)
+for epoch in range(args.epochs):
+    scheduler.step()
+    for x, y in loader:
+        optimizer.zero_grad()
+        torch.nn.functional.mse_loss(model(x), y).backward()
+        optimizer.step()
+'''
+
+
+@pytest.mark.parametrize("argv", [(), ("--epochs", "1"), ("--epochs", "9")])
+def test_a_step_at_the_start_of_the_epoch_reads_the_list_from_its_second_epoch(argv):
+    outcome = _judge(EPOCH_START, argv)
+    assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
+    assert "[len(loader):]" in outcome.output
+
+
+def test_a_step_at_the_start_of_the_epoch_past_t_max_is_not_applied_by_default():
+    outcome = _judge(EPOCH_START.replace("(optimizer, args.epochs,", "(optimizer, 4,"), ("--epochs", "9"))
+    assert outcome.verdict == differential.REFUSED
+    assert "CA101" in outcome.diagnostics
+
+
+def test_a_continue_between_the_step_and_the_batches_is_refused_at_its_line():
+    source = EPOCH_START.replace("    scheduler.step()\n", "    scheduler.step()\n    if epoch == 2:\n        continue\n")
+    outcome = _judge(source, unsafe=True)
+    assert outcome.verdict == differential.REFUSED
+    assert "can skip an epoch's batches after its scheduler.step()" in outcome.diagnostics

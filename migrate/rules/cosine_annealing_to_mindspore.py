@@ -76,7 +76,6 @@ PAST_T_MAX_EXAMPLE = (
 )
 """A run of 3 * T_max: CA114 by default, CA101 under periodic = "clamp"."""
 GROUP_WRITERS = ("update", "setdefault", "__setitem__")
-LOOP_NODES = (cst.For, cst.While)
 #: Keys of a torch param group a MindSpore group dict takes as they are ("lr" becomes that group's own list).
 GROUP_KEYS = {"params", "lr", "weight_decay"}
 
@@ -320,22 +319,24 @@ class CosineAnnealingToMindSpore(Rule):
         Code("CA106", "cadence-not-visible", "warning",
              "How often the scheduler steps is not visible; the site is left unchanged.",
              "The list is indexed by optimizer step, so the rewrite needs to know whether step() runs once per "
-             "optimizer step or once per epoch after the batch loop, and how many optimizer steps an epoch has. "
-             "A step() in another function, under a condition, before the epoch's batches, called with an "
-             "epoch, or missing is reported and the site kept.",
+             "optimizer step, once per epoch after the batch loop or once before it (torch's order before 1.1, "
+             "a one-epoch shift the list follows by starting at its second epoch), and how many optimizer steps "
+             "an epoch has. A step() under a condition, called with an epoch, in a function the loops do not "
+             "show, or missing is reported and the site kept.",
              example=(
                  'import torch\n'
                  '\n'
                  'optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n'
                  'scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=100)\n'
                  'for epoch in range(100):\n'
-                 '    scheduler.step()\n'
                  '    for inputs, targets in loader:\n'
                  '        optimizer.step()\n'
+                 '    if epoch % 2 == 0:\n'
+                 '        scheduler.step()\n'
              ),
              safety=(
-                 "No fix: a list indexed by optimizer step cannot express a step() before the epoch's batches (a "
-                 'one-epoch shift), under a condition or in another function. The site is left unchanged.'
+                 "No fix: a list indexed by optimizer step cannot follow a step() under a condition, one that jumps "
+                 'to an epoch, or one whose loop it cannot see. The site is left unchanged.'
              )),
         Code("CA107", "scheduler-used-otherwise", "warning",
              "The scheduler object is used for more than step(); a list cannot stand in for it.",
@@ -692,6 +693,7 @@ class _Site:
         self._resume: cst.BaseExpression | None = None
         self._optimizer_choice: list[tuple[cst.SimpleStatementLine, cst.Call, OptimizerMapping]] = []
         self._lightning: LightningReturn | None = None
+        self._epoch_start = False
         self._initial_lr: tuple[cst.For, cst.BaseExpression] | None = None
 
     def convert(self) -> Finding:
@@ -706,8 +708,7 @@ class _Site:
             return Finding(note, also)
 
     def _also(self) -> list[Note]:
-        """Behaviour changes checked on their own: eta_min not below the optimizer's lr, and a step() at the start
-        of an epoch, before the batch loop that steps the optimizer."""
+        """Behaviour changes checked on their own: eta_min not below the optimizer's lr."""
         notes = []
         probe = _Site(self.analysis, self.call)
         arguments = bind(self.call, SIGNATURE).values
@@ -721,36 +722,7 @@ class _Site:
                                    self.analysis.code(lr) if lr is not None else TORCH_DEFAULT_LR)
             except Refused as refused:
                 notes.append(Note(arguments["eta_min"], refused.code, refused.message))
-        stepper = self.analysis.code(arguments["optimizer"]) if "optimizer" in arguments else None
-        for use in self.analysis.program.follow(self.call).methods("step"):
-            statement = self.analysis.statement(use.call)
-            block = self.analysis.parents.get(statement)
-            later = block.body[block.body.index(statement) + 1:] if isinstance(block, cst.IndentedBlock) else []
-            loop = self.analysis.parents.get(block)
-            if stepper and isinstance(loop, LOOP_NODES) and any(self._steps_in(node, stepper) for node in later):
-                notes.append(Note(use.call, "CA106", "scheduler.step() runs at the start of the epoch, before its "
-                                                     "batches: a one-epoch phase shift a cosine_decay_lr list does "
-                                                     "not express"))
         return notes
-
-    def _steps_in(self, statement: cst.CSTNode, optimizer: str) -> bool:
-        """Whether ``statement`` steps ``optimizer``: ``optimizer.step()`` or ``scaler.step(optimizer)`` in it, or
-        in a function of the module it calls."""
-        finder = _Calls()
-        statement.visit(finder)
-        for call in finder.found:
-            if isinstance(call.func, cst.Attribute) and call.func.attr.value == "step":
-                first = self.analysis.code(call.args[0].value) if call.args else None
-                if optimizer in (self.analysis.code(call.func.value), first):
-                    return True
-            callee = self.analysis.program.callee(call)
-            if callee is not None and callee is not self.analysis.program.function_of(statement):
-                inner = _Calls()
-                callee.body.visit(inner)
-                if any(isinstance(found.func, cst.Attribute) and found.func.attr.value == "step"
-                       for found in inner.found):
-                    return True
-        return False
 
     def _convert(self) -> Finding:
         arguments = self._arguments()
@@ -772,6 +744,8 @@ class _Site:
         values = self._values(arguments, optimizer_arguments, cadence)
         if self._resume is not None:
             values = self._resumed_values(values, cadence)
+        if self._epoch_start:
+            values = self._shifted_values(values, cadence)
         reads = [(arguments["T_max"], statement), (arguments.get("eta_min"), statement),
                  *((node, node) for node in self._loop_nodes)]
         if mapping is None:
@@ -790,7 +764,8 @@ class _Site:
         function, function_import = self._function_reference(package, package_import)
         if self._chain is not None:
             values = self._chain_values(values, cadence)
-        periodic = self._periodic(values, cadence) if self._chain is None and self._resume is None else None
+        periodic = (self._periodic(values, cadence) if self._chain is None and self._resume is None
+                    and not self._epoch_start else None)
         if self._chain is not None:
             schedule = self._chain_statements(values, list_name, function)
         elif periodic:
@@ -890,6 +865,9 @@ class _Site:
             + (self._chosen() if self._branches else "")
             + (self._builder_gets() if self._builder is not None else "")
             + (self._resumed() if self._resume is not None else "")
+            + (f"; scheduler.step() runs at the start of each epoch (torch's order before 1.1), so epoch e trains "
+               f"at the lr of scheduler epoch e + 1: {list_name} is read from its second epoch"
+               if self._epoch_start else "")
             + (self._optimizers_chosen(list_name) if self._optimizer_choice else "")
             + "".join(f"; param group {index} gets its own list {group_lists[element]} (from its lr="
                       f"{self.analysis.code(element.value)})" for index, element in self._group_lrs)
@@ -1855,8 +1833,7 @@ class _Site:
         if scheduler_loops == optimizer_loops[:-1] and len(scheduler_loops) > len(base):
             batch_loop = optimizer_loops[-1]
             if self.analysis.start(step) < self.analysis.end(batch_loop):
-                raise Refused("CA106", "scheduler.step() runs at the start of the epoch, before its batches: a "
-                                       "one-epoch phase shift a cosine_decay_lr list does not express", step)
+                self._epoch_start = self._steps_first(step, batch_loop, scheduler_loops[-1], run_loops[0])
             self._unguarded(step, scheduler_loops[-1])
             self._unguarded(batch_loop, scheduler_loops[-1])
             cap = batch_cap(self.analysis, batch_loop, optimizer_step)
@@ -2068,6 +2045,40 @@ class _Site:
             if between and not ends_run:
                 raise Refused("CA106", f"{self._exit_text(leaving)} can skip scheduler.step() after an epoch's "
                                        "optimizer steps, which the list cannot follow", leaving)
+
+    def _steps_first(self, step, batch_loop, epoch_loop, outermost) -> bool:
+        """``scheduler.step()`` before the epoch's batch loop (torch's order before 1.1): each epoch trains at the
+        next scheduler epoch's lr. A ``continue`` between the two would step the scheduler without the epoch's
+        batches."""
+        if self.analysis.end(step) > self.analysis.start(batch_loop):
+            raise Refused("CA106", "scheduler.step() runs inside the epoch's batch loop, but not after the optimizer's "
+                                   "step, so its cadence is not visible", step)
+        for leaving in self.analysis.loop_exits(epoch_loop, outermost):
+            ends_run = isinstance(leaving, cst.Break) and epoch_loop is outermost
+            if self.analysis.end(step) <= self.analysis.start(leaving) < self.analysis.start(batch_loop) \
+                    and not ends_run:
+                raise Refused("CA106", f"{self._exit_text(leaving)} can skip an epoch's batches after its "
+                                       "scheduler.step(), which the list cannot follow", leaving)
+        combined = [what for what, present in (
+            ("a resume", self._resume is not None), ("a warmup chain", self._chain is not None),
+            ("a scheduler chosen by a flag", bool(self._branches))) if present]
+        if combined:
+            raise Refused("CA106", f"scheduler.step() runs at the start of each epoch, before its batches, and the "
+                                   f"site also has {combined[0]}; each converts alone, not together", step)
+        return True
+
+    def _shifted_values(self, values: ScheduleValues, cadence: Cadence) -> ScheduleValues:
+        """Stepped at the start of each epoch, torch trains epoch ``e`` at scheduler epoch ``e + 1``: the list one
+        epoch longer, read from its second epoch (``[step_per_epoch:]``)."""
+        every = values.step_per_epoch
+        total = _one_epoch_more(values.total_step, every)
+        source = Schedule("torch.EpochStartCosineAnnealingLR", dict(values.claim.source.args))
+        target = Schedule("mindspore.sliced_cosine_decay_lr", {**values.claim.target.args, "total_step": total,
+                                                               "start": every})
+        agreement = product(values.t_max, every)
+        claim = replace(values.claim, source=source, target=target,
+                        agrees_for=agreement if values.claim.run_steps is not None else values.total_step)
+        return replace(values, total_step=total, agreement=agreement, claim=claim)
 
     def _exit_text(self, leaving: cst.CSTNode) -> str:
         """An early exit as a message names it: `continue` at line 30 (under `if not torch.isfinite(loss):`)."""
@@ -2317,19 +2328,19 @@ class _Site:
         return notes
 
 
-class _Calls(cst.CSTVisitor):
-    def __init__(self):
-        self.found: list[cst.Call] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.found.append(node)
-
-
 def _raises(block: cst.BaseSuite) -> bool:
     """A branch that only raises (``else: raise ValueError(...)``): the run never gets past it."""
     body = getattr(block, "body", ())
     return (len(body) == 1 and isinstance(body[0], cst.SimpleStatementLine) and len(body[0].body) == 1
             and isinstance(body[0].body[0], cst.Raise))
+
+
+def _one_epoch_more(total: str, every: str) -> str:
+    """``(E + 1) * S`` for a list of ``E * S`` steps, else ``total + S``."""
+    tree = ast.parse(total, mode="eval").body
+    if isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.Mult) and ast.unparse(tree.right) == every:
+        return product(plus_one(ast.unparse(tree.left)), every)
+    return f"{atom(total)} + {atom(every)}"
 
 
 def _resumed_total(run: str, start: str, offset: str) -> str:

@@ -112,6 +112,22 @@ class _TorchHeldCosineAnnealingLR(_TorchCosineAnnealingLR):
                                             steps)
 
 
+class _TorchEpochStartCosineAnnealingLR(_TorchCosineAnnealingLR):
+    """``CosineAnnealingLR`` whose ``step()`` runs at the start of every epoch, before its ``step_every`` optimizer
+    steps (torch's order before 1.1): epoch ``e`` trains at the lr of scheduler epoch ``e + 1``."""
+
+    name = "torch.EpochStartCosineAnnealingLR"
+
+    def per_step(self, args: dict, steps: int):
+        every = args["step_every"]
+        return super().per_step(args, steps + every)[every:] if isinstance(every, int) else super().per_step(args, 0)
+
+    def per_step_floats(self, args: dict, steps: int) -> list[float]:
+        every = args["step_every"]
+        return super().per_step_floats(args, steps + every)[every:] if isinstance(every, int) else \
+            super().per_step_floats(args, 0)
+
+
 class _MindSporeCosineDecayLR:
     """An optimizer fed ``cosine_decay_lr(...)``: step ``i`` uses element ``i``, and raises past the end."""
 
@@ -170,6 +186,7 @@ _MODELS: dict[str, ScheduleModel] = {
     for schedule in (
         _TorchCosineAnnealingLR(),
         _TorchHeldCosineAnnealingLR(),
+        _TorchEpochStartCosineAnnealingLR(),
         _MindSporeCosineDecayLR(),
         _MindSporePeriodicCosine(),
         _MindSporeWarmupLR(),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from migrate.schedules.mindspore_lr import cosine_decay_per_step
+from migrate.schedules.mindspore_lr import cosine_decay_floats, cosine_decay_per_step
 from migrate.schedules.torch_cosine import TorchCosineAnnealingLR
 from migrate.schedules.torch_family import scheduler_epochs
 
@@ -84,6 +84,12 @@ class MindSporeSlicedCosineDecayLR:
 
     def per_step(self, args: dict, steps: int):
         return sliced_cosine_decay_per_step(*(args[parameter.name] for parameter in self.params), steps)
+
+    def per_step_floats(self, args: dict, steps: int) -> list[float]:
+        *arguments, start = (args[parameter.name] for parameter in self.params)
+        if not _whole(start) or start < 0:
+            raise ValueError(f"the slice must start at a whole step >= 0, got {start!r}")
+        return cosine_decay_floats(*arguments, int(start) + steps)[int(start):]
 
 
 def models() -> list:
