@@ -1,4 +1,4 @@
-"""The resume models against the real torch 2.13 and MindSpore 2.10: ``CosineAnnealingLR`` built with
+"""The resume and epoch-start models against the real torch 2.13 and MindSpore 2.10: ``CosineAnnealingLR`` built with
 ``last_epoch`` on an optimizer holding ``initial_lr``, and ``cosine_decay_lr(...)[start:]``; and the identity the
 rewrites rely on: a fresh-lr resume at epoch ``s`` is the list of the cosine through
 ``eta_min + 2 * (lr - eta_min) / (1 + cos(pi * s / T_max))``, sliced at ``s * step_per_epoch``."""
@@ -80,3 +80,19 @@ def test_fresh_lr_resume_is_the_rescaled_list_sliced(torch, ms_nn, start_epoch, 
     sliced = ms_nn.cosine_decay_lr(eta_min, rescaled, epochs * step_every, step_every, T_max)[
         start_epoch * step_every:]
     np.testing.assert_allclose(sliced, torch_run, rtol=1e-12)
+
+
+@pytest.mark.parametrize("T_max, eta_min, step_every, steps", [(10, 0.0, 1, 30), (7, 1e-3, 4, 60), (3, 0.0, 2, 20),
+                                                                (50, 1e-5, 3, 90)])
+def test_the_epoch_start_model_matches_torch_stepped_before_each_epochs_batches(torch, T_max, eta_min, step_every,
+                                                                                steps):
+    optimizer = sgd(torch, [0.1])
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=T_max, eta_min=eta_min)
+    seen = np.empty(steps)
+    for i in range(steps):
+        if i % step_every == 0:
+            scheduler.step()
+        seen[i] = optimizer.param_groups[0]["lr"]
+    modelled = model("torch.EpochStartCosineAnnealingLR").per_step(
+        {"base_lr": 0.1, "T_max": T_max, "eta_min": eta_min, "step_every": step_every}, steps)
+    np.testing.assert_allclose(modelled, seen, rtol=RTOL, atol=ATOL_SCALE * 0.1)
