@@ -83,6 +83,45 @@ def parse(text: str) -> ast.expr:
         raise NotEvaluable(f"not an expression: {text!r}") from exc
 
 
+def substitute(text: str, definitions: Mapping[str, str], depth: int = 4) -> str:
+    """``text`` with each name in ``definitions`` read as its (parenthesised) definition, repeatedly for names a
+    definition uses, up to ``depth`` levels. Inside a lambda its parameters shadow definitions of the same name, and
+    a definition that reads one of them is left unexpanded there (it would be captured). Text that does not parse
+    is returned as it is (the verifier reports it)."""
+    try:
+        tree = parse(text)
+    except NotEvaluable:
+        return text
+    before = ast.unparse(tree)
+    for _ in range(depth):
+        tree = _Definitions(definitions).visit(tree)
+        after = ast.unparse(tree)
+        if after == before:
+            break
+        before = after
+    return before
+
+
+class _Definitions(ast.NodeTransformer):
+    def __init__(self, definitions: Mapping[str, str]):
+        self.definitions, self.shadowed = definitions, set()
+
+    def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
+        names = {argument.arg for argument in node.args.args}
+        before, self.shadowed = self.shadowed, self.shadowed | names
+        node.body = self.visit(node.body)
+        self.shadowed = before
+        return node
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        if node.id not in self.definitions or node.id in self.shadowed:
+            return node
+        definition = ast.parse(f"({self.definitions[node.id]})", mode="eval").body
+        if any(isinstance(inner, ast.Name) and inner.id in self.shadowed for inner in ast.walk(definition)):
+            return node
+        return definition
+
+
 def unknowns(text: str, constants: Mapping[str, object]) -> list[str]:
     """The unknown leaves of ``text`` in order of appearance, as normalised source text."""
     found: dict[str, None] = {}

@@ -14,7 +14,7 @@ import itertools
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from migrate import evaluate
 from migrate.schedules import REQUIRED, floats_form, model
@@ -77,7 +77,9 @@ class Claim:
     visible, ``agrees_for``). ``positive`` are expressions the rule assumes above zero and says so (MindSpore's
     preconditions, such as ``max_lr - min_lr``): a sample where one is not is no run of the rewritten program.
     ``stated`` are values the program states for unknowns (an argparse ``default=``): sampled besides the domain's
-    values, since the program runs with them unless told otherwise, and never taken as the only value."""
+    values, since the program runs with them unless told otherwise, and never taken as the only value.
+    ``definitions`` are names the program binds once to an expression (``t_max = cfg.epochs``): the verifier reads
+    each as its expression, so a derived quantity is never sampled apart from what it derives from."""
 
     source: Schedule
     target: Schedule
@@ -85,6 +87,7 @@ class Claim:
     agrees_for: str | None = None
     positive: tuple[str, ...] = ()
     stated: tuple[tuple[str, object], ...] = ()
+    definitions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,7 @@ class _Plan:
 def verify(claim: Claim, constants: Mapping[str, object] | None = None, max_samples: int = MAX_SAMPLES) -> Verdict:
     """Compare both schedules of ``claim`` on every sample of its unknowns; an identical claim is computed once."""
     constants = constants or {}
+    claim = _defined(claim)
     key = _memo_key(claim, constants, max_samples)
     verdict = _MEMO.get(key)
     if verdict is None:
@@ -200,6 +204,24 @@ def verify(claim: Claim, constants: Mapping[str, object] | None = None, max_samp
 _MEMO: dict[tuple, Verdict] = {}
 MEMO_SIZE = 4096
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _defined(claim: Claim) -> Claim:
+    """``claim`` with each defined name in its texts replaced by its definition (a lambda's own argument and
+    names that shadow a definition are left alone by ``evaluate.substitute``)."""
+    if not claim.definitions:
+        return claim
+    definitions = dict(claim.definitions)
+
+    def expand(text: str | None) -> str | None:
+        return evaluate.substitute(text, definitions) if text is not None else None
+
+    def schedule(original: Schedule) -> Schedule:
+        return Schedule(original.model, {name: expand(text) for name, text in original.args.items()})
+
+    return replace(claim, source=schedule(claim.source), target=schedule(claim.target),
+                   run_steps=expand(claim.run_steps), agrees_for=expand(claim.agrees_for),
+                   positive=tuple(expand(text) for text in claim.positive), definitions=())
 
 
 def _memo_key(claim: Claim, constants: Mapping[str, object], max_samples: int) -> tuple:

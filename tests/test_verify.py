@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from migrate import engine, verify
+from migrate import engine, evaluate, verify
 from migrate.cli import main
 from migrate.verify import Claim, Schedule
 
@@ -350,3 +350,17 @@ def test_constants_are_names_bound_once_anywhere_in_the_module():
         "lr = 0.1\n"
     )
     assert evaluate.module_constants(source) == {"epochs": 10, "warmup": 2, "total": 40}
+
+
+def test_a_defined_name_is_read_as_its_definition_not_sampled_apart():
+    source = Schedule("torch.CosineAnnealingLR", {"base_lr": "0.1", "T_max": "t_max", "step_every": "n"})
+    target = Schedule("mindspore.cosine_decay_lr", {"min_lr": "0.0", "max_lr": "0.1", "total_step": "epochs * n",
+                                                    "step_per_epoch": "n", "decay_epoch": "t_max"})
+    apart = verify.verify(Claim(source, target, run_steps="epochs * n"))
+    assert apart.kind == verify.CONTRADICTED, "t_max and epochs sampled apart: the run can pass T_max"
+    defined = verify.verify(Claim(source, target, run_steps="epochs * n", definitions=(("t_max", "epochs"),)))
+    assert defined.kind == verify.EQUIVALENT and "t_max" not in defined.detail
+
+
+def test_a_definition_never_reaches_into_a_lambda_whose_argument_it_reads():
+    assert evaluate.substitute("lambda e: e / t + u", {"t": "e * 2", "u": "epochs"}) == "lambda e: e / t + epochs"

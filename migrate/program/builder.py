@@ -19,14 +19,17 @@ from migrate.program.model import Program, _bound_names, own_returns
 @dataclass
 class Builder:
     """``function`` returns the object at ``index`` of the tuple it returns (``returned``) to its one ``call``,
-    whose line ``call_line`` unpacks it; ``added`` are the parameters a rewrite adds, with the caller's value."""
+    whose line ``call_line`` unpacks it (``index`` None: the object is returned alone, and ``consumed`` is the
+    parameter through which the builder received what it was built from); ``added`` are the parameters a rewrite
+    adds, with the caller's value."""
 
     function: cst.FunctionDef
     returned: cst.Return
-    index: int
+    index: int | None
     call: cst.Call
     call_line: cst.SimpleStatementLine
     added: dict[str, str] = field(default_factory=dict)
+    consumed: cst.Param | None = None
 
 
 def builder_of(program: Program, creation_line: cst.CSTNode, caller_line: cst.CSTNode) -> Builder | None:
@@ -59,6 +62,42 @@ def builder_of(program: Program, creation_line: cst.CSTNode, caller_line: cst.CS
     if index is None or analysis.statement(returns[0]) is not function.body.body[-1]:
         return None
     return Builder(function, returns[0], index, calls[0], caller_line)
+
+
+def returning_builder_of(program: Program, returned: cst.Return, caller_line: cst.CSTNode,
+                         consumed: cst.BaseExpression) -> Builder | None:
+    """``def make_scheduler(optimizer, ...): ...; return CosineAnnealingLR(optimizer, ...)`` called once as
+    ``scheduler = make_scheduler(optimizer, ...)``: the builder returns the object alone, made from its parameter
+    ``consumed`` and used for nothing else. The builder's other statements make no calls, so its call can move
+    earlier (before what that parameter receives is built) without reordering effects."""
+    analysis = program.analysis
+    function = program.function_of(returned)
+    if not isinstance(function, cst.FunctionDef) or program.class_of(function) is not None:
+        return None
+    calls = program.call_sites(function)
+    if len(calls) != 1 or not isinstance(caller_line, cst.SimpleStatementLine) or len(caller_line.body) != 1:
+        return None
+    assign = caller_line.body[0]
+    if (not isinstance(assign, cst.Assign) or assign.value is not calls[0] or len(assign.targets) != 1
+            or not isinstance(assign.targets[0].target, cst.Name)):
+        return None
+    if own_returns(function.body) != [returned] or analysis.statement(returned) is not function.body.body[-1]:
+        return None
+    if any(argument.star for argument in calls[0].args) or function.params.star_kwarg is not None \
+            or function.params.star_arg not in (cst.MaybeSentinel.DEFAULT, None) and \
+            not isinstance(function.params.star_arg, cst.ParamStar):
+        return None
+    parameter = next((param for param in (*function.params.params, *function.params.kwonly_params)
+                      if isinstance(consumed, cst.Name) and param.name.value == consumed.value), None)
+    if parameter is None or _argument_of(program, calls[0], parameter) is None:
+        return None
+    uses = [node for node in names_in(function.body) if node.value == parameter.name.value]
+    if len(uses) != 1 or uses[0] is not consumed:
+        return None
+    others = [statement for statement in function.body.body if statement is not analysis.statement(returned)]
+    if any(_calls_in(statement) for statement in others):
+        return None
+    return Builder(function, returned, None, calls[0], caller_line, consumed=parameter)
 
 
 def in_builder_terms(program: Program, builder: Builder, text: str, name: str) -> str:
@@ -114,6 +153,62 @@ def builder_edits(program: Program, builder: Builder) -> dict[cst.CSTNode, objec
         returned_line: [returned_line.with_changes(body=[builder.returned.with_changes(value=value)])],
         builder.call_line: [line],
     }
+
+
+def returning_builder_edits(program: Program, builder: Builder, returned_statements: list,
+                            result: str) -> dict[cst.CSTNode, object]:
+    """A returning builder rewritten to build and return what replaces its object: its consumed parameter gone,
+    the new ones added, its return line replaced by ``returned_statements``; and the new call, binding ``result``,
+    as a line (the caller places it)."""
+    analysis = program.analysis
+    params = builder.function.params
+    kept = [param for param in params.params if param is not builder.consumed]
+    kept_keywords = [param for param in params.kwonly_params if param is not builder.consumed]
+    trimmed = params.with_changes(params=_commas(kept, last=True), kwonly_params=_commas(kept_keywords, last=True))
+    if not trimmed.kwonly_params and isinstance(trimmed.star_arg, cst.ParamStar):
+        trimmed = trimmed.with_changes(star_arg=cst.MaybeSentinel.DEFAULT)
+    argument = _argument_of(program, builder.call, builder.consumed)
+    arguments = [arg for arg in builder.call.args if arg is not argument]
+    if arguments:
+        arguments[-1] = arguments[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    added = list(builder.added.items())
+    for position, (parameter, caller_value) in enumerate(added):
+        if arguments or position:
+            arguments[-1] = arguments[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        arguments.append(cst.Arg(cst.parse_expression(caller_value), keyword=cst.Name(parameter),
+                                 equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
+    assign = builder.call_line.body[0]
+    line = builder.call_line.with_changes(body=[assign.with_changes(
+        targets=[assign.targets[0].with_changes(target=cst.Name(result))],
+        value=builder.call.with_changes(args=arguments))], leading_lines=())
+    return {
+        params: _with_parameters(trimmed, [name for name, _ in added]),
+        analysis.statement(builder.returned): returned_statements,
+        builder.call_line: [],
+        "call": line,
+    }
+
+
+def _argument_of(program: Program, call: cst.Call, parameter: cst.Param) -> cst.Arg | None:
+    """The argument of ``call`` that ``parameter`` receives."""
+    return next((argument for argument in call.args
+                 if (received := program.parameter_for(call, argument)) is not None
+                 and received.value == parameter.name.value), None)
+
+
+def _calls_in(node: cst.CSTNode) -> bool:
+    finder = _CallFinder()
+    node.visit(finder)
+    return finder.found
+
+
+class _CallFinder(cst.CSTVisitor):
+    def __init__(self):
+        self.found = False
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        self.found = True
+        return False
 
 
 def _with_parameters(parameters: cst.Parameters, names: list[str]) -> cst.Parameters:

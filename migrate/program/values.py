@@ -1,4 +1,5 @@
-"""Values a program states for its unknowns without fixing them: command-line defaults.
+"""Values a program states for its unknowns without fixing them (command-line defaults), and the names it binds
+once to an expression of them (derived quantities).
 
 ``parser.add_argument("--epochs", type=int, default=200)`` then ``args = parser.parse_args()`` says the program runs
 with ``args.epochs == 200`` unless told otherwise. That is not a constant (any run may pass ``--epochs 90``), so the
@@ -55,3 +56,42 @@ def _dest(call: cst.Call, keywords: dict[str, cst.BaseExpression]) -> str | None
     long = [name for name in names if isinstance(name, str) and name.startswith("--")]
     chosen = long[0][2:] if long else names[0] if names and not names[0].startswith("-") else None
     return chosen.replace("-", "_") if chosen else None
+
+
+def definitions(analysis: Analysis, function: cst.CSTNode) -> tuple[tuple[str, str], ...]:
+    """``(("t_max", "cfg.epochs - cfg.warmup"), ...)`` for each name ``function`` binds exactly once, by a plain
+    assignment, to an expression the verifier can read (arithmetic over names, attributes and numbers). A name
+    bound anywhere else in the function (a loop target, a parameter, a second assignment) is no definition."""
+    found = {}
+    for assign in analysis.nodes(cst.Assign):
+        if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+            continue
+        name = assign.targets[0].target
+        scope = analysis.scopes.get(name)
+        if scope is None or analysis.program.function_of(assign) is not function:
+            continue
+        if len(list(scope[name.value])) != 1:
+            continue
+        text = analysis.code(assign.value)
+        try:
+            evaluate.unknowns(text, {})
+        except evaluate.NotEvaluable:
+            continue
+        if any(isinstance(node, cst.Call) for node in _calls(assign.value)):
+            continue
+        found[name.value] = text
+    return tuple(sorted(found.items()))
+
+
+def _calls(node: cst.CSTNode) -> list[cst.CSTNode]:
+    finder = _Finder()
+    node.visit(finder)
+    return finder.found
+
+
+class _Finder(cst.CSTVisitor):
+    def __init__(self):
+        self.found: list[cst.CSTNode] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.found.append(node)

@@ -25,9 +25,17 @@ from migrate.imports import package_reference
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
 from migrate.program import ARGUMENT, ATTRIBUTE, METHOD, NONE_TEST, STORED, Use
 from migrate.program.budget import Cap, batch_cap, step_budget
-from migrate.program.builder import Builder, builder_edits, builder_of, in_builder_terms
+from migrate.program.builder import (
+    Builder,
+    builder_edits,
+    builder_of,
+    in_builder_terms,
+    returning_builder_edits,
+    returning_builder_of,
+)
 from migrate.rules.torch_schedulers import SIBLINGS, Frame
 from migrate.program.cadence import NotVisible, cadence
+from migrate.program.values import definitions
 from migrate.rule import Code, Example, Finding, Fix, ImportRef, Note, Refused, Rule
 from migrate import verify
 from migrate.verify import SAMPLES, Claim, Schedule
@@ -694,6 +702,7 @@ class _Site:
         self._optimizer_choice: list[tuple[cst.SimpleStatementLine, cst.Call, OptimizerMapping]] = []
         self._lightning: LightningReturn | None = None
         self._epoch_start = False
+        self._optimizer_line: cst.SimpleStatementLine | None = None
         self._initial_lr: tuple[cst.For, cst.BaseExpression] | None = None
 
     def convert(self) -> Finding:
@@ -757,6 +766,8 @@ class _Site:
             place, after = statement, self._after_condition(statement, optimizer_line, optimizer_name, reads, mapping)
         elif self._optimizer_choice:
             place = self._choice_place(reads)
+        elif self._returns_alone():
+            place = self._returning_builder_place(optimizer_line)
         else:
             place = self._place(statement, optimizer_line, optimizer_name, reads, moves=mapping is not None)
         package, package_import = package_reference(self.analysis, place, "mindspore")
@@ -825,6 +836,12 @@ class _Site:
                                                              package + chosen.target.removeprefix("mindspore"), {})
                     if call is not optimizer_call:
                         notes.extend(self._semantic_notes(call, chosen, self._optimizer_arguments(call, chosen)))
+            elif self._returns_alone():
+                returned = ([cst.SimpleStatementLine([cst.Return(schedule[0].body[0].value)])]
+                            if len(schedule) == 1 else [*schedule, cst.parse_statement(f"return {list_name}\n")])
+                edits = returning_builder_edits(self.analysis.program, self._builder, returned, list_name)
+                replacements[optimizer_line] = [edits.pop("call"), new_optimizer]
+                replacements.update(edits)
             elif self._conditional is not None:
                 replacements[statement] = schedule
                 for constant in [self._none_first] if self._none_first is not None else []:
@@ -852,7 +869,7 @@ class _Site:
                               f"the run passes T_max={values.t_max}: torch's cosine is periodic, so {list_name} "
                               f"repeats it (one half-period read at reflected epochs); a plain cosine_decay_lr "
                               f"list would stay at min_lr and differ from optimizer step {values.agreement} on"))
-        if self._builder is not None:
+        if self._builder is not None and not self._returns_alone():
             replacements.update(builder_edits(self.analysis.program, self._builder))
         assumptions = list(dict.fromkeys(cadence.assumptions + self.assumptions))
         chained = (f"SequentialLR(LinearLR, CosineAnnealingLR) → one list (LinearLR's warmup for "
@@ -890,6 +907,9 @@ class _Site:
         decay_epoch = self._count(arguments["T_max"], "T_max")
         min_lr = self._float(eta_min, "eta_min") if eta_min is not None else "0.0"
         max_lr = self._float(base_lr, "lr") if base_lr is not None else TORCH_DEFAULT_LR
+        if self._returns_alone():
+            base_lr_text = in_builder_terms(self.analysis.program, self._builder, base_lr_text, "max_lr")
+            max_lr = in_builder_terms(self.analysis.program, self._builder, max_lr, "max_lr")
         self._check_order(eta_min_text, base_lr_text)
         agreement = product(plus_one(t_max_text), cadence.step_every)
         run_steps = cadence.run_steps
@@ -902,7 +922,8 @@ class _Site:
         target = Schedule("mindspore.cosine_decay_lr", {"min_lr": min_lr, "max_lr": max_lr, "total_step": total_step,
                                                         "step_per_epoch": step_per_epoch, "decay_epoch": decay_epoch})
         claim = Claim(source, target, run_steps=run_steps, agrees_for=agreement, positive=tuple(self._positive),
-                      stated=self.analysis.program.stated)
+                      stated=self.analysis.program.stated,
+                      definitions=definitions(self.analysis, self.analysis.program.function_of(self.call)))
         return ScheduleValues(min_lr, max_lr, total_step, step_per_epoch, decay_epoch, t_max_text, agreement, claim)
 
     def _periodic(self, values: ScheduleValues, cadence: Cadence) -> ScheduleValues | None:
@@ -1090,6 +1111,12 @@ class _Site:
         target = parent.targets[0].target if isinstance(parent, cst.Assign) and len(parent.targets) == 1 else None
         line = self.analysis.parents.get(parent) if target is not None else None
         tracked = self.analysis.program.follow(self.call)
+        if isinstance(parent, cst.Return) and parent.value is self.call and len(tracked.bindings) == 1:
+            self._builder = returning_builder_of(self.analysis.program, parent, tracked.bindings[0].statement,
+                                                 bind(self.call, SIGNATURE).values.get("optimizer"))
+            if self._builder is not None:
+                line = self.analysis.statement(parent)
+                target = self._builder.call_line.body[0].targets[0].target
         self._chain = self._warmup_chain(tracked, line)
         if self._chain is not None:
             line, tracked = self._chain.line, self.analysis.program.follow(self._chain.call)
@@ -1106,7 +1133,7 @@ class _Site:
             self._branches = self._flag_branches(tracked, line, self._unfollowed(target, tracked))
         if (not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1
                 or (tracked.competitors and self._conditional is None)
-                or len(tracked.bindings) != 1 + (self._builder is not None)):
+                or len(tracked.bindings) != 1 + (self._builder is not None and self._builder.index is not None)):
             raise Refused("CA107", self._unfollowed(target, tracked))
         steps, none_tests = [], []
         for use in tracked.uses:
@@ -1154,6 +1181,12 @@ class _Site:
     def _unfollowed(self, target, tracked) -> str:
         """Why the scheduler cannot be followed to its step() calls: the other values its variable holds, each
         with its line, or where it goes instead."""
+        parent = self.analysis.parents.get(self.call)
+        function = self.analysis.program.function_of(self.call)
+        if target is None and isinstance(parent, cst.Return) and isinstance(function, cst.FunctionDef):
+            return (f"{function.name.value}() returns the scheduler; a builder that returns it alone converts when "
+                    "it is called once, its result bound to a name, its optimizer parameter used only for the "
+                    "scheduler and no other call in its body (its call moves before the optimizer is built)")
         if target is None:
             return "the scheduler is not bound to a variable, so its step() calls cannot be followed"
         others = [f"line {self.analysis.line(statement)} (`{self.analysis.first_line(value)}`)"
@@ -1415,8 +1448,41 @@ class _Site:
     def _builder_gets(self) -> str:
         builder = self._builder
         given = ", ".join(f"{name}={value}" for name, value in builder.added.items())
+        if self._returns_alone():
+            return (f"; {builder.function.name.value}() returns the list instead of the scheduler, without "
+                    f"`{builder.consumed.name.value}`" + (f" and with {given}" if given else "")
+                    + f"; its call moves from line {self.analysis.line(builder.call)} to before the optimizer "
+                      f"(line {self.analysis.line(self._optimizer_line)}), which takes the list")
         return (f"; {builder.function.name.value}() returns the MindSpore optimizer alone"
                 + (f" and gets {given} from its call at line {self.analysis.line(builder.call)}" if given else ""))
+
+    def _returns_alone(self) -> bool:
+        """The scheduler comes from a builder that returns it alone, built from the optimizer it is given."""
+        return self._builder is not None and self._builder.index is None
+
+    def _returning_builder_place(self, optimizer_line) -> cst.CSTNode:
+        """The optimizer's line, before which the builder's call moves (it must read the same values there), and
+        only a plain scheduler: the other shapes each move the scheduler's construction too."""
+        combined = [what for what, present in (
+            ("a warmup chain", self._chain is not None), ("a scheduler chosen by a flag", bool(self._branches)),
+            ("a scheduler created under a condition", self._conditional is not None),
+            ("param groups with their own lr", self._group_lrs)) if present]
+        if combined:
+            raise Refused("CA107", f"{self._builder.function.name.value}() returns the scheduler and the site also "
+                                   f"has {combined[0]}; each converts alone, not together", self.call)
+        for argument in self._builder.call.args:
+            why = self.analysis.unbound_name(argument.value, optimizer_line, argument.value)
+            if why is not None and argument.value is not self._builder_argument():
+                raise Refused("CA105", f"the call of {self._builder.function.name.value}() would move before the "
+                                       f"optimizer (line {self.analysis.line(optimizer_line)}), but there {why}",
+                              argument.value)
+        return optimizer_line
+
+    def _builder_argument(self) -> cst.BaseExpression | None:
+        program = self.analysis.program
+        return next((argument.value for argument in self._builder.call.args
+                     if (received := program.parameter_for(self._builder.call, argument)) is not None
+                     and received.value == self._builder.consumed.name.value), None)
 
     def _chosen(self) -> str:
         return (f"; the `if` at line {self.analysis.line(self._conditional)} chooses the list: "
@@ -1451,9 +1517,11 @@ class _Site:
             raise Refused("CA109", f"`{self.analysis.code(optimizer)}` is not bound once to an optimizer "
                                    f"construction here{self._bound_at(optimizer)}, so the base lr (max_lr) is "
                                    "unknown", optimizer)
-        if program.function_of(line) is not program.function_of(statement):
+        home = program.function_of(self._builder.call) if self._returns_alone() else program.function_of(statement)
+        if program.function_of(line) is not home:
             raise Refused("CA109", f"the optimizer `{self.analysis.code(optimizer)}` is built in another function "
                                    f"(line {self.analysis.line(line)})", optimizer)
+        self._optimizer_line = line
         name = self.analysis.code(parent.targets[0].target)
         tracked = program.follow(call)
         chosen = {line for line, _, _ in self._optimizer_choice}
@@ -1636,7 +1704,7 @@ class _Site:
                      if function is not program.function_of(self.call) and isinstance(function, cst.FunctionDef)
                      else "")
             raise Refused("CA110", where + self._lr_state_message(attribute, local, name), attribute)
-        if use.kind != ARGUMENT or use.call is self.call:
+        if use.kind != ARGUMENT or use.call is self.call or self._returns_alone() and use.call is self._builder.call:
             return
         if self._chain is not None and use.call in (self._chain.call, self._chain.warmup_call):
             return
@@ -2018,11 +2086,14 @@ class _Site:
         every = in_builder_terms(program, builder, found.step_every, "step_per_epoch" if found.per_epoch
                                  else "step_every")
         run = in_builder_terms(program, builder, found.run_steps, "total_step") if found.run_steps else None
+        anchor = self._optimizer_line if self._returns_alone() else builder.call_line
         for node in self._loop_nodes:
-            why = self.analysis.unbound_name(node, builder.call_line, node)
+            why = self.analysis.unbound_name(node, anchor, node)
             if why is not None:
+                where = (f"from its call, which moves to line {self.analysis.line(anchor)}" if self._returns_alone()
+                         else f"from its call at line {self.analysis.line(anchor)}")
                 raise Refused("CA105", f"{builder.function.name.value}() would need `{self.analysis.code(node)}` "
-                                       f"from its call at line {self.analysis.line(builder.call)}, but {why}", step)
+                                       f"{where}, but {why}", step)
         self._loop_nodes = []
         return Cadence(every, run, found.per_epoch, assumptions)
 
