@@ -434,12 +434,12 @@ def test_clean_files_exit_0(workdir):
 
 
 def test_a_warning_without_a_change_exits_0_unless_fail_on_warning(workdir):
-    path = write(workdir / "train.py", text_of(FIXTURES / "star_import"))
+    path = write(workdir / "train.py", text_of(FIXTURES / "star_import_two_sources"))
     result = run("convert", "train.py")
     assert result.exit_code == 0
     assert codes_in(result) == ["CA108"]
     assert run("convert", "--fail-on", "warning", "train.py").exit_code == 1
-    assert path.read_text(encoding="utf-8") == text_of(FIXTURES / "star_import")
+    assert path.read_text(encoding="utf-8") == text_of(FIXTURES / "star_import_two_sources")
 
 
 @pytest.mark.parametrize("args", [

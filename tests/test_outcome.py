@@ -32,7 +32,7 @@ from migrate.outcome import (
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "torch_to_mindspore"
 REWRITE_ONLY = FIXTURES / "from_torch_import_optim"  # one safe rewrite, an info, no warning
-REFUSAL_ONLY = FIXTURES / "star_import"  # a CA108 warning, nothing rewritten
+REFUSAL_ONLY = FIXTURES / "star_import_two_sources"  # a CA108 warning, nothing rewritten
 REWRITE_AND_WARNING = FIXTURES / "fully_qualified_per_epoch"  # a safe rewrite and a CA104 warning
 UNSAFE_NOT_APPLIED = FIXTURES / "run_length_unknown"  # CA100 + CA102 warning, nothing rewritten by default
 
