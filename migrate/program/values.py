@@ -60,8 +60,9 @@ def _dest(call: cst.Call, keywords: dict[str, cst.BaseExpression]) -> str | None
 
 def definitions(analysis: Analysis, function: cst.CSTNode) -> tuple[tuple[str, str], ...]:
     """``(("t_max", "cfg.epochs - cfg.warmup"), ...)`` for each name ``function`` binds exactly once, by a plain
-    assignment, to an expression the verifier can read (arithmetic over names, attributes and numbers). A name
-    bound anywhere else in the function (a loop target, a parameter, a second assignment) is no definition."""
+    assignment, to an expression the verifier can read (arithmetic over names, attributes, numbers and
+    ``READING_CALLS``). A name bound anywhere else in the function (a loop target, a parameter, a second assignment)
+    is no definition."""
     found = {}
     for assign in analysis.nodes(cst.Assign):
         if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
@@ -77,10 +78,20 @@ def definitions(analysis: Analysis, function: cst.CSTNode) -> tuple[tuple[str, s
             evaluate.unknowns(text, {})
         except evaluate.NotEvaluable:
             continue
-        if any(isinstance(node, cst.Call) for node in _calls(assign.value)):
+        if any(not _reads_only(analysis, call) for call in _calls(assign.value)):
             continue
         found[name.value] = text
     return tuple(sorted(found.items()))
+
+
+#: Calls a definition may make: they read their arguments and change nothing, so the value is the same wherever the
+#: verifier reads it (``total_steps = args.epochs * len(loader)``).
+READING_CALLS = {"builtins.len", "builtins.int", "builtins.float", "builtins.min", "builtins.max", "builtins.abs",
+                 "builtins.round", "math.ceil", "math.floor"}
+
+
+def _reads_only(analysis: Analysis, call: cst.Call) -> bool:
+    return bool(analysis.names_of(call.func) & READING_CALLS)
 
 
 def _calls(node: cst.CSTNode) -> list[cst.CSTNode]:

@@ -58,7 +58,11 @@ STEP_CELLS = {"mindspore.nn.TrainOneStepCell", "mindspore.nn.wrap.TrainOneStepCe
               "mindspore.nn.wrap.cell_wrapper.TrainOneStepCell"}
 DATASET_ITERATORS = ("create_dict_iterator", "create_tuple_iterator")
 PARAMETER_LISTS = ("trainable_params", "get_parameters")
+GROUP_KEYS = {"params", "lr", "weight_decay"}
+"""What a MindSpore group dict holds that a torch param group means the same by."""
 SCHEDULER = "torch.optim.lr_scheduler.CosineAnnealingLR"
+NOT_BELOW = ("MindSpore rejects min_lr >= max_lr when it builds the list (ValueError), so there is no schedule to "
+             "convert; a CosineAnnealingLR with eta_min >= lr would anneal upwards or stay constant instead")
 WARMUP_SIGNATURE = ("learning_rate", "total_step", "step_per_epoch", "warmup_epoch")
 WARMUP_SCHEDULER = "torch.optim.lr_scheduler.LambdaLR"
 CHAIN = "torch.optim.lr_scheduler.SequentialLR"
@@ -174,6 +178,35 @@ class Resume:
     expression: cst.BaseExpression | None
 
 
+@dataclass(frozen=True)
+class Group:
+    """One param group dict of the optimizer (``index`` counts from 1): its ``"lr"`` entry, and the cosine_decay_lr
+    call that entry's list comes from (None when it is no such list). A group without ``"lr"`` takes the
+    optimizer's learning_rate."""
+
+    index: int
+    node: cst.BaseExpression
+    lr: cst.DictElement | None
+    call: cst.Call | None
+
+
+@dataclass(frozen=True)
+class ParamGroups:
+    """The optimizer's param group dicts, written in its call or bound once to a name (``line``) read only there;
+    ``params`` is the optimizer's params argument (the list, or the name), ``learning_rate`` the cosine_decay_lr
+    call of the optimizer's own learning_rate (None when it is no such list), ``main`` the call whose site converts
+    them all: that one, else the first group's. ``order`` holds the ``{"order_params": ...}`` entries, which only
+    order the parameters (torch keeps the groups' order) and go."""
+
+    params: cst.BaseExpression
+    literal: cst.List | cst.Tuple
+    line: cst.SimpleStatementLine | None
+    groups: tuple[Group, ...]
+    learning_rate: cst.Call | None
+    main: cst.Call | None
+    order: tuple[cst.BaseElement, ...] = ()
+
+
 @dataclass
 class Cadence:
     """Where ``scheduler.step()`` goes: after ``anchor``, or by hand as ``by_hand`` says when no place is proven.
@@ -263,7 +296,9 @@ class CosineDecayToTorch(Rule):
              "longer than (decay_epoch + 1) * step_per_epoch the two runs use different learning rates from that "
              "step; the verdict gives it and the largest difference. By default such a site converts exactly "
              "instead, the scheduler stepped only up to T_max (CD114); this warning comes with periodic = "
-             "\"clamp\" (the plain scheduler, applied only with --unsafe-fixes) or \"refuse\" (the site kept).",
+             "\"clamp\" (the plain scheduler, applied only with --unsafe-fixes) or \"refuse\" (the site kept). A "
+             "site refused for another reason reports it too, at the call, when its run (or, with the run out of "
+             "sight, the list) passes decay_epoch, since a port by hand would meet it.",
              example=PAST_DECAY_EPOCH_EXAMPLE,
              fixed=(
                  "import torch\n"
@@ -385,8 +420,10 @@ class CosineDecayToTorch(Rule):
                     "torch cannot express leaves the site unchanged (no fix)."),
         Code("CD105", "unsupported-arguments", "warning",
              "The cosine_decay_lr call cannot be read or moved exactly; the site is left unchanged.",
-             "The rewrite needs all five arguments (no *args/**kwargs), a call MindSpore accepts, and arguments "
-             "that mean the same where the optimizer is built, which is where the torch code evaluates them.",
+             "The rewrite needs all five arguments (no *args/**kwargs), a call MindSpore accepts (min_lr visibly "
+             "not below max_lr, the same expression or values, is reported even when something else also blocks "
+             "the site), and arguments that mean the same where the optimizer is built, which is where the torch "
+             "code evaluates them.",
              example=(
                  "import mindspore.nn as nn\n"
                  "\n"
@@ -480,7 +517,11 @@ class CosineDecayToTorch(Rule):
              "when the warmup is whole epochs of the cosine's step_per_epoch rising to its max_lr, and the cosine "
              "list ends by decay_epoch + 1 epochs. Any other combination (another warmup, a warmup after the cosine, "
              "a cosine list that holds min_lr at its end, two cosines) is one list of several phases with no "
-             "torch chain written for it: the site is kept and this warning says which condition fails.",
+             "torch chain written for it: the site is kept and this warning says which condition fails. Param "
+             "groups combine lists too: torch's one CosineAnnealingLR anneals each group from its own lr with one "
+             "eta_min, T_max and cadence, so groups convert (each at its list's max_lr) only when their lists "
+             "differ in max_lr alone; a group whose list differs otherwise, or whose lr is no such list, is "
+             "reported at its line.",
              example=(
                  "import mindspore.nn as nn\n"
                  "\n"
@@ -645,8 +686,11 @@ class CosineDecayToTorch(Rule):
     )
 
     def findings(self, analysis: Analysis) -> Iterator[Finding]:
+        """Each site's finding; a list that is one param group's among others has none of its own: the site of the
+        groups' main list converts (or refuses) them all."""
         references = find_references(analysis, FUNCTIONS, STAR_SOURCES)
-        return site_findings(references, lambda call: _Site(analysis, call).convert(), "CD110", INDIRECT)
+        found = site_findings(references, lambda call: _Site(analysis, call).convert(), "CD110", INDIRECT)
+        return (finding for finding in found if finding is not None)
 
 
 class _Site:
@@ -663,16 +707,100 @@ class _Site:
         self.warmup: Warmup | None = None
         self.other_uses: list[cst.Name] = []
         self.resume_slice: cst.Subscript | None = None
+        self.group_carriers: list[cst.SimpleStatementLine] = []
 
-    def convert(self) -> Finding:
+    def convert(self) -> Finding | None:
+        """The site's finding (None for a param group's list another site converts with the others); a refusal
+        also reports every behaviour change the site has that does not depend on what blocked it, each at its own
+        line, so the user learns all of them at once. A refusal placed away from the call names the call's line."""
+        try:
+            return self._convert()
+        except Refused as refused:
+            node = refused.node or self.call
+            note = Note(node, refused.code, self._citing_the_call(refused.message, node))
+            seen = {(note.code, self.analysis.line(note.node))}
+            also = [extra for extra in self._also(refused) if (extra.code, self.analysis.line(extra.node)) not in seen]
+            return Finding(note, also)
+
+    def _citing_the_call(self, message: str, node: cst.CSTNode) -> str:
+        """``message``, reported at ``node``, with the line of the cosine_decay_lr call it is about when it is
+        reported elsewhere and does not say so."""
+        line = self.analysis.line(self.call)
+        if self.analysis.line(node) == line or f"line {line}" in message:
+            return message
+        return f"{message} (the cosine_decay_lr list of line {line})"
+
+    def _also(self, refused: Refused) -> list[Note]:
+        """Behaviour changes checked on their own: min_lr not below max_lr, and a run (or, out of sight, the list)
+        that passes decay_epoch, where the list holds min_lr and a plain CosineAnnealingLR would climb back."""
+        notes = []
+        arguments = bind(self.call, SIGNATURE).values
+        why = self._not_below(arguments)
+        if why is not None and not (refused.code == "CD105" and refused.node in (None, self.call,
+                                                                                 arguments["min_lr"])):
+            notes.append(Note(arguments["min_lr"], "CD105", f"{why}: {NOT_BELOW}"))
+        if all(name in arguments for name in ("min_lr", "total_step", "step_per_epoch", "decay_epoch")):
+            notes += self._past_decay_epoch(arguments)
+        return notes
+
+    def _past_decay_epoch(self, arguments: dict[str, cst.BaseExpression]) -> list[Note]:
+        """CD101 when the run the loops show (else the list itself) goes past (decay_epoch + 1) * step_per_epoch
+        optimizer steps, found by a probe of the site that stops wherever the site's own conversion is blocked. A
+        run is counted from the list's first entry, so not with a resume slice; a warmup before the list has its
+        own check (CD109)."""
+        probe = _Site(self.analysis, self.call)
+        run = None
+        try:
+            arguments = probe._in_caller_terms(probe._arguments())
+            delivery = probe._delivery()
+            cadence = probe._cadence(delivery, arguments["step_per_epoch"], "scheduler")
+            run = probe._run(cadence, delivery, arguments) if probe.resume_slice is None else None
+        except Refused:
+            pass
+        if probe.warmup is not None:
+            return []
+        texts = {name: self.analysis.code(value) for name, value in arguments.items()}
+        total = texts["total_step"]
+        agreement = product(plus_one(texts["decay_epoch"]), texts["step_per_epoch"])
+        reach = total if run is None else f"min({atom(run.steps)}, {atom(total)})"
+        if self._at_most(reach, agreement):
+            return []
+        goes = "goes" if self._at_most(plus_one(agreement), reach) else "can go"
+        what = (f"the list has total_step={total} entries and {goes} past" if run is None else
+                f"the run (the loop at line {self.analysis.line(run.loop)}, {run.steps} optimizer steps) {goes} past")
+        return [Note(self.call, "CD101", f"{what} (decay_epoch + 1) * step_per_epoch = {agreement} optimizer steps: "
+                                         f"the list holds {_named('min_lr', texts['min_lr'])} from epoch "
+                                         f"{_named('decay_epoch', texts['decay_epoch'])} on, where a plain "
+                                         "CosineAnnealingLR would climb back towards max_lr from optimizer step "
+                                         f"{agreement}" + ("" if run is not None else " if the run gets there")
+                                         + " (a torch port steps it only while last_epoch < T_max)")]
+
+    def _not_below(self, arguments: dict[str, cst.BaseExpression]) -> str | None:
+        """Why min_lr is visibly not below max_lr (the same expression, or values that say so); None otherwise."""
+        if "min_lr" not in arguments or "max_lr" not in arguments:
+            return None
+        low, high = (self.analysis.code(arguments[name]) for name in ("min_lr", "max_lr"))
+        if _same(low, high):
+            return f"min_lr and max_lr are the same expression, {low}"
+        values = self._value(arguments["min_lr"]), self._value(arguments["max_lr"])
+        if all(type(value) in (int, float) for value in values) and values[0] >= values[1]:
+            return f"min_lr={low} is not below max_lr={high}"
+        return None
+
+    def _convert(self) -> Finding | None:
         arguments = self._in_caller_terms(self._arguments())
         texts = {name: self.analysis.code(value) for name, value in arguments.items()}
         delivery = self._delivery()
+        groups = self._param_groups(delivery)
+        if groups is not None and groups.main is not self.call and self.call in self._group_calls(groups):
+            return None
         warmup = self._warmup_texts(texts) if self.warmup is not None else None
         optimizer_arguments = self._optimizer_arguments(delivery)
         self._check_moves(delivery, [arguments["min_lr"], arguments["max_lr"], arguments["decay_epoch"],
                                      *([self.warmup.arguments["warmup_epoch"]] if warmup else [])])
         others = self._other_deliveries()
+        group_lrs = (self._group_lrs(groups, texts, others, delivery.optimizer_call) if groups is not None
+                     else {})
         if others and (warmup is not None or self.step_reads):
             raise Refused("CD107", "the list feeds several optimizers and is "
                                    + ("read element by element" if self.step_reads else "summed with a warmup")
@@ -683,6 +811,10 @@ class _Site:
             self._resumable(resume, delivery, others)
         scheduler = self._scheduler_name(delivery, several=bool(others))
         cadence = self._cadence(delivery, arguments["step_per_epoch"], scheduler)
+        why = self._not_below(arguments)
+        if why is not None:
+            written = bind(self.call, SIGNATURE).values["min_lr"]
+            raise Refused("CD105", f"{why}: {NOT_BELOW}", written)
 
         place = self._construction_place(delivery)
         package, package_import = package_reference(self.analysis, place, "torch")
@@ -718,7 +850,7 @@ class _Site:
         run_steps = total if run is None else run.steps
         claim = Claim(source, destination, run_steps=run_steps, agrees_for=agrees_for)
         held = warmup is None and self._held(claim, texts, agreement)
-        notes = self._semantic_notes(delivery, optimizer_arguments)
+        notes = self._semantic_notes(delivery, optimizer_arguments, grouped=groups is not None)
         if held:
             claim = Claim(source, Schedule("torch.HeldCosineAnnealingLR", dict(destination.args)),
                           run_steps=run_steps, agrees_for=agrees_for)
@@ -728,9 +860,13 @@ class _Site:
                                                   f"{scheduler}.last_epoch < {scheduler}.T_max: a plain "
                                                   "CosineAnnealingLR would climb back towards max_lr from "
                                                   f"optimizer step {agreement} on"))
+        grouped = self._group_verdicts(groups, group_lrs, claim) if groups is not None else ""
         imports = [package_import]
+        params = self._grouped_params(groups, group_lrs, replacements) if groups is not None else None
         if resume is None:
-            new_optimizer = self._new_optimizer(delivery, optimizer_arguments, texts["max_lr"], package)
+            torch_lr = (self._torch_lr(groups, texts, optimizer_arguments.get("learning_rate")) if groups is not None
+                        else texts["max_lr"])
+            new_optimizer = self._new_optimizer(delivery, optimizer_arguments, torch_lr, package, params)
             scheduler_lines = ([cst.parse_statement(f"{scheduler} = {cosine}\n")] if warmup is None else
                                self._chain_statements(scheduler, package, optimizer, cosine, warmup["warmup_epoch"]))
         else:
@@ -740,7 +876,7 @@ class _Site:
             start_lr = self._resumed_lr(texts, epoch, math, self._value(arguments["min_lr"]) == 0)
             if not held and math == "math":
                 claim = self._resumed_claim(texts, resume, skipped, start_lr, resumed_run, agrees_for)
-            new_optimizer = self._new_optimizer(delivery, optimizer_arguments, start_lr, package)
+            new_optimizer = self._new_optimizer(delivery, optimizer_arguments, start_lr, package, params)
             group = self.analysis.fresh_name("group")
             last_epoch = str(int(resume.epoch) - 1) if resume.epoch.isdigit() else f"{atom(resume.epoch)} - 1"
             scheduler_lines = [
@@ -790,17 +926,270 @@ class _Site:
         message = (
             f"{converted} driving {delivery.mapping.target}"
             + (f" ({self.analysis.code(delivery.optimizer_name)})" if others else "")
-            + f", stepped {cadence.description}{also}"
+            + f", stepped {cadence.description}{also}{grouped}"
             + (self._resume_description(resume, last_epoch, skipped, claim.source.model.endswith("sliced_cosine_decay_lr"))
                if resume is not None else "")
             + (f"; assumes {'; '.join(assumptions)}" if assumptions else "")
         )
+        changes, *unsafe = (Note(note.node, note.code, self._citing_the_call(note.message, note.node))
+                            for note in (changes, *unsafe))
         return Finding(
             Note(self.call, "CD100", message),
             notes,
             fix=Fix(replacements, claim, changes, unsafe, add_imports=tuple(dict.fromkeys(imports)),
                     once_applied=once_applied),
         )
+
+    def _groups_argument(self, entry: cst.DictElement) -> cst.Arg:
+        """The optimizer's params argument when the list is a param group's ``"lr"``: the group dicts in a list
+        written in the optimizer call, or bound once to a name the call alone reads."""
+        analysis = self.analysis
+        element = analysis.parents.get(analysis.parents.get(entry))
+        literal = analysis.parents.get(element)
+        line = analysis.line(entry)
+        if not isinstance(element, cst.Element) or not isinstance(literal, (cst.List, cst.Tuple)):
+            raise Refused("CD107", f"the list is the \"lr\" of a dict at line {line} that is not in a list of "
+                                   "param groups", entry)
+        holder = analysis.parents.get(literal)
+        passed = literal
+        if isinstance(holder, cst.Assign) and holder.value is literal:
+            target = holder.targets[0].target if len(holder.targets) == 1 else None
+            assignment = analysis.single_assignment(target) if isinstance(target, cst.Name) else None
+            reads = [access.node for access in assignment.references] if assignment is not None else []
+            if assignment is None or analysis.assigned_value(assignment) is None or len(reads) != 1:
+                what = (f"`{analysis.code(target)}` is read at lines "
+                        f"{', '.join(str(analysis.line(read)) for read in reads)}" if len(reads) > 1 else
+                        "they are not bound once to one variable read once")
+                raise Refused("CD107", f"the list is a param group's \"lr\" (line {line}), and {what}: the "
+                                       "rule converts param groups handed to one optimizer alone", entry)
+            passed = reads[0]
+            holder = analysis.parents.get(passed)
+        call = analysis.parents.get(holder) if isinstance(holder, cst.Arg) and holder.value is passed else None
+        names = analysis.names_of(call.func) if isinstance(call, cst.Call) else set()
+        if names & OPTIMIZERS.keys():
+            mapping = OPTIMIZERS[next(iter(sorted(names & OPTIMIZERS.keys())))]
+            if bind(call, mapping.positional, mapping.keyword_only).values.get("params") is passed:
+                return holder
+        if any(name.startswith("mindspore.nn.") for name in names):
+            raise Refused("CD103", f"{analysis.code(call.func)} has no torch mapping here (only SGD, Momentum, Adam "
+                                   "and AdamWeightDecay), and a torch scheduler needs a torch optimizer", call)
+        raise Refused("CD107", f"the list is a param group's \"lr\" (line {line}), and the groups are not the params "
+                               "of an optimizer here", entry)
+
+    def _param_groups(self, delivery: Delivery) -> ParamGroups | None:
+        """The optimizer's param group dicts, written in the call or bound once to a name read only there; None
+        when its params are no such list."""
+        analysis = self.analysis
+        params = bind(delivery.optimizer_call, delivery.mapping.positional,
+                      delivery.mapping.keyword_only).values.get("params")
+        literal, line = params, None
+        if isinstance(params, cst.Name):
+            assignment = analysis.single_assignment(params)
+            bound = analysis.assigned_value(assignment) if assignment is not None else None
+            if bound is None or len(assignment.references) != 1:
+                return None
+            line, literal = bound
+        if not isinstance(literal, (cst.List, cst.Tuple)):
+            return None
+        if not any(isinstance(element.value, cst.Dict) for element in literal.elements):
+            return None
+        groups = []
+        order = [element for element in literal.elements if _orders_parameters(element.value)]
+        for index, element in enumerate((element for element in literal.elements if element not in order), 1):
+            group = element.value
+            entries = group.elements if isinstance(group, cst.Dict) else ()
+            entry = next((entry for entry in entries if _key(entry) == "lr"), None)
+            groups.append(Group(index, group, entry, self._list_call(entry.value) if entry is not None else None))
+        learning_rate = bind(delivery.optimizer_call, delivery.mapping.positional,
+                             delivery.mapping.keyword_only).values.get("learning_rate")
+        optimizer_list = self._list_call(learning_rate) if learning_rate is not None else None
+        main = optimizer_list or next((group.call for group in groups if group.call is not None), None)
+        return ParamGroups(params, literal, line, tuple(groups), optimizer_list, main, tuple(order))
+
+    @staticmethod
+    def _group_calls(groups: ParamGroups) -> set[cst.Call]:
+        return {group.call for group in groups.groups if group.call is not None} | (
+            {groups.learning_rate} if groups.learning_rate is not None else set())
+
+    def _list_call(self, value: cst.BaseExpression) -> cst.Call | None:
+        """The cosine_decay_lr call a group's lr (or the optimizer's learning_rate) is: the call itself, in float
+        wrappers, or through names each bound once. None for anything else."""
+        analysis = self.analysis
+        for _ in range(MAX_CALL_DEPTH):
+            if isinstance(value, cst.Call) and analysis.names_of(value.func) & FUNCTIONS:
+                return value
+            if (isinstance(value, cst.Call) and analysis.names_of(value.func) & (TENSORS | ARRAYS) and value.args
+                    and value.args[0].keyword is None and not value.args[0].star):
+                value = value.args[0].value
+            elif (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
+                  and value.func.attr.value == "astype"):
+                value = value.func.value
+            elif isinstance(value, cst.Name):
+                assignment = analysis.single_assignment(value)
+                bound = analysis.assigned_value(assignment) if assignment is not None else None
+                if bound is None:
+                    return None
+                value = bound[1]
+            else:
+                return None
+        return None
+
+    def _group_lrs(self, groups: ParamGroups, texts: dict[str, str], others: list[Delivery],
+                   optimizer_call: cst.Call) -> dict[cst.DictElement, str]:
+        """Each group's torch ``"lr"``: its list's max_lr. torch's one CosineAnnealingLR anneals every group from its
+        own lr to one eta_min, T_max and cadence, so each group's list must be a cosine_decay_lr list converted
+        with this one (followed to this optimizer alone) with the same min_lr, total_step, step_per_epoch and
+        decay_epoch; otherwise the group is refused at its line."""
+        analysis = self.analysis
+        for group in groups.groups:
+            self._check_group_keys(group, f"param group {group.index} (line {analysis.line(group.node)})")
+        if all(group.lr is None for group in groups.groups):
+            return {}
+        if self.call not in self._group_calls(groups):
+            raise Refused("CD107", f"the list reaches the optimizer at line {analysis.line(optimizer_call)}, whose "
+                                   "param groups it feeds through a helper or a name bound more than once; the rule "
+                                   "converts param groups whose lists are cosine_decay_lr calls bound once in the "
+                                   "optimizer's function")
+        combined = ("the list also feeds another optimizer" if others else
+                    f"`{analysis.code(self.step_reads[0])}` reads the list" if self.step_reads else
+                    "a warmup list is added to it" if self.warmup is not None else
+                    "the list is sliced (a resume)" if self.resume_slice is not None else None)
+        if combined is not None:
+            raise Refused("CD109", f"the list feeds param groups (line {analysis.line(groups.literal)}) and "
+                                   f"{combined}: the rule converts param groups whose lists feed their optimizer "
+                                   "alone")
+        lrs: dict[cst.DictElement, str] = {}
+        checked: dict[cst.Call, str] = {self.call: texts["max_lr"]}
+        for group in groups.groups:
+            where = f"param group {group.index} (line {analysis.line(group.node)})"
+            if group.lr is None and groups.learning_rate is None:
+                raise Refused("CD109", f"{where} has no \"lr\" and takes the optimizer's learning_rate, which is "
+                                       "no cosine_decay_lr list: MindSpore keeps that group's lr constant, and "
+                                       "torch's one CosineAnnealingLR would anneal every group", group.node)
+            if group.lr is None:
+                continue
+            if group.call is None:
+                raise Refused("CD109", f"{where} takes lr={analysis.code(group.lr.value)}, not a cosine_decay_lr "
+                                       "list followed here: MindSpore uses it as it is, and torch's one "
+                                       "CosineAnnealingLR anneals every group from its own lr, so each group needs a "
+                                       "cosine list with the same min_lr, total_step, step_per_epoch and "
+                                       "decay_epoch", group.lr)
+            if group.call not in checked:
+                checked[group.call] = self._group_list(group, where, texts, optimizer_call)
+            lrs[group.lr] = checked[group.call]
+        return lrs
+
+    @staticmethod
+    def _check_group_keys(group: Group, where: str) -> None:
+        """A group is a dict written out whose keys torch's param groups take with the same meaning."""
+        if not isinstance(group.node, cst.Dict):
+            raise Refused("CD105", f"{where} is not a dict written out, so whether it sets its own lr is not "
+                                   "visible", group.node)
+        keys = [_key(entry) for entry in group.node.elements]
+        if None in keys:
+            raise Refused("CD105", f"{where} unpacks `**` entries or computes a key, so what it sets is not "
+                                   "visible", group.node)
+        other = sorted(set(keys) - GROUP_KEYS)
+        if other:
+            raise Refused("CD104", f"{where} sets {other[0]!r}, which torch's param groups do not take with "
+                                   "MindSpore's meaning (params, lr and weight_decay are mapped)", group.node)
+
+    def _group_list(self, group: Group, where: str, texts: dict[str, str], optimizer_call: cst.Call) -> str:
+        """The max_lr of another group's list, once that list is shown to reach this optimizer alone with this
+        list's min_lr, total_step, step_per_epoch and decay_epoch, and its max_lr to mean the same in the group's
+        dict as where the list is built."""
+        analysis = self.analysis
+        built = f"the list of line {analysis.line(group.call)}"
+        probe = _Site(analysis, group.call)
+        try:
+            arguments = probe._arguments()
+            delivery = probe._delivery()
+        except Refused as refused:
+            raise Refused(refused.code, f"{where} takes {built}, which cannot be converted ({refused.message}): the "
+                                        "param groups convert together", group.node) from None
+        own = {name: analysis.code(value) for name, value in arguments.items()}
+        if (probe.warmup is not None or probe.resume_slice is not None or probe.step_reads or probe.other_uses
+                or delivery.optimizer_call is not optimizer_call):
+            raise Refused("CD109", f"{where} takes {built}, which is also summed, sliced, read or given to "
+                                   "another optimizer: the rule converts param groups whose lists feed their "
+                                   "optimizer alone", group.node)
+        for name in ("min_lr", "total_step", "step_per_epoch", "decay_epoch"):
+            if not self._equal(own[name], texts[name]):
+                raise Refused("CD109", f"{where} takes {built}, whose {name}={own[name]} is not the "
+                                       f"{name}={texts[name]} of the list at line {analysis.line(self.call)}: "
+                                       "torch's one CosineAnnealingLR has one eta_min, one T_max and one cadence "
+                                       "for every param group", group.node)
+        probe._check_moves(delivery, [arguments["max_lr"]])
+        self.group_carriers += delivery.carriers
+        return own["max_lr"]
+
+    def _group_verdicts(self, groups: ParamGroups, lrs: dict[cst.DictElement, str], claim: Claim) -> str:
+        """Each other group's claim, its list against the one scheduler from the group's lr, verified here (the
+        fix carries this list's claim); a group whose verdict is not equivalent is refused at its line. The part of
+        the message that says so."""
+        analysis = self.analysis
+        if not lrs:
+            return ""
+        parts = []
+        for group in groups.groups:
+            lr = lrs.get(group.lr) if group.lr is not None else claim.target.args["base_lr"]
+            if group.call is self.call or (group.lr is None and groups.learning_rate is self.call):
+                taken = "" if group.lr is not None else " (the optimizer's lr=)"
+                parts.append(f"group {group.index} at lr={lr}{taken} from this list")
+                continue
+            source = Schedule(claim.source.model, {**claim.source.args, "max_lr": lr})
+            target = Schedule(claim.target.model, {**claim.target.args, "base_lr": lr})
+            verdict = verify.verify(dataclasses.replace(claim, source=source, target=target), analysis.constants)
+            where = f"param group {group.index} (line {analysis.line(group.node)})"
+            if verdict.kind != verify.EQUIVALENT:
+                raise Refused("CD109", f"{where} takes the list of line {analysis.line(group.call)}, and the one "
+                                       f"CosineAnnealingLR from its lr={lr} is not equivalent to it "
+                                       f"({verdict.text()}): the param groups convert together", group.node)
+            parts.append(f"group {group.index} at lr={lr} from the list of line {analysis.line(group.call)} "
+                         f"[{verdict.text()}]")
+        return (f"; param groups (line {analysis.line(groups.literal)}): " + ", ".join(parts)
+                + "; the one scheduler anneals each group from its own lr to the shared eta_min")
+
+    def _torch_lr(self, groups: ParamGroups, texts: dict[str, str], learning_rate: cst.BaseExpression | None
+                  ) -> str | None:
+        """torch's ``lr=``, taken by the groups without their own: this list's max_lr when it is the optimizer's
+        learning_rate, else the learning_rate as written, a number (every group then has its own lr)."""
+        if groups.learning_rate is self.call or all(group.lr is None for group in groups.groups):
+            return texts["max_lr"]
+        if learning_rate is None:
+            return None
+        value = self._value(learning_rate)
+        if (type(value) in (int, float)) or isinstance(learning_rate, cst.Attribute):
+            return self.analysis.code(learning_rate)
+        raise Refused("CD109", f"the optimizer's learning_rate={self.analysis.code(learning_rate)} (line "
+                               f"{self.analysis.line(learning_rate)}) is neither a cosine_decay_lr list nor a number: "
+                               "the param groups convert when torch's lr= can be written", learning_rate)
+
+    def _grouped_params(self, groups: ParamGroups, lrs: dict[cst.DictElement, str],
+                        replacements: dict) -> cst.BaseExpression:
+        """The torch param groups, each dict's params as torch takes them and its ``"lr"`` its list's max_lr: the
+        new params argument when they are written in the call, else the name, its binding rewritten in place. The
+        other groups' lists go."""
+        elements = []
+        for element in groups.literal.elements:
+            if element in groups.order:
+                continue
+            entries = []
+            for entry in element.value.elements:
+                if _key(entry) == "params":
+                    entry = entry.with_changes(value=self._params(entry.value))
+                elif entry in lrs:
+                    entry = entry.with_changes(value=cst.parse_expression(lrs[entry]))
+                entries.append(entry)
+            elements.append(element.with_changes(value=element.value.with_changes(elements=entries)))
+        if groups.order and groups.literal.elements[-1] in groups.order:
+            elements[-1] = elements[-1].with_changes(comma=groups.literal.elements[-1].comma)
+        literal = groups.literal.with_changes(elements=elements)
+        replacements.update({carrier: [] for carrier in self.group_carriers})
+        if groups.line is None:
+            return literal
+        replacements[groups.literal] = literal
+        return groups.params
 
     def _resumable(self, resume: Resume, delivery: Delivery, others: list[Delivery]) -> None:
         """A resume converts for a list that only feeds one optimizer: the start epoch moves to the optimizer's
@@ -1258,6 +1647,8 @@ class _Site:
             parent = self.analysis.parents.get(node)
             if isinstance(parent, cst.Arg) and parent.value is node:
                 return self._learning_rate_argument(parent), carriers
+            if isinstance(parent, cst.DictElement) and parent.value is node and _key(parent) == "lr":
+                return self._groups_argument(parent), carriers
             if isinstance(parent, cst.Subscript) and parent.value is node and self._resume_slice(parent):
                 node = parent
                 continue
@@ -1571,14 +1962,17 @@ class _Site:
             return uses[0]
         if not uses:
             raise Refused("CD107", f"the list `{name.value}` is never given to an optimizer here")
-        refusals = []
+        refusals, reached = [], []
         for use in uses:
             try:
-                self._follow(use)
+                reached.append(self._follow(use))
             except Refused as refused:
                 refusals.append(refused)
         if refusals:
             raise refusals[0]
+        if (self._holds_the_list(line) and len({id(self.analysis.parents[arg]) for arg, _ in reached}) == 1
+                and not any(carriers for _, carriers in reached)):
+            return uses[0]
         if self.other_uses or self.warmup is not None or not self._holds_the_list(line):
             lines = ", ".join(str(self.analysis.line(use)) for use in uses)
             raise Refused("CD107", f"the list `{name.value}` feeds several optimizers (lines {lines}) through "
@@ -1998,8 +2392,10 @@ class _Site:
         bound = self.analysis.assigned_value(assignment) if assignment is not None else None
         return [bound[1]] if bound is not None else []
 
-    def _new_optimizer(self, delivery: Delivery, values, max_lr: str, package: str) -> cst.SimpleStatementLine:
-        """The torch construction, edited from the MindSpore one so its layout and comments stay."""
+    def _new_optimizer(self, delivery: Delivery, values, max_lr: str, package: str,
+                       params: cst.BaseExpression | None = None) -> cst.SimpleStatementLine:
+        """The torch construction, edited from the MindSpore one so its layout and comments stay; ``params``, when
+        given, is what the params argument becomes (the param groups)."""
         mapping, call = delivery.mapping, delivery.optimizer_call
         renames = dict(mapping.renames)
         given, arguments = set(), []
@@ -2007,7 +2403,8 @@ class _Site:
             name = argument.keyword.value if argument.keyword else mapping.positional[index]
             given.add(name)
             if name == "params":
-                arguments.append(argument.with_changes(value=self._params(argument.value)))
+                arguments.append(argument.with_changes(
+                    value=params if params is not None else self._params(argument.value)))
             elif name == "learning_rate":
                 arguments.append(keyword_argument(argument, "lr", cst.parse_expression(max_lr)))
             elif name in ("beta1", "beta2"):
@@ -2037,9 +2434,13 @@ class _Site:
                          for name, default in (("beta1", "0.9"), ("beta2", "0.999")))
         return cst.parse_expression(f"({first}, {second})")
 
-    def _semantic_notes(self, delivery: Delivery, values) -> list[Note]:
+    def _semantic_notes(self, delivery: Delivery, values, grouped: bool = False) -> list[Note]:
+        """How the torch optimizer updates differently. With param groups MindSpore decays every parameter of a
+        group by its weight_decay (its beta/gamma filter is for an ungrouped optimizer), as torch does."""
         mapping, call = delivery.mapping, delivery.optimizer_call
         notes = [Note(call, "CD104", mapping.differences)] if mapping.differences else []
+        if grouped:
+            return notes
         weight_decay = values.get("weight_decay")
         decays = (dict(mapping.defaults).get("weight_decay") if weight_decay is None
                   else self.analysis.code(weight_decay))
@@ -2196,6 +2597,18 @@ class _DatasetSizes(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         if _dataset_size_of(self.analysis, node) is not None:
             self.found.append(self.analysis.code(node))
+
+
+def _orders_parameters(value: cst.BaseExpression) -> bool:
+    """``{"order_params": ...}``: MindSpore's order of the parameters, no group of its own."""
+    return isinstance(value, cst.Dict) and [_key(entry) for entry in value.elements] == ["order_params"]
+
+
+def _key(entry: cst.BaseDictElement) -> str | None:
+    """A dict entry's key when it is a plain string (``"lr"``), else None."""
+    if isinstance(entry, cst.DictElement) and isinstance(entry.key, cst.SimpleString):
+        return entry.key.evaluated_value
+    return None
 
 
 def _slice_text(analysis: Analysis, subscript: cst.Subscript) -> str:

@@ -1,6 +1,6 @@
 """DARTS style: float(args.epochs), the scheduler stepped at the start of each epoch, get_lr()[0] read.
 
-Expect: refuse (a one-epoch phase shift a cosine_decay_lr list can express only by shifting; reported at the step).
+Expect: refuse (get_lr() outside step() returns a value no optimizer step uses: reported at the read; the epoch-start step itself converts).
 """
 import argparse
 
