@@ -29,6 +29,8 @@ from libcst.metadata import Assignment
 
 from migrate import evaluate, verify
 from migrate.analysis import LOOPS, Analysis, atom, bind, names_in, plus_one, product
+from migrate.bridge.optimizers import WEIGHT_DECAY_DIFFERENCE, towards
+from migrate.bridge.optimizers import Mapping as OptimizerMapping
 from migrate.edit import EQUAL, joined_arguments, keyword_argument
 from migrate.imports import package_reference
 from migrate.program import ARGUMENT, ATTRIBUTE, METHOD
@@ -83,65 +85,7 @@ PAST_DECAY_EPOCH_EXAMPLE = (
 )
 """A run of 200 epochs over a list that stops decaying at 150: CD114 by default, CD101 under periodic = "clamp"."""
 
-@dataclass(frozen=True)
-class OptimizerMapping:
-    """How one MindSpore optimizer's construction becomes a torch one.
-
-    ``required`` lists arguments torch can express only with one value (their accepted spellings); ``inert`` those
-    dropped because they change how MindSpore computes, not what; ``defaults`` the MindSpore defaults torch does not
-    share, written out.
-    """
-
-    target: str
-    positional: tuple[str, ...]
-    renames: tuple[tuple[str, str], ...]
-    keyword_only: tuple[str, ...] = ()
-    defaults: tuple[tuple[str, str], ...] = ()
-    required: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    inert: tuple[str, ...] = ()
-    differences: str = ""
-
-
-_NO_LOSS_SCALE = ("loss_scale", ("1.0", "1"))
-_SGD = OptimizerMapping(
-    target="torch.optim.SGD",
-    positional=("params", "learning_rate", "momentum", "dampening", "weight_decay", "nesterov", "loss_scale"),
-    renames=(("momentum", "momentum"), ("dampening", "dampening"), ("weight_decay", "weight_decay"),
-             ("nesterov", "nesterov")),
-    required=(_NO_LOSS_SCALE,),
-)
-_MOMENTUM = OptimizerMapping(
-    target="torch.optim.SGD",
-    positional=("params", "learning_rate", "momentum", "weight_decay", "loss_scale", "use_nesterov"),
-    renames=(("momentum", "momentum"), ("weight_decay", "weight_decay"), ("use_nesterov", "nesterov")),
-    required=(_NO_LOSS_SCALE,),
-)
-_ADAM = OptimizerMapping(
-    target="torch.optim.Adam",
-    positional=("params", "learning_rate", "beta1", "beta2", "eps", "use_locking", "use_nesterov", "weight_decay",
-                "loss_scale", "use_amsgrad"),
-    renames=(("eps", "eps"), ("weight_decay", "weight_decay"), ("use_amsgrad", "amsgrad")),
-    keyword_only=("use_lazy", "use_offload"),
-    required=(("use_nesterov", ("False",)), _NO_LOSS_SCALE, ("use_lazy", ("False",)), ("use_offload", ("False",))),
-    inert=("use_locking",),
-)
-_ADAM_WEIGHT_DECAY = OptimizerMapping(
-    target="torch.optim.AdamW",
-    positional=("params", "learning_rate", "beta1", "beta2", "eps", "weight_decay"),
-    renames=(("eps", "eps"), ("weight_decay", "weight_decay")),
-    defaults=(("eps", "1e-06"), ("weight_decay", "0.0")),
-    differences="torch.optim.AdamW applies bias correction and mindspore.nn.AdamWeightDecay does not, so torch's "
-    "first updates are smaller",
-)
-OPTIMIZERS = {
-    **{f"mindspore.nn{module}.SGD": _SGD for module in ("", ".optim", ".optim.sgd")},
-    **{f"mindspore.nn{module}.Momentum": _MOMENTUM for module in ("", ".optim", ".optim.momentum")},
-    **{f"mindspore.nn{module}.Adam": _ADAM for module in ("", ".optim", ".optim.adam")},
-    **{f"mindspore.nn{module}.AdamWeightDecay": _ADAM_WEIGHT_DECAY for module in ("", ".optim", ".optim.adam")},
-}
-_WEIGHT_DECAY_NOTE = (
-    "torch decays every parameter, MindSpore skips those whose names contain 'beta' or 'gamma' (norm layers)"
-)
+OPTIMIZERS = towards("torch")
 
 
 @dataclass(frozen=True)
@@ -2445,7 +2389,7 @@ class _Site:
         decays = (dict(mapping.defaults).get("weight_decay") if weight_decay is None
                   else self.analysis.code(weight_decay))
         if decays is not None and self.analysis.value(decays) != 0:
-            notes.append(Note(call, "CD104", f"weight_decay={decays}: {_WEIGHT_DECAY_NOTE}"))
+            notes.append(Note(call, "CD104", f"weight_decay={decays}: {WEIGHT_DECAY_DIFFERENCE}"))
         return notes
 
 
