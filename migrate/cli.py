@@ -131,33 +131,47 @@ def verify(t_max, eta_min, lr, steps_per_epoch, epochs, cadence, plot_path) -> N
 
 @main.command("rules")
 def list_rules() -> None:
-    """Every diagnostic code with its one-line summary."""
-    from migrate.engine import all_codes
+    """Every diagnostic code, by concern: its name, severity, the directions whose rules raise it (``-`` for the
+    engine's own codes) and its one-line summary."""
+    from migrate.engine import all_codes, documented_by
 
+    raised_by = {code: sorted(rule.target for rule, _ in entries) for code, entries in documented_by().items()}
     for code in sorted(all_codes().values(), key=lambda code: code.code):
-        click.echo(f"{code.code:<7} {code.name:<34} {code.severity:<8} {code.summary}")
+        directions = ",".join(raised_by.get(code.code, [])) or "-"
+        click.echo(f"{code.code:<7} {code.name:<27} {code.severity:<8} {directions:<16} {code.summary}")
 
 
 @main.command()
 @click.argument("code")
 def explain(code) -> None:
-    """The documentation of one code, as ruff's rule pages: what it does, why, an example, what to use instead and
-    whether the fix is safe."""
-    from migrate.engine import all_codes, load_rules
-    from migrate.rule import NO_FIX, SAFE
+    """The documentation of one code, as ruff's rule pages: what it does, then for each rule that raises it why, an
+    example, what to use instead and whether the fix is safe."""
+    from migrate.bridge.codes import redirected
+    from migrate.engine import CODES, all_codes, documented_by
 
-    entry = all_codes().get(code.upper())
+    code = redirected(code.upper())
+    entry = all_codes().get(code)
     if entry is None:
         click.echo(f"migrate explain: unknown code {code!r} (see `migrate rules`)", err=True)
         sys.exit(EXIT_USAGE)
-    rules = load_rules(None)
-    target = next((rule.target for rule in rules if entry in rule.codes), None) or next(
-        (rule.target for rule in rules if entry.example and rule.applies_to(entry.example)), None)
-    command = f"migrate convert --to {target}" if target else "migrate convert"
     text = [f"# {entry.code} ({entry.name})", "", f"Severity: {entry.severity}", "", "## What it does",
-            entry.summary, "", "## Why", entry.why]
+            entry.summary]
+    if code in CODES:
+        text += _explained(entry, None, "##")
+    for rule, documented in documented_by().get(code, []):
+        text += ["", f"## {rule.summary}", documented.summary, *_explained(documented, rule.target, "###")]
+    click.echo("\n".join(text))
+
+
+def _explained(entry, target: str | None, level: str) -> list[str]:
+    """One rule's account of a code: why, its example and what to write instead, and the fix's safety."""
+    from migrate.rule import NO_FIX, SAFE
+
+    command = f"migrate convert --to {target}" if target else "migrate convert"
+    text = ["", f"{level} Why", entry.why]
     if entry.example:
-        text += ["", "## Example", f"`{command}` reports {entry.code} on:", "", "```python", entry.example + "```"]
+        text += ["", f"{level} Example", f"`{command}` reports {entry.code} on:", "", "```python",
+                 entry.example + "```"]
     if entry.fixed:
         if entry.applicability == NO_FIX:
             lead = f"Written this way, {entry.code} is no longer reported:"
@@ -165,10 +179,10 @@ def explain(code) -> None:
             lead = f"`{command}` writes:"
         else:
             lead = f"`{command} --unsafe-fixes` writes:"
-        text += ["", "## Use instead", lead, "", "```python", entry.fixed + "```"]
+        text += ["", f"{level} Use instead", lead, "", "```python", entry.fixed + "```"]
     if entry.safety:
-        text += ["", "## Fix safety", entry.safety]
-    click.echo("\n".join(text))
+        text += ["", f"{level} Fix safety", entry.safety]
+    return text
 
 
 @main.command()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pathspec
 
+from migrate.bridge.codes import redirected
 from migrate.outcome import FAIL_ON, FAIL_ON_REWRITE
 
 TARGETS = ("mindspore", "torch")
@@ -185,7 +186,7 @@ def _code_prefixes(where: str, value: object) -> tuple[str, ...]:
     for prefix in prefixes:
         if not _CODE_PREFIX.fullmatch(prefix):
             raise ConfigError(f"{where}: {prefix!r} is not a code prefix (upper-case letters, then digits: 'MIG1')")
-    return prefixes
+    return tuple(redirected(prefix) for prefix in prefixes)
 
 
 def _patterns(where: str, value: object) -> tuple[str, ...]:
@@ -286,7 +287,7 @@ def parse_noqa(text: str) -> dict[int, frozenset[str] | None]:
                 continue
             codes = match.group("codes")
             suppressed[token.start[0]] = (
-                frozenset(code.upper() for code in _NOQA_CODE.findall(codes)) if codes else None
+                frozenset(redirected(code.upper()) for code in _NOQA_CODE.findall(codes)) if codes else None
             )
     except (tokenize.TokenError, SyntaxError):
         return {}

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from migrate import files
+from migrate.bridge.codes import CONCERNS
 from migrate.config import Config, skips_file
 from migrate.diagnostics import Diagnostic, TextEdit, sort_diagnostics
 from migrate.rule import Code, Rule
@@ -155,10 +156,22 @@ def load_rules(direction: str | None) -> list[Rule]:
 
 
 def all_codes() -> dict[str, Code]:
+    """Every code: the engine's, and each concern a rule raises, named and summarised as the concern (each rule's
+    own text and example are in ``documented_by``)."""
     table = dict(CODES)
-    for rule in load_rules(None):
-        table.update((code.code, code) for code in rule.codes)
+    for code, entries in documented_by().items():
+        concern = CONCERNS[code]
+        table[code] = replace(entries[0][1], name=concern.name, severity=concern.severity, summary=concern.summary)
     return table
+
+
+def documented_by() -> dict[str, list[tuple[Rule, Code]]]:
+    """Each concern's documentation by every rule that raises it, in rule order."""
+    found: dict[str, list[tuple[Rule, Code]]] = {}
+    for rule in load_rules(None):
+        for code in rule.codes:
+            found.setdefault(code.code, []).append((rule, code))
+    return found
 
 
 def process_path(path: str, options: Options, rules: Sequence[Rule | DeclaredRule]) -> FileResult:

@@ -107,7 +107,6 @@ class Rule(ABC):
     """Base of every API mapping in ``migrate.rules``: each rule module exposes one instance named ``RULE``."""
 
     name: str = ""
-    family: str = ""
     target: str = ""
     triggers: tuple[str, ...] = ()
     summary: str = ""

@@ -37,7 +37,7 @@ def test_convert_rewrites_in_place_and_exits_1(project):
     text = (project / "src" / "train.py").read_text()
     assert "mindspore.nn.cosine_decay_lr(min_lr=0.001, max_lr=0.1, total_step=10 * len(loader)" in text
     assert "scheduler.step()" not in text
-    assert "src/train.py:4:13: CA100" in result.stdout
+    assert "src/train.py:4:13: MIG100" in result.stdout
     assert "1 rewritten" in result.stderr
 
 
@@ -81,7 +81,7 @@ def test_stdin_prints_converted_buffer_byte_exact(project):
     file.write_text(CONVERTIBLE)
     run("convert", "src/train.py")
     assert result.stdout_bytes == file.read_bytes()
-    assert "src/train.py:4:13: CA100" in result.stderr
+    assert "src/train.py:4:13: MIG100" in result.stderr
 
 
 def test_stdin_without_changes_echoes_input_exactly():
@@ -198,22 +198,30 @@ def test_help_and_version_do_not_import_libcst():
         assert out.stdout.strip().endswith("False"), out.stdout
 
 
-def test_rules_lists_every_code_from_the_rules():
+def test_rules_lists_every_code_by_concern_with_the_directions_that_raise_it():
+    from migrate.bridge.codes import CONCERNS
     from migrate.engine import ENGINE_CODES
-    from migrate.rules.cosine_annealing_to_mindspore import RULE
 
     result = run("rules")
     assert result.exit_code == 0
-    for code in (*RULE.codes, *ENGINE_CODES):
-        assert f"{code.code:<7} {code.name:<34} {code.severity:<8} {code.summary}" in result.stdout
+    for code in ENGINE_CODES:
+        assert f"{code.code:<7} {code.name:<27} {code.severity:<8} {'-':<16} {code.summary}" in result.stdout
+    for concern in CONCERNS.values():
+        assert f"{concern.code:<7} {concern.name:<27} {concern.severity:<8} " in result.stdout
+        assert concern.summary in result.stdout
+    assert "MIG106  cadence-not-visible         warning  mindspore,torch " in result.stdout
+    assert "MIG115  framework-stepped           warning  mindspore " in result.stdout
 
 
-def test_explain_prints_the_rules_own_documentation():
-    from migrate.rules.cosine_annealing_to_mindspore import RULE
+def test_explain_prints_each_rules_own_documentation_of_a_concern():
+    from migrate.rules.cosine_annealing_to_mindspore import RULE as FORWARD
+    from migrate.rules.cosine_decay_to_torch import RULE as REVERSE
 
-    documented = RULE.code("CA101")
-    result = run("explain", "ca101")
+    result = run("explain", "mig101")
     assert result.exit_code == 0
-    assert documented.why in result.stdout
-    assert documented.example.rstrip() in result.stdout
+    for rule in (FORWARD, REVERSE):
+        documented = rule.code("MIG101")
+        assert documented.why in result.stdout and documented.example.rstrip() in result.stdout
+    assert result.stdout.index(FORWARD.summary) < result.stdout.index(REVERSE.summary)
+    assert run("explain", "ca101").stdout == result.stdout, "an old code explains the concern it became"
     assert run("explain", "XX999").exit_code == 2

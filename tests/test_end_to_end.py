@@ -55,7 +55,7 @@ def mindspore_learning_rates(source: str, batches: int) -> list[float]:
 
 @pytest.mark.parametrize("epochs, batches, t_max", [(20, 3, 20), (7, 5, 7), (30, 2, 10), (25, 3, 4)])
 def test_converted_script_uses_the_learning_rates_of_the_original(epochs, batches, t_max):
-    """By default, past T_max too: the run of 3 * T_max converts to the periodic list (CA114), step for step."""
+    """By default, past T_max too: the run of 3 * T_max converts to the periodic list (MIG114), step for step."""
     source = SCRIPT.format(epochs=epochs, batches=batches, t_max=t_max)
     result = engine.process_bytes(source.encode(), "train.py", engine.Options(), engine.load_rules("mindspore"))
     converted = result.output.decode()
@@ -64,7 +64,7 @@ def test_converted_script_uses_the_learning_rates_of_the_original(epochs, batche
     assert len(rewritten) == len(original) == epochs * batches
     for step, (expected, actual) in enumerate(zip(original, rewritten)):
         assert actual == pytest.approx(expected, rel=1e-9, abs=1e-13), step
-    [verdict] = [diagnostic.verdict for diagnostic in result.diagnostics if diagnostic.code == "CA100"]
+    [verdict] = [diagnostic.verdict for diagnostic in result.diagnostics if diagnostic.code == "MIG100"]
     assert verdict.startswith("equivalent: over the whole run")
     assert result.tally.equivalent == 1
-    assert ("CA114" in {diagnostic.code for diagnostic in result.diagnostics}) == (epochs > t_max + 1)
+    assert ("MIG114" in {diagnostic.code for diagnostic in result.diagnostics}) == (epochs > t_max + 1)

@@ -153,6 +153,6 @@ def test_an_optimizer_passed_to_a_function_defined_elsewhere_is_an_assumption_of
             "for epoch in range(10):\n    for batch in loader:\n        record(optimizer)\n        optimizer.step()\n"
             "    scheduler.step()\n")
     result = engine.process_bytes(text.encode(), "train.py", engine.Options(), engine.load_rules("mindspore"))
-    [main] = [diagnostic for diagnostic in result.diagnostics if diagnostic.code == "CA100"]
+    [main] = [diagnostic for diagnostic in result.diagnostics if diagnostic.code == "MIG100"]
     assert "record() at line 8 neither reads nor changes the lr of `optimizer`" in main.message
     assert result.output is not None

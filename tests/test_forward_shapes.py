@@ -71,7 +71,7 @@ def test_a_none_test_that_guards_more_than_the_step_is_refused_at_its_line():
     source = NONE_FIRST.replace("        scheduler.step()\n", "        scheduler.step()\n        print(epoch)\n")
     outcome = _judge(source, ("--cos",))
     assert outcome.verdict == differential.REFUSED
-    assert "CA107" in outcome.diagnostics and "does more than step the scheduler" in outcome.diagnostics
+    assert "MIG107" in outcome.diagnostics and "does more than step the scheduler" in outcome.diagnostics
 
 
 @pytest.mark.parametrize(("max_steps", "t_max"), [(10, 10), (7, 10), (10, 7), (3, 20)])
@@ -397,7 +397,7 @@ def test_optimizers_chosen_with_different_lrs_are_refused_naming_both():
 def test_an_optimizer_choice_that_may_bind_nothing_is_refused():
     outcome = _judge(OPTIMIZER_CHOICE.replace("else:\n    raise ValueError(args.optimizer)\n", ""), unsafe=True)
     assert outcome.verdict == differential.REFUSED
-    assert "CA109" in outcome.diagnostics
+    assert "MIG109" in outcome.diagnostics
 
 
 LIGHTNING = '''
@@ -440,7 +440,7 @@ def test_a_lightning_scheduler_converts_at_the_interval_the_trainer_steps_it_as_
     outcome = _judge(source, unsafe=True)
     assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
     assert "return optimizer\n" in outcome.output
-    assert "CA115" in outcome.diagnostics and "Lightning's Trainer stepped this scheduler" in outcome.diagnostics
+    assert "MIG115" in outcome.diagnostics and "Lightning's Trainer stepped this scheduler" in outcome.diagnostics
     assert _judge(source).verdict == differential.REFUSED
 
 
@@ -485,7 +485,7 @@ def test_a_step_at_the_start_of_the_epoch_reads_the_list_from_its_second_epoch(a
 def test_a_step_at_the_start_of_the_epoch_past_t_max_is_not_applied_by_default():
     outcome = _judge(EPOCH_START.replace("(optimizer, args.epochs,", "(optimizer, 4,"), ("--epochs", "9"))
     assert outcome.verdict == differential.REFUSED
-    assert "CA101" in outcome.diagnostics
+    assert "MIG101" in outcome.diagnostics
 
 
 def test_a_continue_between_the_step_and_the_batches_is_refused_at_its_line():

@@ -24,8 +24,8 @@ SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sar
 CASES = sorted(case for case in FIXTURES.iterdir() if (case / "input.py").is_file())
 REWRITTEN_CASES = [case for case in CASES if (case / "output.py").read_bytes() != (case / "input.py").read_bytes()]
 
-PER_EPOCH = FIXTURES / "fully_qualified_per_epoch"  # CA104 warning on line 6, a safe CA100 rewrite on line 7
-UNSAFE = FIXTURES / "run_length_unknown"  # an unsafe rewrite (CA100 + CA102 on line 4), not applied by default
+PER_EPOCH = FIXTURES / "fully_qualified_per_epoch"  # MIG104 warning on line 6, a safe MIG100 rewrite on line 7
+UNSAFE = FIXTURES / "run_length_unknown"  # an unsafe rewrite (MIG100 + MIG102 on line 4), not applied by default
 UNSAFE_APPLIED = FIXTURES / "run_length_unknown_unsafe_applied"  # the same input, converted with --unsafe-fixes
 NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -215,7 +215,7 @@ def test_sarif_of_a_fixture_directory_validates_with_relative_uris_and_rules(fix
     (sarif_run,) = log["runs"]
     rules = sarif_run["tool"]["driver"]["rules"]
     results = sarif_run["results"]
-    assert {"CA100", "CA102", "CA104", "CA108"} <= {result["ruleId"] for result in results}
+    assert {"MIG100", "MIG102", "MIG104", "MIG108"} <= {result["ruleId"] for result in results}
     for rule in rules:
         assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"] and rule["help"]["text"]
     locations = [location["physicalLocation"]["artifactLocation"] for result in results
@@ -238,12 +238,12 @@ def test_github_format_annotates_warnings_with_file_and_line(workdir):
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert len(lines) == 4
-    assert re.fullmatch(r"::warning title=migrate \(CA104\),file=src/train\.py,line=6,col=13,endLine=6,"
+    assert re.fullmatch(r"::warning title=migrate \(MIG104\),file=src/train\.py,line=6,col=13,endLine=6,"
                         r"endColumn=\d+::weight_decay=5e-4: MindSpore applies weight_decay .*", lines[0])
-    assert lines[1].startswith("::notice title=migrate (CA100),file=src/train.py,line=7,col=13,")
+    assert lines[1].startswith("::notice title=migrate (MIG100),file=src/train.py,line=7,col=13,")
     assert [line.split(",")[:3] for line in lines[2:]] == [
-        ["::notice title=migrate (CA112)", "file=src/train.py", "line=11"],
-        ["::notice title=migrate (CA112)", "file=src/train.py", "line=14"]]
+        ["::notice title=migrate (MIG112)", "file=src/train.py", "line=11"],
+        ["::notice title=migrate (MIG112)", "file=src/train.py", "line=14"]]
 
 
 def test_output_file_gets_the_diagnostics_and_stdout_none(workdir):
@@ -261,7 +261,7 @@ def test_output_file_with_stdin_leaves_stdout_to_the_code(workdir):
     assert result.stdout_bytes == (PER_EPOCH / "output.py").read_bytes()
     report = json.loads((workdir / "report.json").read_text(encoding="utf-8"))
     assert [(entry["code"], entry["location"]["row"]) for entry in report] == [
-        ("CA104", 6), ("CA100", 7), ("CA112", 11), ("CA112", 14)]
+        ("MIG104", 6), ("MIG100", 7), ("MIG112", 11), ("MIG112", 14)]
 
 
 # --- parallel runs ---------------------------------------------------------------------------------------------------
@@ -279,7 +279,7 @@ def test_parallel_run_gives_the_same_files_and_output_as_a_serial_one(tmp_path):
         outcomes.append((done.returncode, done.stdout, done.stderr, files))
     serial, parallel = outcomes
     assert serial[0] == 3
-    assert b"CA100" in serial[1] and b"Rewrote" in serial[2]
+    assert b"MIG100" in serial[1] and b"Rewrote" in serial[2]
     assert parallel == serial
 
 
@@ -288,7 +288,7 @@ def test_parallel_run_gives_the_same_files_and_output_as_a_serial_one(tmp_path):
 
 @pytest.fixture
 def project(workdir):
-    """``project/src/pkg/train.py`` holding a CA104 warning and a safe rewrite, run from outside the project."""
+    """``project/src/pkg/train.py`` holding a MIG104 warning and a safe rewrite, run from outside the project."""
     write(workdir / "project" / "src" / "pkg" / "train.py", text_of(PER_EPOCH))
     return workdir / "project"
 
@@ -297,7 +297,7 @@ def configure(project: Path, body: str) -> None:
     write(project / "pyproject.toml", f"[project]\nname = 'demo'\n\n[tool.migrate]\n{body}\n")
 
 
-LEFT_TO_PORT = ("CA112", "CA112")
+LEFT_TO_PORT = ("MIG112", "MIG112")
 """The per-epoch example's ``optimizer.zero_grad()`` and ``optimizer.step()``, left to port once it is rewritten."""
 
 
@@ -306,16 +306,16 @@ def codes_in(result) -> list[str]:
 
 
 def test_ignore_in_pyproject_found_above_the_file_hides_the_code_until_the_command_line_replaces_it(project):
-    configure(project, 'ignore = ["CA104"]')
+    configure(project, 'ignore = ["MIG104"]')
     result = run("check", "project/src/pkg/train.py")
-    assert codes_in(result) == ["CA100", *LEFT_TO_PORT]
-    assert codes_in(run("check", "--ignore", "CA105", "project/src/pkg/train.py")) == ["CA104", "CA100", *LEFT_TO_PORT]
+    assert codes_in(result) == ["MIG100", *LEFT_TO_PORT]
+    assert codes_in(run("check", "--ignore", "MIG105", "project/src/pkg/train.py")) == ["MIG104", "MIG100", *LEFT_TO_PORT]
 
 
 def test_select_on_the_command_line_replaces_the_files_select(project):
-    configure(project, 'select = ["CA100"]')
-    assert codes_in(run("check", "project/src/pkg/train.py")) == ["CA100"]
-    assert codes_in(run("check", "--select", "CA1", "project/src/pkg/train.py")) == ["CA104", "CA100", *LEFT_TO_PORT]
+    configure(project, 'select = ["MIG100"]')
+    assert codes_in(run("check", "project/src/pkg/train.py")) == ["MIG100"]
+    assert codes_in(run("check", "--select", "CA1", "project/src/pkg/train.py")) == ["MIG104", "MIG100", *LEFT_TO_PORT]
 
 
 def test_exclude_skips_a_walked_file_and_a_named_one_only_with_force_exclude(project):
@@ -335,12 +335,12 @@ def test_exclude_skips_a_walked_file_and_a_named_one_only_with_force_exclude(pro
 
 def test_per_file_ignores_apply_to_the_matching_files_only(project):
     write(project / "tests" / "test_train.py", text_of(PER_EPOCH))
-    configure(project, '[tool.migrate.per-file-ignores]\n"tests/*" = ["CA104"]')
+    configure(project, '[tool.migrate.per-file-ignores]\n"tests/*" = ["MIG104"]')
     result = run("check", "project")
-    assert re.findall(r"^(\S+):\d+:\d+: (CA\d+)", result.stdout, re.MULTILINE) == [
-        ("project/src/pkg/train.py", "CA104"), ("project/src/pkg/train.py", "CA100"),
+    assert re.findall(r"^(\S+):\d+:\d+: (MIG\d+)", result.stdout, re.MULTILINE) == [
+        ("project/src/pkg/train.py", "MIG104"), ("project/src/pkg/train.py", "MIG100"),
         *(("project/src/pkg/train.py", code) for code in LEFT_TO_PORT),
-        ("project/tests/test_train.py", "CA100"), *(("project/tests/test_train.py", code) for code in LEFT_TO_PORT),
+        ("project/tests/test_train.py", "MIG100"), *(("project/tests/test_train.py", code) for code in LEFT_TO_PORT),
     ]
 
 
@@ -356,7 +356,7 @@ def test_unsafe_fixes_in_pyproject_applies_a_rewrite_that_otherwise_is_not(proje
 
 
 def test_unknown_key_is_a_configuration_error_naming_it(project):
-    configure(project, 'ignore = ["CA104"]\nunsafe_fixess = true')
+    configure(project, 'ignore = ["MIG104"]\nunsafe_fixess = true')
     result = run("convert", "project/src/pkg/train.py")
     assert result.exit_code == 2
     assert "unknown key 'unsafe_fixess'" in result.stderr
@@ -391,18 +391,18 @@ def with_comment(text: str, line: int, comment: str) -> str:
 
 
 def test_noqa_with_a_code_hides_that_code_only(workdir):
-    path = write(workdir / "train.py", with_comment(text_of(UNSAFE), 4, "# noqa: CA102"))
+    path = write(workdir / "train.py", with_comment(text_of(UNSAFE), 4, "# noqa: MIG102"))
     result = run("convert", "train.py")
-    assert codes_in(result) == ["CA100"]
+    assert codes_in(result) == ["MIG100"]
     assert "(unsafe fix, not applied" in result.stdout
-    assert path.read_text(encoding="utf-8") == with_comment(text_of(UNSAFE), 4, "# noqa: CA102")
+    assert path.read_text(encoding="utf-8") == with_comment(text_of(UNSAFE), 4, "# noqa: MIG102")
 
 
 def test_noqa_on_the_optimizer_line_keeps_the_rewrite_and_hides_its_warning(workdir):
-    path = write(workdir / "train.py", with_comment(text_of(PER_EPOCH), 6, "# noqa: CA104"))
+    path = write(workdir / "train.py", with_comment(text_of(PER_EPOCH), 6, "# noqa: MIG104"))
     result = run("convert", "train.py")
-    assert codes_in(result) == ["CA100", *LEFT_TO_PORT]
-    assert path.read_text(encoding="utf-8") == with_comment(text_of(PER_EPOCH, "output.py"), 6, "# noqa: CA104")
+    assert codes_in(result) == ["MIG100", *LEFT_TO_PORT]
+    assert path.read_text(encoding="utf-8") == with_comment(text_of(PER_EPOCH, "output.py"), 6, "# noqa: MIG104")
 
 
 def test_bare_noqa_on_the_scheduler_line_suppresses_its_rewrite(workdir):
@@ -437,7 +437,7 @@ def test_a_warning_without_a_change_exits_0_unless_fail_on_warning(workdir):
     path = write(workdir / "train.py", text_of(FIXTURES / "star_import_two_sources"))
     result = run("convert", "train.py")
     assert result.exit_code == 0
-    assert codes_in(result) == ["CA108"]
+    assert codes_in(result) == ["MIG108"]
     assert run("convert", "--fail-on", "warning", "train.py").exit_code == 1
     assert path.read_text(encoding="utf-8") == text_of(FIXTURES / "star_import_two_sources")
 
@@ -462,7 +462,7 @@ def test_syntax_error_exits_3_even_when_another_file_changes(command, workdir):
     result = run(*command, "src")
     assert result.exit_code == 3
     assert re.search(r"^src/broken\.py:\d+:\d+: MIG003 \[error\]", result.stdout, re.MULTILINE)
-    assert "src/train.py:7:13: CA100" in result.stdout
+    assert "src/train.py:7:13: MIG100" in result.stdout
     assert broken.read_text(encoding="utf-8") == "import torch\nCosineAnnealingLR(opt, T_max=\n"
 
 

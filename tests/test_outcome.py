@@ -32,9 +32,9 @@ from migrate.outcome import (
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "torch_to_mindspore"
 REWRITE_ONLY = FIXTURES / "from_torch_import_optim"  # one safe rewrite, an info, no warning
-REFUSAL_ONLY = FIXTURES / "star_import_two_sources"  # a CA108 warning, nothing rewritten
-REWRITE_AND_WARNING = FIXTURES / "fully_qualified_per_epoch"  # a safe rewrite and a CA104 warning
-UNSAFE_NOT_APPLIED = FIXTURES / "run_length_unknown"  # CA100 + CA102 warning, nothing rewritten by default
+REFUSAL_ONLY = FIXTURES / "star_import_two_sources"  # a MIG108 warning, nothing rewritten
+REWRITE_AND_WARNING = FIXTURES / "fully_qualified_per_epoch"  # a safe rewrite and a MIG104 warning
+UNSAFE_NOT_APPLIED = FIXTURES / "run_length_unknown"  # MIG100 + MIG102 warning, nothing rewritten by default
 
 
 def diagnostic(code: str, severity: str, fix: FixEdits | None = None, path: str = "a.py") -> Diagnostic:
@@ -46,8 +46,8 @@ def result(*diagnostics: Diagnostic, changed=False, failed=False, tally=None, in
                       tally=tally or Tally(), internal_error=internal)
 
 
-WARNING = diagnostic("CA108", "warning")
-INFO = diagnostic("CA100", "info")
+WARNING = diagnostic("MIG108", "warning")
+INFO = diagnostic("MIG100", "info")
 REWRITE = "rewrite"
 
 
@@ -159,28 +159,28 @@ class TestStatistics:
 
     def diagnostics(self):
         return [
-            diagnostic("CA100", "info", self.APPLIED), diagnostic("CA104", "warning"),
-            diagnostic("CA100", "info", self.APPLIED), diagnostic("CA101", "warning"),
-            diagnostic("CA104", "warning"), diagnostic("CA104", "warning"), diagnostic("MIG003", "error"),
-        ] + [diagnostic("CA102", "warning")] * 10
+            diagnostic("MIG100", "info", self.APPLIED), diagnostic("MIG104", "warning"),
+            diagnostic("MIG100", "info", self.APPLIED), diagnostic("MIG101", "warning"),
+            diagnostic("MIG104", "warning"), diagnostic("MIG104", "warning"), diagnostic("MIG003", "error"),
+        ] + [diagnostic("MIG102", "warning")] * 10
 
     def test_text_rows_are_count_code_name_most_frequent_first(self):
         assert statistics(self.diagnostics(), "concise") == (
-            "10\tCA102 \t    name-of-ca102\n"
-            " 3\tCA104 \t    name-of-ca104\n"
-            " 2\tCA100 \t[*] name-of-ca100\n"
-            " 1\tCA101 \t    name-of-ca101\n"
+            "10\tMIG102\t    name-of-mig102\n"
+            " 3\tMIG104\t    name-of-mig104\n"
+            " 2\tMIG100\t[*] name-of-mig100\n"
             " 1\tMIG003\t    name-of-mig003\n"
+            " 1\tMIG101\t    name-of-mig101\n"
         )
 
     def test_a_fix_not_applied_is_not_marked(self):
-        assert statistics([diagnostic("CA100", "info", self.NOT_APPLIED)], "full") == "1\tCA100\t    name-of-ca100\n"
+        assert statistics([diagnostic("MIG100", "info", self.NOT_APPLIED)], "full") == "1\tMIG100\t    name-of-mig100\n"
 
     def test_json(self):
         entries = json.loads(statistics(self.diagnostics()[:3], "json"))
         assert entries == [
-            {"code": "CA100", "name": "name-of-ca100", "count": 2, "fixable": True},
-            {"code": "CA104", "name": "name-of-ca104", "count": 1, "fixable": False},
+            {"code": "MIG100", "name": "name-of-mig100", "count": 2, "fixable": True},
+            {"code": "MIG104", "name": "name-of-mig104", "count": 1, "fixable": False},
         ]
 
     def test_nothing_reported(self):
@@ -224,7 +224,7 @@ class TestColor:
         assert not use_color(io.StringIO())
 
     def test_coloured_concise_and_full_are_the_plain_text_once_unstyled(self):
-        diagnostics = [diagnostic("CA101", "warning"), diagnostic("CA100", "info"), diagnostic("MIG003", "error")]
+        diagnostics = [diagnostic("MIG101", "warning"), diagnostic("MIG100", "info"), diagnostic("MIG003", "error")]
         for fmt in ("concise", "full"):
             plain = render(fmt, diagnostics, codes={}, sources={"a.py": "x = 1\n"})
             coloured = render(fmt, diagnostics, codes={}, sources={"a.py": "x = 1\n"}, color=True)
@@ -232,13 +232,13 @@ class TestColor:
             assert click.unstyle(coloured) == plain
 
     def test_severity_picks_the_colour(self):
-        line = render("concise", [diagnostic("CA101", "warning")], codes={}, sources={}, color=True)
-        assert click.style("CA101", fg="yellow", bold=True) in line
+        line = render("concise", [diagnostic("MIG101", "warning")], codes={}, sources={}, color=True)
+        assert click.style("MIG101", fg="yellow", bold=True) in line
         assert click.style("a.py", bold=True) in line
 
     def test_machine_formats_are_never_coloured(self):
         for fmt in set(FORMATS) - {"concise", "full"}:
-            assert "\x1b[" not in render(fmt, [diagnostic("CA101", "warning")], codes={}, sources={}, color=True)
+            assert "\x1b[" not in render(fmt, [diagnostic("MIG101", "warning")], codes={}, sources={}, color=True)
 
 
 def test_exit_zero_and_exit_non_zero_on_fix_exclude_each_other():
@@ -263,8 +263,8 @@ def stage(workdir: Path, case: Path, name: str = "train.py") -> Path:
 
 
 def invoke(command: str, *args: str):
-    """The codes this module's cases are about: CA10x and the engine's; other rules' codes would only add noise."""
-    return CliRunner().invoke(main, [command, "--select", "CA10,MIG", *args])
+    """The codes this module's cases are about: the rules' MIG10x and the engine's; other codes would only add noise."""
+    return CliRunner().invoke(main, [command, "--select", "MIG0,MIG10", *args])
 
 
 def test_end_to_end_exit_codes_summary_statistics_and_colour(workdir, monkeypatch):
@@ -297,8 +297,8 @@ def test_end_to_end_exit_codes_summary_statistics_and_colour(workdir, monkeypatc
     counted = invoke("check", "--statistics", "both.py", "refused.py", "unsafe.py")
     rows = [line.split("\t") for line in counted.stdout.splitlines()]
     assert [(count.strip(), code.strip(), name) for count, code, name in rows] == [
-        ("2", "CA100", "[*] cosine-annealing-to-cosine-decay"), ("1", "CA102", "    run-length-unknown"),
-        ("1", "CA104", "    optimizer-semantics-differ"), ("1", "CA108", "    indirect-reference")]
+        ("2", "MIG100", "[*] rewritten"), ("1", "MIG102", "    run-length-unknown"),
+        ("1", "MIG104", "    optimizer-semantics-differ"), ("1", "MIG108", "    indirect-reference")]
     assert counted.exit_code == EXIT_FAILURE
 
     plain = invoke("check", "both.py")

@@ -19,7 +19,7 @@ CASE = REPO / "fixtures" / "torch_to_mindspore" / "fully_qualified_per_epoch"
 TORCH_SOURCE = (CASE / "input.py").read_bytes()
 CONVERTED = (CASE / "output.py").read_bytes()
 EXPECTED_DIAGNOSTICS = (CASE / "diagnostics.txt").read_text().replace("input.py", "f.py").splitlines()
-REFUSAL = REPO / "fixtures" / "torch_to_mindspore" / "star_import_two_sources"  # one CA108 warning, nothing to rewrite
+REFUSAL = REPO / "fixtures" / "torch_to_mindspore" / "star_import_two_sources"  # one MIG108 warning, nothing to rewrite
 REFUSED_SOURCE = (REFUSAL / "input.py").read_bytes()
 REFUSAL_DIAGNOSTIC = (REFUSAL / "diagnostics.txt").read_text().replace("input.py", "refused.py").strip()
 

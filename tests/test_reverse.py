@@ -26,18 +26,18 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def _forward_cases() -> list[Path]:
-    """Forward fixtures whose MindSpore output hands the list to a MindSpore optimizer (not CA103's bare list)."""
+    """Forward fixtures whose MindSpore output hands the list to a MindSpore optimizer (not MIG103's bare list)."""
     return sorted(case for case in (FIXTURES / "torch_to_mindspore").iterdir()
                   if "learning_rate=" in (case / "output.py").read_text())
 
 
 def _reverse_cases(stepped: bool = False) -> list[Path]:
     """This direction's fixtures rewritten with --unsafe-fixes; ``stepped``: only those where the rewrite calls
-    scheduler.step() itself (not those whose CD102 leaves it to the user)."""
+    scheduler.step() itself (not those whose MIG116 leaves it to the user)."""
     cases = []
     for case in sorted((FIXTURES / "mindspore_to_torch").iterdir()):
         result = _convert((case / "input.py").read_text(), "torch")
-        if result.output is not None and (not stepped or not any(d.code == "CD102" for d in result.diagnostics)):
+        if result.output is not None and (not stepped or not any(d.code == "MIG116" for d in result.diagnostics)):
             cases.append(case)
     return cases
 
@@ -56,8 +56,8 @@ def _read(text: str, rule) -> tuple[list[verify.Claim], dict]:
 
 
 def _sites(result: engine.FileResult) -> list:
-    """The diagnostics about the sites themselves, without the lines left to port (CD113) an applied fix adds."""
-    return [diagnostic for diagnostic in result.diagnostics if diagnostic.code != "CD113"]
+    """The diagnostics about the sites themselves, without the lines left to port (MIG112) an applied fix adds."""
+    return [diagnostic for diagnostic in result.diagnostics if diagnostic.code != "MIG112"]
 
 
 def _messages(result: engine.FileResult) -> str:
@@ -72,7 +72,7 @@ def test_torch_to_mindspore_and_back_gives_the_original_torch_schedule_or_is_ref
     original = (case / "input.py").read_text()
     mindspore = _convert(original, "mindspore")
     back = _convert(mindspore.output.decode(), "torch")
-    if back.output is None or "CD102" in {diagnostic.code for diagnostic in back.diagnostics}:
+    if back.output is None or "MIG116" in {diagnostic.code for diagnostic in back.diagnostics}:
         assert any(diagnostic.severity == "warning" for diagnostic in back.diagnostics), _messages(back)
         return
     [before], constants = _read(original, forward.RULE)
@@ -92,7 +92,7 @@ def test_most_forward_cases_round_trip():
 
 
 HELD_STEP = "if scheduler.last_epoch < scheduler.T_max:"
-"""The guard that stops the scheduler at T_max, where the list holds min_lr (CD114)."""
+"""The guard that stops the scheduler at T_max, where the list holds min_lr (MIG114)."""
 
 
 @pytest.mark.parametrize("case", _reverse_cases(stepped=True), ids=lambda case: case.name)
@@ -111,13 +111,13 @@ def test_mindspore_to_torch_and_back_gives_the_original_list_or_is_refused(case)
         refused = _convert(torch, "mindspore")
         assert refused.output is None
         chained = HELD_STEP in torch or "SequentialLR(" in torch
-        expected = "CA107" if chained else "CA105" if _groups_with_lr_bound_to_a_name(torch) else "CA106"
+        expected = "MIG107" if chained else "MIG105" if _groups_with_lr_bound_to_a_name(torch) else "MIG106"
         assert {diagnostic.code for diagnostic in refused.diagnostics} == {expected}, _messages(refused)
 
 
 def _groups_with_lr_bound_to_a_name(source: str) -> bool:
     """Param groups setting their own "lr", bound to a name before the torch optimizer takes them: the forward rule
-    writes one list per group only for groups in the optimizer call, and refuses these first (CA105)."""
+    writes one list per group only for groups in the optimizer call, and refuses these first (MIG105)."""
     tree = ast.parse(source)
     bound = {node.targets[0].id: node.value for node in ast.walk(tree) if isinstance(node, ast.Assign)
              and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)}
@@ -134,7 +134,7 @@ def _groups_with_lr_bound_to_a_name(source: str) -> bool:
 @pytest.mark.parametrize("case", _reverse_cases(), ids=lambda case: case.name)
 def test_the_emitted_scheduler_matches_the_list_where_the_verdict_says_so(case):
     """The claim is checked against the arguments the torch code really carries, not the ones the rule meant, and
-    against the stepping it writes (or, for CD102, tells the user to write): held at T_max or not."""
+    against the stepping it writes (or, for MIG116, tells the user to write): held at T_max or not."""
     original = (case / "input.py").read_text()
     [claim], constants = _read(original, reverse.RULE)
     emitted = _convert(original, "torch").output.decode()
@@ -144,7 +144,7 @@ def test_the_emitted_scheduler_matches_the_list_where_the_verdict_says_so(case):
                  for argument in call.args if argument.keyword is not None}
     last_epoch = arguments.pop("last_epoch", None)
     assert arguments == {"T_max": claim.target.args["T_max"], "eta_min": claim.target.args["eta_min"]}
-    by_hand = " ".join(d.message for d in _convert(original, "torch").diagnostics if d.code == "CD102")
+    by_hand = " ".join(d.message for d in _convert(original, "torch").diagnostics if d.code == "MIG116")
     held = HELD_STEP in emitted or "only while scheduler.last_epoch < scheduler.T_max" in by_hand
     if claim.target.model == "torch.ResumedCosineAnnealingLR":
         _assert_claims_the_resume_it_writes(emitted, claim, last_epoch)
@@ -252,7 +252,7 @@ def test_two_schedules_stepped_after_one_loop_are_converted_in_one_run():
     """Both sites insert a step() after the same loop: the engine applies one, converts again, applies the other."""
     first = _convert(TWO_OPTIMIZERS_ONE_LOOP, "torch")
     sites = _sites(first)
-    assert [diagnostic.code for diagnostic in sites] == ["CD100", "CD100"]
+    assert [diagnostic.code for diagnostic in sites] == ["MIG100", "MIG100"]
     assert all(diagnostic.fix.applied for diagnostic in sites)
     assert first.tally.equivalent == 2 and first.tally.withheld == 0
     text = first.output.decode()
@@ -276,7 +276,7 @@ REFUSED = {
         "for epoch in range(5):\n"
         "    for batch in loader:\n"
         "        b(grad_b(*batch)[1])\n",
-        "CD107", "feeds several optimizers that step for different runs"),
+        "MIG107", "feeds several optimizers that step for different runs"),
     "several_optimizers_one_read_element_by_element": (
         "lr = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
         "a = nn.SGD(net_a.trainable_params(), learning_rate=lr)\n"
@@ -288,38 +288,38 @@ REFUSED = {
         "        a(grad_a(*batch)[1])\n"
         "        b(grad_b(*batch)[1])\n"
         "        step += 1\n",
-        "CD107", "feeds several optimizers and is read element by element"),
+        "MIG107", "feeds several optimizers and is read element by element"),
     "length_read": (
         "lr = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
         "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
         "print(len(lr))\n",
-        "CD107", "passed to `len(...)`"),
+        "MIG107", "passed to `len(...)`"),
     "optimizer_inline_in_model": (
         "lr = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
         "model = Model(net, loss, nn.Momentum(net.trainable_params(), lr, 0.9))\n",
-        "CD111", "not bound to one variable"),
+        "MIG109", "not bound to one variable"),
     "argument_reassigned_before_the_optimizer": (
         "base = 0.1\n"
         "lr = nn.cosine_decay_lr(0.0, base, 10 * len(loader), len(loader), 10)\n"
         "base = 0.2\n"
         "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n",
-        "CD105", "`base` is assigned at line 6"),
+        "MIG105", "`base` is assigned at line 6"),
     "optimizer_handed_to_a_function": (
         "lr = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
         "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n"
         "train(net, optimizer, loader)\n",
-        "CD106", "passed to `train(...)`"),
+        "MIG106", "passed to `train(...)`"),
     "never_stepped": (
         "lr = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
         "optimizer = nn.SGD(net.trainable_params(), learning_rate=lr)\n",
-        "CD106", "never stepped"),
+        "MIG106", "never stepped"),
     "getattr": (
         "make = getattr(nn, 'cosine_decay_lr')\n",
-        "CD110", "getattr"),
+        "MIG108", "getattr"),
     "adam_nesterov": (
         "lr = nn.cosine_decay_lr(0.0, 0.1, 10 * len(loader), len(loader), 10)\n"
         "optimizer = nn.Adam(net.trainable_params(), learning_rate=lr, use_nesterov=True)\n",
-        "CD104", "use_nesterov=True"),
+        "MIG104", "use_nesterov=True"),
 }
 
 
@@ -345,7 +345,7 @@ def test_a_break_in_the_batch_loop_leaves_scheduler_step_to_the_user():
     )
     result = _convert(text, "torch")
     assert "scheduler.step()" not in result.output.decode()
-    [by_hand] = [diagnostic for diagnostic in result.diagnostics if diagnostic.code == "CD102"]
+    [by_hand] = [diagnostic for diagnostic in result.diagnostics if diagnostic.code == "MIG116"]
     assert "break or continue" in by_hand.message
 
 
@@ -361,7 +361,7 @@ def test_a_later_rebinding_of_the_list_name_does_not_hide_its_use():
         "print(lr)\n"
     )
     result = _convert(text, "torch")
-    assert [diagnostic.code for diagnostic in _sites(result)] == ["CD100"]
+    assert [diagnostic.code for diagnostic in _sites(result)] == ["MIG100"]
     assert "lr = 0.5\nprint(lr)\n" in result.output.decode()
 
 
@@ -378,7 +378,7 @@ def test_a_refused_site_leaves_the_scheduler_name_to_the_next_one():
         "        b.step()\n"
     )
     result = _convert(text, "torch")
-    assert [diagnostic.code for diagnostic in _sites(result)] == ["CD106", "CD100"]
+    assert [diagnostic.code for diagnostic in _sites(result)] == ["MIG106", "MIG100"]
     assert "\nscheduler = torch.optim.lr_scheduler.CosineAnnealingLR(b," in result.output.decode()
 
 
@@ -464,15 +464,15 @@ def test_a_run_longer_than_the_list_names_the_step_where_mindspore_raises(progra
     assert result.output is None
     main, warning = _sites(result)
     total = "EPOCHS * steps" if program is RUN_PER_EPOCH else "EPOCHS * len(loader)"
-    assert (main.code, main.fix.applicability, main.fix.applied) == ("CD100", "unsafe", False)
+    assert (main.code, main.fix.applicability, main.fix.applied) == ("MIG100", "unsafe", False)
     loop_line = text[:text.index("for epoch")].count("\n") + 1
-    assert (warning.code, warning.severity, warning.line) == ("CD112", "warning", loop_line)
+    assert (warning.code, warning.severity, warning.line) == ("MIG102", "warning", loop_line)
     assert f"MindSpore raises at optimizer step {total}" in warning.message
     assert "diverges: from optimizer step 3 with" in warning.message
     with_unsafe = engine.process_bytes(text.encode(), "input.py", engine.Options(to="torch", unsafe_fixes=True),
                                        engine.load_rules("torch"))
     assert "scheduler.step()" in with_unsafe.output.decode()
-    assert [diagnostic.code for diagnostic in _sites(with_unsafe)] == ["CD100", "CD112"]
+    assert [diagnostic.code for diagnostic in _sites(with_unsafe)] == ["MIG100", "MIG102"]
 
 
 def test_the_claim_carries_the_visible_run_in_the_lists_own_spelling():
@@ -497,7 +497,7 @@ def test_a_run_cut_short_by_a_break_is_a_bound_not_a_length():
     text = RUN_PER_BATCH.format(epochs="EPOCHS + 1").replace(step, step + "    if done():\n        break\n")
     result = _safe_conversion(text)
     assert result.output is None
-    [warning] = [diagnostic for diagnostic in result.diagnostics if diagnostic.code == "CD112"]
+    [warning] = [diagnostic for diagnostic in result.diagnostics if diagnostic.code == "MIG102"]
     assert "can run up to (EPOCHS + 1) * len(loader) optimizer steps" in warning.message
 
 
@@ -507,7 +507,7 @@ def test_a_list_past_decay_epoch_in_a_run_that_ends_before_is_equivalent():
         "EPOCHS * len(loader), 1, EPOCHS * len(loader)", "200 * len(loader), len(loader), 150").replace(
         "range(EPOCHS)", "range(120)")
     result = _safe_conversion(text)
-    assert [(d.code, d.fix.applicability) for d in _sites(result)] == [("CD100", "safe")]
+    assert [(d.code, d.fix.applicability) for d in _sites(result)] == [("MIG100", "safe")]
     assert result.output is not None
 
 
@@ -566,14 +566,14 @@ def test_a_run_through_a_helper_is_counted_from_the_loops_around_its_call(epochs
     result = _safe_conversion(text)
     assert (result.output is not None) == (EPOCH_LOOPS[epochs] <= 3)
     if EPOCH_LOOPS[epochs] > 3:
-        [warning] = [diagnostic for diagnostic in result.diagnostics if diagnostic.code == "CD112"]
+        [warning] = [diagnostic for diagnostic in result.diagnostics if diagnostic.code == "MIG102"]
         assert "MindSpore raises at optimizer step EPOCHS * len(loader)" in warning.message
 
 
 def test_an_early_return_in_the_helper_makes_the_run_a_bound():
     text = HELPER_RUN.format(epochs="EPOCHS + 1").replace(
         "def train_step(batch):\n", "def train_step(batch):\n    if batch is None:\n        return None\n")
-    [warning] = [diagnostic for diagnostic in _safe_conversion(text).diagnostics if diagnostic.code == "CD112"]
+    [warning] = [diagnostic for diagnostic in _safe_conversion(text).diagnostics if diagnostic.code == "MIG102"]
     assert "can run up to (EPOCHS + 1) * len(loader) optimizer steps" in warning.message
 
 
@@ -588,9 +588,9 @@ def test_a_helper_whose_run_is_not_visible_is_not_called_equivalent(calls):
     result = _safe_conversion(text)
     assert result.output is None
     main, warning = _sites(result)
-    assert (main.code, main.fix.applicability, main.fix.applied) == ("CD100", "unsafe", False)
+    assert (main.code, main.fix.applicability, main.fix.applied) == ("MIG100", "unsafe", False)
     assert "assumes a run of at most total_step=EPOCHS * len(loader) optimizer steps" in main.message
-    assert warning.code == "CD112" and "inside train_step()" in warning.message
+    assert warning.code == "MIG102" and "inside train_step()" in warning.message
     assert ("called from 2 places" if calls else "not called from a loop here") in warning.message
 
 
@@ -615,7 +615,7 @@ def main(epochs, dataset):
 def test_a_helper_running_one_epoch_gets_scheduler_step_after_its_call():
     result = _convert(EPOCH_HELPER.format(guard=""), "torch")
     assert "        train_one_epoch(dataset, optimizer)\n        scheduler.step()\n" in result.output.decode()
-    [site] = [diagnostic for diagnostic in _sites(result) if diagnostic.code == "CD100"]
+    [site] = [diagnostic for diagnostic in _sites(result) if diagnostic.code == "MIG100"]
     assert site.fix.applicability == "safe" and "after each call of train_one_epoch() (line 14)" in site.message
 
 
@@ -623,7 +623,7 @@ def test_a_helper_that_can_return_before_its_batch_loop_leaves_scheduler_step_to
     text = EPOCH_HELPER.format(guard="    if dataset is None:\n        return\n")
     result = _convert(text, "torch")
     assert "scheduler.step()" not in result.output.decode()
-    [by_hand] = [diagnostic for diagnostic in result.diagnostics if diagnostic.code == "CD102"]
+    [by_hand] = [diagnostic for diagnostic in result.diagnostics if diagnostic.code == "MIG116"]
     assert by_hand.line == 7 and "an early return can skip the batch loop" in by_hand.message
 
 
@@ -653,7 +653,7 @@ def test_a_while_step_budget_is_the_run_length(body):
     assert claim.run_steps == "max_steps"
     assert verify.verify(claim, constants).kind == verify.EQUIVALENT
     result = _safe_conversion(text)
-    assert [(d.code, d.fix.applicability) for d in _sites(result)] == [("CD100", "safe")]
+    assert [(d.code, d.fix.applicability) for d in _sites(result)] == [("MIG100", "safe")]
     assert "optimizer(grad_fn(*batch)[1])\n        scheduler.step()\n" in result.output.decode()
 
 
@@ -661,7 +661,7 @@ def test_a_budget_longer_than_the_list_names_the_step_where_mindspore_raises():
     text = STEP_BUDGET.format(total="max_steps - 1", body=(CHECK + STEP + COUNT).rstrip("\n"))
     result = _safe_conversion(text)
     assert result.output is None
-    assert [d.code for d in _sites(result)] == ["CD100", "CD112"]
+    assert [d.code for d in _sites(result)] == ["MIG100", "MIG102"]
     assert "runs max_steps optimizer steps but the list has total_step=max_steps - 1" in _messages(result)
 
 
@@ -703,11 +703,11 @@ def _with_policy(text: str, periodic: str) -> engine.FileResult:
 ), ids=("per_epoch", "per_step"))
 def test_a_run_past_decay_epoch_stops_the_scheduler_at_t_max_by_default(step_per_epoch, decay_epoch, guard):
     """The list holds min_lr after decay_epoch; the scheduler stepped only while last_epoch < T_max holds eta_min
-    too: exact (CD114 says the plain scheduler would have climbed back), where the plain one diverges."""
+    too: exact (MIG114 says the plain scheduler would have climbed back), where the plain one diverges."""
     text = PAST_DECAY_EPOCH.format(step_per_epoch=step_per_epoch, decay_epoch=decay_epoch)
     result = _safe_conversion(text)
     assert [(d.code, d.fix.applicability if d.fix else None) for d in _sites(result)] == [
-        ("CD100", "safe"), ("CD114", None)]
+        ("MIG100", "safe"), ("MIG114", None)]
     assert result.output.decode().endswith(guard)
     [claim], constants = _read(text, reverse.RULE)
     assert claim.target.model == "torch.HeldCosineAnnealingLR"
@@ -721,12 +721,12 @@ def test_periodic_clamp_keeps_the_plain_scheduler_as_an_unsafe_fix_and_refuse_ke
     text = PAST_DECAY_EPOCH.format(step_per_epoch="len(loader)", decay_epoch="4")
     clamped = _with_policy(text, "clamp")
     assert [(d.code, d.fix.applicability if d.fix else None) for d in _sites(clamped)] == [
-        ("CD100", "unsafe"), ("CD101", None)]
+        ("MIG100", "unsafe"), ("MIG101", None)]
     assert "diverges: from optimizer step 5" in _messages(clamped)
     refused = _with_policy(text, "refuse")
     assert refused.output is None
     [diagnostic] = refused.diagnostics
-    assert (diagnostic.code, diagnostic.fix) == ("CD101", None)
+    assert (diagnostic.code, diagnostic.fix) == ("MIG101", None)
     assert "periodic = \"refuse\" keeps the site" in diagnostic.message
 
 
@@ -734,7 +734,7 @@ def test_a_run_ending_before_decay_epoch_keeps_the_plain_scheduler():
     """No guard where the run never reaches the clamp: the plain CosineAnnealingLR is exact there."""
     text = PAST_DECAY_EPOCH.format(step_per_epoch="len(loader)", decay_epoch="11")
     result = _safe_conversion(text)
-    assert [d.code for d in _sites(result)] == ["CD100"]
+    assert [d.code for d in _sites(result)] == ["MIG100"]
     assert result.output.decode().endswith("        optimizer(grad_fn(*batch)[1])\n    scheduler.step()\n")
 
 
@@ -783,7 +783,7 @@ def test_a_warmup_before_the_cosine_becomes_a_sequential_lr_verified_against_the
     assert claim.run_steps == "100 * steps" and claim.agrees_for == "(5 * steps) + (95 * steps)"
     assert verify.verify(claim, constants).kind == verify.EQUIVALENT
     result = _safe_conversion(text)
-    assert [(d.code, d.fix.applicability) for d in _sites(result)] == [("CD100", "safe")]
+    assert [(d.code, d.fix.applicability) for d in _sites(result)] == [("MIG100", "safe")]
     output = result.output.decode()
     assert "warmup_scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: epoch / 5)\n" in output
     assert ("scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [warmup_scheduler, cosine_scheduler], "
@@ -798,11 +798,11 @@ def test_a_warmup_before_the_cosine_becomes_a_sequential_lr_verified_against_the
     ({"total": "97 * steps"}, "the cosine list's total_step=97 * steps goes past (decay_epoch + 1) * step_per_epoch"),
 ), ids=("other_step_per_epoch", "not_whole_epochs", "other_learning_rate", "cosine_holds_min_lr"))
 def test_a_warmup_no_sequential_lr_reproduces_is_refused_with_the_reason(change, reason):
-    """Never the cosine part alone: the whole site is kept, and CD109 names the condition that fails."""
+    """Never the cosine part alone: the whole site is kept, and MIG118 names the condition that fails."""
     result = _safe_conversion(WARMUP_SUM.format(**{**WARMUP_EXACT, **change}))
     assert result.output is None
     [diagnostic] = result.diagnostics
-    assert diagnostic.code == "CD109" and reason in diagnostic.message
+    assert diagnostic.code == "MIG118" and reason in diagnostic.message
 
 
 def test_a_warmup_whose_epochs_name_is_rebound_is_refused():
@@ -811,7 +811,7 @@ def test_a_warmup_whose_epochs_name_is_rebound_is_refused():
         "steps = len(loader)\n", "steps = len(loader)\nwarmup = 5\nwarmup = 5\n")
     result = _safe_conversion(text)
     assert result.output is None
-    assert [d.code for d in result.diagnostics] == ["CD105"]
+    assert [d.code for d in result.diagnostics] == ["MIG105"]
 
 
 @pytest.mark.parametrize("warmup_epochs, epochs, step_every", ((2, 8, 3), (3, 12, 1), (1, 5, 2), (5, 30, 1)))
@@ -869,7 +869,7 @@ def test_one_list_feeding_two_optimizers_gets_a_scheduler_per_optimizer():
     the same run."""
     result = _safe_conversion(ONE_LIST_TWO_OPTIMIZERS)
     [main] = _sites(result)
-    assert (main.code, main.fix.applicability) == ("CD100", "safe")
+    assert (main.code, main.fix.applicability) == ("MIG100", "safe")
     assert "the list also feeds optimizer_d (line 5), which gets its own scheduler_d" in main.message
     text = result.output.decode()
     for suffix in ("g", "d"):
@@ -884,7 +884,7 @@ def _cosine_lines(source: str) -> set[int]:
             and (getattr(node.func, "attr", None) or getattr(node.func, "id", None)) == "cosine_decay_lr"}
 
 
-ABOUT_THE_OPTIMIZER = {"CD100", "CD104", "CD110", "CD113", "CD114"}
+ABOUT_THE_OPTIMIZER = {"MIG100", "MIG104", "MIG108", "MIG112", "MIG114"}
 """The site's own note, and notes about the optimizer or a reference at their own line."""
 
 
@@ -922,21 +922,21 @@ def test_a_refused_site_also_reports_that_its_run_passes_decay_epoch_at_the_call
     result = _convert(REFUSED_AFTER_ITS_RUN, "torch")
     assert result.output is None
     by_code = {diagnostic.code: diagnostic for diagnostic in result.diagnostics}
-    assert set(by_code) == {"CD107", "CD101"}
-    assert by_code["CD107"].line == 13 and by_code["CD101"].line == 7
-    assert "the run (the loop at line 10, 100 * len(loader) optimizer steps) goes past" in by_code["CD101"].message
-    assert "from optimizer step 81 * len(loader)" in by_code["CD101"].message
+    assert set(by_code) == {"MIG107", "MIG101"}
+    assert by_code["MIG107"].line == 13 and by_code["MIG101"].line == 7
+    assert "the run (the loop at line 10, 100 * len(loader) optimizer steps) goes past" in by_code["MIG101"].message
+    assert "from optimizer step 81 * len(loader)" in by_code["MIG101"].message
 
 
 def test_a_refused_site_whose_list_ends_by_decay_epoch_reports_nothing_more():
     within = REFUSED_AFTER_ITS_RUN.replace("len(loader), 80)", "len(loader), 100)")
-    assert [diagnostic.code for diagnostic in _convert(within, "torch").diagnostics] == ["CD107"]
+    assert [diagnostic.code for diagnostic in _convert(within, "torch").diagnostics] == ["MIG107"]
 
 
 def test_an_out_of_sight_run_is_judged_by_the_list_length():
     source = REFUSED_AFTER_ITS_RUN.replace('    log("lr", lr[shown])\n', "").replace(
         "shown = 0\n", 'log("first", lr[0])\n')
-    [past] = [d for d in _convert(source, "torch").diagnostics if d.code == "CD101"]
+    [past] = [d for d in _convert(source, "torch").diagnostics if d.code == "MIG101"]
     assert past.message.startswith("the list has total_step=100 * len(loader) entries and goes past")
 
 
@@ -948,8 +948,8 @@ def test_min_lr_not_below_max_lr_is_reported_with_what_else_blocks_the_site(argu
               "optimizer = nn.RMSProp(net.trainable_params(), learning_rate=lr)\n"
               "for epoch in range(30):\n    for batch in loader:\n        optimizer(None)\n")
     result = _convert(source, "torch")
-    assert [(d.code, d.line) for d in result.diagnostics] == [("CD105", 6), ("CD103", 7)]
+    assert [(d.code, d.line) for d in result.diagnostics] == [("MIG105", 6), ("MIG103", 7)]
     assert why in result.diagnostics[0].message
     mapped = _convert(source.replace("nn.RMSProp", "nn.SGD"), "torch")
-    assert mapped.output is None and [d.code for d in mapped.diagnostics] == ["CD105"], (
+    assert mapped.output is None and [d.code for d in mapped.diagnostics] == ["MIG105"], (
         "refused, not an unverifiable rewrite, with counts the verifier samples")

@@ -55,7 +55,7 @@ def _convert(source: str, unsafe_fixes: bool = False) -> engine.FileResult:
 
 
 def _codes(result: engine.FileResult) -> list[str]:
-    return [diagnostic.code for diagnostic in result.diagnostics if diagnostic.code != "CD113"]
+    return [diagnostic.code for diagnostic in result.diagnostics if diagnostic.code != "MIG112"]
 
 
 @pytest.mark.parametrize("groups", SHAPES.values(), ids=SHAPES.keys())
@@ -63,7 +63,7 @@ def test_param_groups_become_torch_groups_at_their_lists_max_lr_under_one_schedu
     source = HEADER + groups + LOOP
     result = _convert(source)
     output = result.output.decode()
-    assert _codes(result) == ["CD100"], "one site reports for all the groups' lists"
+    assert _codes(result) == ["MIG100"], "one site reports for all the groups' lists"
     assert output.count("CosineAnnealingLR(") == 1 and "cosine_decay_lr" not in output
     assert '"lr": 0.01' in output and ("lr=0.1" in output or '"lr": 0.1' in output)
     assert "trainable_params" not in output.split("grad_fn")[0]
@@ -75,7 +75,7 @@ def test_param_groups_become_torch_groups_at_their_lists_max_lr_under_one_schedu
 
 def test_the_message_gives_each_group_its_lr_and_the_other_lists_verdict():
     [message] = [d.message for d in _convert(HEADER + SHAPES["every group its own list, a constant learning_rate"]
-                                             + LOOP).diagnostics if d.code == "CD100"]
+                                             + LOOP).diagnostics if d.code == "MIG100"]
     assert "group 1 at lr=0.01 from this list" in message
     assert "group 2 at lr=0.1 from the list of line 10 [equivalent" in message
 
@@ -89,8 +89,8 @@ def test_a_group_whose_list_differs_in_more_than_max_lr_is_refused_at_its_line(a
         "0.0, 0.1, 30 * steps, steps, 30", other)
     result = _convert(HEADER + groups + LOOP, unsafe_fixes=True)
     assert result.output is None
-    [diagnostic] = [d for d in result.diagnostics if d.code != "CD101"]  # a decay_epoch the run passes, said too
-    assert diagnostic.code == "CD109" and diagnostic.line == 11
+    [diagnostic] = [d for d in result.diagnostics if d.code != "MIG101"]  # a decay_epoch the run passes, said too
+    assert diagnostic.code == "MIG118" and diagnostic.line == 11
     assert diagnostic.message.startswith("param group 1 (line 11) takes the list of line 9")
     assert f"whose {argument}=" in diagnostic.message
 
@@ -102,7 +102,7 @@ def test_a_group_keeping_a_constant_lr_is_refused_as_torch_would_anneal_it():
                        'optimizer = nn.SGD([{"params": net.trainable_params(), "lr": 0.01}, '
                        '{"params": head.trainable_params()}], learning_rate=lr)\n') + LOOP
     result = _convert(source, unsafe_fixes=True)
-    assert result.output is None and _codes(result) == ["CD109"]
+    assert result.output is None and _codes(result) == ["MIG118"]
     assert "param group 1 (line 10) takes lr=0.01" in result.diagnostics[0].message
 
 
@@ -111,7 +111,7 @@ def test_a_group_without_lr_on_a_constant_learning_rate_is_refused():
                        'optimizer = nn.SGD([{"params": net.trainable_params(), "lr": lr}, '
                        '{"params": head.trainable_params()}], learning_rate=0.1)\n') + LOOP
     result = _convert(source, unsafe_fixes=True)
-    assert result.output is None and _codes(result) == ["CD109"]
+    assert result.output is None and _codes(result) == ["MIG118"]
     assert result.diagnostics[0].message.startswith("param group 2 (line 10) has no \"lr\"")
 
 
@@ -120,7 +120,7 @@ def test_a_group_whose_list_is_not_equivalent_refuses_the_groups():
     source = (HEADER + SHAPES["every group its own list, a constant learning_rate"] + LOOP).replace(
         "range(30)", "range(40)")
     result = _convert(source, unsafe_fixes=True)
-    assert result.output is None and _codes(result) == ["CD109"]
+    assert result.output is None and _codes(result) == ["MIG118"]
     assert "is not equivalent to it (diverges" in result.diagnostics[0].message
 
 
@@ -133,7 +133,7 @@ def test_order_params_goes_and_a_key_torch_does_not_take_is_refused():
     assert "order_params" not in output
     assert '[{"params": net.parameters(), "weight_decay": 1e-4}, {"params": head.parameters()}]' in output
     refused = _convert(order.replace('"weight_decay": 1e-4', '"grad_centralization": True'), unsafe_fixes=True)
-    assert refused.output is None and _codes(refused) == ["CD104"]
+    assert refused.output is None and _codes(refused) == ["MIG104"]
 
 
 def test_grouped_weight_decay_gets_no_beta_gamma_note():
@@ -141,8 +141,8 @@ def test_grouped_weight_decay_gets_no_beta_gamma_note():
     optimizer), as torch does; ungrouped, the note stays."""
     grouped = HEADER + SHAPES["named groups, the head's list also the optimizer's learning_rate"].replace(
         "momentum=0.9)", "momentum=0.9, weight_decay=1e-4)") + LOOP
-    assert "CD104" not in _codes(_convert(grouped))
+    assert "MIG104" not in _codes(_convert(grouped))
     plain = HEADER + ("lr = nn.cosine_decay_lr(0.0, 0.05, 30 * steps, steps, 30)\n"
                       "optimizer = nn.Momentum(net.trainable_params(), learning_rate=lr, momentum=0.9, "
                       "weight_decay=1e-4)\n") + LOOP
-    assert "CD104" in _codes(_convert(plain))
+    assert "MIG104" in _codes(_convert(plain))

@@ -106,5 +106,5 @@ def test_a_slice_inside_an_epoch_is_refused_at_the_slice_and_left_unchanged():
         "optimizer = nn.SGD(params, learning_rate=lr[START_EPOCH * STEPS + 1:])\n"))
     result = engine.process_bytes(source.encode(), "train.py", engine.Options(to="torch"), engine.load_rules("torch"))
     assert result.output is None
-    (refusal,) = [diagnostic for diagnostic in result.diagnostics if diagnostic.code == "CD108"]
+    (refusal,) = [diagnostic for diagnostic in result.diagnostics if diagnostic.code == "MIG117"]
     assert refusal.line == 9 and "epoch boundary" in refusal.message

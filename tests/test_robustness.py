@@ -2,7 +2,7 @@
 
 Each test here failed before the behaviour it names existed: an OverflowError traceback, a NumPy warning and a
 MIG004 blaming a rule, minutes in the evaluator, a PermissionError traceback from the write, a read blocking on a
-FIFO, MIG005 for input CPython rejects, MIG003 one line off, CA108 on a type annotation.
+FIFO, MIG005 for input CPython rejects, MIG003 one line off, MIG108 on a type annotation.
 """
 
 from __future__ import annotations
@@ -148,13 +148,13 @@ def test_a_run_over_many_files_goes_on_past_a_huge_value(project):
     assert time.perf_counter() - started < 60
     assert result.exit_code == 1, result.output
     assert "cosine_decay_lr" in (project / "src" / "c_train.py").read_text()
-    assert "src/a_huge.py:4:13: CA100" in result.stdout and "src/b_tower.py:5:13: CA100" in result.stdout
+    assert "src/a_huge.py:4:13: MIG100" in result.stdout and "src/b_tower.py:5:13: MIG100" in result.stdout
 
 
 class _Exploding(Rule):
     """A rule with a bug: it raises on every file that mentions its trigger."""
 
-    name, family, target, triggers = "exploding", "EX", "mindspore", ("explode_here",)
+    name, target, triggers = "exploding", "mindspore", ("explode_here",)
     codes = (Code("EX100", "exploding", "info", "test", "test"),)
 
     def findings(self, analysis):

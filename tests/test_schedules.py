@@ -355,7 +355,8 @@ class TestRegistry:
             "mindspore.natural_exp_decay_lr", "mindspore.periodic_cosine",
             "mindspore.piecewise_constant_lr", "mindspore.polynomial_decay_lr", "mindspore.sliced_cosine_decay_lr",
             "mindspore.warmup_lr", "mindspore.warmup_lr+cosine_decay_lr", "torch.ConstantLR",
-            "torch.CosineAnnealingLR", "torch.ExponentialLR", "torch.HeldCosineAnnealingLR", "torch.LambdaLR",
+            "torch.CosineAnnealingLR", "torch.EpochStartCosineAnnealingLR", "torch.ExponentialLR",
+            "torch.HeldCosineAnnealingLR", "torch.LambdaLR",
             "torch.LambdaWarmupCosine", "torch.LinearLR", "torch.LinearWarmupCosine", "torch.MultiStepLR",
             "torch.PolynomialLR", "torch.ResumedCosineAnnealingLR", "torch.StepLR",
         ]

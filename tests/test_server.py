@@ -158,14 +158,14 @@ def test_open_diagnose_fix_all_gives_the_buffer_convert_prints(tmp_path):
     published, actions, latency = exchange(session())
     print(f"didOpen → publishDiagnostics: {latency * 1000:.0f} ms (first buffer, rules loaded on demand)")
     assert published.version == 1
-    [main] = [diagnostic for diagnostic in published.diagnostics if diagnostic.code == "CA100"]
+    [main] = [diagnostic for diagnostic in published.diagnostics if diagnostic.code == "MIG100"]
     assert main.source == "migrate" and main.severity == types.DiagnosticSeverity.Information
     assert (main.range.start.line, main.range.start.character) == (7, 12)
     assert "[equivalent" in main.message
     [fix_all] = [action for action in actions if action.kind == "source.fixAll.migrate"]
     assert apply_edit(TORCH_SCRIPT, fix_all.edit) == expected
     [quick_fix] = [action for action in actions if action.kind == types.CodeActionKind.QuickFix]
-    assert quick_fix.is_preferred and quick_fix.diagnostics[0].code == "CA100"
+    assert quick_fix.is_preferred and quick_fix.diagnostics[0].code == "MIG100"
     assert apply_edit(TORCH_SCRIPT, quick_fix.edit) == expected
     assert fix_all.edit.document_changes[0].text_document.version == 1
 
@@ -173,7 +173,7 @@ def test_open_diagnose_fix_all_gives_the_buffer_convert_prints(tmp_path):
 def test_the_projects_configuration_decides_the_direction(tmp_path):
     project = tmp_path / "project"
     (project / "src").mkdir(parents=True)
-    (project / "pyproject.toml").write_text('[tool.migrate]\nto = "torch"\nignore = ["CD104"]\n')
+    (project / "pyproject.toml").write_text('[tool.migrate]\nto = "torch"\nignore = ["MIG104"]\n')
     path = project / "src" / "train.py"
     expected = convert_stdin(MINDSPORE_SCRIPT, path)
     assert "CosineAnnealingLR" in expected
@@ -186,7 +186,7 @@ def test_the_projects_configuration_decides_the_direction(tmp_path):
             return published, actions
 
     published, actions = exchange(session())
-    assert [diagnostic.code for diagnostic in published.diagnostics] == ["CD100"]
+    assert [diagnostic.code for diagnostic in published.diagnostics] == ["MIG100"]
     [fix_all] = actions
     assert fix_all.kind == "source.fixAll.migrate"
     assert apply_edit(MINDSPORE_SCRIPT, fix_all.edit) == expected
@@ -199,7 +199,7 @@ def test_initialization_options_override_the_project_as_the_command_line_does(tm
         async with Session(tmp_path, {"to": "torch"}) as server:
             return await server.open(path, MINDSPORE_SCRIPT)
 
-    assert [diagnostic.code for diagnostic in exchange(session()).diagnostics] == ["CD100"]
+    assert [diagnostic.code for diagnostic in exchange(session()).diagnostics] == ["MIG100"]
 
 
 def test_changes_and_unsafe_fixes_follow_the_buffer(tmp_path):
@@ -217,7 +217,7 @@ def test_changes_and_unsafe_fixes_follow_the_buffer(tmp_path):
             return changed, actions, cleared, after
 
     changed, actions, cleared, after = exchange(session())
-    assert changed.version == 2 and "CA102" in {diagnostic.code for diagnostic in changed.diagnostics}
+    assert changed.version == 2 and "MIG102" in {diagnostic.code for diagnostic in changed.diagnostics}
     [unsafe] = actions
     assert unsafe.kind == types.CodeActionKind.QuickFix and not unsafe.is_preferred and "unsafe" in unsafe.title
     assert unsafe.edit.document_changes[0].text_document.version == 2

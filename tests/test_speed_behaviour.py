@@ -321,7 +321,7 @@ def _scope_shape(scope) -> tuple | None:
 class _LateFutureImport(Rule):
     """Rewrites the second statement into a ``__future__`` import: it compiles alone, but not after a statement."""
 
-    name, family, target, triggers = "late", "LF", "mindspore", ("x",)
+    name, target, triggers = "late", "mindspore", ("x",)
     codes = (Code("LF100", "late", "info", "A rewrite valid alone, invalid in its file.", "It tests the guard."),)
 
     def findings(self, facts):

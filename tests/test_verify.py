@@ -93,7 +93,7 @@ def test_a_deliberately_wrong_rule_is_withheld(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["convert", "train.py"])
     assert result.exit_code == 4
     assert target.read_text() == source
-    assert "train.py:7:13: MIG004 [error] CA100 rewrite withheld" in result.stdout
+    assert "train.py:7:13: MIG004 [error] MIG100 rewrite withheld" in result.stdout
     assert "1 rewrite withheld" in result.stderr
 
 
@@ -130,7 +130,7 @@ def test_overlapping_rewrites_apply_only_the_first():
     from migrate.rule import Code, Finding, Fix, Note, Rule
 
     class Overlapping(Rule):
-        name, family, target, triggers = "overlap", "OV", "mindspore", ("x",)
+        name, target, triggers = "overlap", "mindspore", ("x",)
         codes = (Code("OV100", "overlap", "info", "test", "test"),)
 
         def findings(self, analysis):
@@ -154,7 +154,7 @@ def test_rewrite_whose_output_does_not_parse_is_not_written():
     from migrate.rule import Code, Finding, Fix, Note, Rule
 
     class Broken(Rule):
-        name, family, target, triggers = "broken", "BR", "mindspore", ("x",)
+        name, target, triggers = "broken", "mindspore", ("x",)
         codes = (Code("BR100", "broken", "info", "test", "test"),)
 
         def findings(self, analysis):

@@ -82,7 +82,7 @@ PAST_T_MAX_EXAMPLE = (
     "        optimizer.step()\n"
     "    scheduler.step()\n"
 )
-"""A run of 3 * T_max: CA114 by default, CA101 under periodic = "clamp"."""
+"""A run of 3 * T_max: MIG114 by default, MIG101 under periodic = "clamp"."""
 GROUP_WRITERS = ("update", "setdefault", "__setitem__")
 #: Keys of a torch param group a MindSpore group dict takes as they are ("lr" becomes that group's own list).
 GROUP_KEYS = {"params", "lr", "weight_decay"}
@@ -140,12 +140,11 @@ class ScheduleValues:
 
 class CosineAnnealingToMindSpore(Rule):
     name = "cosine-annealing-to-mindspore"
-    family = "CA"
     target = "mindspore"
     triggers = ("CosineAnnealingLR",)
     summary = "torch.optim.lr_scheduler.CosineAnnealingLR → mindspore.nn.cosine_decay_lr"
     codes = (
-        Code("CA100", "cosine-annealing-to-cosine-decay", "info",
+        Code("MIG100", "rewritten", "info",
              "CosineAnnealingLR rewritten into a cosine_decay_lr list given to the MindSpore optimizer.",
              "MindSpore has no scheduler object: the optimizer takes the whole per-step schedule at construction. "
              "The rewrite computes that list from T_max, eta_min, the optimizer's lr and the training loop, "
@@ -178,13 +177,13 @@ class CosineAnnealingToMindSpore(Rule):
                  "Safe: the verifier found the MindSpore optimizer's learning rate equal to torch's at every "
                  'optimizer step of the run, for every sampled value of the counts it cannot read; the message lists '
                  'the assumptions this rests on (here, that one pass over loader is len(loader) batches). MindSpore '
-                 "uses the list's values as float32. The rest of the training step is reported with CA112."
+                 "uses the list's values as float32. The rest of the training step is reported with MIG112."
              )),
-        Code("CA101", "periodic-past-t-max", "warning",
+        Code("MIG101", "past-the-horizon", "warning",
              "The run is longer than T_max scheduler steps and periodic = \"clamp\" or \"refuse\" was chosen.",
              "torch's CosineAnnealingLR is periodic: after T_max steps the lr rises again to the base lr "
              "(period 2*T_max); cosine_decay_lr stays at min_lr after decay_epoch epochs. By default such a run "
-             "converts exactly to the periodic list (CA114). With periodic = \"clamp\" (or --periodic clamp) the "
+             "converts exactly to the periodic list (MIG114). With periodic = \"clamp\" (or --periodic clamp) the "
              "plain cosine_decay_lr call is offered instead, as an unsafe fix applied only with --unsafe-fixes, and "
              "this warning gives the first optimizer step where the runs differ and the largest difference; with "
              "periodic = \"refuse\" the site is kept and this warning says why.",
@@ -203,9 +202,9 @@ class CosineAnnealingToMindSpore(Rule):
              safety=(
                  "Unsafe (with periodic = \"clamp\"): from epoch T_max + 1 torch's lr climbs back where the list "
                  "stays at min_lr, so the run's learning rates change; run `migrate convert --periodic clamp` on the "
-                 "example to see it. The default policy writes the exact periodic list instead (CA114)."
+                 "example to see it. The default policy writes the exact periodic list instead (MIG114)."
              )),
-        Code("CA102", "run-length-unknown", "warning",
+        Code("MIG102", "run-length-unknown", "warning",
              "The training length is not visible, so the list length is a guess MindSpore can crash on.",
              "A MindSpore optimizer raises one step past the end of its learning-rate list. When the loop "
              "bounds are not visible (a while loop, an iterator without len), the list is made (T_max+1) epochs "
@@ -237,7 +236,7 @@ class CosineAnnealingToMindSpore(Rule):
                  'MindSpore optimizer raise one step past its end. Applied only with --unsafe-fixes; a loop whose '
                  'length is visible (for epoch in range(...)) converts safely.'
              )),
-        Code("CA103", "optimizer-not-converted", "warning",
+        Code("MIG103", "optimizer-not-converted", "warning",
              "The optimizer is not one the rule maps; the schedule must be passed to it by hand.",
              "Only torch.optim.SGD, Adam and AdamW are mapped. For any other optimizer the list is computed, the "
              "optimizer construction is left as it is, and this diagnostic says which name to pass as "
@@ -270,7 +269,7 @@ class CosineAnnealingToMindSpore(Rule):
                  'learning_rate= to its MindSpore counterpart the run uses a constant lr. Applied only with '
                  '--unsafe-fixes.'
              )),
-        Code("CA104", "optimizer-semantics-differ", "warning",
+        Code("MIG104", "optimizer-semantics-differ", "warning",
              "The MindSpore optimizer does not update parameters exactly as the torch one did.",
              "mindspore.nn.AdamWeightDecay applies no bias correction; MindSpore optimizers skip weight decay on "
              "parameters named beta/gamma; an argument with no MindSpore counterpart (maximize=True, "
@@ -305,7 +304,7 @@ class CosineAnnealingToMindSpore(Rule):
                  'bias correction or weight decay on norm layers matters, review the training. An argument with no '
                  'MindSpore counterpart (maximize=True) leaves the site unchanged (no fix).'
              )),
-        Code("CA105", "unsupported-arguments", "warning",
+        Code("MIG105", "unsupported-arguments", "warning",
              "The call's arguments have no exact cosine_decay_lr equivalent; the site is left unchanged.",
              "cosine_decay_lr needs float 0 <= min_lr < max_lr and whole positive counts, has no resume "
              "argument (last_epoch), and cannot see through *args/**kwargs. Such a call is reported and kept.",
@@ -324,7 +323,7 @@ class CosineAnnealingToMindSpore(Rule):
                  'No fix: cosine_decay_lr has no resume argument. The site is left unchanged; in MindSpore a resume '
                  'slices the list, lr_schedule[(last_epoch + 1) * step_per_epoch:], as the message says.'
              )),
-        Code("CA106", "cadence-not-visible", "warning",
+        Code("MIG106", "cadence-not-visible", "warning",
              "How often the scheduler steps is not visible; the site is left unchanged.",
              "The list is indexed by optimizer step, so the rewrite needs to know whether step() runs once per "
              "optimizer step, once per epoch after the batch loop or once before it (torch's order before 1.1, "
@@ -346,7 +345,7 @@ class CosineAnnealingToMindSpore(Rule):
                  "No fix: a list indexed by optimizer step cannot follow a step() under a condition, one that jumps "
                  'to an epoch, or one whose loop it cannot see. The site is left unchanged.'
              )),
-        Code("CA107", "scheduler-used-otherwise", "warning",
+        Code("MIG107", "schedule-used-otherwise", "warning",
              "The scheduler object is used for more than step(); a list cannot stand in for it.",
              "state_dict(), get_last_lr(), passing the scheduler to a framework or storing it in an attribute "
              "need the object. The site is left unchanged; port those uses by hand (get_last_lr()[0] is "
@@ -375,9 +374,9 @@ class CosineAnnealingToMindSpore(Rule):
              ),
              safety=(
                  'No fix: the scheduler object itself is needed. Here get_lr() outside step() returns a value no '
-                 "optimizer step uses; read get_last_lr(), which converts to the optimizer's lr (CA111)."
+                 "optimizer step uses; read get_last_lr(), which converts to the optimizer's lr (MIG111)."
              )),
-        Code("CA108", "indirect-reference", "warning",
+        Code("MIG108", "indirect-reference", "warning",
              "CosineAnnealingLR is reached indirectly (a star import another star import could shadow, getattr, "
              "used as a value or base class).",
              "Such references cannot be followed to a call with known arguments, and rewriting half of them would "
@@ -411,11 +410,11 @@ class CosineAnnealingToMindSpore(Rule):
                  'No fix: a star import hides which CosineAnnealingLR is meant. Import it by name; then the call '
                  'converts.'
              )),
-        Code("CA111", "lr-read-rewritten", "info",
+        Code("MIG111", "lr-read-rewritten", "info",
              "scheduler.get_last_lr() became the MindSpore optimizer's current lr.",
              "A MindSpore optimizer reads its list at its step count: optimizer.get_lr() is the lr of its next step, "
              "which is torch's get_last_lr() wherever the read runs outside the span between an iteration's "
-             "optimizer steps and scheduler.step() (there the site is refused with CA107). The list gets one more "
+             "optimizer steps and scheduler.step() (there the site is refused with MIG107). The list gets one more "
              "scheduler period so a read after the last epoch stays inside it. The value is float32, as MindSpore's "
              "optimizer uses it.",
              example=(
@@ -444,9 +443,9 @@ class CosineAnnealingToMindSpore(Rule):
              safety=(
                  "Safe: optimizer.get_lr() is the lr of the optimizer's next step, which is what get_last_lr() "
                  "returns wherever the read runs outside the span between an iteration's optimizer steps and "
-                 'scheduler.step() (a read inside it is refused with CA107). The value is float32.'
+                 'scheduler.step() (a read inside it is refused with MIG107). The value is float32.'
              )),
-        Code("CA112", "left-to-port", "info",
+        Code("MIG112", "left-to-port", "info",
              "A use of the converted optimizer that is still torch's API.",
              "The rewrite converts the schedule and the optimizer's construction; the training step around them "
              "(optimizer.zero_grad(), optimizer.step(), scaler.step(optimizer), optimizer.state_dict()) is torch "
@@ -487,7 +486,7 @@ class CosineAnnealingToMindSpore(Rule):
                  "beyond the rewrite, which converts the schedule and the optimizer's construction. The lines are "
                  'reported so the rest of the port is visible; write the MindSpore step by hand, as below.'
              )),
-        Code("CA113", "scheduler-state-dropped", "warning",
+        Code("MIG113", "scheduler-state-dropped", "warning",
              "scheduler.state_dict() was removed from a checkpoint dict.",
              "MindSpore has no scheduler object: the optimizer reads its list at its own step count, global_step, "
              "which mindspore.save_checkpoint(optimizer, path) saves with its parameters. The rewrite drops the "
@@ -522,7 +521,7 @@ class CosineAnnealingToMindSpore(Rule):
                  'by the converted file has no scheduler state: code that resumes from it must restore the '
                  "optimizer's global_step instead."
              )),
-        Code("CA114", "periodic-list", "info",
+        Code("MIG114", "exact-past-the-horizon", "info",
              "The run passes T_max: the list reproduces torch's periodic cosine instead of cosine_decay_lr's clamp.",
              "torch's CosineAnnealingLR climbs back after T_max (period 2*T_max); cosine_decay_lr stays at min_lr. "
              "When the loops show a run longer than T_max + 1 epochs, the rewrite computes one half-period with "
@@ -548,7 +547,7 @@ class CosineAnnealingToMindSpore(Rule):
                  "torch's at every optimizer step of the visible run, for every sampled value of the counts it cannot "
                  'read.'
              )),
-        Code("CA115", "framework-stepped", "warning",
+        Code("MIG115", "framework-stepped", "warning",
              "The scheduler is returned to PyTorch Lightning, whose Trainer steps it.",
              "configure_optimizers hands the scheduler to Lightning: with interval \"epoch\" (the default) the "
              "Trainer steps it after every epoch's batches, with \"step\" after every optimizer step. The rewrite "
@@ -584,7 +583,7 @@ class CosineAnnealingToMindSpore(Rule):
                  "num_training_batches optimizer steps), which holds only with accumulate_grad_batches=1 and no "
                  "max_steps, and the Trainer must still be ported to MindSpore. Applied only with --unsafe-fixes."
              )),
-        Code("CA109", "optimizer-not-found", "warning",
+        Code("MIG109", "optimizer-not-found", "warning",
              "The optimizer the scheduler drives, and so its base lr (max_lr), cannot be found.",
              "max_lr is the lr of the optimizer's construction. When the first argument is not a variable bound "
              "once to a visible optimizer call in the same function, the site is left unchanged.",
@@ -610,12 +609,12 @@ class CosineAnnealingToMindSpore(Rule):
                  "No fix: max_lr is the lr of the optimizer's construction, which is not visible here. Bind the "
                  'optimizer to a variable in the same function; then the site converts.'
              )),
-        Code("CA110", "optimizer-lr-state-used", "warning",
+        Code("MIG110", "optimizer-lr-state-used", "warning",
              "The torch optimizer's lr is changed (or read in a way the rule cannot rewrite) through state a "
              "MindSpore optimizer does not have.",
              "optimizer.param_groups, optimizer.defaults, load_state_dict() and add_param_group() exist only on "
              "a torch optimizer. A plain read `optimizer.param_groups[i][\"lr\"]` becomes optimizer.get_lr() "
-             "(CA111); any other read would fail in the converted file; a write, a restored state or an added group "
+             "(MIG111); any other read would fail in the converted file; a write, a restored state or an added group "
              "changes the lr torch's chainable schedule goes on from, which a fixed list cannot follow. The use is "
              "named (also inside a helper of the module the optimizer is passed to) and the site is left unchanged.",
              example=(
@@ -643,7 +642,7 @@ class CosineAnnealingToMindSpore(Rule):
              safety=(
                  'No fix: a write to param_groups changes the lr a fixed list cannot follow. Say what the write '
                  'meant in the schedule (a floor is eta_min) and the site converts; plain lr reads already do '
-                 '(CA111).'
+                 '(MIG111).'
              )),
     )
     examples = (
@@ -666,13 +665,13 @@ class CosineAnnealingToMindSpore(Rule):
                 "    for batch in loader:\n"
                 "        optimizer.step()\n"
             ),
-            codes=("CA100", "CA112"),
+            codes=("MIG100", "MIG112"),
         ),
     )
 
     def findings(self, analysis: Analysis) -> Iterator[Finding]:
         references = find_references(analysis, {SCHEDULER}, STAR_SOURCES)
-        return site_findings(references, lambda call: _Site(analysis, call).convert(), "CA108", INDIRECT)
+        return site_findings(references, lambda call: _Site(analysis, call).convert(), "MIG108", INDIRECT)
 
 
 class _Site:
@@ -819,11 +818,11 @@ class _Site:
             imports.append(package_reference(self.analysis, place, "math")[1])
         if mapping is None:
             replacements[place] = [*schedule] + ([] if place is statement else [place])
-            unsafe.append(Note(optimizer_call, "CA103",
+            unsafe.append(Note(optimizer_call, "MIG103",
                                f"{self.analysis.code(optimizer_call.func)} has no mapping: build its MindSpore "
                                f"counterpart with learning_rate={list_name} (the list computed at line "
                                f"{self.analysis.line(place)})"))
-            target = f"to pass to the counterpart of {self.analysis.code(optimizer_call.func)} (CA103)"
+            target = f"to pass to the counterpart of {self.analysis.code(optimizer_call.func)} (MIG103)"
         else:
             target_class = package + mapping.target.removeprefix("mindspore")
             new_optimizer = self._new_optimizer(optimizer_line, optimizer_call, mapping, list_name, target_class,
@@ -853,11 +852,11 @@ class _Site:
                                                                    else [place])
             imports.append(package_import)
             notes.extend(self._semantic_notes(optimizer_call, mapping, optimizer_arguments))
-            notes.extend(Note(read.call, "CA111", f"{self._read_text(read)} reads {owner}.get_lr(): the lr of "
+            notes.extend(Note(read.call, "MIG111", f"{self._read_text(read)} reads {owner}.get_lr(): the lr of "
                                                   "the optimizer's next step, from the list (as float32, the "
                                                   "precision MindSpore's optimizer uses it in)")
                          for read in self._reads)
-            notes.extend(Note(saved.call, "CA113", f"scheduler.state_dict() is dropped from this dict: MindSpore has "
+            notes.extend(Note(saved.call, "MIG113", f"scheduler.state_dict() is dropped from this dict: MindSpore has "
                                                    "no scheduler; the list is read at the optimizer's global_step, "
                                                    f"which mindspore.save_checkpoint({owner}, path) saves, so a "
                                                    "resume restores the optimizer, not a scheduler")
@@ -865,7 +864,7 @@ class _Site:
             target = (f"as learning_rate of {target_class}" if not self._optimizer_choice
                       else "as learning_rate of the optimizer the flag chooses")
         if periodic:
-            notes.append(Note(self.call, "CA114",
+            notes.append(Note(self.call, "MIG114",
                               f"the run passes T_max={values.t_max}: torch's cosine is periodic, so {list_name} "
                               f"repeats it (one half-period read at reflected epochs); a plain cosine_decay_lr "
                               f"list would stay at min_lr and differ from optimizer step {values.agreement} on"))
@@ -895,7 +894,7 @@ class _Site:
         fix = Fix(replacements, values.claim, self._changes(values, cadence, list_name), unsafe,
                   add_imports=tuple(dict.fromkeys(imports)),
                   once_applied=self._left_to_port(optimizer_call, owner) if mapping is not None else ())
-        return Finding(Note(self.call, "CA100", message), notes, fix=fix)
+        return Finding(Note(self.call, "MIG100", message), notes, fix=fix)
 
     def _values(self, arguments, optimizer_arguments, cadence: Cadence) -> ScheduleValues:
         """The cosine_decay_lr arguments as source text, and the claim that ties them to the torch schedule."""
@@ -934,7 +933,7 @@ class _Site:
                 or verify.verify(values.claim, self.analysis.constants).kind != verify.DIVERGES):
             return None
         if policy == "refuse":
-            raise Refused("CA101", f"the run can pass T_max={values.t_max}: from optimizer step {values.agreement} "
+            raise Refused("MIG101", f"the run can pass T_max={values.t_max}: from optimizer step {values.agreement} "
                                    "torch's lr climbs back (period 2*T_max) and a cosine_decay_lr list stays at "
                                    "min_lr; periodic = \"refuse\" keeps the site (\"exact\" writes the periodic "
                                    "list, \"clamp\" the plain call as an unsafe fix)")
@@ -1049,11 +1048,11 @@ class _Site:
     def _changes(self, values: ScheduleValues, cadence: Cadence, list_name: str) -> Note:
         """What the verifier will find when the rewritten run's learning rates differ."""
         if cadence.run_steps is None:
-            return Note(self.call, "CA102",
+            return Note(self.call, "MIG102",
                         f"the training length is not visible: {list_name} has {values.total_step} entries "
                         f"((T_max + 1) epochs, where both schedules agree) and MindSpore raises one step past "
                         f"its end; set total_step to the run length")
-        return Note(self.call, "CA101",
+        return Note(self.call, "MIG101",
                     f"the run can be longer than T_max={values.t_max} scheduler steps: from optimizer step "
                     f"{values.agreement} on, torch's lr climbs back towards the base lr (period 2*T_max) while "
                     f"{list_name} stays at min_lr")
@@ -1061,10 +1060,10 @@ class _Site:
     def _arguments(self) -> dict[str, cst.BaseExpression]:
         bound = bind(self.call, SIGNATURE)
         if bound.error:
-            raise Refused("CA105", f"cannot read the arguments of CosineAnnealingLR: {bound.error}")
+            raise Refused("MIG105", f"cannot read the arguments of CosineAnnealingLR: {bound.error}")
         for required in ("optimizer", "T_max"):
             if required not in bound.values:
-                raise Refused("CA105", f"CosineAnnealingLR without {required}")
+                raise Refused("MIG105", f"CosineAnnealingLR without {required}")
         last_epoch = bound.values.get("last_epoch")
         if last_epoch is not None and self.analysis.code(last_epoch).replace(" ", "") != "-1":
             self._resume = last_epoch
@@ -1090,16 +1089,16 @@ class _Site:
             ("a builder function", self._builder is not None), ("param groups with their own lr", self._group_lrs))
             if present]
         if unsupported:
-            raise Refused("CA105", f"last_epoch={text} resumes {unsupported[0]}; only a plain scheduler's resume "
+            raise Refused("MIG105", f"last_epoch={text} resumes {unsupported[0]}; only a plain scheduler's resume "
                                    "converts (to the list sliced at the resume step)", self._resume)
         for use in self.analysis.program.follow(optimizer_call).uses:
             if use.kind == METHOD and use.detail == "load_state_dict":
-                raise Refused("CA105", f"last_epoch={text} resumes from the optimizer state loaded at line "
+                raise Refused("MIG105", f"last_epoch={text} resumes from the optimizer state loaded at line "
                                        f"{self.analysis.line(use.call)}: the lr torch goes on from is the "
                                        "checkpoint's, which the code does not show (MindSpore resumes by restoring "
                                        "the optimizer's global_step with its checkpoint instead)", self._resume)
         if self._initial_lr is None:
-            raise Refused("CA105", f"last_epoch={text} resumes a schedule, but no param group's initial_lr is set "
+            raise Refused("MIG105", f"last_epoch={text} resumes a schedule, but no param group's initial_lr is set "
                                    "before it: torch raises KeyError here whenever last_epoch is not -1; set "
                                    "`group[\"initial_lr\"]` for each group (or load the optimizer's state), then "
                                    "convert", self._resume)
@@ -1134,7 +1133,7 @@ class _Site:
         if (not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1
                 or (tracked.competitors and self._conditional is None)
                 or len(tracked.bindings) != 1 + (self._builder is not None and self._builder.index is not None)):
-            raise Refused("CA107", self._unfollowed(target, tracked))
+            raise Refused("MIG107", self._unfollowed(target, tracked))
         steps, none_tests = [], []
         for use in tracked.uses:
             if use.kind == NONE_TEST and (self._none_first is not None or any(
@@ -1148,7 +1147,7 @@ class _Site:
                 self._saved.append(use)
                 continue
             if use.detail == "get_lr":
-                raise Refused("CA107", f"scheduler.get_lr() at line {self.analysis.line(use.call)}: outside step() "
+                raise Refused("MIG107", f"scheduler.get_lr() at line {self.analysis.line(use.call)}: outside step() "
                                        "torch 2.13 recomputes the lr from the current one and returns a value no "
                                        "optimizer step uses; read scheduler.get_last_lr() instead, then convert",
                               use.call)
@@ -1157,24 +1156,24 @@ class _Site:
                 continue
             statement = self._method_call_statement(use) if use.detail == "step" else None
             if statement is None:
-                raise Refused("CA107", f"the scheduler is used at line {self.analysis.line(use.node)} "
+                raise Refused("MIG107", f"the scheduler is used at line {self.analysis.line(use.node)} "
                                        f"(`{self.analysis.first_line(self.analysis.statement(use.node))}`); a "
                                        "cosine_decay_lr list has no such use", use.node)
             if use.call.args:
-                raise Refused("CA106", f"scheduler.step({self.analysis.code(use.call.args[0].value)}) at line "
+                raise Refused("MIG106", f"scheduler.step({self.analysis.code(use.call.args[0].value)}) at line "
                                        f"{self.analysis.line(use.call)} jumps to an epoch (closed form); the list "
                                        "cannot follow it")
             steps.append(statement)
         if steps and self._lightning is not None:
-            raise Refused("CA106", f"the scheduler is stepped at line {self.analysis.line(steps[0])} and also "
+            raise Refused("MIG106", f"the scheduler is stepped at line {self.analysis.line(steps[0])} and also "
                                    "returned to Lightning, which steps it too", steps[0])
         if not steps and self._lightning is None:
-            raise Refused("CA106", "the scheduler's step() is never called here, so its cadence is not visible")
+            raise Refused("MIG106", "the scheduler's step() is never called here, so its cadence is not visible")
         for use in none_tests:
             self._guard_step(use, steps)
         if len(steps) > 1:
             lines = ", ".join(str(self.analysis.line(step)) for step in steps)
-            raise Refused("CA106", f"scheduler.step() is called at lines {lines}; only one call site can be "
+            raise Refused("MIG106", f"scheduler.step() is called at lines {lines}; only one call site can be "
                                    "mapped to a list")
         return line, steps
 
@@ -1233,7 +1232,7 @@ class _Site:
         elif any(block not in holders for block in blocks):
             problems.append("a branch of that `if` neither binds it nor raises")
         if problems:
-            raise Refused("CA107", f"{unfollowed}; the branches convert together only when each becomes a list: "
+            raise Refused("MIG107", f"{unfollowed}; the branches convert together only when each becomes a list: "
                                    + "; ".join(problems))
         self._conditional = top
         return {statement: bound[statement] for statement in sorted(bound, key=self.analysis.start)}
@@ -1289,19 +1288,19 @@ class _Site:
         refusal = (f"this CosineAnnealingLR is part of {where}; the optimizer follows the chain, so the cosine "
                    "alone cannot become its list: ")
         if SCHEDULER_MODULE + "SequentialLR" not in names:
-            raise Refused("CA107", refusal + "only SequentialLR(LinearLR, CosineAnnealingLR) converts", chain_call)
+            raise Refused("MIG107", refusal + "only SequentialLR(LinearLR, CosineAnnealingLR) converts", chain_call)
         bound = bind(chain_call, ("optimizer", "schedulers", "milestones", "last_epoch")).values
         inner = bound.get("schedulers")
         milestones = bound.get("milestones")
         if (not isinstance(inner, cst.List) or len(inner.elements) != 2 or inner.elements[1] is not element
                 or not isinstance(milestones, cst.List) or len(milestones.elements) != 1
                 or "last_epoch" in bound):
-            raise Refused("CA107", refusal + "it converts as [LinearLR, CosineAnnealingLR] with one milestone",
+            raise Refused("MIG107", refusal + "it converts as [LinearLR, CosineAnnealingLR] with one milestone",
                           chain_call)
         warmup_call = self.analysis.program.origin(inner.elements[0].value)
         warmup_names = self.analysis.names_of(warmup_call.func) if warmup_call is not None else set()
         if SCHEDULER_MODULE + "LinearLR" not in warmup_names:
-            raise Refused("CA107", refusal + "its warmup is not a LinearLR the rule can read", chain_call)
+            raise Refused("MIG107", refusal + "its warmup is not a LinearLR the rule can read", chain_call)
         warmup = bind(warmup_call, ("optimizer", "start_factor", "end_factor", "total_iters", "last_epoch"))
         warmup_tracked = self.analysis.program.follow(warmup_call)
         chain_line = self.analysis.statement(chain_call)
@@ -1311,12 +1310,12 @@ class _Site:
                 or not isinstance(chain_line.body[0], cst.Assign)
                 or len(chain_line.body[0].targets) != 1 or self.analysis.parents.get(chain_call) is not
                 chain_line.body[0]):
-            raise Refused("CA107", refusal + "its LinearLR or the chain is used or bound in a way the rule does "
+            raise Refused("MIG107", refusal + "its LinearLR or the chain is used or bound in a way the rule does "
                                              "not follow", chain_call)
         for optimizer in (warmup.values.get("optimizer"), bound.get("optimizer")):
             if optimizer is None or self.analysis.code(optimizer) != self.analysis.code(
                     bind(self.call, SIGNATURE).values["optimizer"]):
-                raise Refused("CA107", refusal + "its schedulers drive different optimizers", chain_call)
+                raise Refused("MIG107", refusal + "its schedulers drive different optimizers", chain_call)
         return Chain(chain_call, chain_line, warmup_call, warmup_line, line, dict(warmup.values),
                      milestones.elements[0].value)
 
@@ -1354,11 +1353,11 @@ class _Site:
         line = self.analysis.line(use.node)
         if not isinstance(conditional, cst.If) or conditional.test not in (use.node, test) or guarded is None:
             quoted = self.analysis.first_line(self.analysis.statement(use.node))
-            raise Refused("CA107", f"the scheduler is tested at line {line} (`{quoted}`); only `if scheduler is not "
+            raise Refused("MIG107", f"the scheduler is tested at line {line} (`{quoted}`); only `if scheduler is not "
                                    "None: scheduler.step()` goes with the list", use.node)
         if len(conditional.body.body) != 1:
             other = next(statement for statement in conditional.body.body if statement is not guarded)
-            raise Refused("CA107", f"`if {self.analysis.code(conditional.test)}:` at line {line} does more than "
+            raise Refused("MIG107", f"`if {self.analysis.code(conditional.test)}:` at line {line} does more than "
                                    f"step the scheduler (line {self.analysis.line(other)}: `"
                                    f"{self.analysis.first_line(other)}`); only the step() can go with the list",
                           use.node)
@@ -1390,7 +1389,7 @@ class _Site:
                 why = why or self.analysis.unbound_name(lr, place, optimizer_line)
             why = why or self._optimizer_cannot_move(optimizer_line, optimizer, conditional, following[0])
         if why is not None:
-            raise Refused("CA105", f"the scheduler is created under `if {self.analysis.code(conditional.test)}:` "
+            raise Refused("MIG105", f"the scheduler is created under `if {self.analysis.code(conditional.test)}:` "
                                    f"and {why}", statement)
         return following[0]
 
@@ -1420,7 +1419,7 @@ class _Site:
                 continue
             where = f"the {self.analysis.code(value.func)} branch (line {self.analysis.line(line)})"
             if cadence.run_steps is None:
-                raise Refused("CA106", f"{where} needs the run length for its list, and the loops do not show it",
+                raise Refused("MIG106", f"{where} needs the run length for its list, and the loops do not show it",
                               value)
             frame = frame or Frame(values.claim.source.args["base_lr"], values.max_lr, cadence.step_every,
                                    values.step_per_epoch, values.claim.run_steps, f"{package}.nn",
@@ -1431,12 +1430,12 @@ class _Site:
             try:
                 listed = sibling.listed(texts, frame)
             except (ValueError, SyntaxError) as error:
-                raise Refused("CA105", f"{where}: {error}", value) from None
+                raise Refused("MIG105", f"{where}: {error}", value) from None
             claim = replace(values.claim, source=listed.source, target=listed.target, agrees_for=None,
                             positive=(*values.claim.positive, *listed.positive))
             verdict = verify.verify(claim, self.analysis.constants)
             if verdict.kind != verify.EQUIVALENT:
-                raise Refused("CA105", f"{where} would not keep its learning rates as a list: {verdict.detail}",
+                raise Refused("MIG105", f"{where} would not keep its learning rates as a list: {verdict.detail}",
                               value)
             built = listed.expression.split("(")[0] + "(...)" if "(" in listed.expression.split("[")[0] \
                 else "a list of its rates"
@@ -1468,12 +1467,12 @@ class _Site:
             ("a scheduler created under a condition", self._conditional is not None),
             ("param groups with their own lr", self._group_lrs)) if present]
         if combined:
-            raise Refused("CA107", f"{self._builder.function.name.value}() returns the scheduler and the site also "
+            raise Refused("MIG107", f"{self._builder.function.name.value}() returns the scheduler and the site also "
                                    f"has {combined[0]}; each converts alone, not together", self.call)
         for argument in self._builder.call.args:
             why = self.analysis.unbound_name(argument.value, optimizer_line, argument.value)
             if why is not None and argument.value is not self._builder_argument():
-                raise Refused("CA105", f"the call of {self._builder.function.name.value}() would move before the "
+                raise Refused("MIG105", f"the call of {self._builder.function.name.value}() would move before the "
                                        f"optimizer (line {self.analysis.line(optimizer_line)}), but there {why}",
                               argument.value)
         return optimizer_line
@@ -1514,12 +1513,12 @@ class _Site:
         line = self.analysis.parents.get(parent) if isinstance(parent, cst.Assign) else None
         if (not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1 or len(parent.targets) != 1
                 or not isinstance(parent.targets[0].target, (cst.Name, cst.Attribute))):
-            raise Refused("CA109", f"`{self.analysis.code(optimizer)}` is not bound once to an optimizer "
+            raise Refused("MIG109", f"`{self.analysis.code(optimizer)}` is not bound once to an optimizer "
                                    f"construction here{self._bound_at(optimizer)}, so the base lr (max_lr) is "
                                    "unknown", optimizer)
         home = program.function_of(self._builder.call) if self._returns_alone() else program.function_of(statement)
         if program.function_of(line) is not home:
-            raise Refused("CA109", f"the optimizer `{self.analysis.code(optimizer)}` is built in another function "
+            raise Refused("MIG109", f"the optimizer `{self.analysis.code(optimizer)}` is built in another function "
                                    f"(line {self.analysis.line(line)})", optimizer)
         self._optimizer_line = line
         name = self.analysis.code(parent.targets[0].target)
@@ -1527,7 +1526,7 @@ class _Site:
         chosen = {line for line, _, _ in self._optimizer_choice}
         if any(other not in chosen for other, _ in tracked.competitors):
             statement_, _ = next((other, value) for other, value in tracked.competitors if other not in chosen)
-            raise Refused("CA109", f"`{name}` is bound again at line {self.analysis.line(statement_)}, so which "
+            raise Refused("MIG109", f"`{name}` is bound again at line {self.analysis.line(statement_)}, so which "
                                    "optimizer the scheduler drives is not one construction", optimizer)
         for use in tracked.uses:
             self._check_use(use, name)
@@ -1567,7 +1566,7 @@ class _Site:
             call = line.body[0].value
             names = self.analysis.names_of(call.func) & OPTIMIZERS.keys()
             if not names:
-                raise Refused("CA103", f"the optimizer chosen at line {self.analysis.line(line)} "
+                raise Refused("MIG103", f"the optimizer chosen at line {self.analysis.line(line)} "
                                        f"({self.analysis.code(call.func)}) has no mapping, so the choice cannot "
                                        "convert as a whole", call)
             mapping = OPTIMIZERS[next(iter(sorted(names)))]
@@ -1576,7 +1575,7 @@ class _Site:
             chosen.append((line, call, mapping))
         if len(set(lrs.values())) > 1:
             given = ", ".join(f"lr={lr} at line {line}" for line, lr in lrs.items())
-            raise Refused("CA109", f"the `if` at line {self.analysis.line(top)} chooses optimizers with different "
+            raise Refused("MIG109", f"the `if` at line {self.analysis.line(top)} chooses optimizers with different "
                                    f"lrs ({given}): the scheduler anneals from whichever ran, and one list "
                                    "cannot start from both", optimizer)
         return chosen
@@ -1630,7 +1629,7 @@ class _Site:
 
     def _lightning_cadence(self) -> Cadence:
         """Lightning steps an "epoch" scheduler after each epoch's batches and a "step" one after each optimizer
-        step; the run is ``max_epochs`` epochs of ``num_training_batches`` optimizer steps (the CA115 assumptions)."""
+        step; the run is ``max_epochs`` epochs of ``num_training_batches`` optimizer steps (the MIG115 assumptions)."""
         combined = [what for what, present in (
             ("a warmup chain", self._chain is not None), ("a scheduler chosen by a flag", bool(self._branches)),
             ("a scheduler created under a condition", self._conditional is not None),
@@ -1638,7 +1637,7 @@ class _Site:
             ("an optimizer chosen by a flag", bool(self._optimizer_choice)),
             ("reads of its lr", bool(self._reads))) if present]
         if combined:
-            raise Refused("CA115", f"the scheduler is returned to Lightning and the site also has {combined[0]}; "
+            raise Refused("MIG115", f"the scheduler is returned to Lightning and the site also has {combined[0]}; "
                                    "each converts alone, not together", self._lightning.value)
         batches, epochs = "self.trainer.num_training_batches", "self.trainer.max_epochs"
         run = product(epochs, batches)
@@ -1649,7 +1648,7 @@ class _Site:
     def _lightning_note(self, owner: str, list_name: str) -> Note:
         every = ("after every epoch's batches" if self._lightning.interval == "epoch"
                  else "after every optimizer step")
-        return Note(self._lightning.value, "CA115",
+        return Note(self._lightning.value, "MIG115",
                     f"Lightning's Trainer stepped this scheduler {every} (interval \"{self._lightning.interval}\"); "
                     f"configure_optimizers now returns the MindSpore optimizer {owner} with {list_name}, one entry "
                     "per optimizer step of self.trainer.max_epochs epochs of self.trainer.num_training_batches "
@@ -1665,7 +1664,7 @@ class _Site:
             ("a resume", self._resume is not None)) if present]
         if combined:
             line = self.analysis.line(self._optimizer_choice[0][0])
-            raise Refused("CA109", f"the optimizer is chosen by the `if` around line {line} and the site also has "
+            raise Refused("MIG109", f"the optimizer is chosen by the `if` around line {line} and the site also has "
                                    f"{combined[0]}; each converts alone, not together", self.call)
 
     def _choice_place(self, reads) -> cst.CSTNode:
@@ -1673,7 +1672,7 @@ class _Site:
         top = self._choice_of(self._optimizer_choice[0][0])
         why = next(filter(None, (self.analysis.unbound_name(node, top, at) for node, at in reads)), None)
         if why is not None:
-            raise Refused("CA105", f"the list is built before the `if` at line {self.analysis.line(top)} that "
+            raise Refused("MIG105", f"the list is built before the `if` at line {self.analysis.line(top)} that "
                                    f"chooses the optimizer, and there {why}", self.call)
         return top
 
@@ -1685,7 +1684,7 @@ class _Site:
                 f"and each branch's optimizer takes it ({built})")
 
     def _check_use(self, use, name: str) -> None:
-        """A use of the optimizer a list cannot follow refuses the site (CA110: lr state; CA107: another
+        """A use of the optimizer a list cannot follow refuses the site (MIG110: lr state; MIG107: another
         scheduler); a call to a function defined elsewhere is an assumption of the rewrite."""
         program = self.analysis.program
         if use.kind == ATTRIBUTE and use.detail == "param_groups" and (read := self._lr_group_read(use)):
@@ -1703,7 +1702,7 @@ class _Site:
                      + (f", called at line {calls}" if calls else "") + "), "
                      if function is not program.function_of(self.call) and isinstance(function, cst.FunctionDef)
                      else "")
-            raise Refused("CA110", where + self._lr_state_message(attribute, local, name), attribute)
+            raise Refused("MIG110", where + self._lr_state_message(attribute, local, name), attribute)
         if use.kind != ARGUMENT or use.call is self.call or self._returns_alone() and use.call is self._builder.call:
             return
         if self._chain is not None and use.call in (self._chain.call, self._chain.warmup_call):
@@ -1712,7 +1711,7 @@ class _Site:
             return
         callee = self.analysis.names_of(use.call.func)
         if any(qualified.startswith(SCHEDULER_MODULE) for qualified in callee):
-            raise Refused("CA107", f"the optimizer `{name}` also drives the scheduler at line "
+            raise Refused("MIG107", f"the optimizer `{name}` also drives the scheduler at line "
                                    f"{self.analysis.line(use.call)}; one optimizer takes one learning-rate list")
         if isinstance(use.call.func, cst.Attribute) and use.call.func.attr.value == "step":
             return
@@ -1798,25 +1797,25 @@ class _Site:
             return
         for index, group in enumerate(groups, 1):
             if any(isinstance(element, cst.StarredDictElement) for element in group.elements):
-                raise Refused("CA105", f"param group {index} (line {self.analysis.line(group)}) unpacks `**` "
+                raise Refused("MIG105", f"param group {index} (line {self.analysis.line(group)}) unpacks `**` "
                                        "entries, so whether it sets its own lr is not visible", group)
             keys = {element.key.evaluated_value: element for element in group.elements
                     if isinstance(element.key, cst.SimpleString)}
             other = sorted(set(keys) - GROUP_KEYS) or (["a computed key"] if len(keys) < len(group.elements)
                                                        else [])
             if other:
-                raise Refused("CA104", f"param group {index} (line {self.analysis.line(group)}) sets {other[0]}, "
+                raise Refused("MIG104", f"param group {index} (line {self.analysis.line(group)}) sets {other[0]}, "
                                        "which a MindSpore group dict does not take (it takes params, lr and "
                                        "weight_decay)", group)
             if "lr" in keys:
                 self._group_lrs.append((index, keys["lr"]))
         if self._group_lrs and self._conditional is not None:
-            raise Refused("CA105", f"param groups set their own lr (line {self.analysis.line(self._group_lrs[0][1])}) "
+            raise Refused("MIG105", f"param groups set their own lr (line {self.analysis.line(self._group_lrs[0][1])}) "
                                    f"and the scheduler is created under `if "
                                    f"{self.analysis.code(self._conditional.test)}:`; every branch would need one "
                                    "list per group, which is not written yet", params)
         if self._group_lrs and not isinstance(params, (cst.List, cst.Tuple)):
-            raise Refused("CA105", f"the param groups `{self.analysis.code(params)}` set their own lr at line "
+            raise Refused("MIG105", f"the param groups `{self.analysis.code(params)}` set their own lr at line "
                                    f"{self.analysis.line(self._group_lrs[0][1])}; one list per group is written "
                                    "when the groups are a list in the optimizer call itself", params)
         self._groups = params if isinstance(params, (cst.List, cst.Tuple)) else None
@@ -1852,18 +1851,18 @@ class _Site:
             lr = next((argument.value for argument in call.args
                        if argument.keyword is not None and argument.keyword.value == "lr"), None)
             if lr is None:
-                raise Refused("CA109", f"{self.analysis.code(call.func)} is not a mapped optimizer and has no "
+                raise Refused("MIG109", f"{self.analysis.code(call.func)} is not a mapped optimizer and has no "
                                        "lr= argument, so the base lr (max_lr) is unknown", call)
             return {"lr": lr}
         bound = bind(call, mapping.positional, mapping.keyword_only)
         if bound.error:
-            raise Refused("CA105", f"cannot read the optimizer's arguments: {bound.error}", call)
+            raise Refused("MIG105", f"cannot read the optimizer's arguments: {bound.error}", call)
         if "params" not in bound.values:
-            raise Refused("CA105", "the optimizer has no params", call)
+            raise Refused("MIG105", "the optimizer has no params", call)
         for name, accepted in mapping.required:
             value = bound.values.get(name)
             if value is not None and self.analysis.code(value) not in accepted:
-                raise Refused("CA104", f"{name}={self.analysis.code(value)} has no {mapping.target} counterpart",
+                raise Refused("MIG104", f"{name}={self.analysis.code(value)} has no {mapping.target} counterpart",
                               value)
         return bound.values
 
@@ -1878,22 +1877,22 @@ class _Site:
         scheduler_loops = self.analysis.loops(step)
         optimizer_loops = self.analysis.loops(optimizer_step)
         if optimizer_loops[:len(base)] != base or len(optimizer_loops) == len(base):
-            raise Refused("CA106", "optimizer.step() is not in a loop of its own after the scheduler is built",
+            raise Refused("MIG106", "optimizer.step() is not in a loop of its own after the scheduler is built",
                           optimizer_step)
         run_loops = optimizer_loops[len(base):]
         self._loop_nodes = [loop.iter for loop in run_loops if isinstance(loop, cst.For)]
         self._run_loop = run_loops[0]
         if self.analysis.guards(optimizer_step, optimizer_loops[-1]):
-            raise Refused("CA106", "optimizer.step() runs under a condition, so the optimizer steps per epoch are "
+            raise Refused("MIG106", "optimizer.step() runs under a condition, so the optimizer steps per epoch are "
                                    "not visible", optimizer_step)
         if scheduler_loops == optimizer_loops:
             if self.analysis.start(step) < self.analysis.start(optimizer_step):
-                raise Refused("CA106", "scheduler.step() runs before optimizer.step() in the same loop: every "
+                raise Refused("MIG106", "scheduler.step() runs before optimizer.step() in the same loop: every "
                                        "optimizer step would use the next step's lr", step)
             self._unguarded(step, scheduler_loops[-1])
             for leaving in self.analysis.loop_exits(optimizer_loops[-1], run_loops[0]):
                 if self.analysis.start(optimizer_step) < self.analysis.start(leaving) < self.analysis.start(step):
-                    raise Refused("CA106", f"{self._exit_text(leaving)} comes between optimizer.step() and "
+                    raise Refused("MIG106", f"{self._exit_text(leaving)} comes between optimizer.step() and "
                                            "scheduler.step(): an optimizer step can go without its scheduler step, "
                                            "which a list indexed by optimizer step cannot follow", leaving)
             run, assumptions = self._counts(run_loops, optimizer_step)
@@ -1908,7 +1907,7 @@ class _Site:
             self._check_whole_epochs(batch_loop, scheduler_loops[-1], step, run_loops[0], cap)
             per_epoch, why = self.analysis.iteration_count(batch_loop)
             if per_epoch is None:
-                raise Refused("CA106", f"the optimizer steps per epoch are not visible: {why}", batch_loop)
+                raise Refused("MIG106", f"the optimizer steps per epoch are not visible: {why}", batch_loop)
             if cap is not None:
                 per_epoch = f"min({per_epoch}, {cap.count})"
                 self._loop_nodes.append(cap.limit)
@@ -1918,7 +1917,7 @@ class _Site:
                 self._positive.append(cap.count)
             run, more = self._counts(run_loops, optimizer_step)
             return Cadence(per_epoch, run, True, assumptions + [a for a in more if a not in assumptions])
-        raise Refused("CA106", "scheduler.step() is neither in the optimizer's loop nor right after its batch "
+        raise Refused("MIG106", "scheduler.step() is neither in the optimizer's loop nor right after its batch "
                                "loop, so its cadence is not visible", step)
 
     def _creation(self, optimizer: cst.BaseExpression) -> cst.Call | None:
@@ -1935,12 +1934,12 @@ class _Site:
                   if isinstance(use.call.func, cst.Attribute) and use.call.func.attr.value == "step"]
         if len(sites) != 1:
             lines = ", ".join(str(self.analysis.line(site)) for site in sites)
-            raise Refused("CA106", f"optimizer.step() is called {len(sites)} times" + (f" (lines {lines})" if lines
+            raise Refused("MIG106", f"optimizer.step() is called {len(sites)} times" + (f" (lines {lines})" if lines
                                    else "") + "; the rewrite needs exactly one call site to count optimizer steps")
         return sites[0]
 
     def _left_to_port(self, optimizer_call: cst.Call, owner: str) -> list[Note]:
-        """Each use of the converted optimizer that is still torch's API, with the MindSpore idiom (CA112)."""
+        """Each use of the converted optimizer that is still torch's API, with the MindSpore idiom (MIG112)."""
         notes = []
         removed = {self.call, *self._branches.values()} | (
             {self._chain.call, self._chain.warmup_call} if self._chain is not None else set())
@@ -1955,7 +1954,7 @@ class _Site:
                 idiom = LEFT_TO_PORT.get(use.detail, OTHER_IDIOM.format(name=use.detail))
             else:
                 continue
-            notes.append(Note(node, "CA112", f"`{self.analysis.first_line(node)}` uses {owner} as a torch "
+            notes.append(Note(node, "MIG112", f"`{self.analysis.first_line(node)}` uses {owner} as a torch "
                                              f"optimizer, and it is a MindSpore one now: {idiom}"))
         return notes
 
@@ -2020,20 +2019,20 @@ class _Site:
         for read in self._reads:
             line = self.analysis.line(read.call)
             if mapping is None:
-                raise Refused("CA107", f"{self._read_text(read)} at line {line} reads the lr of an optimizer the "
-                                       "rule does not convert (CA103)", read.call)
+                raise Refused("MIG107", f"{self._read_text(read)} at line {line} reads the lr of an optimizer the "
+                                       "rule does not convert (MIG103)", read.call)
             if self._group_count is None:
-                raise Refused("CA107", f"{self._read_text(read)} at line {line}: how many param groups the optimizer "
+                raise Refused("MIG107", f"{self._read_text(read)} at line {line}: how many param groups the optimizer "
                                        "has is not visible, and MindSpore's get_lr() is a float for one group and a "
                                        "tuple for several", read.call)
             if program.function_of(read.call) is not program.function_of(step):
-                raise Refused("CA107", f"{self._read_text(read)} at line {line} is read in another function than "
+                raise Refused("MIG107", f"{self._read_text(read)} at line {line} is read in another function than "
                                        "scheduler.step(), so when it runs is not visible", read.call)
             home, there = program.function_of(optimizer_line), program.function_of(read.call)
             owner = program.class_of(home)
             attribute = isinstance(optimizer_line.body[0].targets[0].target, cst.Attribute)
             if there is not home and not (attribute and owner is not None and program.class_of(there) is owner):
-                raise Refused("CA107", f"{self._read_text(read)} at line {line} is read where the optimizer's name "
+                raise Refused("MIG107", f"{self._read_text(read)} at line {line} is read where the optimizer's name "
                                        "is not visible", read.call)
             if self._run_loop not in set(self.analysis.ancestors(read.call)):
                 continue
@@ -2045,7 +2044,7 @@ class _Site:
             before = top is not None and self.analysis.end(top) <= self.analysis.start(anchor)
             after = top is not None and self.analysis.start(top) >= self.analysis.end(step)
             if not (before or after):
-                raise Refused("CA107", f"{self._read_text(read)} at line {line} runs between optimizer.step() and "
+                raise Refused("MIG107", f"{self._read_text(read)} at line {line} runs between optimizer.step() and "
                                        "scheduler.step(): there MindSpore's list gives the next step's lr; read it "
                                        "after scheduler.step() (or before the optimizer steps), then convert",
                               read.call)
@@ -2056,7 +2055,7 @@ class _Site:
             found = cadence(self.analysis.program, step, optimizer_step, statement,
                             tuple(self._step_guards.values()))
         except NotVisible as error:
-            raise Refused("CA106", error.message, error.node) from None
+            raise Refused("MIG106", error.message, error.node) from None
         self._loop_nodes = found.reads
         self._run_loop = found.run_loop
         assumptions = list(found.assumptions)
@@ -2073,7 +2072,7 @@ class _Site:
         for text in (found.step_every, found.run_steps):
             moved = program.in_method_terms(text, home) if text is not None else (None, [])
             if moved is None:
-                raise Refused("CA106", f"`{text}` reads attributes whose value where the optimizer is built "
+                raise Refused("MIG106", f"`{text}` reads attributes whose value where the optimizer is built "
                                        f"(line {self.analysis.line(statement)}) is not visible", step)
             counts.append(moved[0])
             self._loop_nodes += moved[1]
@@ -2092,7 +2091,7 @@ class _Site:
             if why is not None:
                 where = (f"from its call, which moves to line {self.analysis.line(anchor)}" if self._returns_alone()
                          else f"from its call at line {self.analysis.line(anchor)}")
-                raise Refused("CA105", f"{builder.function.name.value}() would need `{self.analysis.code(node)}` "
+                raise Refused("MIG105", f"{builder.function.name.value}() would need `{self.analysis.code(node)}` "
                                        f"{where}, but {why}", step)
         self._loop_nodes = []
         return Cadence(every, run, found.per_epoch, assumptions)
@@ -2107,14 +2106,14 @@ class _Site:
         early = [leaving for leaving in self.analysis.loop_exits(batch_loop, outermost)
                  if cap is None or leaving is not cap.exit]
         if early:
-            raise Refused("CA106", f"{self._exit_text(early[0])} can end an epoch's batch loop early, so an epoch "
+            raise Refused("MIG106", f"{self._exit_text(early[0])} can end an epoch's batch loop early, so an epoch "
                                    "can have fewer optimizer steps than the list's step_per_epoch and the two "
                                    "schedules drift apart", early[0])
         for leaving in self.analysis.loop_exits(epoch_loop, outermost):
             ends_run = isinstance(leaving, cst.Break) and epoch_loop is outermost
             between = self.analysis.start(batch_loop) < self.analysis.start(leaving) < self.analysis.start(step)
             if between and not ends_run:
-                raise Refused("CA106", f"{self._exit_text(leaving)} can skip scheduler.step() after an epoch's "
+                raise Refused("MIG106", f"{self._exit_text(leaving)} can skip scheduler.step() after an epoch's "
                                        "optimizer steps, which the list cannot follow", leaving)
 
     def _steps_first(self, step, batch_loop, epoch_loop, outermost) -> bool:
@@ -2122,19 +2121,19 @@ class _Site:
         next scheduler epoch's lr. A ``continue`` between the two would step the scheduler without the epoch's
         batches."""
         if self.analysis.end(step) > self.analysis.start(batch_loop):
-            raise Refused("CA106", "scheduler.step() runs inside the epoch's batch loop, but not after the optimizer's "
+            raise Refused("MIG106", "scheduler.step() runs inside the epoch's batch loop, but not after the optimizer's "
                                    "step, so its cadence is not visible", step)
         for leaving in self.analysis.loop_exits(epoch_loop, outermost):
             ends_run = isinstance(leaving, cst.Break) and epoch_loop is outermost
             if self.analysis.end(step) <= self.analysis.start(leaving) < self.analysis.start(batch_loop) \
                     and not ends_run:
-                raise Refused("CA106", f"{self._exit_text(leaving)} can skip an epoch's batches after its "
+                raise Refused("MIG106", f"{self._exit_text(leaving)} can skip an epoch's batches after its "
                                        "scheduler.step(), which the list cannot follow", leaving)
         combined = [what for what, present in (
             ("a resume", self._resume is not None), ("a warmup chain", self._chain is not None),
             ("a scheduler chosen by a flag", bool(self._branches))) if present]
         if combined:
-            raise Refused("CA106", f"scheduler.step() runs at the start of each epoch, before its batches, and the "
+            raise Refused("MIG106", f"scheduler.step() runs at the start of each epoch, before its batches, and the "
                                    f"site also has {combined[0]}; each converts alone, not together", step)
         return True
 
@@ -2160,7 +2159,7 @@ class _Site:
 
     def _unguarded(self, node: cst.CSTNode, loop: cst.CSTNode) -> None:
         if [guard for guard in self.analysis.guards(node, loop) if guard is not self._step_guards.get(node)]:
-            raise Refused("CA106", "scheduler.step() runs under a condition, so how often it runs is not "
+            raise Refused("MIG106", "scheduler.step() runs under a condition, so how often it runs is not "
                                    "visible", node)
 
     def _counts(self, loops, optimizer_step) -> tuple[str | None, list[str]]:
@@ -2190,7 +2189,7 @@ class _Site:
         value = self._value(node)
         if value is not None:
             if isinstance(value, bool) or float(value) <= 0 or float(value) != int(value):
-                raise Refused("CA105", f"{name}={self.analysis.code(node)}: cosine_decay_lr needs a whole number "
+                raise Refused("MIG105", f"{name}={self.analysis.code(node)}: cosine_decay_lr needs a whole number "
                                        "> 0", node)
             return self.analysis.code(node) if isinstance(value, int) else str(int(value))
         if self.analysis.static_type(node) is int:
@@ -2205,9 +2204,9 @@ class _Site:
         value = self._value(node)
         text = self.analysis.code(node)
         if isinstance(value, bool):
-            raise Refused("CA105", f"{name}={text} is not a number", node)
+            raise Refused("MIG105", f"{name}={text} is not a number", node)
         if value is not None and value < 0:
-            raise Refused("CA105", f"{name}={text} is negative: cosine_decay_lr needs min_lr >= 0 and "
+            raise Refused("MIG105", f"{name}={text} is negative: cosine_decay_lr needs min_lr >= 0 and "
                                    "max_lr > 0", node)
         if isinstance(node, cst.Integer):
             return f"{value}.0"
@@ -2229,10 +2228,10 @@ class _Site:
         low, high = self.analysis.value(eta_min), self.analysis.value(base_lr)
         if low is not None and high is not None:
             if low >= high:
-                raise Refused("CA105", refusal.format(when=""))
+                raise Refused("MIG105", refusal.format(when=""))
             return
         if _same_expression(eta_min, base_lr):
-            raise Refused("CA105", refusal.format(when=" (the same expression)"))
+            raise Refused("MIG105", refusal.format(when=" (the same expression)"))
         for values in self._order_samples(eta_min, base_lr):
             try:
                 low = evaluate.evaluate(eta_min, self.analysis.constants, values)
@@ -2241,7 +2240,7 @@ class _Site:
                 continue
             if low >= high:
                 sample = ", ".join(f"{name}={value}" for name, value in values.items())
-                raise Refused("CA105", refusal.format(when=f" (with {sample})"))
+                raise Refused("MIG105", refusal.format(when=f" (with {sample})"))
         if eta_min not in ("0", "0.0"):
             self.assumptions.append(f"eta_min={eta_min} is below lr={base_lr} (MindSpore rejects min_lr >= max_lr)")
             self._positive.append(f"{atom(base_lr)} - {atom(eta_min)}")
@@ -2282,7 +2281,7 @@ class _Site:
             if why is None:
                 return place
             reasons.append(why)
-        raise Refused("CA105", "the schedule cannot be built where everything it reads has the value the original "
+        raise Refused("MIG105", "the schedule cannot be built where everything it reads has the value the original "
                                "used: " + "; ".join(dict.fromkeys((reasons[0], reasons[-1]))))
 
     def _optimizer_cannot_move(self, optimizer_line, optimizer: cst.Name, statement, place) -> str | None:
@@ -2391,11 +2390,11 @@ class _Site:
     def _semantic_notes(self, call: cst.Call, mapping: OptimizerMapping, arguments) -> list[Note]:
         notes = []
         if mapping.differences:
-            notes.append(Note(call, "CA104", mapping.differences))
+            notes.append(Note(call, "MIG104", mapping.differences))
         weight_decay = arguments.get("weight_decay")
         decays = dict(mapping.defaults).get("weight_decay") if weight_decay is None else self.analysis.code(weight_decay)
         if decays is not None and self.analysis.value(decays) != 0:
-            notes.append(Note(call, "CA104", f"weight_decay={decays}: {WEIGHT_DECAY_DIFFERENCE}"))
+            notes.append(Note(call, "MIG104", f"weight_decay={decays}: {WEIGHT_DECAY_DIFFERENCE}"))
         return notes
 
 

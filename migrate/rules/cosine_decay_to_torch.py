@@ -83,7 +83,7 @@ PAST_DECAY_EPOCH_EXAMPLE = (
     "    for batch in loader:\n"
     "        optimizer(grad_fn(*batch)[1])\n"
 )
-"""A run of 200 epochs over a list that stops decaying at 150: CD114 by default, CD101 under periodic = "clamp"."""
+"""A run of 200 epochs over a list that stops decaying at 150: MIG114 by default, MIG101 under periodic = "clamp"."""
 
 OPTIMIZERS = towards("torch")
 
@@ -191,12 +191,11 @@ PARAMETERS_IDIOM = ("torch computes gradients with `loss.backward()` on the mode
 
 class CosineDecayToTorch(Rule):
     name = "cosine-decay-to-torch"
-    family = "CD"
     target = "torch"
     triggers = ("cosine_decay_lr",)
     summary = "mindspore.nn.cosine_decay_lr → torch.optim.lr_scheduler.CosineAnnealingLR"
     codes = (
-        Code("CD100", "cosine-decay-to-cosine-annealing", "info",
+        Code("MIG100", "rewritten", "info",
              "A cosine_decay_lr list rewritten into a torch optimizer driven by CosineAnnealingLR.",
              "A MindSpore optimizer reads its learning-rate list by global step; torch needs a scheduler object "
              "stepped by the training loop. The rewrite builds the torch optimizer with lr=max_lr, creates "
@@ -233,13 +232,13 @@ class CosineDecayToTorch(Rule):
                     "optimizer step of the run, for every sampled value of the counts it cannot read; the message "
                     "lists the assumptions this rests on (here, that one pass over the dataset is get_dataset_size() "
                     "batches). MindSpore used the list's values as float32, torch uses them as float64."),
-        Code("CD101", "clamped-past-decay-epoch", "warning",
+        Code("MIG101", "past-the-horizon", "warning",
              "The list is longer than decay_epoch + 1 epochs: MindSpore holds min_lr, torch's lr climbs back.",
              "cosine_decay_lr stays at min_lr from epoch decay_epoch on; torch's CosineAnnealingLR is periodic and "
              "rises again towards max_lr from epoch decay_epoch + 1 (period 2 * decay_epoch). When total_step is "
              "longer than (decay_epoch + 1) * step_per_epoch the two runs use different learning rates from that "
              "step; the verdict gives it and the largest difference. By default such a site converts exactly "
-             "instead, the scheduler stepped only up to T_max (CD114); this warning comes with periodic = "
+             "instead, the scheduler stepped only up to T_max (MIG114); this warning comes with periodic = "
              "\"clamp\" (the plain scheduler, applied only with --unsafe-fixes) or \"refuse\" (the site kept). A "
              "site refused for another reason reports it too, at the call, when its run (or, with the run out of "
              "sight, the list) passes decay_epoch, since a port by hand would meet it.",
@@ -259,14 +258,14 @@ class CosineDecayToTorch(Rule):
                     "MindSpore's stayed at min_lr, so the run's learning rates change. Applied only with "
                     "--unsafe-fixes; with decay_epoch covering the whole run (total_step at most (decay_epoch + 1) * "
                     "step_per_epoch) the rewrite is equivalent and safe."),
-        Code("CD114", "held-past-decay-epoch", "info",
+        Code("MIG114", "exact-past-the-horizon", "info",
              "The run passes decay_epoch: scheduler.step() stops at T_max, so torch holds eta_min as the list does.",
              "cosine_decay_lr stays at min_lr from epoch decay_epoch on; torch's CosineAnnealingLR is periodic and "
              "would climb back towards max_lr from epoch decay_epoch + 1. When the run (or the list) goes past "
              "decay_epoch + 1 epochs, the rewrite steps the scheduler only while scheduler.last_epoch < "
              "scheduler.T_max: it reaches eta_min exactly at T_max and keeps it, the list's learning rate at every "
              "optimizer step, verified like every rewrite. This note says the plain scheduler would have diverged, "
-             "and from which step. periodic = \"clamp\" writes the plain scheduler instead (CD101, unsafe); "
+             "and from which step. periodic = \"clamp\" writes the plain scheduler instead (MIG101, unsafe); "
              "periodic = \"refuse\" keeps the site.",
              example=PAST_DECAY_EPOCH_EXAMPLE,
              fixed=(
@@ -284,7 +283,7 @@ class CosineDecayToTorch(Rule):
              safety="Safe: the guarded scheduler holds eta_min from T_max on, and the verifier found its learning "
                     "rates equal to the list's at every optimizer step of the run, for every sampled value of the "
                     "counts it cannot read."),
-        Code("CD102", "step-scheduler-by-hand", "warning",
+        Code("MIG116", "step-by-hand", "warning",
              "The training loop is not visible: scheduler.step() must be called by hand, as the message says.",
              "Model.train() (or fit()) runs the optimizer out of sight, and a batch loop that does not visibly "
              "have step_per_epoch iterations cannot prove an insertion point. The optimizer and scheduler are "
@@ -314,7 +313,7 @@ class CosineDecayToTorch(Rule):
              safety="Unsafe: the optimizer and the scheduler are rewritten, but no scheduler.step() is inserted, as "
                     "the loop is out of sight; until it is called where the message says, the lr stays at max_lr. "
                     "Applied only with --unsafe-fixes."),
-        Code("CD103", "optimizer-not-converted", "warning",
+        Code("MIG103", "optimizer-not-converted", "warning",
              "The optimizer taking the list is not one the rule maps; the site is left unchanged.",
              "Only mindspore.nn.SGD, Momentum, Adam and AdamWeightDecay are mapped (to torch.optim.SGD, SGD with "
              "momentum, Adam and AdamW). A torch scheduler needs a torch optimizer, so with any other optimizer "
@@ -331,7 +330,7 @@ class CosineDecayToTorch(Rule):
              safety="No fix: a torch scheduler needs a torch optimizer, and only SGD, Momentum, Adam and "
                     "AdamWeightDecay are mapped. The site is left unchanged; port the optimizer and its schedule by "
                     "hand."),
-        Code("CD104", "optimizer-semantics-differ", "warning",
+        Code("MIG104", "optimizer-semantics-differ", "warning",
              "The torch optimizer does not update parameters exactly as the MindSpore one did.",
              "torch.optim.AdamW applies bias correction where mindspore.nn.AdamWeightDecay does not; torch decays "
              "every parameter where MindSpore skips those named beta/gamma. The verifier checks learning rates, not "
@@ -362,7 +361,7 @@ class CosineDecayToTorch(Rule):
                     "default, with this warning at the optimizer. The update rule is not what the verifier checks: "
                     "where bias correction or weight decay on norm layers matters, review the training. An argument "
                     "torch cannot express leaves the site unchanged (no fix)."),
-        Code("CD105", "unsupported-arguments", "warning",
+        Code("MIG105", "unsupported-arguments", "warning",
              "The cosine_decay_lr call cannot be read or moved exactly; the site is left unchanged.",
              "The rewrite needs all five arguments (no *args/**kwargs), a call MindSpore accepts (min_lr visibly "
              "not below max_lr, the same expression or values, is reported even when something else also blocks "
@@ -388,7 +387,7 @@ class CosineDecayToTorch(Rule):
              ),
              safety="No fix: MindSpore itself rejects this call (min_lr must be a float), so there is no schedule to "
                     "convert. Write the call MindSpore accepts; that one converts."),
-        Code("CD106", "cadence-not-visible", "warning",
+        Code("MIG106", "cadence-not-visible", "warning",
              "Where the optimizer steps is not visible; the site is left unchanged.",
              "The scheduler must step once every step_per_epoch optimizer steps. An optimizer that is never "
              "stepped here, stepped at several places, or handed to a function other than Model or "
@@ -403,7 +402,7 @@ class CosineDecayToTorch(Rule):
              safety="No fix: with the optimizer's steps out of sight there is no place for scheduler.step() and no "
                     "count to check it against. The site is left unchanged; bring the training loop into the same "
                     "function, or step the scheduler by hand once every step_per_epoch optimizer steps."),
-        Code("CD107", "list-used-otherwise", "warning",
+        Code("MIG107", "schedule-used-otherwise", "warning",
              "The list is used for more than feeding one optimizer; a scheduler cannot stand in for it.",
              "Reading an element (lr[0]), its length, returning it from a helper, passing it to another function "
              "needs the list itself; several optimizers fed the list itself each get a scheduler, but not when they "
@@ -421,14 +420,14 @@ class CosineDecayToTorch(Rule):
              ),
              safety="No fix: these uses need the list itself. The site is left unchanged; port them by hand (lr[step] "
                     "is scheduler.get_last_lr()[0] while that step runs) or drop them, then convert."),
-        Code("CD108", "sliced-list", "warning",
+        Code("MIG117", "sliced-list", "warning",
              "The list is sliced where torch cannot resume a CosineAnnealingLR; the site is left unchanged.",
              "lr[start:] starts the schedule at optimizer step start, a resume. torch resumes a CosineAnnealingLR "
              "with last_epoch, which counts scheduler steps, so only at an epoch boundary: when start is visibly "
              "start_epoch * step_per_epoch (directly, through a name bound once, or as numbers whose quotient is "
              "whole), the rewrite builds the optimizer at the cosine's lr of start_epoch, sets each param group's "
              "initial_lr to max_lr and passes last_epoch=start_epoch - 1, which continues the uninterrupted run "
-             "(CD100 says so). A start that is not a whole number of epochs, or that cannot be related to "
+             "(MIG100 says so). A start that is not a whole number of epochs, or that cannot be related to "
              "step_per_epoch, a slice with an end or a stride, a list sliced twice or with a warmup, or a resumed list "
              "that also feeds another optimizer is reported at the slice and the site kept.",
              example=(
@@ -454,7 +453,7 @@ class CosineDecayToTorch(Rule):
              safety="No fix: a resume at a step that is not visibly an epoch boundary has no CosineAnnealingLR "
                     "equivalent (last_epoch counts whole epochs). The site is left unchanged; slice at "
                     "start_epoch * step_per_epoch, which converts."),
-        Code("CD109", "combined-list", "warning",
+        Code("MIG118", "combined-list", "warning",
              "The list is combined with another in a way no torch scheduler chain reproduces; left unchanged.",
              "warmup_lr(...) + cosine_decay_lr(...) converts to SequentialLR([LambdaLR, CosineAnnealingLR]) "
              "(warmup_lr starts at 0.0, which LinearLR cannot, so the ramp is a LambdaLR of epoch / warmup_epoch) "
@@ -489,7 +488,7 @@ class CosineDecayToTorch(Rule):
              safety="No fix: here the warmup rises to 0.05 and the cosine starts from 0.1, a jump no "
                     "SequentialLR(LambdaLR, CosineAnnealingLR) on one base lr makes. The site is left unchanged; "
                     "a warmup to the cosine's max_lr converts."),
-        Code("CD110", "indirect-reference", "warning",
+        Code("MIG108", "indirect-reference", "warning",
              "cosine_decay_lr is reached indirectly (a star import another star import could shadow, getattr, "
              "used as a value).",
              "Such references cannot be followed to a call with known arguments, so each is reported and left as "
@@ -517,7 +516,7 @@ class CosineDecayToTorch(Rule):
              ),
              safety="No fix: a star import hides which cosine_decay_lr is called. Import the names you use; then the "
                     "call converts."),
-        Code("CD111", "optimizer-not-found", "warning",
+        Code("MIG109", "optimizer-not-found", "warning",
              "The optimizer taking the list is not bound to one variable in the same function and loop.",
              "The scheduler is built right after the optimizer and names it. An optimizer built inline (inside "
              "Model(...)), assigned twice, or built in another function or loop than the list is reported and the "
@@ -543,7 +542,7 @@ class CosineDecayToTorch(Rule):
              ),
              safety="No fix: the scheduler is built after the optimizer and names it, so the optimizer needs a "
                     "variable of its own. Bind it to one; then the site converts."),
-        Code("CD113", "left-to-port", "info",
+        Code("MIG112", "left-to-port", "info",
              "A use of the converted optimizer that is still MindSpore's API.",
              "The rewrite converts the list and the optimizer's construction; the training step around them "
              "(`optimizer(grads)`, `nn.TrainOneStepCell(net, optimizer)`, `mindspore.value_and_grad(..., "
@@ -572,7 +571,7 @@ class CosineDecayToTorch(Rule):
              applicability="safe",
              safety="The rewrite it comes with is safe (the learning rates are equal at every step); this note only "
                     "shows a line the rewrite leaves for the port of the training step."),
-        Code("CD112", "run-longer-than-list", "warning",
+        Code("MIG102", "run-length-unknown", "warning",
              "The visible training loop runs more optimizer steps than the list has: MindSpore raises, torch runs on.",
              "A MindSpore optimizer reads its list by global step and raises at step total_step, the first past the "
              "end; the original program stops there. torch's CosineAnnealingLR has no end: the rewritten program "
@@ -625,7 +624,7 @@ class CosineDecayToTorch(Rule):
                 "        optimizer.step()\n"
                 "    scheduler.step()\n"
             ),
-            codes=("CD100",),
+            codes=("MIG100",),
         ),
     )
 
@@ -633,7 +632,7 @@ class CosineDecayToTorch(Rule):
         """Each site's finding; a list that is one param group's among others has none of its own: the site of the
         groups' main list converts (or refuses) them all."""
         references = find_references(analysis, FUNCTIONS, STAR_SOURCES)
-        found = site_findings(references, lambda call: _Site(analysis, call).convert(), "CD110", INDIRECT)
+        found = site_findings(references, lambda call: _Site(analysis, call).convert(), "MIG108", INDIRECT)
         return (finding for finding in found if finding is not None)
 
 
@@ -680,18 +679,18 @@ class _Site:
         notes = []
         arguments = bind(self.call, SIGNATURE).values
         why = self._not_below(arguments)
-        if why is not None and not (refused.code == "CD105" and refused.node in (None, self.call,
+        if why is not None and not (refused.code == "MIG105" and refused.node in (None, self.call,
                                                                                  arguments["min_lr"])):
-            notes.append(Note(arguments["min_lr"], "CD105", f"{why}: {NOT_BELOW}"))
+            notes.append(Note(arguments["min_lr"], "MIG105", f"{why}: {NOT_BELOW}"))
         if all(name in arguments for name in ("min_lr", "total_step", "step_per_epoch", "decay_epoch")):
             notes += self._past_decay_epoch(arguments)
         return notes
 
     def _past_decay_epoch(self, arguments: dict[str, cst.BaseExpression]) -> list[Note]:
-        """CD101 when the run the loops show (else the list itself) goes past (decay_epoch + 1) * step_per_epoch
+        """MIG101 when the run the loops show (else the list itself) goes past (decay_epoch + 1) * step_per_epoch
         optimizer steps, found by a probe of the site that stops wherever the site's own conversion is blocked. A
         run is counted from the list's first entry, so not with a resume slice; a warmup before the list has its
-        own check (CD109)."""
+        own check (MIG118)."""
         probe = _Site(self.analysis, self.call)
         run = None
         try:
@@ -712,7 +711,7 @@ class _Site:
         goes = "goes" if self._at_most(plus_one(agreement), reach) else "can go"
         what = (f"the list has total_step={total} entries and {goes} past" if run is None else
                 f"the run (the loop at line {self.analysis.line(run.loop)}, {run.steps} optimizer steps) {goes} past")
-        return [Note(self.call, "CD101", f"{what} (decay_epoch + 1) * step_per_epoch = {agreement} optimizer steps: "
+        return [Note(self.call, "MIG101", f"{what} (decay_epoch + 1) * step_per_epoch = {agreement} optimizer steps: "
                                          f"the list holds {_named('min_lr', texts['min_lr'])} from epoch "
                                          f"{_named('decay_epoch', texts['decay_epoch'])} on, where a plain "
                                          "CosineAnnealingLR would climb back towards max_lr from optimizer step "
@@ -746,7 +745,7 @@ class _Site:
         group_lrs = (self._group_lrs(groups, texts, others, delivery.optimizer_call) if groups is not None
                      else {})
         if others and (warmup is not None or self.step_reads):
-            raise Refused("CD107", "the list feeds several optimizers and is "
+            raise Refused("MIG107", "the list feeds several optimizers and is "
                                    + ("read element by element" if self.step_reads else "summed with a warmup")
                                    + ": each optimizer would need its own scheduler, and the rule writes that only "
                                    "for a list given to the optimizers alone", others[0].optimizer_call)
@@ -758,7 +757,7 @@ class _Site:
         why = self._not_below(arguments)
         if why is not None:
             written = bind(self.call, SIGNATURE).values["min_lr"]
-            raise Refused("CD105", f"{why}: {NOT_BELOW}", written)
+            raise Refused("MIG105", f"{why}: {NOT_BELOW}", written)
 
         place = self._construction_place(delivery)
         package, package_import = package_reference(self.analysis, place, "torch")
@@ -798,7 +797,7 @@ class _Site:
         if held:
             claim = Claim(source, Schedule("torch.HeldCosineAnnealingLR", dict(destination.args)),
                           run_steps=run_steps, agrees_for=agrees_for)
-            notes.append(Note(self.call, "CD114", f"the list holds {_named('min_lr', texts['min_lr'])} from epoch "
+            notes.append(Note(self.call, "MIG114", f"the list holds {_named('min_lr', texts['min_lr'])} from epoch "
                                                   f"{_named('decay_epoch', texts['decay_epoch'])} on and torch's "
                                                   f"cosine is periodic, so {scheduler}.step() runs only while "
                                                   f"{scheduler}.last_epoch < {scheduler}.T_max: a plain "
@@ -848,7 +847,7 @@ class _Site:
                 "decay_epoch; torch's cosine would climb back)" if held else "")))
         if run is None and cadence.anchor is not None:
             unsafe += self._helper_run_not_visible(cadence.anchor, delivery, total) or [
-                Note(self.call, "CD112", f"the loops around the optimizer step (line "
+                Note(self.call, "MIG102", f"the loops around the optimizer step (line "
                                          f"{self.analysis.line(cadence.anchor)}) do not show how many steps the run "
                                          f"has, and it can exceed the list's {_named('total_step', total)} "
                                          f"entries: MindSpore raises at optimizer step {total} and the "
@@ -878,7 +877,7 @@ class _Site:
         changes, *unsafe = (Note(note.node, note.code, self._citing_the_call(note.message, note.node))
                             for note in (changes, *unsafe))
         return Finding(
-            Note(self.call, "CD100", message),
+            Note(self.call, "MIG100", message),
             notes,
             fix=Fix(replacements, claim, changes, unsafe, add_imports=tuple(dict.fromkeys(imports)),
                     once_applied=once_applied),
@@ -892,7 +891,7 @@ class _Site:
         literal = analysis.parents.get(element)
         line = analysis.line(entry)
         if not isinstance(element, cst.Element) or not isinstance(literal, (cst.List, cst.Tuple)):
-            raise Refused("CD107", f"the list is the \"lr\" of a dict at line {line} that is not in a list of "
+            raise Refused("MIG107", f"the list is the \"lr\" of a dict at line {line} that is not in a list of "
                                    "param groups", entry)
         holder = analysis.parents.get(literal)
         passed = literal
@@ -904,7 +903,7 @@ class _Site:
                 what = (f"`{analysis.code(target)}` is read at lines "
                         f"{', '.join(str(analysis.line(read)) for read in reads)}" if len(reads) > 1 else
                         "they are not bound once to one variable read once")
-                raise Refused("CD107", f"the list is a param group's \"lr\" (line {line}), and {what}: the "
+                raise Refused("MIG107", f"the list is a param group's \"lr\" (line {line}), and {what}: the "
                                        "rule converts param groups handed to one optimizer alone", entry)
             passed = reads[0]
             holder = analysis.parents.get(passed)
@@ -915,9 +914,9 @@ class _Site:
             if bind(call, mapping.positional, mapping.keyword_only).values.get("params") is passed:
                 return holder
         if any(name.startswith("mindspore.nn.") for name in names):
-            raise Refused("CD103", f"{analysis.code(call.func)} has no torch mapping here (only SGD, Momentum, Adam "
+            raise Refused("MIG103", f"{analysis.code(call.func)} has no torch mapping here (only SGD, Momentum, Adam "
                                    "and AdamWeightDecay), and a torch scheduler needs a torch optimizer", call)
-        raise Refused("CD107", f"the list is a param group's \"lr\" (line {line}), and the groups are not the params "
+        raise Refused("MIG107", f"the list is a param group's \"lr\" (line {line}), and the groups are not the params "
                                "of an optimizer here", entry)
 
     def _param_groups(self, delivery: Delivery) -> ParamGroups | None:
@@ -990,7 +989,7 @@ class _Site:
         if all(group.lr is None for group in groups.groups):
             return {}
         if self.call not in self._group_calls(groups):
-            raise Refused("CD107", f"the list reaches the optimizer at line {analysis.line(optimizer_call)}, whose "
+            raise Refused("MIG107", f"the list reaches the optimizer at line {analysis.line(optimizer_call)}, whose "
                                    "param groups it feeds through a helper or a name bound more than once; the rule "
                                    "converts param groups whose lists are cosine_decay_lr calls bound once in the "
                                    "optimizer's function")
@@ -999,7 +998,7 @@ class _Site:
                     "a warmup list is added to it" if self.warmup is not None else
                     "the list is sliced (a resume)" if self.resume_slice is not None else None)
         if combined is not None:
-            raise Refused("CD109", f"the list feeds param groups (line {analysis.line(groups.literal)}) and "
+            raise Refused("MIG118", f"the list feeds param groups (line {analysis.line(groups.literal)}) and "
                                    f"{combined}: the rule converts param groups whose lists feed their optimizer "
                                    "alone")
         lrs: dict[cst.DictElement, str] = {}
@@ -1007,13 +1006,13 @@ class _Site:
         for group in groups.groups:
             where = f"param group {group.index} (line {analysis.line(group.node)})"
             if group.lr is None and groups.learning_rate is None:
-                raise Refused("CD109", f"{where} has no \"lr\" and takes the optimizer's learning_rate, which is "
+                raise Refused("MIG118", f"{where} has no \"lr\" and takes the optimizer's learning_rate, which is "
                                        "no cosine_decay_lr list: MindSpore keeps that group's lr constant, and "
                                        "torch's one CosineAnnealingLR would anneal every group", group.node)
             if group.lr is None:
                 continue
             if group.call is None:
-                raise Refused("CD109", f"{where} takes lr={analysis.code(group.lr.value)}, not a cosine_decay_lr "
+                raise Refused("MIG118", f"{where} takes lr={analysis.code(group.lr.value)}, not a cosine_decay_lr "
                                        "list followed here: MindSpore uses it as it is, and torch's one "
                                        "CosineAnnealingLR anneals every group from its own lr, so each group needs a "
                                        "cosine list with the same min_lr, total_step, step_per_epoch and "
@@ -1027,15 +1026,15 @@ class _Site:
     def _check_group_keys(group: Group, where: str) -> None:
         """A group is a dict written out whose keys torch's param groups take with the same meaning."""
         if not isinstance(group.node, cst.Dict):
-            raise Refused("CD105", f"{where} is not a dict written out, so whether it sets its own lr is not "
+            raise Refused("MIG105", f"{where} is not a dict written out, so whether it sets its own lr is not "
                                    "visible", group.node)
         keys = [_key(entry) for entry in group.node.elements]
         if None in keys:
-            raise Refused("CD105", f"{where} unpacks `**` entries or computes a key, so what it sets is not "
+            raise Refused("MIG105", f"{where} unpacks `**` entries or computes a key, so what it sets is not "
                                    "visible", group.node)
         other = sorted(set(keys) - GROUP_KEYS)
         if other:
-            raise Refused("CD104", f"{where} sets {other[0]!r}, which torch's param groups do not take with "
+            raise Refused("MIG104", f"{where} sets {other[0]!r}, which torch's param groups do not take with "
                                    "MindSpore's meaning (params, lr and weight_decay are mapped)", group.node)
 
     def _group_list(self, group: Group, where: str, texts: dict[str, str], optimizer_call: cst.Call) -> str:
@@ -1054,12 +1053,12 @@ class _Site:
         own = {name: analysis.code(value) for name, value in arguments.items()}
         if (probe.warmup is not None or probe.resume_slice is not None or probe.step_reads or probe.other_uses
                 or delivery.optimizer_call is not optimizer_call):
-            raise Refused("CD109", f"{where} takes {built}, which is also summed, sliced, read or given to "
+            raise Refused("MIG118", f"{where} takes {built}, which is also summed, sliced, read or given to "
                                    "another optimizer: the rule converts param groups whose lists feed their "
                                    "optimizer alone", group.node)
         for name in ("min_lr", "total_step", "step_per_epoch", "decay_epoch"):
             if not self._equal(own[name], texts[name]):
-                raise Refused("CD109", f"{where} takes {built}, whose {name}={own[name]} is not the "
+                raise Refused("MIG118", f"{where} takes {built}, whose {name}={own[name]} is not the "
                                        f"{name}={texts[name]} of the list at line {analysis.line(self.call)}: "
                                        "torch's one CosineAnnealingLR has one eta_min, one T_max and one cadence "
                                        "for every param group", group.node)
@@ -1086,7 +1085,7 @@ class _Site:
             verdict = verify.verify(dataclasses.replace(claim, source=source, target=target), analysis.constants)
             where = f"param group {group.index} (line {analysis.line(group.node)})"
             if verdict.kind != verify.EQUIVALENT:
-                raise Refused("CD109", f"{where} takes the list of line {analysis.line(group.call)}, and the one "
+                raise Refused("MIG118", f"{where} takes the list of line {analysis.line(group.call)}, and the one "
                                        f"CosineAnnealingLR from its lr={lr} is not equivalent to it "
                                        f"({verdict.text()}): the param groups convert together", group.node)
             parts.append(f"group {group.index} at lr={lr} from the list of line {analysis.line(group.call)} "
@@ -1105,7 +1104,7 @@ class _Site:
         value = self._value(learning_rate)
         if (type(value) in (int, float)) or isinstance(learning_rate, cst.Attribute):
             return self.analysis.code(learning_rate)
-        raise Refused("CD109", f"the optimizer's learning_rate={self.analysis.code(learning_rate)} (line "
+        raise Refused("MIG118", f"the optimizer's learning_rate={self.analysis.code(learning_rate)} (line "
                                f"{self.analysis.line(learning_rate)}) is neither a cosine_decay_lr list nor a number: "
                                "the param groups convert when torch's lr= can be written", learning_rate)
 
@@ -1137,14 +1136,14 @@ class _Site:
 
     def _resumable(self, resume: Resume, delivery: Delivery, others: list[Delivery]) -> None:
         """A resume converts for a list that only feeds one optimizer: the start epoch moves to the optimizer's
-        line unchanged (CD105 otherwise), no element of the full list is read (it is not the optimizer's lr), and no
+        line unchanged (MIG105 otherwise), no element of the full list is read (it is not the optimizer's lr), and no
         warmup is summed after the slice."""
         where = f"{_slice_text(self.analysis, resume.subscript)} at line {self.analysis.line(resume.subscript)}"
         if others or self.step_reads or self.warmup is not None:
             why = ("the list also feeds another optimizer" if others else
                    f"`{self.analysis.code(self.step_reads[0])}` reads the list before the slice" if self.step_reads
                    else "a warmup list is added after the slice")
-            raise Refused("CD108", f"{where} resumes the list, and {why}: the rule resumes a CosineAnnealingLR only "
+            raise Refused("MIG117", f"{where} resumes the list, and {why}: the rule resumes a CosineAnnealingLR only "
                                    "for a list sliced on its way to one optimizer", resume.subscript)
         if resume.expression is not None:
             self._check_moves(delivery, [resume.expression], since=resume.expression)
@@ -1186,18 +1185,18 @@ class _Site:
                            replacements: dict, notes: list[Note]) -> tuple[_FreshName, Cadence, object]:
         """Another optimizer the same list feeds: the torch optimizer, its own CosineAnnealingLR, and its step()
         where its own optimizer steps show; it must use the list over the same run as the first (the same claim),
-        and its step() must have a place (no CD102)."""
+        and its step() must have a place (no MIG116)."""
         optimizer_arguments = self._optimizer_arguments(delivery)
         self._check_moves(delivery, [arguments["min_lr"], arguments["max_lr"], arguments["decay_epoch"]])
         scheduler = self._scheduler_name(delivery, several=True)
         cadence = self._cadence(delivery, arguments["step_per_epoch"], scheduler)
         name = self.analysis.code(delivery.optimizer_name)
         if cadence.anchor is None:
-            raise Refused("CD106", f"the list also feeds {name}, whose scheduler.step() has no proven place: "
+            raise Refused("MIG106", f"the list also feeds {name}, whose scheduler.step() has no proven place: "
                                    f"{cadence.by_hand.message}", delivery.optimizer_call)
         run = self._run(cadence, delivery, arguments)
         if (claim.run_steps if run is None else run.steps) != claim.run_steps:
-            raise Refused("CD107", f"the list feeds several optimizers that step for different runs ({name}: "
+            raise Refused("MIG107", f"the list feeds several optimizers that step for different runs ({name}: "
                                    f"{'not visible' if run is None else run.steps}, the first: {claim.run_steps}), "
                                    "so one verdict cannot cover their schedulers", delivery.optimizer_call)
         place = self._construction_place(delivery)
@@ -1218,7 +1217,7 @@ class _Site:
         """The warmup list's arguments as text, once it is proven to be the first phase SequentialLR reproduces:
         warmup_epoch whole epochs of the list's step_per_epoch (``total_step = warmup_epoch * step_per_epoch``)
         rising to max_lr, and a cosine list that ends by decay_epoch + 1 epochs (SequentialLR's cosine is periodic;
-        the list would hold min_lr). Otherwise CD109 says which."""
+        the list would hold min_lr). Otherwise MIG118 says which."""
         warmup = self.warmup
         found = {name: self.analysis.code(value) for name, value in warmup.arguments.items()}
         values = [self._value(warmup.arguments[name]) for name in WARMUP_SIGNATURE]
@@ -1226,7 +1225,7 @@ class _Site:
             try:
                 check_warmup_lr(*values)
             except (TypeError, ValueError) as error:
-                raise Refused("CD105", f"MindSpore rejects this warmup_lr call ({type(error).__name__}: {error})",
+                raise Refused("MIG105", f"MindSpore rejects this warmup_lr call ({type(error).__name__}: {error})",
                               warmup.call) from None
         every, epochs = texts["step_per_epoch"], found["warmup_epoch"]
         whole = product(atom(epochs), atom(every))
@@ -1244,10 +1243,10 @@ class _Site:
         for name in names_in(warmup.arguments["warmup_epoch"]):
             scope = self.analysis.scopes.get(name)
             if scope is not None and len(scope[name.value]) > 1:
-                raise Refused("CD105", f"`{name.value}` is assigned more than once, and the LambdaLR that replaces "
+                raise Refused("MIG105", f"`{name.value}` is assigned more than once, and the LambdaLR that replaces "
                                        "warmup_lr reads it at every scheduler step", name)
         if mismatch is not None:
-            raise Refused("CD109", f"the list follows a warmup_lr list at line {self.analysis.line(warmup.call)}, "
+            raise Refused("MIG118", f"the list follows a warmup_lr list at line {self.analysis.line(warmup.call)}, "
                                    f"and {mismatch}: no SequentialLR(LambdaLR, CosineAnnealingLR) reproduces the "
                                    "sum", warmup.call)
         return found
@@ -1274,7 +1273,7 @@ class _Site:
 
     def _held(self, claim: Claim, texts: dict[str, str], agreement: str) -> bool:
         """Whether the scheduler must stop stepping at T_max: the list holds min_lr past decay_epoch within the run,
-        where torch's periodic cosine would climb back. ``periodic = "clamp"`` keeps the plain scheduler (CD101,
+        where torch's periodic cosine would climb back. ``periodic = "clamp"`` keeps the plain scheduler (MIG101,
         unsafe); ``"refuse"`` keeps the site."""
         policy = self.analysis.policies.get("periodic", "exact")
         constants = self.analysis.constants
@@ -1284,7 +1283,7 @@ class _Site:
         if verify.verify(whole_list, constants).kind != verify.DIVERGES:
             return False
         if policy == "refuse":
-            raise Refused("CD101", f"the list holds {_named('min_lr', texts['min_lr'])} from epoch "
+            raise Refused("MIG101", f"the list holds {_named('min_lr', texts['min_lr'])} from epoch "
                                    f"{_named('decay_epoch', texts['decay_epoch'])} on, and the run goes past it: a "
                                    "plain CosineAnnealingLR "
                                    f"climbs back from optimizer step {agreement}; periodic = \"refuse\" keeps the "
@@ -1301,7 +1300,7 @@ class _Site:
         return cst.parse_statement(f"if {scheduler}.last_epoch < {scheduler}.T_max:\n    {scheduler}.step()\n")
 
     def _left_to_port(self, delivery: Delivery) -> list[Note]:
-        """Each use of the converted optimizer that is still MindSpore's API, with the torch idiom (CD113)."""
+        """Each use of the converted optimizer that is still MindSpore's API, with the torch idiom (MIG112)."""
         name = self.analysis.code(delivery.optimizer_name)
         notes = []
         for use in self.program.follow(delivery.optimizer_call).uses:
@@ -1316,19 +1315,19 @@ class _Site:
                 node, idiom = parent, f"`{use.detail}` is MindSpore optimizer API: port this line by hand"
             else:
                 continue
-            notes.append(Note(node, "CD113", f"`{self.analysis.first_line(node)}` uses {name} as a MindSpore "
+            notes.append(Note(node, "MIG112", f"`{self.analysis.first_line(node)}` uses {name} as a MindSpore "
                                              f"optimizer, and it is a torch one now: {idiom}"))
         return notes
 
     def _changes(self, texts: dict[str, str], agreement: str, run: Run | None, held: bool) -> Note:
         """The warning shown when the verifier finds the run's learning rates change: the run outlasting the list
-        (CD112) unless the visible run provably ends within it, else the list outlasting the agreement (CD101).
+        (MIG102) unless the visible run provably ends within it, else the list outlasting the agreement (MIG101).
         A ``held`` scheduler stops at T_max as the list does, so the run outlasting the list is all that is left."""
         total, min_lr = texts["total_step"], texts["min_lr"]
         clamped = (f"MindSpore holds min_lr={min_lr} while torch's lr climbs back towards max_lr (period "
                    "2 * decay_epoch)")
         if run is None or self._at_most(run.steps, total):
-            return Note(self.call, "CD101",
+            return Note(self.call, "MIG101",
                         f"the list has total_step={total} entries but the schedules agree only for "
                         f"(decay_epoch + 1) * step_per_epoch = {agreement} optimizer steps: from then on {clamped}")
         runs = "runs" if run.exact else "can run up to"
@@ -1339,7 +1338,7 @@ class _Site:
                    "scheduler runs on")
         if not held and not self._at_most(total, agreement):
             message += f"; before that, from optimizer step {agreement} = (decay_epoch + 1) * step_per_epoch, {clamped}"
-        return Note(self.call if run.helper is not None else run.loop, "CD112", message)
+        return Note(self.call if run.helper is not None else run.loop, "MIG102", message)
 
     def _at_most(self, left: str, right: str) -> bool:
         """True when ``left <= right`` for every value the verifier samples for the counts the texts leave
@@ -1419,7 +1418,7 @@ class _Site:
         return step_budget(self.analysis, loop, self.step_statement, checked_first=True)
 
     def _helper_run_not_visible(self, anchor: cst.CSTNode, delivery: Delivery, total: str) -> list[Note]:
-        """CD112 when the optimizer steps in a helper that is not called from one place inside a loop: no run
+        """MIG102 when the optimizer steps in a helper that is not called from one place inside a loop: no run
         length to compare with the list, which may end before the run does."""
         program = self.program
         helper = program.function_of(anchor)
@@ -1433,7 +1432,7 @@ class _Site:
         calls = program.call_sites(helper)
         called = (f"called from {len(calls)} places" if len(calls) > 1 else
                   "not called from a loop here" if calls else "not called where its calls can be followed")
-        return [Note(self.call, "CD112", f"the optimizer steps inside {name} (line {self.analysis.line(anchor)}), "
+        return [Note(self.call, "MIG102", f"the optimizer steps inside {name} (line {self.analysis.line(anchor)}), "
                                       f"{called}, so the run's length is not visible and can exceed the list's "
                                       f"total_step={total} entries: MindSpore raises at optimizer step {total} and "
                                       "the original program stops there, while torch's scheduler runs on")]
@@ -1480,16 +1479,16 @@ class _Site:
     def _arguments(self) -> dict[str, cst.BaseExpression]:
         bound = bind(self.call, SIGNATURE)
         if bound.error:
-            raise Refused("CD105", f"cannot read the arguments of cosine_decay_lr: {bound.error}")
+            raise Refused("MIG105", f"cannot read the arguments of cosine_decay_lr: {bound.error}")
         missing = [name for name in SIGNATURE if name not in bound.values]
         if missing:
-            raise Refused("CD105", f"cosine_decay_lr without {', '.join(missing)}")
+            raise Refused("MIG105", f"cosine_decay_lr without {', '.join(missing)}")
         values = [self._value(bound.values[name]) for name in SIGNATURE]
         if all(value is not None for value in values):
             try:
                 check_cosine_decay_lr(*values)
             except (TypeError, ValueError) as error:
-                raise Refused("CD105", f"MindSpore rejects this call ({type(error).__name__}: {error}), so it has "
+                raise Refused("MIG105", f"MindSpore rejects this call ({type(error).__name__}: {error}), so it has "
                                        "no schedule to convert") from None
         return {name: bound.values[name] for name in SIGNATURE}
 
@@ -1507,18 +1506,18 @@ class _Site:
         calls = program.call_sites(function)
         line = analysis.statement(parent)
         if len(calls) != 1:
-            raise Refused("CD107", f"the list is returned from {name}, called from {len(calls) or 'no'} place"
+            raise Refused("MIG107", f"the list is returned from {name}, called from {len(calls) or 'no'} place"
                                    f"{'s' if len(calls) != 1 else ''} here: each call would need its own scheduler",
                           parent)
         if function.body.body[-1] is not line or _returns_early(function) or program.class_of(function) is not None:
-            raise Refused("CD107", f"the list is returned from {name}, which can return something else first",
+            raise Refused("MIG107", f"the list is returned from {name}, which can return something else first",
                           parent)
         call = calls[0]
         given = {}
         for argument in call.args:
             parameter = program.parameter_for(call, argument)
             if parameter is None or argument.star:
-                raise Refused("CD107", f"the list is returned from {name}, whose call at line {analysis.line(call)} "
+                raise Refused("MIG107", f"the list is returned from {name}, whose call at line {analysis.line(call)} "
                                        "passes an argument that cannot be matched to a parameter", call)
             given[parameter.value] = argument.value
         parameters = {parameter.name.value for parameter in (*function.params.params, *function.params.kwonly_params)}
@@ -1536,7 +1535,7 @@ class _Site:
                     return_what = f"`{read.value}` means something else in {name} and where it is called"
                 else:
                     continue
-                raise Refused("CD107", f"the list is returned from {name} and {return_what}, so its arguments "
+                raise Refused("MIG107", f"the list is returned from {name} and {return_what}, so its arguments "
                                        f"cannot be written at the call, line {analysis.line(call)}", parent)
             substituted[key] = given[value.value] if isinstance(value, cst.Name) and value.value in given else (
                 value.visit(_Parameters(given)))
@@ -1545,7 +1544,7 @@ class _Site:
             try:
                 check_cosine_decay_lr(*values)
             except (TypeError, ValueError) as error:
-                raise Refused("CD105", f"MindSpore rejects the list {name} returns for the call at line "
+                raise Refused("MIG105", f"MindSpore rejects the list {name} returns for the call at line "
                                        f"{analysis.line(call)} ({type(error).__name__}: {error})", call) from None
         self.list_node = call
         self.assumptions.append(f"{name} (line {analysis.line(function)}) is no longer called and can be removed")
@@ -1562,7 +1561,7 @@ class _Site:
         scope, loops = self.analysis.enclosing_scope(line), self.analysis.loops(line)
         for statement in (self.analysis.statement(self.list_node), *carriers):
             if self.analysis.enclosing_scope(statement) is not scope or self.analysis.loops(statement) != loops:
-                raise Refused("CD111", f"the list is built at line {self.analysis.line(statement)} but the optimizer "
+                raise Refused("MIG109", f"the list is built at line {self.analysis.line(statement)} but the optimizer "
                                        f"taking it at line {self.analysis.line(line)}, in another function or loop",
                               optimizer_call)
         return Delivery(carriers, optimizer_call, line, name, mapping)
@@ -1578,7 +1577,7 @@ class _Site:
             line, name = self._optimizer_binding(optimizer_call)
             if (self.analysis.enclosing_scope(line) is not self.analysis.enclosing_scope(self.list_node)
                     or self.analysis.loops(line) != self.analysis.loops(self.list_node)):
-                raise Refused("CD111", f"the list also feeds the optimizer at line {self.analysis.line(line)}, in "
+                raise Refused("MIG109", f"the list also feeds the optimizer at line {self.analysis.line(line)}, in "
                                        "another function or loop", optimizer_call)
             deliveries.append(Delivery(carriers, optimizer_call, line, name, mapping))
         return deliveries
@@ -1625,14 +1624,14 @@ class _Site:
             line, call = bound
             others = [access.node for access in assignment.references if access.node is not left]
             if others:
-                raise Refused("CD107", f"the warmup list `{left.value}` is also used at line "
+                raise Refused("MIG107", f"the warmup list `{left.value}` is also used at line "
                                        f"{self.analysis.line(others[0])}, so it cannot be removed with the list", left)
         if not isinstance(call, cst.Call) or not self.analysis.names_of(call.func) & WARMUP:
             return None
         bound = bind(call, WARMUP_SIGNATURE)
         missing = [name for name in WARMUP_SIGNATURE if name not in bound.values]
         if bound.error or missing:
-            raise Refused("CD105", "cannot read the arguments of warmup_lr: "
+            raise Refused("MIG105", "cannot read the arguments of warmup_lr: "
                                    + (bound.error or f"without {', '.join(missing)}"), call)
         return Warmup(call, dict(bound.values), line)
 
@@ -1646,14 +1645,14 @@ class _Site:
         text, line = _slice_text(self.analysis, subscript), self.analysis.line(subscript)
         part = elements[0].slice
         if len(elements) != 1 or part.lower is None or part.upper is not None or part.step is not None:
-            raise Refused("CD108", f"{text} at line {line} takes another part of the list than its tail from a "
+            raise Refused("MIG117", f"{text} at line {line} takes another part of the list than its tail from a "
                                    "start step: only `list[start:]`, a resume at an epoch boundary, has a "
                                    "CosineAnnealingLR equivalent", subscript)
         if self.warmup is not None:
-            raise Refused("CD108", f"{text} at line {line} slices the warmup and the cosine together: a "
+            raise Refused("MIG117", f"{text} at line {line} slices the warmup and the cosine together: a "
                                    "SequentialLR is not resumed here", subscript)
         if self.resume_slice is not None and self.resume_slice is not subscript:
-            raise Refused("CD108", f"{text} at line {line} slices the list already sliced at line "
+            raise Refused("MIG117", f"{text} at line {line} slices the list already sliced at line "
                                    f"{self.analysis.line(self.resume_slice)}", subscript)
         self.resume_slice = subscript
         return True
@@ -1661,7 +1660,7 @@ class _Site:
     def _resume(self, arguments: dict[str, cst.BaseExpression]) -> Resume | None:
         """The epoch ``list[start:]`` resumes at: ``start`` spelled ``epochs * step_per_epoch`` (directly or through
         a name bound once), or numbers whose quotient is whole. None for a start at step 0 (nothing skipped);
-        CD108 at the slice when the start is not visibly at an epoch boundary, where torch cannot resume."""
+        MIG117 at the slice when the start is not visibly at an epoch boundary, where torch cannot resume."""
         subscript = self.resume_slice
         start = subscript.slice[0].slice.lower
         every = arguments["step_per_epoch"]
@@ -1678,7 +1677,7 @@ class _Site:
                if all(type(value) is int for value in values) else
                f"`{self.analysis.code(start)}` is not visibly a whole number of epochs times "
                f"step_per_epoch={self.analysis.code(every)}")
-        raise Refused("CD108", f"{_slice_text(self.analysis, subscript)} at line {self.analysis.line(subscript)} resumes "
+        raise Refused("MIG117", f"{_slice_text(self.analysis, subscript)} at line {self.analysis.line(subscript)} resumes "
                                f"the list at optimizer step {self.analysis.code(start)}, and {why}: torch resumes a "
                                "CosineAnnealingLR (last_epoch) only at an epoch boundary, so the list cannot be "
                                "written as one; slice at `start_epoch * step_per_epoch`", subscript)
@@ -1761,9 +1760,9 @@ class _Site:
         if slot == "learning_rate" and names & OPTIMIZERS.keys():
             return arg
         if slot == "learning_rate" and any(name.startswith("mindspore.nn.") for name in names):
-            raise Refused("CD103", f"{function} has no torch mapping here (only SGD, Momentum, Adam and "
+            raise Refused("MIG103", f"{function} has no torch mapping here (only SGD, Momentum, Adam and "
                                    "AdamWeightDecay), and a torch scheduler needs a torch optimizer", call)
-        raise Refused("CD107", f"the list is passed to `{function}(...)` at line {self.analysis.line(call)}; a "
+        raise Refused("MIG107", f"the list is passed to `{function}(...)` at line {self.analysis.line(call)}; a "
                                "torch scheduler cannot stand in for it there", call)
 
     def _carrier(self, assign: cst.Assign, value: cst.BaseExpression) -> tuple[cst.SimpleStatementLine, cst.Name]:
@@ -1773,7 +1772,7 @@ class _Site:
         if simple and isinstance(target, cst.Attribute) and self.program.is_self(target.value):
             return line, target
         if not isinstance(target, cst.Name) or not simple:
-            raise Refused("CD107", "the list is stored in something other than one variable or one attribute of "
+            raise Refused("MIG107", "the list is stored in something other than one variable or one attribute of "
                                    "self, so its uses cannot be followed", value)
         return line, target
 
@@ -1781,15 +1780,15 @@ class _Site:
         """The one read of ``self.<attr>`` in its class, which stores it only at ``line``."""
         attribute = self.analysis.code(target)
         for statement, _ in self.program.other_attribute_values(target, line):
-            raise Refused("CD107", f"`{attribute}` is also assigned at line {self.analysis.line(statement)}, so the "
+            raise Refused("MIG107", f"`{attribute}` is also assigned at line {self.analysis.line(statement)}, so the "
                                    "list cannot be followed to its use", statement)
         reads = self.program.attribute_references(target)
         if len(reads) == 1:
             return reads[0]
         if not reads:
-            raise Refused("CD107", f"the list `{attribute}` is never given to an optimizer here")
+            raise Refused("MIG107", f"the list `{attribute}` is never given to an optimizer here")
         lines = ", ".join(str(self.analysis.line(read)) for read in reads)
-        raise Refused("CD107", f"the list `{attribute}` is read at lines {lines}; a torch scheduler can stand in for "
+        raise Refused("MIG107", f"the list `{attribute}` is read at lines {lines}; a torch scheduler can stand in for "
                                "it only where one optimizer takes it", reads[1])
 
     def _holds_the_list(self, line: cst.SimpleStatementLine) -> bool:
@@ -1809,12 +1808,12 @@ class _Site:
         That is the list's element the optimizer's next step uses when ``step`` counts the optimizer steps made so
         far: bound to 0 once before the loops, increased by one right after the optimizer step in the same block,
         and read in that block before the step, with nothing between that can leave the iteration. Anything else is
-        refused at the read (CD107)."""
+        refused at the read (MIG107)."""
         replacements = {}
         for read in self.step_reads:
             why = self._not_a_step_count(read)
             if why is not None:
-                raise Refused("CD107", f"`{self.analysis.code(read)}` at line {self.analysis.line(read)} reads one "
+                raise Refused("MIG107", f"`{self.analysis.code(read)}` at line {self.analysis.line(read)} reads one "
                                        f"element of the list, and {why}; a torch scheduler has no list (the lr of "
                                        "step i is scheduler.get_last_lr()[0] while step i runs)", read)
             current = f"{scheduler}.get_last_lr()[0]"
@@ -1883,7 +1882,7 @@ class _Site:
         for assignment in assignments:
             bound = self.analysis.assigned_value(assignment) if type(assignment) is Assignment else None
             if bound is None or self.analysis.parents.get(bound[0]) is not block:
-                raise Refused("CD107", f"`{name.value}` is also bound at line {self.analysis.line(assignment.node)}, "
+                raise Refused("MIG107", f"`{name.value}` is also bound at line {self.analysis.line(assignment.node)}, "
                                        "so the list cannot be followed to its use", assignment.node)
             statements.append(bound[0])
         later = sorted((s for s in statements if self.analysis.start(s) > self.analysis.start(line)),
@@ -1895,7 +1894,7 @@ class _Site:
         for read in sorted(reads, key=self.analysis.start):
             position = self.analysis.start(read)
             if position < first:
-                raise Refused("CD107", f"`{name.value}` is read at line {position[0]} before the list is assigned "
+                raise Refused("MIG107", f"`{name.value}` is read at line {position[0]} before the list is assigned "
                                        "to it", read)
             if self.analysis.end(line) <= position and (limit is None or position < limit):
                 uses.append(read)
@@ -1905,7 +1904,7 @@ class _Site:
         if len(uses) == 1:
             return uses[0]
         if not uses:
-            raise Refused("CD107", f"the list `{name.value}` is never given to an optimizer here")
+            raise Refused("MIG107", f"the list `{name.value}` is never given to an optimizer here")
         refusals, reached = [], []
         for use in uses:
             try:
@@ -1919,7 +1918,7 @@ class _Site:
             return uses[0]
         if self.other_uses or self.warmup is not None or not self._holds_the_list(line):
             lines = ", ".join(str(self.analysis.line(use)) for use in uses)
-            raise Refused("CD107", f"the list `{name.value}` feeds several optimizers (lines {lines}) through "
+            raise Refused("MIG107", f"the list `{name.value}` feeds several optimizers (lines {lines}) through "
                                    "another list or a wrapper; each would need its own scheduler")
         self.other_uses = uses[1:]
         return uses[0]
@@ -1927,14 +1926,14 @@ class _Site:
     def _other_use(self, node: cst.BaseExpression, parent) -> Refused:
         if isinstance(parent, cst.Subscript) and parent.value is node:
             text = self.analysis.code(parent)
-            return Refused("CD107", f"`{text}` at line {self.analysis.line(parent)} reads one element of the list; "
+            return Refused("MIG107", f"`{text}` at line {self.analysis.line(parent)} reads one element of the list; "
                                     "a torch scheduler has no list (the lr of step i is "
                                     "scheduler.get_last_lr()[0] while step i runs)", parent)
         if isinstance(parent, cst.BinaryOperation):
             other = parent.right if parent.left is node else parent.left
             warmup = isinstance(other, cst.Call) and self.analysis.names_of(other.func) & WARMUP
             what = "a warmup_lr list" if warmup else f"`{self.analysis.code(other)}`"
-            return Refused("CD109", f"the list is combined with {what} at line {self.analysis.line(parent)}: "
+            return Refused("MIG118", f"the list is combined with {what} at line {self.analysis.line(parent)}: "
                                     "one list of several phases has no single CosineAnnealingLR equivalent"
                                     + ("; only a warmup_lr list before it (warmup_lr(...) + cosine_decay_lr(...)) "
                                        "converts, to SequentialLR" if warmup else ""),
@@ -1943,11 +1942,11 @@ class _Site:
             function = next((scope for scope in self.analysis.ancestors(parent)
                              if isinstance(scope, cst.FunctionDef)), None)
             where = f"`{function.name.value}()`" if function is not None else "the function"
-            return Refused("CD107", f"the list is returned from {where}; the rule converts a list built and given "
+            return Refused("MIG107", f"the list is returned from {where}; the rule converts a list built and given "
                                     "to its optimizer in one function: build it where the optimizer is built",
                            parent)
         statement = self.analysis.statement(node)
-        return Refused("CD107", f"the list is used at line {self.analysis.line(node)} "
+        return Refused("MIG107", f"the list is used at line {self.analysis.line(node)} "
                                 f"(`{self.analysis.first_line(statement)}`), not given to an optimizer", node)
 
     def _optimizer_binding(self, call: cst.Call) -> tuple[cst.SimpleStatementLine, cst.Name | cst.Attribute]:
@@ -1957,13 +1956,13 @@ class _Site:
         if (isinstance(target, cst.Attribute) and self.program.is_self(target.value)
                 and isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1):
             for statement, _ in self.program.other_attribute_values(target, line):
-                raise Refused("CD106", f"`{self.analysis.code(target)}` is also assigned at line "
+                raise Refused("MIG106", f"`{self.analysis.code(target)}` is also assigned at line "
                                        f"{self.analysis.line(statement)}, so its steps cannot be followed", statement)
             return line, target
         assignment = self.analysis.single_assignment(target) if isinstance(target, cst.Name) else None
         bound = self.analysis.assigned_value(assignment) if assignment is not None else None
         if bound is None or bound[1] is not call:
-            raise Refused("CD111", f"the optimizer `{self.analysis.code(call.func)}(...)` is not bound to one "
+            raise Refused("MIG109", f"the optimizer `{self.analysis.code(call.func)}(...)` is not bound to one "
                                    "variable, so there is nothing for the scheduler to drive", call)
         return bound[0], target
 
@@ -1971,13 +1970,13 @@ class _Site:
         mapping, call = delivery.mapping, delivery.optimizer_call
         bound = bind(call, mapping.positional, mapping.keyword_only)
         if bound.error:
-            raise Refused("CD105", f"cannot read the optimizer's arguments: {bound.error}", call)
+            raise Refused("MIG105", f"cannot read the optimizer's arguments: {bound.error}", call)
         if "params" not in bound.values:
-            raise Refused("CD105", "the optimizer has no params", call)
+            raise Refused("MIG105", "the optimizer has no params", call)
         for name, accepted in mapping.required:
             value = bound.values.get(name)
             if value is not None and self.analysis.code(value) not in accepted:
-                raise Refused("CD104", f"{name}={self.analysis.code(value)} has no {mapping.target} counterpart",
+                raise Refused("MIG104", f"{name}={self.analysis.code(value)} has no {mapping.target} counterpart",
                               value)
         return bound.values
 
@@ -2000,7 +1999,7 @@ class _Site:
                         continue
                     if (self.analysis.start(first) <= self.analysis.start(node) <= self.analysis.end(last)
                             and self.analysis.statement(node) not in removed):
-                        raise Refused("CD105", f"`{name.value}` is assigned at line {self.analysis.line(node)}, "
+                        raise Refused("MIG105", f"`{name.value}` is assigned at line {self.analysis.line(node)}, "
                                                "between the list and the optimizer that will use it instead", node)
 
     def _cadence(self, delivery: Delivery, step_per_epoch: cst.BaseExpression, scheduler: _FreshName) -> Cadence:
@@ -2009,7 +2008,7 @@ class _Site:
         per_step = self._value(step_per_epoch) == 1
         how_often = "right after every optimizer step" if per_step else f"once every {every} optimizer steps"
         if steps and runs:
-            raise Refused("CD106", f"the optimizer is stepped at line {self.analysis.line(steps[0])} and also by "
+            raise Refused("MIG106", f"the optimizer is stepped at line {self.analysis.line(steps[0])} and also by "
                                    f"`{self.analysis.code(runs[0].func)}(...)` at line {self.analysis.line(runs[0])}",
                           runs[0])
         if runs:
@@ -2022,11 +2021,11 @@ class _Site:
                                                              "batches), e.g. from a callback's on_train_epoch_end"),
                                  every)
         if not steps:
-            raise Refused("CD106", f"the optimizer `{self.analysis.code(delivery.optimizer_name)}` is never stepped here, so there "
+            raise Refused("MIG106", f"the optimizer `{self.analysis.code(delivery.optimizer_name)}` is never stepped here, so there "
                                    "is no place for scheduler.step()", delivery.optimizer_call)
         if len(steps) > 1:
             lines = ", ".join(str(self.analysis.line(step)) for step in steps)
-            raise Refused("CD106", f"the optimizer is stepped at lines {lines}; the rewrite needs exactly one "
+            raise Refused("MIG106", f"the optimizer is stepped at lines {lines}; the rewrite needs exactly one "
                                    "step site to place scheduler.step()", steps[0])
         step = steps[0]
         statement = self.analysis.statement(step)
@@ -2034,7 +2033,7 @@ class _Site:
         frame, _ = self._frame(delivery, statement)
         nested = self.program.function_of(statement) is not self.program.function_of(delivery.optimizer_line)
         if not nested and self.analysis.start(statement) < self.analysis.end(delivery.optimizer_line):
-            raise Refused("CD106", "the optimizer is stepped before it is built", statement)
+            raise Refused("MIG106", "the optimizer is stepped before it is built", statement)
         if per_step:
             place = self._per_step_place(statement, frame, delivery)
             if place is not None:
@@ -2226,8 +2225,8 @@ class _Site:
         return f"the batch loop at line {line} runs {runs}, not visibly step_per_epoch={analysis.code(step_per_epoch)}"
 
     def _by_hand(self, node: cst.CSTNode, message: str, every: str) -> Cadence:
-        return Cadence(None, f"by hand once every {every} optimizer steps (CD102)", [],
-                       Note(node, "CD102", message))
+        return Cadence(None, f"by hand once every {every} optimizer steps (MIG116)", [],
+                       Note(node, "MIG116", message))
 
     def _optimizer_steps(self, delivery: Delivery) -> tuple[list[cst.Call], list[cst.Call]]:
         """The calls that step the optimizer (``opt(grads)``, ``opt.step()``, ``x.step(opt)``, a TrainOneStepCell
@@ -2255,11 +2254,11 @@ class _Site:
                     steps += found_steps
                     runs += found_runs
                 else:
-                    raise Refused("CD106", f"the optimizer is passed to `{self.analysis.code(call.func)}(...)` at "
+                    raise Refused("MIG106", f"the optimizer is passed to `{self.analysis.code(call.func)}(...)` at "
                                            f"line {self.analysis.line(call)}, where its steps are not visible", call)
             else:
                 statement = self.analysis.statement(node)
-                raise Refused("CD106", f"the optimizer is used at line {self.analysis.line(node)} "
+                raise Refused("MIG106", f"the optimizer is used at line {self.analysis.line(node)} "
                                        f"(`{self.analysis.first_line(statement)}`), where its steps are not "
                                        "visible", node)
         return steps, runs
@@ -2267,7 +2266,7 @@ class _Site:
     def _refuse_competitors(self, tracked, what: str) -> None:
         """A place the object is stored that also holds another value hides which one a use sees."""
         for statement, value in tracked.competitors:
-            raise Refused("CD106", f"{what} is also given another value at line {self.analysis.line(statement)} "
+            raise Refused("MIG106", f"{what} is also given another value at line {self.analysis.line(statement)} "
                                    f"(`{self.analysis.first_line(statement)}`), so its steps cannot be followed",
                           value)
 
@@ -2277,7 +2276,7 @@ class _Site:
         parent = self.analysis.parents.get(call)
         target = parent.targets[0].target if isinstance(parent, cst.Assign) and len(parent.targets) == 1 else None
         if not isinstance(target, cst.Name) or self.analysis.single_assignment(target) is None:
-            raise Refused("CD106", f"`{self.analysis.code(call.func)}(...)` at line {self.analysis.line(call)} is not "
+            raise Refused("MIG106", f"`{self.analysis.code(call.func)}(...)` at line {self.analysis.line(call)} is not "
                                    "bound to one variable, so how it runs the optimizer is not visible", call)
         tracked = self.program.follow(call)
         self._refuse_competitors(tracked, f"`{target.value}`")
@@ -2295,10 +2294,10 @@ class _Site:
                 steps += found_steps
                 runs += found_runs
             else:
-                raise Refused("CD106", f"`{target.value}` is used at line {self.analysis.line(node)}, where how it "
+                raise Refused("MIG106", f"`{target.value}` is used at line {self.analysis.line(node)}, where how it "
                                        "runs the optimizer is not visible", node)
         if not steps and not runs:
-            raise Refused("CD106", f"`{target.value}` never runs the optimizer here", call)
+            raise Refused("MIG106", f"`{target.value}` never runs the optimizer here", call)
         return steps, runs
 
     def _batch_loop(self, statement, optimizer_line, step_per_epoch) -> tuple[cst.CSTNode | None, list[str] | str]:
@@ -2382,14 +2381,14 @@ class _Site:
         """How the torch optimizer updates differently. With param groups MindSpore decays every parameter of a
         group by its weight_decay (its beta/gamma filter is for an ungrouped optimizer), as torch does."""
         mapping, call = delivery.mapping, delivery.optimizer_call
-        notes = [Note(call, "CD104", mapping.differences)] if mapping.differences else []
+        notes = [Note(call, "MIG104", mapping.differences)] if mapping.differences else []
         if grouped:
             return notes
         weight_decay = values.get("weight_decay")
         decays = (dict(mapping.defaults).get("weight_decay") if weight_decay is None
                   else self.analysis.code(weight_decay))
         if decays is not None and self.analysis.value(decays) != 0:
-            notes.append(Note(call, "CD104", f"weight_decay={decays}: {WEIGHT_DECAY_DIFFERENCE}"))
+            notes.append(Note(call, "MIG104", f"weight_decay={decays}: {WEIGHT_DECAY_DIFFERENCE}"))
         return notes
 
 

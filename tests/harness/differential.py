@@ -41,7 +41,7 @@ INVALID, CRASH, REFUSED, UNREPORTED, EXACT, WARNED, SILENT = (
 FAILURES = (CRASH, UNREPORTED, SILENT)
 MODES = ((False, "default"), (True, "--unsafe-fixes"))
 SITE_CALLS = {"CosineAnnealingLR", "cosine_decay_lr"}
-NOT_ABOUT_LEARNING_RATES = {"CA104", "CD104"}  # update-rule differences (weight decay, bias correction)
+NOT_ABOUT_LEARNING_RATES = {"MIG104", "MIG104"}  # update-rule differences (weight decay, bias correction)
 RTOL, ATOL_FACTOR = 1e-9, 1e-12
 INTERNAL_ERRORS = {"MIG004", "MIG005", "MIG007"}  # a rule's bug: withheld rewrite, invalid output, exception
 

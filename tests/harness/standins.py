@@ -676,7 +676,7 @@ class MindSporeOptimizer:
         return None
 
     def state_dict(self):
-        """Lenient like ``step``/``zero_grad``: the line is left to port (CA112), the run's lrs are compared."""
+        """Lenient like ``step``/``zero_grad``: the line is left to port (MIG112), the run's lrs are compared."""
         return {"global_step": self.global_step}
 
 

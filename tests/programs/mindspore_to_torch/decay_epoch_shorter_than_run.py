@@ -1,7 +1,7 @@
 """decay_epoch shorter than training (mobilevit style: the list decays over 80 % of the epochs, then stays at
 min_lr).
 
-Expect: rewrite (scheduler.step() only while last_epoch < T_max, so torch holds min_lr after decay_epoch; CD114).
+Expect: rewrite (scheduler.step() only while last_epoch < T_max, so torch holds min_lr after decay_epoch; MIG114).
 """
 import mindspore as ms
 import mindspore.dataset as ds

@@ -1,6 +1,6 @@
 """A LightningModule: configure_optimizers returns the optimizer and a CosineAnnealingLR stepped per epoch by the Trainer.
 
-Expect: rewrite with a warning (unsafe fix, CA115: the run length is the Trainer's, and the Trainer must be ported).
+Expect: rewrite with a warning (unsafe fix, MIG115: the run length is the Trainer's, and the Trainer must be ported).
 """
 import lightning as L
 import torch

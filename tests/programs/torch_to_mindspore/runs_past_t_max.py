@@ -1,6 +1,6 @@
 """T_max is shorter than the run (bolts segmentation style: T_max=4 over 10 epochs).
 
-Expect: rewrite (the periodic list, CA114: the plain call would diverge from epoch 5).
+Expect: rewrite (the periodic list, MIG114: the plain call would diverge from epoch 5).
 """
 import torch
 from torch.utils.data import DataLoader, TensorDataset
