@@ -36,6 +36,7 @@ from migrate.imports import package_reference
 from migrate.program import ARGUMENT, ATTRIBUTE, METHOD
 from migrate.program.budget import Budget, step_budget
 from migrate.program.model import MAX_CALL_DEPTH, own_returns
+from migrate.program.values import definitions
 from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
 from migrate.rule import Code, Example, Finding, Fix, Note, Refused, Rule
 from migrate.schedules.mindspore_lr import check_cosine_decay_lr, check_warmup_lr
@@ -791,12 +792,13 @@ class _Site:
                                                                 "warmup_epochs": warmup["warmup_epoch"]})
             agrees_for = total
         run_steps = total if run is None else run.steps
-        claim = Claim(source, destination, run_steps=run_steps, agrees_for=agrees_for)
+        defined = definitions(self.analysis, self.analysis.program.function_of(self.call))
+        claim = Claim(source, destination, run_steps=run_steps, agrees_for=agrees_for, definitions=defined)
         held = warmup is None and self._held(claim, texts, agreement)
         notes = self._semantic_notes(delivery, optimizer_arguments, grouped=groups is not None)
         if held:
             claim = Claim(source, Schedule("torch.HeldCosineAnnealingLR", dict(destination.args)),
-                          run_steps=run_steps, agrees_for=agrees_for)
+                          run_steps=run_steps, agrees_for=agrees_for, definitions=defined)
             notes.append(Note(self.call, "MIG114", f"the list holds {_named('min_lr', texts['min_lr'])} from epoch "
                                                   f"{_named('decay_epoch', texts['decay_epoch'])} on and torch's "
                                                   f"cosine is periodic, so {scheduler}.step() runs only while "
@@ -818,7 +820,8 @@ class _Site:
             epoch = f"min({resume.epoch}, {texts['decay_epoch']})" if held else resume.epoch
             start_lr = self._resumed_lr(texts, epoch, math, self._value(arguments["min_lr"]) == 0)
             if not held and math == "math":
-                claim = self._resumed_claim(texts, resume, skipped, start_lr, resumed_run, agrees_for)
+                claim = dataclasses.replace(self._resumed_claim(texts, resume, skipped, start_lr, resumed_run,
+                                                                agrees_for), definitions=defined)
             new_optimizer = self._new_optimizer(delivery, optimizer_arguments, start_lr, package, params)
             group = self.analysis.fresh_name("group")
             last_epoch = str(int(resume.epoch) - 1) if resume.epoch.isdigit() else f"{atom(resume.epoch)} - 1"
@@ -1279,7 +1282,8 @@ class _Site:
         constants = self.analysis.constants
         if policy == "clamp" or verify.verify(claim, constants).kind != verify.DIVERGES:
             return False
-        whole_list = Claim(claim.source, claim.target, run_steps=texts["total_step"], agrees_for=agreement)
+        whole_list = Claim(claim.source, claim.target, run_steps=texts["total_step"], agrees_for=agreement,
+                           definitions=claim.definitions)
         if verify.verify(whole_list, constants).kind != verify.DIVERGES:
             return False
         if policy == "refuse":
