@@ -4,6 +4,8 @@ differential harness: a scheduler created only under a flag (``scheduler = None`
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from harness import differential
@@ -493,3 +495,30 @@ def test_a_continue_between_the_step_and_the_batches_is_refused_at_its_line():
     outcome = _judge(source, unsafe=True)
     assert outcome.verdict == differential.REFUSED
     assert "can skip an epoch's batches after its scheduler.step()" in outcome.diagnostics
+
+
+GET_SCHEDULER = (Path(__file__).parent / "programs" / "torch_to_mindspore" / "get_scheduler_by_name.py").read_text()
+
+
+@pytest.mark.parametrize("argv", [(), ("--scheduler", "step"), ("--scheduler", "multistep", "--epochs", "3"),
+                                  ("--scheduler", "cosine", "--epochs", "2", "--min-lr", "0.001")])
+def test_a_builder_returning_the_scheduler_a_flag_names_returns_that_branchs_list(argv):
+    outcome = _judge(GET_SCHEDULER, argv)
+    assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
+    assert "def get_scheduler(args, step_per_epoch):" in outcome.output
+    assert outcome.output.count("        return ") == 3 and "raise ValueError" in outcome.output
+
+
+def test_a_builder_branch_without_a_list_form_refuses_the_whole_builder_at_that_return():
+    source = GET_SCHEDULER.replace("return torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones=[3, 5], gamma=0.2)",
+                                   "return torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer)")
+    outcome = _judge(source, unsafe=True)
+    assert outcome.verdict == differential.REFUSED
+    assert "get_scheduler() returns `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer)` at line 17" \
+        in outcome.diagnostics
+
+
+def test_a_builder_whose_flag_can_fall_through_is_refused():
+    source = GET_SCHEDULER.replace("    else:\n        raise ValueError(f\"unknown scheduler {args.scheduler}\")\n", "")
+    outcome = _judge(source, unsafe=True)
+    assert outcome.verdict == differential.REFUSED

@@ -30,6 +30,7 @@ class Builder:
     call_line: cst.SimpleStatementLine
     added: dict[str, str] = field(default_factory=dict)
     consumed: cst.Param | None = None
+    returns: tuple[cst.Return, ...] = ()
 
 
 def builder_of(program: Program, creation_line: cst.CSTNode, caller_line: cst.CSTNode) -> Builder | None:
@@ -81,7 +82,8 @@ def returning_builder_of(program: Program, returned: cst.Return, caller_line: cs
     if (not isinstance(assign, cst.Assign) or assign.value is not calls[0] or len(assign.targets) != 1
             or not isinstance(assign.targets[0].target, cst.Name)):
         return None
-    if own_returns(function.body) != [returned] or analysis.statement(returned) is not function.body.body[-1]:
+    returns = own_returns(function.body)
+    if not _returns_at_the_end(analysis, function, returns) or returned not in returns:
         return None
     if any(argument.star for argument in calls[0].args) or function.params.star_kwarg is not None \
             or function.params.star_arg not in (cst.MaybeSentinel.DEFAULT, None) and \
@@ -92,12 +94,74 @@ def returning_builder_of(program: Program, returned: cst.Return, caller_line: cs
     if parameter is None or _argument_of(program, calls[0], parameter) is None:
         return None
     uses = [node for node in names_in(function.body) if node.value == parameter.name.value]
-    if len(uses) != 1 or uses[0] is not consumed:
+    if len(uses) != len(returns) or consumed not in uses or any(
+            not any(analysis.parents.get(analysis.parents.get(use)) is returned_call.value
+                    for returned_call in returns) for use in uses):
         return None
-    others = [statement for statement in function.body.body if statement is not analysis.statement(returned)]
-    if any(_calls_in(statement) for statement in others):
+    if any(_calls_in(statement) for statement in _effects(analysis, function, returns)):
         return None
-    return Builder(function, returned, None, calls[0], caller_line, consumed=parameter)
+    return Builder(function, returned, None, calls[0], caller_line, consumed=parameter, returns=tuple(returns))
+
+
+def _returns_at_the_end(analysis, function: cst.FunctionDef, returns: list[cst.Return]) -> bool:
+    """Every return ends the function: the last statement, or the last statement of a branch of a final
+    ``if``/``elif``/``else`` chain whose every branch returns or raises (so no path falls through to None)."""
+    if not returns:
+        return False
+    last = function.body.body[-1]
+    ends = [last.body[0]] if isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[0], cst.Return) \
+        else []
+    chain = last if isinstance(last, cst.If) else None
+    if chain is None and len(function.body.body) > 1 and isinstance(function.body.body[-2], cst.If) and ends:
+        chain = function.body.body[-2]
+    final_return = bool(ends)
+    node, has_else, falls = chain, False, False
+    while isinstance(node, cst.If):
+        end = _block_end(node.body)
+        falls = falls or end is None
+        ends.extend([end] if end is not None else [])
+        node = node.orelse
+    if isinstance(node, cst.Else):
+        end = _block_end(node.body)
+        falls = falls or end is None
+        ends.extend([end] if end is not None else [])
+        has_else = True
+    exhaustive = final_return or (chain is not None and has_else and not falls)
+    ends = [end for end in ends if isinstance(end, cst.Return)]
+    return exhaustive and sorted(map(id, ends)) == sorted(map(id, returns))
+
+
+def _block_end(block: cst.BaseSuite) -> cst.CSTNode | None:
+    """The block's closing return or raise; None for a block that falls through."""
+    statements = getattr(block, "body", [])
+    last = statements[-1] if statements else None
+    if isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], (cst.Return, cst.Raise)):
+        return last.body[-1]
+    return None
+
+
+def _effects(analysis, function: cst.FunctionDef, returns: list[cst.Return]) -> list[cst.CSTNode]:
+    """What the builder runs besides its returns and raises: its other statements and the tests of its ``if``."""
+    found = []
+    ending = {analysis.statement(returned) for returned in returns}
+    for statement in function.body.body:
+        if statement in ending:
+            continue
+        if isinstance(statement, cst.If):
+            node = statement
+            while isinstance(node, cst.If):
+                found.append(node.test)
+                found.extend(line for line in node.body.body if line not in ending and not _raises(line))
+                node = node.orelse
+            if isinstance(node, cst.Else):
+                found.extend(line for line in node.body.body if line not in ending and not _raises(line))
+            continue
+        found.append(statement)
+    return found
+
+
+def _raises(line: cst.CSTNode) -> bool:
+    return isinstance(line, cst.SimpleStatementLine) and isinstance(line.body[-1], cst.Raise)
 
 
 def in_builder_terms(program: Program, builder: Builder, text: str, name: str) -> str:

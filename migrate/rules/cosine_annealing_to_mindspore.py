@@ -841,6 +841,9 @@ class _Site:
                 edits = returning_builder_edits(self.analysis.program, self._builder, returned, list_name)
                 replacements[optimizer_line] = [edits.pop("call"), new_optimizer]
                 replacements.update(edits)
+                if self._branches:
+                    replacements.update(self._branch_lists(list_name, values, cadence, package, optimizer_arguments,
+                                                           returned=True))
             elif self._conditional is not None:
                 replacements[statement] = schedule
                 for constant in [self._none_first] if self._none_first is not None else []:
@@ -1116,6 +1119,8 @@ class _Site:
             if self._builder is not None:
                 line = self.analysis.statement(parent)
                 target = self._builder.call_line.body[0].targets[0].target
+                if len(self._builder.returns) > 1:
+                    self._branches = self._returned_branches()
         self._chain = self._warmup_chain(tracked, line)
         if self._chain is not None:
             line, tracked = self._chain.line, self.analysis.program.follow(self._chain.call)
@@ -1406,7 +1411,7 @@ class _Site:
         return [line.with_changes(body=assignment.body)]
 
     def _branch_lists(self, list_name: str, values: ScheduleValues, cadence: Cadence, package: str,
-                      optimizer_arguments) -> dict:
+                      optimizer_arguments, returned: bool = False) -> dict:
         """Each other branch's scheduler as its list (verified here, since the fix's claim is the cosine's), or
         the constant lr for a None branch."""
         replacements = {}
@@ -1440,7 +1445,8 @@ class _Site:
             built = listed.expression.split("(")[0] + "(...)" if "(" in listed.expression.split("[")[0] \
                 else "a list of its rates"
             self._branch_verdicts.append(f"{where} → {built} [{verdict.kind}: {verdict.detail}]")
-            statement = cst.parse_statement(f"{list_name} = {listed.expression}\n")
+            statement = cst.parse_statement(f"return {listed.expression}\n" if returned
+                                            else f"{list_name} = {listed.expression}\n")
             replacements[line] = [line.with_changes(body=statement.body)]
         return replacements
 
@@ -1455,6 +1461,22 @@ class _Site:
         return (f"; {builder.function.name.value}() returns the MindSpore optimizer alone"
                 + (f" and gets {given} from its call at line {self.analysis.line(builder.call)}" if given else ""))
 
+    def _returned_branches(self) -> dict:
+        """A builder's returns, each ending a branch of its flag's ``if``: the CosineAnnealingLR and schedulers of the
+        same optimizer with a list form, by return line."""
+        optimizer = self._builder.consumed.name.value
+        branches = {}
+        for returned in self._builder.returns:
+            line = self.analysis.statement(returned)
+            if returned.value is not self.call and not self._sibling(returned.value, optimizer):
+                raise Refused("MIG107", f"{self._builder.function.name.value}() returns "
+                                        f"`{self.analysis.first_line(returned.value)}` at line "
+                                        f"{self.analysis.line(returned)}, which has no list form here; its branches "
+                                        "convert together only when each returns a scheduler that becomes a list",
+                              returned)
+            branches[line] = returned.value
+        return branches
+
     def _returns_alone(self) -> bool:
         """The scheduler comes from a builder that returns it alone, built from the optimizer it is given."""
         return self._builder is not None and self._builder.index is None
@@ -1463,7 +1485,8 @@ class _Site:
         """The optimizer's line, before which the builder's call moves (it must read the same values there), and
         only a plain scheduler: the other shapes each move the scheduler's construction too."""
         combined = [what for what, present in (
-            ("a warmup chain", self._chain is not None), ("a scheduler chosen by a flag", bool(self._branches)),
+            ("a warmup chain", self._chain is not None),
+            ("a scheduler chosen by a flag", bool(self._branches) and len(self._builder.returns) == 1),
             ("a scheduler created under a condition", self._conditional is not None),
             ("param groups with their own lr", self._group_lrs)) if present]
         if combined:
@@ -1484,7 +1507,10 @@ class _Site:
                      and received.value == self._builder.consumed.name.value), None)
 
     def _chosen(self) -> str:
-        return (f"; the `if` at line {self.analysis.line(self._conditional)} chooses the list: "
+        chooser = (f"{self._builder.function.name.value}() returns the list of whichever branch runs"
+                   if self._returns_alone() else f"the `if` at line {self.analysis.line(self._conditional)} "
+                                                  "chooses the list")
+        return (f"; {chooser}: "
                 + "; ".join(self._branch_verdicts or ["the other branches keep the optimizer's constant lr"]))
 
     def _otherwise(self, list_name: str) -> str:
