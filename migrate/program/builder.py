@@ -105,12 +105,13 @@ def returning_builder_of(program: Program, returned: cst.Return, caller_line: cs
 
 def _returns_at_the_end(analysis, function: cst.FunctionDef, returns: list[cst.Return]) -> bool:
     """Every return ends the function: the last statement, or the last statement of a branch of a final
-    ``if``/``elif``/``else`` chain whose every branch returns or raises (so no path falls through to None)."""
+    ``if``/``elif``/``else`` chain whose every branch returns or raises, or that a final return or raise follows (so
+    no path falls through to None)."""
     if not returns:
         return False
     last = function.body.body[-1]
-    ends = [last.body[0]] if isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[0], cst.Return) \
-        else []
+    terminal = _block_end(function.body)
+    ends = [terminal] if terminal is not None else []
     chain = last if isinstance(last, cst.If) else None
     if chain is None and len(function.body.body) > 1 and isinstance(function.body.body[-2], cst.If) and ends:
         chain = function.body.body[-2]
@@ -145,7 +146,7 @@ def _effects(analysis, function: cst.FunctionDef, returns: list[cst.Return]) -> 
     found = []
     ending = {analysis.statement(returned) for returned in returns}
     for statement in function.body.body:
-        if statement in ending:
+        if statement in ending or _raises(statement):
             continue
         if isinstance(statement, cst.If):
             node = statement

@@ -57,8 +57,9 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         extra = choice["extra"] = "none"
     if extra == "mindspore_param" and scope != "function":
         extra = choice["extra"] = "none"
-    construction = pick("construction", ["plain", "plain", "none_first", "flag_choice", "builder", "chain"])
-    if construction == "builder" and scope != "function":
+    construction = pick("construction", ["plain", "plain", "none_first", "flag_choice", "builder", "chain",
+                                         "scheduler_builder", "scheduler_builder_flag"])
+    if construction in ("builder", "scheduler_builder", "scheduler_builder_flag") and scope != "function":
         construction = choice["construction"] = "plain"
     if construction == "none_first" and extra == "get_last_lr":
         extra = choice["extra"] = "none"
@@ -226,7 +227,8 @@ def _construction(kind: str, rng: random.Random, choice: dict, optimizer: str, s
                   header: list[str]) -> tuple[list[str], list[str]]:
     """How the program builds its optimizer and scheduler (lines where they are built, helper functions):
     plainly, created only under a flag (None first), chosen by flag among siblings, by a builder returning both,
-    or as the cosine of a LinearLR warmup SequentialLR."""
+    by a builder given the optimizer returning the scheduler (alone, or the one a flag names), or as the cosine of a
+    LinearLR warmup SequentialLR."""
     plain = [f"optimizer = {optimizer}", scheduler]
     if kind == "none_first":
         choice["flag"] = flag = rng.choice(["True", "False"])
@@ -242,6 +244,18 @@ def _construction(kind: str, rng: random.Random, choice: dict, optimizer: str, s
         return ["optimizer, scheduler = build_optimizer(model, head)"], [
             "def build_optimizer(model, head):", f"    optimizer = {optimizer}", f"    {scheduler}",
             "    return optimizer, scheduler", ""]
+    if kind == "scheduler_builder":
+        return [plain[0], "scheduler = make_scheduler(optimizer)"], [
+            "def make_scheduler(optimizer):", f"    return {scheduler.split(' = ', 1)[1]}", ""]
+    if kind == "scheduler_builder_flag":
+        choice["schedule"] = chosen = rng.choice(["cos", "step", "multistep", "other"])
+        header.append(f"SCHEDULE = \"{chosen}\"")
+        return [plain[0], "scheduler = make_scheduler(optimizer)"], [
+            "def make_scheduler(optimizer):", "    if SCHEDULE == \"cos\":", f"        return {scheduler.split(' = ', 1)[1]}",
+            "    elif SCHEDULE == \"step\":", "        return torch.optim.lr_scheduler.StepLR(optimizer, 2, gamma=0.5)",
+            "    elif SCHEDULE == \"multistep\":",
+            "        return torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones=[2, 4], gamma=0.3)",
+            "    raise ValueError(SCHEDULE)", ""]
     if kind == "chain":
         return [plain[0], "warmup = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.25, total_iters=2)",
                 scheduler.replace("scheduler = ", "cosine = ", 1),
