@@ -522,3 +522,9 @@ def test_a_builder_whose_flag_can_fall_through_is_refused():
     source = GET_SCHEDULER.replace("    else:\n        raise ValueError(f\"unknown scheduler {args.scheduler}\")\n", "")
     outcome = _judge(source, unsafe=True)
     assert outcome.verdict == differential.REFUSED
+
+
+def test_a_builder_whose_flag_chain_is_followed_by_a_raise_converts():
+    source = GET_SCHEDULER.replace("    else:\n        raise ValueError(", "    raise ValueError(")
+    outcome = _judge(source, ("--scheduler", "step"))
+    assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
