@@ -94,8 +94,9 @@ def _check_order(program: Program, step, route: Route, loop: cst.CSTNode, extra)
     frame_extra = [candidate for candidate, hop in extra if hop is route.hops[0]]
     before = frame_extra[0] if frame_extra else route.anchor
     if analysis.start(step) < analysis.end(before):
-        raise NotVisible("scheduler.step() runs at the start of the epoch, before its batches: a one-epoch phase shift "
-                         "a per-step list does not express" if extra else
+        raise NotVisible("scheduler.step() runs at the start of the epoch, before batches stepped through another "
+                         "function: the one-epoch shift converts only when the step and the batch loop are in the "
+                         "same function" if extra else
                          "scheduler.step() runs before optimizer.step() in the same loop: every optimizer step would "
                          "use the next step's lr", step)
 
