@@ -16,13 +16,12 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from migrate import evaluate
+from migrate import evaluate, verify
 from migrate.analysis import Analysis, atom, bind, plus_one, product
 from migrate.bridge.optimizers import WEIGHT_DECAY_DIFFERENCE, towards
 from migrate.bridge.optimizers import Mapping as OptimizerMapping
 from migrate.edit import EQUAL, SPACED_COMMA, joined_arguments, keyword_argument
 from migrate.imports import package_reference
-from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
 from migrate.program import ARGUMENT, ATTRIBUTE, METHOD, NONE_TEST, STORED, Use
 from migrate.program.budget import Cap, batch_cap, step_budget
 from migrate.program.builder import (
@@ -33,11 +32,11 @@ from migrate.program.builder import (
     returning_builder_edits,
     returning_builder_of,
 )
-from migrate.rules.torch_schedulers import SIBLINGS, Frame
 from migrate.program.cadence import NotVisible, cadence
 from migrate.program.values import definitions
+from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
 from migrate.rule import Code, Example, Finding, Fix, ImportRef, Note, Refused, Rule
-from migrate import verify
+from migrate.rules.torch_schedulers import SIBLINGS, Frame
 from migrate.verify import SAMPLES, Claim, Schedule
 
 SCHEDULER_MODULE = "torch.optim.lr_scheduler."
