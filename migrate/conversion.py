@@ -81,7 +81,8 @@ class Conversion:
                 self.tally.equivalent += 1
             else:
                 self.tally.changed += 1
-        self._attach_edits(wrapper, accepted, [*self.offered, *self.deferred], text)
+        if self.options.fix_edits:
+            self._attach_edits(wrapper, accepted, [*self.offered, *self.deferred], text)
         return FileResult(self.path, self.diagnostics, original=self.data, output=output, tally=self.tally)
 
     def _decide(self, finding: Finding):

@@ -112,6 +112,9 @@ class Options:
     to: str = "mindspore"
     unsafe_fixes: bool = False
     config: Config | None = None
+    fix_edits: bool = True
+    """Give each fix the edits that apply it alone (for JSON, SARIF and the editor); the other formats never show
+    them, and computing them applies every fix once more."""
 
     def enabled(self, code: str, path: str) -> bool:
         return self.config is None or self.config.enabled(code, Path(path))

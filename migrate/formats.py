@@ -34,6 +34,10 @@ TAB = "    "
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
+#: The formats that show each fix's edits.
+EDIT_FORMATS = ("json", "sarif")
+
+
 def render(
     fmt: str,
     diagnostics: Sequence[Diagnostic],

@@ -67,7 +67,8 @@ class Run:
             found = find_config(folder)
             self.configs[folder] = (load_config(found) if found else Config()).merged(**self.overrides)
         config = self.configs[folder]
-        return engine.Options(to=config.to, unsafe_fixes=config.unsafe_fixes, config=config)
+        return engine.Options(to=config.to, unsafe_fixes=config.unsafe_fixes, config=config,
+                              fix_edits=self.output_format in formats.EDIT_FORMATS)
 
     def execute(self) -> int:
         """Raises ConfigError when a configuration on the way is invalid."""

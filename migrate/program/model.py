@@ -57,6 +57,13 @@ class Program:
 
         return tuple(sorted(stated_defaults(self.analysis).items()))
 
+    @functools.cached_property
+    def definitions(self) -> dict[cst.CSTNode, tuple[tuple[str, str], ...]]:
+        """Each function's names bound once to an expression, for the verifier (``migrate.program.values``)."""
+        from migrate.program.values import all_definitions
+
+        return all_definitions(self.analysis)
+
     def follow(self, creation: cst.Call) -> Tracked:
         """Where the object ``creation`` makes is stored, how it is used, and what else shares its places."""
         key = id(creation)

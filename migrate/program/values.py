@@ -62,16 +62,19 @@ def definitions(analysis: Analysis, function: cst.CSTNode) -> tuple[tuple[str, s
     """``(("t_max", "cfg.epochs - cfg.warmup"), ...)`` for each name ``function`` binds exactly once, by a plain
     assignment, to an expression the verifier can read (arithmetic over names, attributes, numbers and
     ``READING_CALLS``). A name bound anywhere else in the function (a loop target, a parameter, a second assignment)
-    is no definition."""
-    found = {}
+    is no definition. Every function's are found in one pass over the module, the first time one is asked for."""
+    return analysis.program.definitions.get(function, ())
+
+
+def all_definitions(analysis: Analysis) -> dict[cst.CSTNode, tuple[tuple[str, str], ...]]:
+    """Each function's definitions (see ``definitions``), by function."""
+    found: dict[cst.CSTNode, dict[str, str]] = {}
     for assign in analysis.nodes(cst.Assign):
         if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
             continue
         name = assign.targets[0].target
         scope = analysis.scopes.get(name)
-        if scope is None or analysis.program.function_of(assign) is not function:
-            continue
-        if len(list(scope[name.value])) != 1:
+        if scope is None or len(list(scope[name.value])) != 1:
             continue
         text = analysis.code(assign.value)
         try:
@@ -80,8 +83,8 @@ def definitions(analysis: Analysis, function: cst.CSTNode) -> tuple[tuple[str, s
             continue
         if any(not _reads_only(analysis, call) for call in _calls(assign.value)):
             continue
-        found[name.value] = text
-    return tuple(sorted(found.items()))
+        found.setdefault(analysis.program.function_of(assign), {})[name.value] = text
+    return {function: tuple(sorted(names.items())) for function, names in found.items()}
 
 
 #: Calls a definition may make: they read their arguments and change nothing, so the value is the same wherever the

@@ -770,7 +770,8 @@ class _Site:
             place = self._place(statement, optimizer_line, optimizer_name, reads, moves=mapping is not None)
         package, package_import = package_reference(self.analysis, place, "mindspore")
         list_name = self.analysis.fresh_name("lr_schedule")
-        function, function_import = self._function_reference(package, package_import)
+        function, function_import = (self._function_reference(package, package_import) if mapping is None
+                                     else (f"{package}.nn.cosine_decay_lr", package_import))
         if self._chain is not None:
             values = self._chain_values(values, cadence)
         periodic = (self._periodic(values, cadence) if self._chain is None and self._resume is None
@@ -2342,6 +2343,9 @@ class _Site:
         return node
 
     def _function_reference(self, package: str, package_import: ImportRef) -> tuple[str, ImportRef]:
+        """``cosine_decay_lr`` from-imported where the scheduler was called by its bare name and the optimizer is
+        left to port; with a converted optimizer (``import mindspore`` anyway) the qualified name, written once
+        rather than rewritten from the from-import over the whole module."""
         if isinstance(self.call.func, cst.Name) and self.analysis.fresh_name("cosine_decay_lr") == "cosine_decay_lr":
             return "cosine_decay_lr", ImportRef("mindspore.nn", "cosine_decay_lr")
         return f"{package}.nn.cosine_decay_lr", package_import
