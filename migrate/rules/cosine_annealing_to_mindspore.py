@@ -51,6 +51,11 @@ INDIRECT = {
           "use other than a call) keeps from being resolved; import it by name so it can be rewritten",
 }
 TORCH_DEFAULT_LR = "0.001"
+#: The shapes a site can have besides the plain scheduler, as refusals name them (``_Site._also_has``).
+CHAIN, FLAG, CONDITION, BUILDER = ("a warmup chain", "a scheduler chosen by a flag",
+                                   "a scheduler created under a condition", "a builder function")
+GROUPS, RESUME, OPTIMIZER_CHOICE, READS = ("param groups with their own lr", "a resume",
+                                           "an optimizer chosen by a flag", "reads of its lr")
 NO_NUMERIC_EFFECT = ("foreach", "fused", "differentiable", "capturable")
 #: torch optimizer attributes that hold or change the lr, with what they do; none exists on a MindSpore optimizer.
 LR_STATE = {
@@ -1086,13 +1091,9 @@ class _Site:
         scheduler resumes from is the optimizer's own (what torch needs, SEMANTICS 5); an optimizer state loaded
         from a checkpoint brings an lr the code does not show."""
         text = self.analysis.code(self._resume)
-        unsupported = [what for what, present in (
-            ("a warmup chain", self._chain is not None), ("a scheduler chosen by a flag", bool(self._branches)),
-            ("a scheduler created under a condition", self._conditional is not None),
-            ("a builder function", self._builder is not None), ("param groups with their own lr", self._group_lrs))
-            if present]
-        if unsupported:
-            raise Refused("MIG105", f"last_epoch={text} resumes {unsupported[0]}; only a plain scheduler's resume "
+        other = self._also_has(CHAIN, FLAG, CONDITION, BUILDER, GROUPS)
+        if other:
+            raise Refused("MIG105", f"last_epoch={text} resumes {other}; only a plain scheduler's resume "
                                    "converts (to the list sliced at the resume step)", self._resume)
         for use in self.analysis.program.follow(optimizer_call).uses:
             if use.kind == METHOD and use.detail == "load_state_dict":
@@ -1484,14 +1485,10 @@ class _Site:
     def _returning_builder_place(self, optimizer_line) -> cst.CSTNode:
         """The optimizer's line, before which the builder's call moves (it must read the same values there), and
         only a plain scheduler: the other shapes each move the scheduler's construction too."""
-        combined = [what for what, present in (
-            ("a warmup chain", self._chain is not None),
-            ("a scheduler chosen by a flag", bool(self._branches) and len(self._builder.returns) == 1),
-            ("a scheduler created under a condition", self._conditional is not None),
-            ("param groups with their own lr", self._group_lrs)) if present]
-        if combined:
+        other = self._also_has(CHAIN, CONDITION, GROUPS, *((FLAG,) if len(self._builder.returns) == 1 else ()))
+        if other:
             raise Refused("MIG107", f"{self._builder.function.name.value}() returns the scheduler and the site also "
-                                   f"has {combined[0]}; each converts alone, not together", self.call)
+                                   f"has {other}; each converts alone, not together", self.call)
         for argument in self._builder.call.args:
             why = self.analysis.unbound_name(argument.value, optimizer_line, argument.value)
             if why is not None and argument.value is not self._builder_argument():
@@ -1616,6 +1613,15 @@ class _Site:
         return (f" (it is bound at lines {', '.join(map(str, lines))}, not as a choice by one `if` whose every "
                 "branch binds it or raises)")
 
+    def _also_has(self, *shapes: str) -> str | None:
+        """The first of ``shapes`` (``CHAIN``, ``FLAG``...) this site has: the shapes convert one at a time, since
+        each moves the scheduler or the optimizer in its own way."""
+        present = {CHAIN: self._chain is not None, FLAG: bool(self._branches),
+                   CONDITION: self._conditional is not None, BUILDER: self._builder is not None,
+                   GROUPS: bool(self._group_lrs), RESUME: self._resume is not None,
+                   OPTIMIZER_CHOICE: bool(self._optimizer_choice), READS: bool(self._reads)}
+        return next((shape for shape in shapes if present[shape]), None)
+
     def _lightning_return(self, use: Use) -> LightningReturn | None:
         """The scheduler returned from a LightningModule's ``configure_optimizers``: ``[optimizer], [scheduler]``,
         ``{"optimizer": ..., "lr_scheduler": scheduler}`` or a scheduler config dict ``{"scheduler": scheduler,
@@ -1656,14 +1662,9 @@ class _Site:
     def _lightning_cadence(self) -> Cadence:
         """Lightning steps an "epoch" scheduler after each epoch's batches and a "step" one after each optimizer
         step; the run is ``max_epochs`` epochs of ``num_training_batches`` optimizer steps (the MIG115 assumptions)."""
-        combined = [what for what, present in (
-            ("a warmup chain", self._chain is not None), ("a scheduler chosen by a flag", bool(self._branches)),
-            ("a scheduler created under a condition", self._conditional is not None),
-            ("a builder function", self._builder is not None), ("a resume", self._resume is not None),
-            ("an optimizer chosen by a flag", bool(self._optimizer_choice)),
-            ("reads of its lr", bool(self._reads))) if present]
-        if combined:
-            raise Refused("MIG115", f"the scheduler is returned to Lightning and the site also has {combined[0]}; "
+        other = self._also_has(CHAIN, FLAG, CONDITION, BUILDER, RESUME, OPTIMIZER_CHOICE, READS)
+        if other:
+            raise Refused("MIG115", f"the scheduler is returned to Lightning and the site also has {other}; "
                                    "each converts alone, not together", self._lightning.value)
         batches, epochs = "self.trainer.num_training_batches", "self.trainer.max_epochs"
         run = product(epochs, batches)
@@ -1683,15 +1684,11 @@ class _Site:
 
     def _check_optimizer_choice(self) -> None:
         """An optimizer choice converts with a plain scheduler: the other shapes each move the optimizer too."""
-        combined = [what for what, present in (
-            ("a warmup chain", self._chain is not None), ("a scheduler chosen by a flag", bool(self._branches)),
-            ("a scheduler created under a condition", self._conditional is not None),
-            ("a builder function", self._builder is not None), ("param groups with their own lr", self._group_lrs),
-            ("a resume", self._resume is not None)) if present]
-        if combined:
+        other = self._also_has(CHAIN, FLAG, CONDITION, BUILDER, GROUPS, RESUME)
+        if other:
             line = self.analysis.line(self._optimizer_choice[0][0])
             raise Refused("MIG109", f"the optimizer is chosen by the `if` around line {line} and the site also has "
-                                   f"{combined[0]}; each converts alone, not together", self.call)
+                                   f"{other}; each converts alone, not together", self.call)
 
     def _choice_place(self, reads) -> cst.CSTNode:
         """The ``if`` that chooses the optimizer: the list is built before it, for every branch."""
@@ -2155,12 +2152,10 @@ class _Site:
                     and not ends_run:
                 raise Refused("MIG106", f"{self._exit_text(leaving)} can skip an epoch's batches after its "
                                        "scheduler.step(), which the list cannot follow", leaving)
-        combined = [what for what, present in (
-            ("a resume", self._resume is not None), ("a warmup chain", self._chain is not None),
-            ("a scheduler chosen by a flag", bool(self._branches))) if present]
-        if combined:
+        other = self._also_has(RESUME, CHAIN, FLAG)
+        if other:
             raise Refused("MIG106", f"scheduler.step() runs at the start of each epoch, before its batches, and the "
-                                   f"site also has {combined[0]}; each converts alone, not together", step)
+                                   f"site also has {other}; each converts alone, not together", step)
         return True
 
     def _shifted_values(self, values: ScheduleValues, cadence: Cadence) -> ScheduleValues:
