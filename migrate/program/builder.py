@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from migrate.analysis import names_in
-from migrate.program.model import Program, _bound_names, own_returns
+from migrate.program.model import Program, _bound_names, calls_in, own_returns
 
 
 @dataclass
@@ -98,7 +98,7 @@ def returning_builder_of(program: Program, returned: cst.Return, caller_line: cs
             not any(analysis.parents.get(analysis.parents.get(use)) is returned_call.value
                     for returned_call in returns) for use in uses):
         return None
-    if any(_calls_in(statement) for statement in _effects(analysis, function, returns)):
+    if any(calls_in(statement) for statement in _effects(analysis, function, returns)):
         return None
     return Builder(function, returned, None, calls[0], caller_line, consumed=parameter, returns=tuple(returns))
 
@@ -259,21 +259,6 @@ def _argument_of(program: Program, call: cst.Call, parameter: cst.Param) -> cst.
     return next((argument for argument in call.args
                  if (received := program.parameter_for(call, argument)) is not None
                  and received.value == parameter.name.value), None)
-
-
-def _calls_in(node: cst.CSTNode) -> bool:
-    finder = _CallFinder()
-    node.visit(finder)
-    return finder.found
-
-
-class _CallFinder(cst.CSTVisitor):
-    def __init__(self):
-        self.found = False
-
-    def visit_Call(self, node: cst.Call) -> bool:
-        self.found = True
-        return False
 
 
 def _with_parameters(parameters: cst.Parameters, names: list[str]) -> cst.Parameters:

@@ -329,6 +329,21 @@ class Program:
         return text
 
 
+def calls_in(node: cst.CSTNode) -> list[cst.Call]:
+    """Every call ``node`` makes, nested ones included."""
+    finder = _Calls()
+    node.visit(finder)
+    return finder.found
+
+
+class _Calls(cst.CSTVisitor):
+    def __init__(self):
+        self.found: list[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.found.append(node)
+
+
 def own_returns(node: cst.CSTNode) -> list[cst.Return]:
     """The ``return`` statements in ``node`` that return from its function (none of a function defined inside)."""
     finder = _Returns()

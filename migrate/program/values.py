@@ -12,6 +12,7 @@ import libcst as cst
 
 from migrate import evaluate
 from migrate.analysis import Analysis
+from migrate.program.model import calls_in
 
 
 def stated_defaults(analysis: Analysis) -> dict[str, object]:
@@ -81,7 +82,7 @@ def all_definitions(analysis: Analysis) -> dict[cst.CSTNode, tuple[tuple[str, st
             evaluate.unknowns(text, {})
         except evaluate.NotEvaluable:
             continue
-        if any(not _reads_only(analysis, call) for call in _calls(assign.value)):
+        if any(not _reads_only(analysis, call) for call in calls_in(assign.value)):
             continue
         found.setdefault(analysis.program.function_of(assign), {})[name.value] = text
     return {function: tuple(sorted(names.items())) for function, names in found.items()}
@@ -95,17 +96,3 @@ READING_CALLS = {"builtins.len", "builtins.int", "builtins.float", "builtins.min
 
 def _reads_only(analysis: Analysis, call: cst.Call) -> bool:
     return bool(analysis.names_of(call.func) & READING_CALLS)
-
-
-def _calls(node: cst.CSTNode) -> list[cst.CSTNode]:
-    finder = _Finder()
-    node.visit(finder)
-    return finder.found
-
-
-class _Finder(cst.CSTVisitor):
-    def __init__(self):
-        self.found: list[cst.CSTNode] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.found.append(node)

@@ -2459,8 +2459,7 @@ def _key(subscript: cst.Subscript) -> str | None:
     """The string key of ``x["key"]``."""
     if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
         return None
-    key = subscript.slice[0].slice.value
-    return key.evaluated_value if isinstance(key, cst.SimpleString) else None
+    return _string(subscript.slice[0].slice.value)
 
 
 def _same_expression(left: str, right: str) -> bool:
