@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import tomllib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from migrate.diagnostics import SAFE, UNSAFE
@@ -46,7 +48,7 @@ class Code:
 class Note:
     """A diagnostic a rule attaches to a node; its severity and name come from its code."""
 
-    node: "cst.CSTNode"
+    node: cst.CSTNode
     code: str
     message: str
 
@@ -62,7 +64,7 @@ class ImportRef:
 class Refused(Exception):
     """The site cannot be rewritten exactly: it stays as it is, with this diagnostic."""
 
-    def __init__(self, code: str, message: str, node: "cst.CSTNode | None" = None):
+    def __init__(self, code: str, message: str, node: cst.CSTNode | None = None):
         super().__init__(message)
         self.code, self.message, self.node = code, message, node
 
@@ -77,8 +79,8 @@ class Fix:
     ``once_applied`` what holds only in the rewritten file (the lines left to port), shown when the fix applies.
     """
 
-    replacements: Mapping["cst.CSTNode", object]
-    claim: "Claim"
+    replacements: Mapping[cst.CSTNode, object]
+    claim: Claim
     changes: Note
     unsafe: Sequence[Note] = ()
     add_imports: tuple[ImportRef, ...] = ()
@@ -103,6 +105,17 @@ class Example:
     codes: tuple[str, ...] = field(default=())
 
 
+def documentation(module_file: str) -> tuple[tuple[Code, ...], tuple[Example, ...]]:
+    """A rule's codes and examples, read from the TOML file beside its module: documentation is data, kept apart
+    from the logic of the rewrite (``[[codes]]`` tables of ``Code`` fields, ``[[examples]]`` of ``Example``'s)."""
+    with Path(module_file).with_suffix(".toml").open("rb") as file:
+        data = tomllib.load(file)
+    codes = tuple(Code(**entry) for entry in data.get("codes", ()))
+    examples = tuple(Example(entry["before"], entry["after"], tuple(entry.get("codes", ())))
+                     for entry in data.get("examples", ()))
+    return codes, examples
+
+
 class Rule(ABC):
     """Base of every API mapping in ``migrate.rules``: each rule module exposes one instance named ``RULE``."""
 
@@ -118,7 +131,7 @@ class Rule(ABC):
         return any(trigger in text for trigger in self.triggers)
 
     @abstractmethod
-    def findings(self, analysis: "Analysis") -> Iterable[Finding]:
+    def findings(self, analysis: Analysis) -> Iterable[Finding]:
         """Every site of the rule's API in the module, with a fix where the rule can rewrite it."""
 
     def code(self, code: str) -> Code:

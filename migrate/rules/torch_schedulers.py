@@ -37,7 +37,7 @@ class Sibling:
 
     signature: tuple[str, ...]
     defaults: dict[str, str]
-    listed: Callable[[dict[str, str], "Frame"], Listed]
+    listed: Callable[[dict[str, str], Frame], Listed]
 
 
 @dataclass(frozen=True)
