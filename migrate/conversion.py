@@ -15,6 +15,7 @@ from libcst.metadata import MetadataWrapper
 
 from migrate import engine, files, verify
 from migrate.analysis import Analysis
+from migrate.bridge.codes import CONCERNS
 from migrate.config import parse_noqa
 from migrate.diagnostics import SAFE, UNSAFE, Diagnostic, FixEdits
 from migrate.engine import CODES, FileResult, Tally
@@ -132,7 +133,7 @@ class Conversion:
                 fix: tuple[str, bool] | None = None) -> int:
         if not self._shown(note) and fix is None:
             return -1
-        code = self.codes.get(note.code) or CODES[note.code]
+        code = self.codes.get(note.code) or CODES.get(note.code) or CONCERNS[note.code]
         (line, col), (end_line, end_col) = self.analysis.start(note.node), self.analysis.end(note.node)
         fix_edits = FixEdits(fix[0], note.message, (), fix[1]) if fix else None
         self.diagnostics.append(Diagnostic(

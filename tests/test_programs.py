@@ -18,7 +18,10 @@ import pytest
 from harness import differential
 
 PROGRAMS = Path(__file__).parent / "programs"
-TARGETS = {"torch_to_mindspore": "mindspore", "mindspore_to_torch": "torch"}
+TARGETS = {"torch_to_mindspore": "mindspore", "mindspore_to_torch": "torch", "schedulers_to_mindspore": "mindspore"}
+COSINE_FOLDERS = ("torch_to_mindspore", "mindspore_to_torch")
+"""The folders of CosineAnnealingLR/cosine_decay_lr scripts (one site each); ``schedulers_to_mindspore`` holds
+torch's other list-form schedulers."""
 
 EXACT_TODAY = {
     "torch_to_mindspore/amp_scaler_helper",
@@ -66,6 +69,12 @@ EXACT_TODAY = {
     "torch_to_mindspore/per_iteration_total_steps",
     "torch_to_mindspore/config_dict_hparams",
     "torch_to_mindspore/get_scheduler_by_name",
+    "schedulers_to_mindspore/exponential_lr_per_iteration",
+    "schedulers_to_mindspore/flag_step_or_multistep",
+    "schedulers_to_mindspore/lambda_lr_linear_warmup",
+    "schedulers_to_mindspore/linear_lr_trainer_class",
+    "schedulers_to_mindspore/multistep_lr_main",
+    "schedulers_to_mindspore/step_lr_train_helper",
 }
 """Scripts expected to rewrite whose default verdict is ``exact`` now: a regression turns one of them red."""
 
@@ -111,11 +120,21 @@ def _first_code(outcome: differential.Outcome) -> str:
 
 
 def test_both_directions_hold_at_least_twenty_scripts_with_one_site_and_an_expectation():
-    for folder in TARGETS:
+    for folder in COSINE_FOLDERS:
         assert len([script for script in SCRIPTS if script.name.startswith(folder)]) >= 20, folder
     for script in SCRIPTS:
         assert script.expectation, f"{script.name}: the docstring has no 'Expect:' line"
-        assert _site_count(script.program.source) == 1, f"{script.name}: the share counts one site per script"
+        if script.name.startswith(COSINE_FOLDERS):
+            assert _site_count(script.program.source) == 1, f"{script.name}: the share counts one site per script"
+
+
+@pytest.mark.parametrize("script", [script for script in SCRIPTS if script.expectation.startswith("Expect: refuse (MIG")],
+                         ids=lambda script: script.name)
+def test_a_refused_script_reports_the_code_its_docstring_names(script):
+    code = script.expectation.removeprefix("Expect: refuse (").split(":")[0]
+    outcome = differential.judge(script.program, unsafe_fixes=False)
+    assert outcome.verdict == differential.REFUSED
+    assert f" {code} " in outcome.diagnostics, outcome.diagnostics
 
 
 @pytest.mark.parametrize("unsafe_fixes", [False, True], ids=["default", "unsafe-fixes"])

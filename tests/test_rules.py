@@ -15,7 +15,7 @@ RULES = engine.load_rules(None)
 
 
 def test_both_directions_have_a_rule():
-    assert sorted(rule.target for rule in RULES) == ["mindspore", "torch"]
+    assert {rule.target for rule in RULES} == {"mindspore", "torch"}
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.name)
@@ -46,7 +46,8 @@ def test_a_rule_documents_a_concern_once_and_engine_codes_are_no_concerns():
 
 
 def test_concerns_are_shared_by_both_directions():
-    shared = set.intersection(*({code.code for code in rule.codes} for rule in RULES))
+    cosine = [rule for rule in RULES if rule.name in ("cosine-annealing-to-mindspore", "cosine-decay-to-torch")]
+    shared = set.intersection(*({code.code for code in rule.codes} for rule in cosine))
     assert {"MIG100", "MIG101", "MIG104", "MIG105", "MIG106", "MIG107", "MIG108", "MIG109", "MIG112"} <= shared
 
 

@@ -1,0 +1,150 @@
+"""torch's cosine schedules written as MindSpore lists: the plain ``cosine_decay_lr`` call, torch's periodic cosine
+read from one half-period at reflected epochs, a ``LinearLR`` warmup before it, a resume and a step at the start of
+the epoch, each with the claim the verifier checks. Pure text: the functions take the list's values as source text
+and return the statements that bind it, or the values and claim of that form."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, replace
+
+import libcst as cst
+
+from migrate.analysis import atom, plus_one, product
+from migrate.bridge.scheduler_to_list import ScheduleValues
+from migrate.verify import Schedule
+
+
+def decay_statement(list_name: str, function: str, args: dict[str, str], start: str | None) -> cst.SimpleStatementLine:
+    """``list = cosine_decay_lr(...)``, sliced from ``start`` when the run begins inside the list."""
+    return cst.parse_statement(f"{list_name} = {function}(min_lr={args['min_lr']}, max_lr={args['max_lr']}, "
+                               f"total_step={args['total_step']}, step_per_epoch={args['step_per_epoch']}, "
+                               f"decay_epoch={args['decay_epoch']})" + (f"[{start}:]" if start else "") + "\n")
+
+
+def half_period(cycle: str, function: str, args: dict[str, str]) -> cst.SimpleStatementLine:
+    """One half-period of the cosine, one entry per epoch: ``decay_epoch + 1`` entries from max_lr to min_lr."""
+    return cst.parse_statement(f"{cycle} = {function}(min_lr={args['min_lr']}, max_lr={args['max_lr']}, "
+                               f"total_step={plus_one(args['decay_epoch'])}, step_per_epoch=1, "
+                               f"decay_epoch={args['decay_epoch']})\n")
+
+
+def periodic_statements(list_name: str, function: str, args: dict[str, str], cycle: str,
+                        step: str) -> list[cst.SimpleStatementLine]:
+    """The half-period, and the list that reads it at each step's reflected epoch
+    ``min(e % (2 * T), -e % (2 * T))``: torch's periodic cosine."""
+    period = f"(2 * {atom(args['decay_epoch'])})"
+    every = args["step_per_epoch"]
+    epoch = step if every == "1" else f"{step} // {atom(every)}"
+    return [
+        half_period(cycle, function, args),
+        cst.parse_statement(f"{list_name} = [{cycle}[min({epoch} % {period}, -({epoch}) % {period})] "
+                            f"for {step} in range({args['total_step']})]\n"),
+    ]
+
+
+def chain_statements(list_name: str, function: str, args: dict[str, str], cycle: str,
+                     step: str) -> list[cst.SimpleStatementLine]:
+    """The half-period, and the list: LinearLR's closed form for the first milestone epochs, then the cosine at
+    the reflected epoch counted from the milestone."""
+    every = args["step_per_epoch"]
+    epoch = step if every == "1" else f"{step} // {atom(every)}"
+    start, end, iters = (atom(args[name]) for name in ("start_factor", "end_factor", "total_iters"))
+    milestone, period = atom(args["milestone"]), f"(2 * {atom(args['decay_epoch'])})"
+    warm = product(milestone, every)
+    since = f"({epoch} - {milestone})"
+    return [
+        half_period(cycle, function, args),
+        cst.parse_statement(
+            f"{list_name} = [{atom(args['max_lr'])} * ({start} + ({end} - {start}) * min({epoch}, {iters}) / "
+            f"{iters}) for {step} in range({warm})] + [{cycle}[min({since} % {period}, -{since} % {period})] "
+            f"for {step} in range({warm}, {args['total_step']})]\n"),
+    ]
+
+
+def one_epoch_more(total: str, every: str) -> str:
+    """``(E + 1) * S`` for a list of ``E * S`` steps, else ``total + S``."""
+    tree = ast.parse(total, mode="eval").body
+    if isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.Mult) and ast.unparse(tree.right) == every:
+        return product(plus_one(ast.unparse(tree.left)), every)
+    return f"{atom(total)} + {atom(every)}"
+
+
+def resumed_total(run: str, start: str, offset: str) -> str:
+    """The whole list's length for a run of ``run`` steps resumed at ``offset``: ``E * S`` for the usual
+    ``(E - start) * S`` run (from ``range(start, E)``), else ``offset + run``."""
+    tree, extra = ast.parse(run, mode="eval").body, ""
+    if isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.Add):
+        tree, extra = tree.left, f" + {ast.unparse(tree.right)}"
+    epochs, rest = (tree.left, ast.unparse(tree.right)) if isinstance(tree, ast.BinOp) and isinstance(
+        tree.op, ast.Mult) else (tree, "1")
+    if (isinstance(epochs, ast.BinOp) and isinstance(epochs.op, ast.Sub)
+            and ast.unparse(epochs.right) == ast.unparse(ast.parse(start, mode="eval").body)):
+        return product(ast.unparse(epochs.left), rest) + extra
+    return f"{offset} + {atom(run)}"
+
+
+@dataclass(frozen=True)
+class CosineValues(ScheduleValues):
+    """The cosine_decay_lr arguments besides the lr and the length, and T_max as the code writes it."""
+
+    min_lr: str = "0.0"
+    decay_epoch: str = ""
+    t_max: str = ""
+
+
+def chained(values: CosineValues, step_every: str, run_visible: bool, warmup: dict[str, tuple[str, str]],
+            milestone: tuple[str, str]) -> CosineValues:
+    """The claim of ``SequentialLR(LinearLR, CosineAnnealingLR)``: torch's chain against the list that writes the
+    warmup out and then reads the periodic cosine from the milestone on. ``warmup`` maps each LinearLR argument,
+    and ``milestone`` is, to its text as written and as MindSpore's number."""
+    source = values.claim.source.args
+    total = values.claim.run_steps or product(plus_one(f"{atom(milestone[1])} + {atom(values.decay_epoch)}"),
+                                             step_every)
+    original = Schedule("torch.LinearWarmupCosine", {
+        "base_lr": source["base_lr"], **{name: written for name, (written, _) in warmup.items()},
+        "milestone": milestone[0], "T_max": source["T_max"], "eta_min": source["eta_min"],
+        "step_every": source["step_every"]})
+    target = Schedule("mindspore.linear_warmup_cosine", {
+        "base_lr": values.max_lr, **{name: number for name, (_, number) in warmup.items()}, "milestone": milestone[1],
+        "min_lr": values.min_lr, "decay_epoch": values.decay_epoch, "step_per_epoch": values.step_per_epoch,
+        "total_step": total})
+    claim = replace(values.claim, source=original, target=target, agrees_for=None if run_visible else total)
+    return replace(values, total_step=total, claim=claim)
+
+
+def resumed(values: CosineValues, start: str, initial: str, step_every: str) -> CosineValues:
+    """The resumed schedule: torch goes on from the optimizer's lr at the resume epoch ``start``, a cosine through
+    that lr (SEMANTICS 5), which is the list of max_lr ``min_lr + 2 * (lr - min_lr) / (1 + cos(pi * s / T))``
+    sliced at the resume step. ``initial`` is the lr the resume idiom sets as each group's initial_lr."""
+    source = values.claim.source.args
+    offset = product(start, step_every)
+    scale = f"(1 + math.cos(math.pi * {atom(start)} / {atom(values.decay_epoch)}))"
+    max_lr = (f"2 * {atom(values.max_lr)} / {scale}" if values.min_lr == "0.0"
+              else f"{values.min_lr} + 2 * ({values.max_lr} - {values.min_lr}) / {scale}")
+    run_steps = values.claim.run_steps
+    total = resumed_total(values.total_step, start, offset) if run_steps is not None else values.total_step
+    agreement = product(f"({plus_one(values.t_max)} - {atom(start)})", step_every)
+    original = Schedule("torch.ResumedCosineAnnealingLR", {
+        "initial_lr": initial, "start_lr": source["base_lr"], "T_max": source["T_max"],
+        "eta_min": source["eta_min"], "start_epoch": start, "step_every": source["step_every"]})
+    target = Schedule("mindspore.sliced_cosine_decay_lr", {
+        **values.claim.target.args, "max_lr": max_lr, "total_step": total, "start": offset})
+    claim = replace(values.claim, source=original, target=target,
+                    agrees_for=agreement if run_steps is not None else f"{values.total_step} - {atom(offset)}",
+                    positive=(*values.claim.positive, f"{atom(values.decay_epoch)} - {atom(start)}"))
+    return replace(values, max_lr=max_lr, total_step=total, agreement=agreement, claim=claim)
+
+
+def shifted(values: CosineValues) -> CosineValues:
+    """Stepped at the start of each epoch, torch trains epoch ``e`` at scheduler epoch ``e + 1``: the list one
+    epoch longer, read from its second epoch (``[step_per_epoch:]``)."""
+    every = values.step_per_epoch
+    total = one_epoch_more(values.total_step, every)
+    source = Schedule("torch.EpochStartCosineAnnealingLR", dict(values.claim.source.args))
+    target = Schedule("mindspore.sliced_cosine_decay_lr", {**values.claim.target.args, "total_step": total,
+                                                           "start": every})
+    agreement = product(values.t_max, every)
+    claim = replace(values.claim, source=source, target=target,
+                    agrees_for=agreement if values.claim.run_steps is not None else values.total_step)
+    return replace(values, total_step=total, agreement=agreement, claim=claim)

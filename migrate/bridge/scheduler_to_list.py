@@ -1,0 +1,1743 @@
+"""A torch scheduler object → the MindSpore per-step list its optimizer takes, for any scheduler with a list form.
+
+torch's scheduler is an object stepped by the user; MindSpore's schedule is a per-step list the optimizer takes at
+construction. So a site is rewritten only when the code shows how often the scheduler steps (once per optimizer
+step, or once per epoch after the batch loop), how many optimizer steps an epoch has and which optimizer it drives.
+``SchedulerSite`` finds all of that in the program model and writes the rewrite (the list before the optimizer, the
+MindSpore optimizer, the scheduler's uses); each rule subclasses it with what only its scheduler knows: its
+signature, the list and the claim the verifier checks (the ``_values``/``_schedule`` hooks).
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+import libcst as cst
+
+from migrate import evaluate, verify
+from migrate.analysis import Analysis, atom, bind, plus_one, product
+from migrate.bridge.optimizers import WEIGHT_DECAY_DIFFERENCE, towards
+from migrate.bridge.optimizers import Mapping as OptimizerMapping
+from migrate.edit import EQUAL, SPACED_COMMA, joined_arguments, keyword_argument
+from migrate.imports import package_reference
+from migrate.program import ARGUMENT, ATTRIBUTE, METHOD, NONE_TEST, STORED, Use
+from migrate.program.budget import Cap, batch_cap, step_budget
+from migrate.program.builder import (
+    Builder,
+    builder_edits,
+    builder_of,
+    in_builder_terms,
+    returning_builder_edits,
+    returning_builder_of,
+)
+from migrate.program.cadence import NotVisible, cadence
+from migrate.references import find_references, site_findings
+from migrate.rule import Finding, Fix, ImportRef, Note, Refused
+from migrate.bridge.torch_schedulers import SIBLINGS, Frame
+from migrate.verify import SAMPLES, Claim
+
+SCHEDULER_MODULE = "torch.optim.lr_scheduler."
+STAR_SOURCES = {"torch.optim.lr_scheduler"}
+TORCH_DEFAULT_LR = "0.001"
+#: The shapes a site can have besides the plain scheduler, as refusals name them (``SchedulerSite._also_has``).
+CHAIN, FLAG, CONDITION, BUILDER = ("a warmup chain", "a scheduler chosen by a flag",
+                                   "a scheduler created under a condition", "a builder function")
+GROUPS, RESUME, OPTIMIZER_CHOICE, READS = ("param groups with their own lr", "a resume",
+                                           "an optimizer chosen by a flag", "reads of its lr")
+NO_NUMERIC_EFFECT = ("foreach", "fused", "differentiable", "capturable")
+#: torch optimizer attributes that hold or change the lr, with what they do; none exists on a MindSpore optimizer.
+LR_STATE = {
+    "param_groups": "reads the lr through {name}.param_groups",
+    "defaults": "reads the default lr through {name}.defaults",
+    "load_state_dict": "restores the groups' lr and initial_lr with {name}.load_state_dict()",
+    "add_param_group": "adds a param group with its own lr with {name}.add_param_group()",
+}
+LEFT_TO_PORT = {
+    "step": "a MindSpore optimizer is a Cell called with the gradients, `optimizer(grads)`, where `loss, grads = "
+            "mindspore.value_and_grad(forward_fn, None, optimizer.parameters)(...)`",
+    "zero_grad": "MindSpore computes gradients functionally (mindspore.value_and_grad), so there is nothing to zero: "
+                 "drop this call when the training step is ported",
+    "state_dict": "save the optimizer with mindspore.save_checkpoint(optimizer, path): its parameters and "
+                  "global_step, the step count its learning-rate list is read at",
+}
+ARGUMENT_IDIOM = ("{callee}() gets it here, and does with it what it did with a torch optimizer: port that (in "
+                  "MindSpore the training step is mindspore.value_and_grad and `optimizer(grads)`; loss scaling is "
+                  "mindspore.amp.DynamicLossScaler)")
+OTHER_IDIOM = "`{name}` has no counterpart on a MindSpore optimizer: port this line by hand"
+GROUP_WRITERS = ("update", "setdefault", "__setitem__")
+#: Keys of a torch param group a MindSpore group dict takes as they are ("lr" becomes that group's own list).
+GROUP_KEYS = {"params", "lr", "weight_decay"}
+
+
+OPTIMIZERS = towards("mindspore")
+
+
+@dataclass
+class Cadence:
+    """How the run steps the scheduler: optimizer steps per scheduler step, and the run length if visible."""
+
+    step_every: str
+    run_steps: str | None
+    per_epoch: bool
+    assumptions: list[str]
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A ``SequentialLR`` of a ``LinearLR`` warmup and the cosine: the chain's call and line (stepped by the
+    user), the warmup's, the cosine's line, the warmup's arguments and the milestone."""
+
+    call: cst.Call
+    line: cst.SimpleStatementLine
+    warmup_call: cst.Call
+    warmup_line: cst.CSTNode
+    cosine_line: cst.CSTNode
+    warmup: dict
+    milestone: cst.BaseExpression
+
+
+@dataclass(frozen=True)
+class LightningReturn:
+    """``configure_optimizers`` handing the scheduler to Lightning's Trainer, which steps it every epoch or every
+    optimizer step (``interval``): the returned expression, and the interval as written."""
+
+    value: cst.BaseExpression
+    interval: str
+
+
+@dataclass(frozen=True)
+class ScheduleValues:
+    """One site's list as source text: the lr it starts from (as MindSpore's float), its length and steps per
+    epoch, the optimizer step up to which it is known to agree with torch, and the claim the verifier checks."""
+
+    max_lr: str
+    total_step: str
+    step_per_epoch: str
+    agreement: str | None
+    claim: Claim
+
+
+class Elsewhere(Exception):
+    """The site is rewritten, or refused, by another site: a flag's branch whose choice another branch converts."""
+
+
+def scheduler_findings(analysis: Analysis, site: type[SchedulerSite], indirect: dict[str, str],
+                       schedulers: set[str] | None = None) -> Iterator[Finding]:
+    """Each call of the site's scheduler (or of each of ``schedulers``), converted or refused; a use other than a
+    call is reported with ``indirect``'s message (MIG108); a site that leaves the rewrite to another has none."""
+    references = find_references(analysis, schedulers or {site.SCHEDULER}, STAR_SOURCES)
+    found = site_findings(references, lambda call: site(analysis, call).convert(), "MIG108", indirect)
+    return (finding for finding in found if finding is not None)
+
+
+class SchedulerSite:
+    """One scheduler call on its way to a Finding; a subclass says what its scheduler becomes (the hooks)."""
+
+    SCHEDULER = ""
+    NAME = ""
+    SHORT_NAME = ""
+    LIST_FUNCTION = ""
+    SIGNATURE: tuple[str, ...] = ()
+    REQUIRED: tuple[str, ...] = ("optimizer",)
+    LIST_ARGUMENTS: tuple[str, ...] = ()
+    """The scheduler's arguments the list reads, which must have their value where the list is built."""
+
+    def __init__(self, analysis: Analysis, call: cst.Call):
+        self.analysis = analysis
+        self.call = call
+        self.assumptions: list[str] = []
+        self._loop_nodes: list[cst.BaseExpression] = []
+        self._run_loop: cst.CSTNode | None = None
+        self._reads: list[Use] = []
+        self._saved: list[Use] = []
+        self._optimizer_step_node: cst.CSTNode | None = None
+        self._none_first: cst.SimpleStatementLine | None = None
+        self._step_guards: dict[cst.CSTNode, cst.If] = {}
+        self._builder: Builder | None = None
+        self._group_lrs: list[tuple[int, cst.DictElement]] = []
+        self._positive: list[str] = []
+        self._chain: Chain | None = None
+        self._conditional: cst.If | None = None
+        self._branches: dict[cst.SimpleStatementLine, cst.BaseExpression] = {}
+        self._branch_verdicts: list[str] = []
+        self._groups: cst.BaseExpression | None = None
+        self._group_count: int | None = 1
+        self._resume: cst.BaseExpression | None = None
+        self._optimizer_choice: list[tuple[cst.SimpleStatementLine, cst.Call, OptimizerMapping]] = []
+        self._lightning: LightningReturn | None = None
+        self._epoch_start = False
+        self._optimizer_line: cst.SimpleStatementLine | None = None
+        self._initial_lr: tuple[cst.For, cst.BaseExpression] | None = None
+
+    def convert(self) -> Finding | None:
+        """The site's finding; a refusal also reports every behaviour change the site has that does not depend
+        on what blocked it, each at its own line, so the user learns all of them at once."""
+        try:
+            return self._convert()
+        except Elsewhere:
+            return None
+        except Refused as refused:
+            note = Note(refused.node or self.call, refused.code, refused.message)
+            seen = {(note.code, self.analysis.line(note.node))}
+            also = [extra for extra in self._also() if (extra.code, self.analysis.line(extra.node)) not in seen]
+            return Finding(note, also)
+
+    def _convert(self) -> Finding:
+        arguments = self._arguments()
+        statement, steps = self._scheduler()
+        optimizer_line, optimizer_call, optimizer_name = self._optimizer(arguments, statement)
+        mapping = OPTIMIZERS.get(next(iter(sorted(self.analysis.names_of(optimizer_call.func)
+                                                  & OPTIMIZERS.keys())), ""))
+        optimizer_arguments = self._optimizer_arguments(optimizer_call, mapping)
+        self._check_param_groups(optimizer_call, mapping)
+        if self._lightning is not None:
+            cadence = self._lightning_cadence()
+        else:
+            cadence = self._cadence(statement, steps, optimizer_name)
+            self._check_reads(steps[0], optimizer_line, mapping)
+        if self._resume is not None:
+            self._check_resume(optimizer_call)
+        if self._optimizer_choice:
+            self._check_optimizer_choice()
+        values = self._values(arguments, optimizer_arguments, cadence)
+        reads = [*((arguments.get(name), statement) for name in self.LIST_ARGUMENTS),
+                 *((node, node) for node in self._loop_nodes)]
+        if mapping is None:
+            reads.append((optimizer_arguments["lr"], optimizer_line))
+        else:
+            reads += [(argument.value, optimizer_line) for argument in optimizer_call.args]
+        reads = [(node, at) for node, at in reads if node is not None]
+        if self._conditional is not None:
+            place, after = statement, self._after_condition(statement, optimizer_line, optimizer_name, reads, mapping)
+        elif self._optimizer_choice:
+            place = self._choice_place(reads)
+        elif self._returns_alone():
+            place = self._returning_builder_place(optimizer_line)
+        else:
+            place = self._place(statement, optimizer_line, optimizer_name, reads, moves=mapping is not None)
+        package, package_import = package_reference(self.analysis, place, "mindspore")
+        list_name = self.analysis.fresh_name("lr_schedule")
+        function, function_import = self._function_reference(package, package_import, mapping is None)
+        values, schedule = self._schedule(values, cadence, list_name, function)
+        group_lists = {}
+        for index, element in self._group_lrs:
+            group_list = self.analysis.fresh_name(f"{list_name}_group{index}")
+            group_lists[element] = group_list
+            schedule += self._group_schedule(values, element.value, group_list, function)
+        replacements: dict[cst.CSTNode, object] = {self._step_guards.get(step, step): [] for step in steps}
+        replacements[statement] = []
+        if self._initial_lr is not None:
+            replacements[self._initial_lr[0]] = []
+        if self._chain is not None:
+            replacements[self._chain.warmup_line] = []
+            replacements[self._chain.cosine_line] = []
+        owner = self.analysis.code(self.analysis.parents[optimizer_call].targets[0].target)
+        if self._lightning is not None:
+            replacements[self._lightning.value] = cst.Name(owner) if isinstance(
+                self.analysis.parents[optimizer_call].targets[0].target, cst.Name) else cst.parse_expression(owner)
+        for read in self._reads:
+            replacements.update(self._read_replacement(read, owner))
+        for saved in self._saved:
+            element = self.analysis.parents[saved.call]
+            container = self.analysis.parents[element]
+            kept = [other for other in container.elements if other is not element]
+            if kept and container.elements[-1] is element:
+                kept[-1] = kept[-1].with_changes(comma=element.comma)
+            replacements[container] = container.with_changes(elements=kept)
+        imports, unsafe, notes = [function_import], [], []
+        if self._resume is not None:
+            imports.append(package_reference(self.analysis, place, "math")[1])
+        if mapping is None:
+            replacements[place] = [*schedule] + ([] if place is statement else [place])
+            unsafe.append(Note(optimizer_call, "MIG103",
+                               f"{self.analysis.code(optimizer_call.func)} has no mapping: build its MindSpore "
+                               f"counterpart with learning_rate={list_name} (the list computed at line "
+                               f"{self.analysis.line(place)})"))
+            target = f"to pass to the counterpart of {self.analysis.code(optimizer_call.func)} (MIG103)"
+        else:
+            target_class = package + mapping.target.removeprefix("mindspore")
+            new_optimizer = self._new_optimizer(optimizer_line, optimizer_call, mapping, list_name, target_class,
+                                                group_lists)
+            replacements[optimizer_line] = []
+            if self._optimizer_choice:
+                replacements[place] = [*schedule, place]
+                for line, call, chosen in self._optimizer_choice:
+                    replacements[line] = self._new_optimizer(line, call, chosen, list_name,
+                                                             package + chosen.target.removeprefix("mindspore"), {})
+                    if call is not optimizer_call:
+                        notes.extend(self._semantic_notes(call, chosen, self._optimizer_arguments(call, chosen)))
+            elif self._returns_alone():
+                returned = ([cst.SimpleStatementLine([cst.Return(schedule[0].body[0].value)])]
+                            if len(schedule) == 1 else [*schedule, cst.parse_statement(f"return {list_name}\n")])
+                edits = returning_builder_edits(self.analysis.program, self._builder, returned, list_name)
+                replacements[optimizer_line] = [edits.pop("call"), new_optimizer]
+                replacements.update(edits)
+                if self._branches:
+                    replacements.update(self._branch_lists(list_name, values, cadence, package, optimizer_arguments,
+                                                           returned=True))
+            elif self._conditional is not None:
+                replacements[statement] = schedule
+                for constant in [self._none_first] if self._none_first is not None else []:
+                    replacements[constant] = self._constant_lr(constant, list_name, optimizer_arguments)
+                replacements.update(self._branch_lists(list_name, values, cadence, package, optimizer_arguments))
+                replacements[after] = [new_optimizer, after]
+            else:
+                replacements[place] = [*schedule, new_optimizer] + ([] if place in (statement, optimizer_line)
+                                                                   else [place])
+            imports.append(package_import)
+            notes.extend(self._semantic_notes(optimizer_call, mapping, optimizer_arguments))
+            notes.extend(Note(read.call, "MIG111", f"{self._read_text(read)} reads {owner}.get_lr(): the lr of "
+                                                  "the optimizer's next step, from the list (as float32, the "
+                                                  "precision MindSpore's optimizer uses it in)")
+                         for read in self._reads)
+            notes.extend(Note(saved.call, "MIG113", f"scheduler.state_dict() is dropped from this dict: MindSpore has "
+                                                   "no scheduler; the list is read at the optimizer's global_step, "
+                                                   f"which mindspore.save_checkpoint({owner}, path) saves, so a "
+                                                   "resume restores the optimizer, not a scheduler")
+                         for saved in self._saved)
+            target = (f"as learning_rate of {target_class}" if not self._optimizer_choice
+                      else "as learning_rate of the optimizer the flag chooses")
+        notes.extend(self._schedule_notes(values, list_name))
+        if self._builder is not None and not self._returns_alone():
+            replacements.update(builder_edits(self.analysis.program, self._builder))
+        assumptions = list(dict.fromkeys(cadence.assumptions + self.assumptions))
+        message = (
+            f"{self._rewritten(function)} {target}, stepped "
+            + ("once per epoch" if cadence.per_epoch else "once per optimizer step")
+            + (self._otherwise(list_name) if self._none_first is not None else "")
+            + (self._chosen() if self._branches else "")
+            + (self._builder_gets() if self._builder is not None else "")
+            + (self._resumed() if self._resume is not None else "")
+            + (f"; scheduler.step() runs at the start of each epoch (torch's order before 1.1), so epoch e trains "
+               f"at the lr of scheduler epoch e + 1: {list_name} is read from its second epoch"
+               if self._epoch_start else "")
+            + (self._optimizers_chosen(list_name) if self._optimizer_choice else "")
+            + "".join(f"; param group {index} gets its own list {group_lists[element]} (from its lr="
+                      f"{self.analysis.code(element.value)})" for index, element in self._group_lrs)
+            + (f"; assumes {'; '.join(assumptions)}" if assumptions else "")
+        )
+        if self._lightning is not None:
+            unsafe.append(self._lightning_note(owner, list_name))
+        fix = Fix(replacements, values.claim, self._changes(values, cadence, list_name), unsafe,
+                  add_imports=tuple(dict.fromkeys(imports)),
+                  once_applied=self._left_to_port(optimizer_call, owner) if mapping is not None else ())
+        return Finding(Note(self.call, "MIG100", message), notes, fix=fix)
+
+    def _check_owner(self, chosen: list[cst.BaseExpression]) -> None:
+        """A flag's choice among schedulers is rewritten by one site; raises Elsewhere when it is another's."""
+
+    def _also(self) -> list[Note]:
+        """Behaviour changes a refused site still reports, checked apart from what blocked it."""
+        return []
+
+    def _values(self, arguments, optimizer_arguments, cadence: Cadence) -> ScheduleValues:
+        """The list's values and claim from the scheduler's and the optimizer's arguments and the cadence."""
+        raise NotImplementedError
+
+    def _schedule(self, values: ScheduleValues, cadence: Cadence, list_name: str,
+                  function: str) -> tuple[ScheduleValues, list[cst.SimpleStatementLine]]:
+        """The statements that bind ``list_name``, with the values they were written from."""
+        raise NotImplementedError
+
+    def _group_schedule(self, values: ScheduleValues, lr: cst.BaseExpression, list_name: str,
+                        function: str) -> list[cst.SimpleStatementLine]:
+        """The statements of a param group's own list, the same schedule from the group's lr."""
+        raise NotImplementedError
+
+    def _changes(self, values: ScheduleValues, cadence: Cadence, list_name: str) -> Note:
+        """What the verifier will find when the rewritten run's learning rates differ."""
+        raise NotImplementedError
+
+    def _schedule_notes(self, values: ScheduleValues, list_name: str) -> list[Note]:
+        """Notes the written schedule brings (a form chosen over the plain call, and why)."""
+        return []
+
+    def _rewritten(self, function: str) -> str:
+        """What became what, as the rewrite's message opens."""
+        return f"{self.NAME} → {function}(...)"
+
+    def _resumed(self) -> str:
+        """How a resume was converted, as the rewrite's message says it."""
+        return ""
+
+    def _function_reference(self, package: str, package_import: ImportRef, left_to_port: bool) -> tuple[str, ImportRef]:
+        """The list function from-imported where the scheduler was called by its bare name and the optimizer is
+        left to port; with a converted optimizer (``import mindspore`` anyway) the qualified name, written once
+        rather than rewritten from the from-import over the whole module."""
+        if (left_to_port and isinstance(self.call.func, cst.Name)
+                and self.analysis.fresh_name(self.LIST_FUNCTION) == self.LIST_FUNCTION):
+            return self.LIST_FUNCTION, ImportRef("mindspore.nn", self.LIST_FUNCTION)
+        return f"{package}.nn.{self.LIST_FUNCTION}", package_import
+
+    def _not_below(self, low: str, high: str) -> str | None:
+        """Why ``low < high`` fails, as a clause for a refusal ("" when both are known, " (with lr=...)" for a
+        sample), or None when it holds. Unknowns both share (``eta_min=args.lr``) are tried with the verifier's
+        samples, since the verifier would give both sides the same value and contradict the rewrite."""
+        known_low, known_high = self.analysis.value(low), self.analysis.value(high)
+        if known_low is not None and known_high is not None:
+            return "" if known_low >= known_high else None
+        if same_expression(low, high):
+            return " (the same expression)"
+        for sample in self._shared_samples(low, high):
+            try:
+                below = evaluate.evaluate(low, self.analysis.constants, sample)
+                above = evaluate.evaluate(high, self.analysis.constants, sample)
+            except (evaluate.NotEvaluable, KeyError, ArithmeticError, TypeError, ValueError):
+                continue
+            if below >= above:
+                return " (with " + ", ".join(f"{name}={value}" for name, value in sample.items()) + ")"
+        return None
+
+    def _shared_samples(self, low: str, high: str) -> list[dict]:
+        """The verifier's samples of the unknowns ``low`` and ``high`` share (none when they share none)."""
+        try:
+            below, above = (evaluate.unknowns(text, self.analysis.constants) for text in (low, high))
+        except evaluate.NotEvaluable:
+            return []
+        if not set(below) & set(above):
+            return []
+        domains = {name: SAMPLES["lr"] for name in above}
+        domains.update((name, SAMPLES["min_lr"]) for name in below if name not in domains)
+        return [dict(zip(domains, point)) for point in itertools.product(*domains.values())]
+
+    def _arguments(self) -> dict[str, cst.BaseExpression]:
+        bound = bind(self.call, self.SIGNATURE)
+        if bound.error:
+            raise Refused("MIG105", f"cannot read the arguments of {self.NAME}: {bound.error}")
+        for required in self.REQUIRED:
+            if required not in bound.values:
+                raise Refused("MIG105", f"{self.NAME} without {required}")
+        last_epoch = bound.values.get("last_epoch")
+        if last_epoch is not None and self.analysis.code(last_epoch).replace(" ", "") != "-1":
+            self._resume = last_epoch
+        return bound.values
+
+    def _resume_epoch(self) -> str:
+        """The epoch the resumed scheduler stands at once built: ``last_epoch + 1`` (``start_epoch`` for the usual
+        ``last_epoch=start_epoch - 1``)."""
+        node = self._resume
+        if (isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Subtract)
+                and isinstance(node.right, cst.Integer) and node.right.value == "1"):
+            return self.analysis.code(node.left)
+        return plus_one(self.analysis.code(node))
+
+    def _check_resume(self, optimizer_call: cst.Call) -> None:
+        """A resume converts when the program sets each group's ``initial_lr`` by hand, so that the lr the
+        scheduler resumes from is the optimizer's own (what torch needs, SEMANTICS 5); an optimizer state loaded
+        from a checkpoint brings an lr the code does not show."""
+        text = self.analysis.code(self._resume)
+        other = self._also_has(CHAIN, FLAG, CONDITION, BUILDER, GROUPS)
+        if other:
+            raise Refused("MIG105", f"last_epoch={text} resumes {other}; only a plain scheduler's resume "
+                                   "converts (to the list sliced at the resume step)", self._resume)
+        for use in self.analysis.program.follow(optimizer_call).uses:
+            if use.kind == METHOD and use.detail == "load_state_dict":
+                raise Refused("MIG105", f"last_epoch={text} resumes from the optimizer state loaded at line "
+                                       f"{self.analysis.line(use.call)}: the lr torch goes on from is the "
+                                       "checkpoint's, which the code does not show (MindSpore resumes by restoring "
+                                       "the optimizer's global_step with its checkpoint instead)", self._resume)
+        if self._initial_lr is None:
+            raise Refused("MIG105", f"last_epoch={text} resumes a schedule, but no param group's initial_lr is set "
+                                   "before it: torch raises KeyError here whenever last_epoch is not -1; set "
+                                   "`group[\"initial_lr\"]` for each group (or load the optimizer's state), then "
+                                   "convert", self._resume)
+
+    def _scheduler(self) -> tuple[cst.SimpleStatementLine, list[cst.SimpleStatementLine]]:
+        """The line that binds the scheduler (``x = ...`` or ``self.x = ...``) and its ``step()`` statements: the
+        only uses a list can stand in for."""
+        parent = self.analysis.parents.get(self.call)
+        target = parent.targets[0].target if isinstance(parent, cst.Assign) and len(parent.targets) == 1 else None
+        line = self.analysis.parents.get(parent) if target is not None else None
+        tracked = self.analysis.program.follow(self.call)
+        if isinstance(parent, cst.Return) and parent.value is self.call and len(tracked.bindings) == 1:
+            self._builder = returning_builder_of(self.analysis.program, parent, tracked.bindings[0].statement,
+                                                 bind(self.call, self.SIGNATURE).values.get("optimizer"))
+            if self._builder is not None:
+                line = self.analysis.statement(parent)
+                target = self._builder.call_line.body[0].targets[0].target
+                if len(self._builder.returns) > 1:
+                    self._branches = self._returned_branches()
+        self._chain = self._warmup_chain(tracked, line)
+        if self._chain is not None:
+            line, tracked = self._chain.line, self.analysis.program.follow(self._chain.call)
+            parent = line.body[0]
+            target = parent.targets[0].target
+        if isinstance(line, cst.SimpleStatementLine) and len(tracked.bindings) == 1:
+            self._none_first = self._none_binding(tracked, line)
+        if (isinstance(line, cst.SimpleStatementLine) and len(tracked.bindings) == 2 and not tracked.competitors
+                and tracked.bindings[0].statement is line):
+            self._builder = builder_of(self.analysis.program, line, tracked.bindings[1].statement)
+        if self._none_first is not None:
+            self._conditional = self._condition_of(line)
+        elif tracked.competitors and isinstance(line, cst.SimpleStatementLine) and len(tracked.bindings) == 1:
+            self._branches = self._flag_branches(tracked, line, self._unfollowed(target, tracked))
+        if (not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1
+                or (tracked.competitors and self._conditional is None)
+                or len(tracked.bindings) != 1 + (self._builder is not None and self._builder.index is not None)):
+            raise Refused("MIG107", self._unfollowed(target, tracked))
+        steps, none_tests = [], []
+        for use in tracked.uses:
+            if use.kind == NONE_TEST and (self._none_first is not None or any(
+                    isinstance(value, cst.Name) for value in self._branches.values())):
+                none_tests.append(use)
+                continue
+            if use.detail == "get_last_lr" and not use.call.args:
+                self._reads.append(use)
+                continue
+            if use.detail == "state_dict" and not use.call.args and self._saved_in_dict(use):
+                self._saved.append(use)
+                continue
+            if use.detail == "get_lr":
+                raise Refused("MIG107", f"scheduler.get_lr() at line {self.analysis.line(use.call)}: outside step() "
+                                       "torch 2.13 recomputes the lr from the current one and returns a value no "
+                                       "optimizer step uses; read scheduler.get_last_lr() instead, then convert",
+                              use.call)
+            if self._lightning is None and (lightning := self._lightning_return(use)) is not None:
+                self._lightning = lightning
+                continue
+            statement = self._method_call_statement(use) if use.detail == "step" else None
+            if statement is None:
+                raise Refused("MIG107", f"the scheduler is used at line {self.analysis.line(use.node)} "
+                                       f"(`{self.analysis.first_line(self.analysis.statement(use.node))}`); a "
+                                       f"{self.LIST_FUNCTION} list has no such use", use.node)
+            if use.call.args:
+                raise Refused("MIG106", f"scheduler.step({self.analysis.code(use.call.args[0].value)}) at line "
+                                       f"{self.analysis.line(use.call)} jumps to an epoch (closed form); the list "
+                                       "cannot follow it")
+            steps.append(statement)
+        if steps and self._lightning is not None:
+            raise Refused("MIG106", f"the scheduler is stepped at line {self.analysis.line(steps[0])} and also "
+                                   "returned to Lightning, which steps it too", steps[0])
+        if not steps and self._lightning is None:
+            raise Refused("MIG106", "the scheduler's step() is never called here, so its cadence is not visible")
+        for use in none_tests:
+            self._guard_step(use, steps)
+        if len(steps) > 1:
+            lines = ", ".join(str(self.analysis.line(step)) for step in steps)
+            raise Refused("MIG106", f"scheduler.step() is called at lines {lines}; only one call site can be "
+                                   "mapped to a list")
+        return line, steps
+
+    def _unfollowed(self, target, tracked) -> str:
+        """Why the scheduler cannot be followed to its step() calls: the other values its variable holds, each
+        with its line, or where it goes instead."""
+        parent = self.analysis.parents.get(self.call)
+        function = self.analysis.program.function_of(self.call)
+        if target is None and isinstance(parent, cst.Return) and isinstance(function, cst.FunctionDef):
+            return (f"{function.name.value}() returns the scheduler; a builder that returns it alone converts when "
+                    "it is called once, its result bound to a name, its optimizer parameter used only for the "
+                    "scheduler and no other call in its body (its call moves before the optimizer is built)")
+        if target is None:
+            return "the scheduler is not bound to a variable, so its step() calls cannot be followed"
+        others = [f"line {self.analysis.line(statement)} (`{self.analysis.first_line(value)}`)"
+                  for statement, value in tracked.competitors]
+        if others:
+            return (f"`{self.analysis.code(target)}` also holds other values: {', '.join(others)}; one list can "
+                    f"stand only for this {self.NAME}, which would become a {self.LIST_FUNCTION} list given to the "
+                    "optimizer")
+        lines = ", ".join(str(self.analysis.line(binding.statement)) for binding in tracked.bindings[1:])
+        function = self.analysis.program.function_of(self.call)
+        calls = self.analysis.program.call_sites(function) if isinstance(function, cst.FunctionDef) else []
+        if len(calls) > 1:
+            return (f"{function.name.value}() builds the scheduler and returns it to {len(calls)} calls (lines "
+                    f"{', '.join(str(self.analysis.line(call)) for call in calls)}); a builder converts when it has "
+                    "one call, since the list it would build needs each caller's loop")
+        return (f"the scheduler is passed on and bound again (line {lines}); the list must be computed where the "
+                "optimizer is built" if lines else
+                f"`{self.analysis.code(target)}` is bound in a way its step() calls cannot be followed through")
+
+    def _flag_branches(self, tracked, line, unfollowed: str) -> dict:
+        """``if flag: scheduler = CosineAnnealingLR(...) elif ...: scheduler = StepLR(...) else: ...``: every branch
+        of one ``if`` chain binds the scheduler once, to a scheduler of the same optimizer that has a list form (or
+        to None). The branches by statement, with the value each binds."""
+        top = self._choice_of(line)
+        blocks, exhaustive = self._branch_blocks(top) if top is not None else ([], False)
+        bound = {binding: value for binding, value in tracked.competitors}
+        bound[line] = self.call
+        self._check_owner(list(bound.values()))
+        optimizer = self.analysis.code(bind(self.call, self.SIGNATURE).values["optimizer"])
+        problems = []
+        if not exhaustive:
+            problems.append("not every path through the flag's `if` binds it")
+        blocks = [block for block in blocks if not _raises(block)]
+        for statement, value in bound.items():
+            if self.analysis.parents.get(statement) not in blocks:
+                problems.append(f"line {self.analysis.line(statement)} is not a branch of that `if`")
+            elif isinstance(value, cst.Name) and value.value == "None":
+                continue
+            elif not isinstance(value, cst.Call) or value is not self.call and not self._sibling(value, optimizer):
+                problems.append(f"line {self.analysis.line(statement)} (`{self.analysis.first_line(value)}`) has no "
+                                "list form here")
+        holders = {self.analysis.parents.get(statement) for statement in bound}
+        if len(holders) != len(bound):
+            problems.append("a branch binds it twice")
+        elif any(block not in holders for block in blocks):
+            problems.append("a branch of that `if` neither binds it nor raises")
+        if problems:
+            raise Refused("MIG107", f"{unfollowed}; the branches convert together only when each becomes a list: "
+                                   + "; ".join(problems))
+        self._conditional = top
+        return {statement: bound[statement] for statement in sorted(bound, key=self.analysis.start)}
+
+    def _choice_of(self, line) -> cst.If | None:
+        """The outermost ``if`` of the ``if``/``elif``/``else`` chain whose branch holds ``line`` directly."""
+        block = self.analysis.parents.get(line)
+        owner = self.analysis.parents.get(block)
+        if isinstance(owner, cst.Else):
+            owner = self.analysis.parents.get(owner)
+        if not isinstance(owner, cst.If):
+            return None
+        while isinstance(parent := self.analysis.parents.get(owner), cst.If) and parent.orelse is owner:
+            owner = parent
+        return owner
+
+    def _branch_blocks(self, top: cst.If) -> tuple[list, bool]:
+        """The bodies of an ``if``/``elif``/``else`` chain, and whether it ends with an ``else`` (some branch
+        runs whatever the flags)."""
+        blocks, node = [], top
+        while isinstance(node, cst.If):
+            blocks.append(node.body)
+            node = node.orelse
+        if isinstance(node, cst.Else):
+            blocks.append(node.body)
+        return blocks, isinstance(node, cst.Else)
+
+    def _sibling(self, call: cst.Call, optimizer: str) -> bool:
+        names = self.analysis.names_of(call.func) & SIBLINGS.keys()
+        if not names:
+            return False
+        sibling = SIBLINGS[next(iter(names))]
+        bound = bind(call, ("optimizer", *sibling.signature))
+        given = bound.values.get("optimizer")
+        return (not bound.error and "last_epoch" not in bound.values and given is not None
+                and self.analysis.code(given) == optimizer)
+
+    def _warmup_chain(self, tracked, line) -> Chain | None:
+        """``SequentialLR(optimizer, [LinearLR(optimizer, ...), this], milestones=[M])``, each scheduler bound to a
+        variable used only there: the chain becomes one list. Any other chain holding the cosine is refused by
+        name, since the cosine alone is not what the optimizer follows."""
+        holding = self._chain_holding(tracked)
+        if holding is None:
+            return None
+        chain_call, element = holding
+        names = self.analysis.names_of(chain_call.func)
+        where = f"{self.analysis.code(chain_call.func)}(...) at line {self.analysis.line(chain_call)}"
+        refusal = (f"this {self.NAME} is part of {where}; the optimizer follows the chain, so the {self.SHORT_NAME} "
+                   "alone cannot become its list: ")
+        if SCHEDULER_MODULE + "SequentialLR" not in names:
+            raise Refused("MIG107", refusal + f"only SequentialLR(LinearLR, {self.NAME}) converts", chain_call)
+        bound = bind(chain_call, ("optimizer", "schedulers", "milestones", "last_epoch")).values
+        inner = bound.get("schedulers")
+        milestones = bound.get("milestones")
+        if (not isinstance(inner, cst.List) or len(inner.elements) != 2 or inner.elements[1] is not element
+                or not isinstance(milestones, cst.List) or len(milestones.elements) != 1
+                or "last_epoch" in bound):
+            raise Refused("MIG107", refusal + f"it converts as [LinearLR, {self.NAME}] with one milestone",
+                          chain_call)
+        warmup_call = self.analysis.program.origin(inner.elements[0].value)
+        warmup_names = self.analysis.names_of(warmup_call.func) if warmup_call is not None else set()
+        if SCHEDULER_MODULE + "LinearLR" not in warmup_names:
+            raise Refused("MIG107", refusal + "its warmup is not a LinearLR the rule can read", chain_call)
+        warmup = bind(warmup_call, ("optimizer", "start_factor", "end_factor", "total_iters", "last_epoch"))
+        warmup_tracked = self.analysis.program.follow(warmup_call)
+        chain_line = self.analysis.statement(chain_call)
+        warmup_line = self.analysis.statement(warmup_call)
+        if (warmup.error or "last_epoch" in warmup.values or len(warmup_tracked.uses) != 1
+                or warmup_tracked.competitors or not isinstance(chain_line, cst.SimpleStatementLine)
+                or not isinstance(chain_line.body[0], cst.Assign)
+                or len(chain_line.body[0].targets) != 1 or self.analysis.parents.get(chain_call) is not
+                chain_line.body[0]):
+            raise Refused("MIG107", refusal + "its LinearLR or the chain is used or bound in a way the rule does "
+                                             "not follow", chain_call)
+        for optimizer in (warmup.values.get("optimizer"), bound.get("optimizer")):
+            if optimizer is None or self.analysis.code(optimizer) != self.analysis.code(
+                    bind(self.call, self.SIGNATURE).values["optimizer"]):
+                raise Refused("MIG107", refusal + "its schedulers drive different optimizers", chain_call)
+        return Chain(chain_call, chain_line, warmup_call, warmup_line, line, dict(warmup.values),
+                     milestones.elements[0].value)
+
+    def _chain_holding(self, tracked) -> tuple[cst.Call, cst.Element] | None:
+        """The scheduler chain (``SequentialLR``, ``ChainedScheduler``...) whose list of schedulers is this
+        scheduler's only use, and its element there."""
+        stored = [use for use in tracked.uses if use.kind == STORED]
+        if len(stored) != 1 or len(tracked.uses) != 1:
+            return None
+        element = self.analysis.parents.get(stored[0].node)
+        chain_call = self.analysis.parents.get(self.analysis.parents.get(self.analysis.parents.get(element)))
+        names = self.analysis.names_of(chain_call.func) if isinstance(chain_call, cst.Call) else set()
+        if not any(name.startswith(SCHEDULER_MODULE) for name in names):
+            return None
+        return chain_call, element
+
+    def _none_binding(self, tracked, line: cst.SimpleStatementLine) -> cst.SimpleStatementLine | None:
+        """``scheduler = None`` before the ``if`` that creates the scheduler, in the same block: a scheduler
+        created only under a flag. The only other value the variable may hold; None when that is not the shape."""
+        if len(tracked.competitors) != 1:
+            return None
+        binding, value = tracked.competitors[0]
+        conditional = self._condition_of(line)
+        if (not (isinstance(value, cst.Name) and value.value == "None") or conditional is None
+                or not isinstance(binding, cst.SimpleStatementLine) or len(binding.body) != 1
+                or self.analysis.parents.get(binding) is not self.analysis.parents.get(conditional)
+                or self.analysis.start(binding) > self.analysis.start(conditional)):
+            return None
+        return binding
+
+    def _condition_of(self, line: cst.SimpleStatementLine) -> cst.If | None:
+        """The ``if`` (without ``else``) whose body holds ``line`` directly."""
+        block = self.analysis.parents.get(line)
+        conditional = self.analysis.parents.get(block)
+        if isinstance(conditional, cst.If) and conditional.body is block and conditional.orelse is None:
+            return conditional
+        return None
+
+    def _guard_step(self, use: Use, steps: list[cst.SimpleStatementLine]) -> None:
+        """A None test of the scheduler must be ``if scheduler is not None:`` (or ``if scheduler:``) around a
+        step() alone: the whole ``if`` then goes with the step."""
+        test = self.analysis.parents.get(use.node)
+        if isinstance(test, cst.Comparison) and isinstance(test.comparisons[0].operator, cst.IsNot):
+            conditional = self.analysis.parents.get(test)
+        else:
+            conditional = test
+        guarded = next((step for step in steps if self._condition_of(step) is conditional), None)
+        line = self.analysis.line(use.node)
+        if not isinstance(conditional, cst.If) or conditional.test not in (use.node, test) or guarded is None:
+            quoted = self.analysis.first_line(self.analysis.statement(use.node))
+            raise Refused("MIG107", f"the scheduler is tested at line {line} (`{quoted}`); only `if scheduler is not "
+                                   "None: scheduler.step()` goes with the list", use.node)
+        if len(conditional.body.body) != 1:
+            other = next(statement for statement in conditional.body.body if statement is not guarded)
+            raise Refused("MIG107", f"`if {self.analysis.code(conditional.test)}:` at line {line} does more than "
+                                   f"step the scheduler (line {self.analysis.line(other)}: `"
+                                   f"{self.analysis.first_line(other)}`); only the step() can go with the list",
+                          use.node)
+        self._step_guards[guarded] = conditional
+
+    def _after_condition(self, statement, optimizer_line, optimizer: cst.Name, reads, mapping) -> cst.CSTNode:
+        """Where the MindSpore optimizer is built when the scheduler is created under a flag: right after that
+        ``if``, with the list (or the constant lr) the flag chose."""
+        conditional = self._conditional
+        block = self.analysis.parents.get(conditional)
+        following = block.body[block.body.index(conditional) + 1:] if hasattr(block, "body") else []
+        why = None
+        if mapping is None:
+            why = "the optimizer has no mapping, so it cannot be built after the flag's `if`"
+        elif not following:
+            why = f"nothing follows the `if` at line {self.analysis.line(conditional)} to build the optimizer before"
+        elif self.analysis.parents.get(optimizer_line) is not block:
+            why = f"the optimizer (line {self.analysis.line(optimizer_line)}) is built in another block"
+        else:
+            for node, at in reads:
+                places = ([statement, *self._branches] if at in self._loop_nodes else [statement]
+                          if at is statement else [following[0]])
+                for place in places:
+                    why = why or self.analysis.unbound_name(node, place, at)
+            lr = self._lr_argument(optimizer_line)
+            constants = [self._none_first] if self._none_first is not None else [
+                branch for branch, value in self._branches.items() if isinstance(value, cst.Name)]
+            for place in constants if lr is not None else []:
+                why = why or self.analysis.unbound_name(lr, place, optimizer_line)
+            why = why or self._optimizer_cannot_move(optimizer_line, optimizer, conditional, following[0])
+        if why is not None:
+            raise Refused("MIG105", f"the scheduler is created under `if {self.analysis.code(conditional.test)}:` "
+                                   f"and {why}", statement)
+        return following[0]
+
+    def _lr_argument(self, optimizer_line) -> cst.BaseExpression | None:
+        call = optimizer_line.body[0].value
+        mapping = OPTIMIZERS[next(iter(sorted(self.analysis.names_of(call.func) & OPTIMIZERS.keys())))]
+        return bind(call, mapping.positional, mapping.keyword_only).values.get("lr")
+
+    def _constant_lr(self, line, list_name: str, optimizer_arguments) -> list[cst.SimpleStatementLine]:
+        """``scheduler = None`` becomes the optimizer's constant lr, which the flag's branch replaces by the list."""
+        lr = optimizer_arguments.get("lr")
+        text = self.analysis.code(lr) if lr is not None else TORCH_DEFAULT_LR
+        assignment = cst.parse_statement(f"{list_name} = {text}\n")
+        return [line.with_changes(body=assignment.body)]
+
+    def _branch_lists(self, list_name: str, values: ScheduleValues, cadence: Cadence, package: str,
+                      optimizer_arguments, returned: bool = False) -> dict:
+        """Each other branch's scheduler as its list (verified here, since the fix's claim is the cosine's), or
+        the constant lr for a None branch."""
+        replacements = {}
+        frame = None
+        for line, value in self._branches.items():
+            if value is self.call:
+                continue
+            if isinstance(value, cst.Name):
+                replacements[line] = self._constant_lr(line, list_name, optimizer_arguments)
+                continue
+            where = f"the {self.analysis.code(value.func)} branch (line {self.analysis.line(line)})"
+            if cadence.run_steps is None:
+                raise Refused("MIG106", f"{where} needs the run length for its list, and the loops do not show it",
+                              value)
+            frame = frame or Frame(values.claim.source.args["base_lr"], values.max_lr, cadence.step_every,
+                                   values.step_per_epoch, values.claim.run_steps, f"{package}.nn",
+                                   (self.analysis.fresh_name("step"), self.analysis.fresh_name("milestone")))
+            sibling = SIBLINGS[next(iter(self.analysis.names_of(value.func) & SIBLINGS.keys()))]
+            bound = bind(value, ("optimizer", *sibling.signature)).values
+            texts = {**sibling.defaults, **{name: self.analysis.code(node) for name, node in bound.items()}}
+            try:
+                listed = sibling.listed(texts, frame)
+            except (ValueError, SyntaxError) as error:
+                raise Refused("MIG105", f"{where}: {error}", value) from None
+            claim = replace(values.claim, source=listed.source, target=listed.target, agrees_for=None,
+                            positive=(*values.claim.positive, *listed.positive))
+            verdict = verify.verify(claim, self.analysis.constants)
+            if verdict.kind != verify.EQUIVALENT:
+                raise Refused("MIG105", f"{where} would not keep its learning rates as a list: {verdict.detail}",
+                              value)
+            built = listed.expression.split("(")[0] + "(...)" if "(" in listed.expression.split("[")[0] \
+                else "a list of its rates"
+            self._branch_verdicts.append(f"{where} → {built} [{verdict.kind}: {verdict.detail}]")
+            statement = cst.parse_statement(f"return {listed.expression}\n" if returned
+                                            else f"{list_name} = {listed.expression}\n")
+            replacements[line] = [line.with_changes(body=statement.body)]
+        return replacements
+
+    def _builder_gets(self) -> str:
+        builder = self._builder
+        given = ", ".join(f"{name}={value}" for name, value in builder.added.items())
+        if self._returns_alone():
+            return (f"; {builder.function.name.value}() returns the list instead of the scheduler, without "
+                    f"`{builder.consumed.name.value}`" + (f" and with {given}" if given else "")
+                    + f"; its call moves from line {self.analysis.line(builder.call)} to before the optimizer "
+                      f"(line {self.analysis.line(self._optimizer_line)}), which takes the list")
+        return (f"; {builder.function.name.value}() returns the MindSpore optimizer alone"
+                + (f" and gets {given} from its call at line {self.analysis.line(builder.call)}" if given else ""))
+
+    def _returned_branches(self) -> dict:
+        """A builder's returns, each ending a branch of its flag's ``if``: the CosineAnnealingLR and schedulers of the
+        same optimizer with a list form, by return line."""
+        optimizer = self._builder.consumed.name.value
+        self._check_owner([returned.value for returned in self._builder.returns])
+        branches = {}
+        for returned in self._builder.returns:
+            line = self.analysis.statement(returned)
+            if returned.value is not self.call and not self._sibling(returned.value, optimizer):
+                raise Refused("MIG107", f"{self._builder.function.name.value}() returns "
+                                        f"`{self.analysis.first_line(returned.value)}` at line "
+                                        f"{self.analysis.line(returned)}, which has no list form here; its branches "
+                                        "convert together only when each returns a scheduler that becomes a list",
+                              returned)
+            branches[line] = returned.value
+        return branches
+
+    def _returns_alone(self) -> bool:
+        """The scheduler comes from a builder that returns it alone, built from the optimizer it is given."""
+        return self._builder is not None and self._builder.index is None
+
+    def _returning_builder_place(self, optimizer_line) -> cst.CSTNode:
+        """The optimizer's line, before which the builder's call moves (it must read the same values there), and
+        only a plain scheduler: the other shapes each move the scheduler's construction too."""
+        other = self._also_has(CHAIN, CONDITION, GROUPS, *((FLAG,) if len(self._builder.returns) == 1 else ()))
+        if other:
+            raise Refused("MIG107", f"{self._builder.function.name.value}() returns the scheduler and the site also "
+                                   f"has {other}; each converts alone, not together", self.call)
+        for argument in self._builder.call.args:
+            why = self.analysis.unbound_name(argument.value, optimizer_line, argument.value)
+            if why is not None and argument.value is not self._builder_argument():
+                raise Refused("MIG105", f"the call of {self._builder.function.name.value}() would move before the "
+                                       f"optimizer (line {self.analysis.line(optimizer_line)}), but there {why}",
+                              argument.value)
+        return optimizer_line
+
+    def _builder_argument(self) -> cst.BaseExpression | None:
+        program = self.analysis.program
+        return next((argument.value for argument in self._builder.call.args
+                     if (received := program.parameter_for(self._builder.call, argument)) is not None
+                     and received.value == self._builder.consumed.name.value), None)
+
+    def _chosen(self) -> str:
+        chooser = (f"{self._builder.function.name.value}() returns the list of whichever branch runs"
+                   if self._returns_alone() else f"the `if` at line {self.analysis.line(self._conditional)} "
+                                                  "chooses the list")
+        return (f"; {chooser}: "
+                + "; ".join(self._branch_verdicts or ["the other branches keep the optimizer's constant lr"]))
+
+    def _otherwise(self, list_name: str) -> str:
+        conditional = self._condition_of(self.analysis.statement(self.call))
+        return (f" when `{self.analysis.code(conditional.test)}` holds; otherwise {list_name} is the constant lr "
+                "the torch optimizer kept")
+
+    def _method_call_statement(self, use) -> cst.SimpleStatementLine | None:
+        """The line of ``use``'s method call when that call is a statement of its own."""
+        expression = self.analysis.parents.get(use.call)
+        line = self.analysis.parents.get(expression)
+        if isinstance(expression, cst.Expr) and isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1:
+            return line
+        return None
+
+    def _optimizer(self, arguments, statement) -> tuple[cst.SimpleStatementLine, cst.Call, cst.BaseExpression]:
+        """The line building the optimizer the scheduler drives (``x = ...`` or ``self.x = ...``, in the scheduler's
+        function), its call, and how the scheduler names it."""
+        optimizer = arguments["optimizer"]
+        program = self.analysis.program
+        call = program.origin(optimizer)
+        if call is None and isinstance(optimizer, cst.Name):
+            self._optimizer_choice = self._chosen_optimizers(optimizer, statement)
+            call = self._optimizer_choice[0][1] if self._optimizer_choice else None
+        parent = self.analysis.parents.get(call) if call is not None else None
+        line = self.analysis.parents.get(parent) if isinstance(parent, cst.Assign) else None
+        if (not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1 or len(parent.targets) != 1
+                or not isinstance(parent.targets[0].target, (cst.Name, cst.Attribute))):
+            raise Refused("MIG109", f"`{self.analysis.code(optimizer)}` is not bound once to an optimizer "
+                                   f"construction here{self._bound_at(optimizer)}, so the base lr (max_lr) is "
+                                   "unknown", optimizer)
+        home = program.function_of(self._builder.call) if self._returns_alone() else program.function_of(statement)
+        if program.function_of(line) is not home:
+            raise Refused("MIG109", f"the optimizer `{self.analysis.code(optimizer)}` is built in another function "
+                                   f"(line {self.analysis.line(line)})", optimizer)
+        self._optimizer_line = line
+        name = self.analysis.code(parent.targets[0].target)
+        tracked = program.follow(call)
+        chosen = {line for line, _, _ in self._optimizer_choice}
+        if any(other not in chosen for other, _ in tracked.competitors):
+            statement_, _ = next((other, value) for other, value in tracked.competitors if other not in chosen)
+            raise Refused("MIG109", f"`{name}` is bound again at line {self.analysis.line(statement_)}, so which "
+                                   "optimizer the scheduler drives is not one construction", optimizer)
+        for use in tracked.uses:
+            self._check_use(use, name)
+        return line, call, optimizer
+
+    def _chosen_optimizers(self, optimizer: cst.Name, statement) -> list:
+        """``if args.optimizer == "sgd": optimizer = SGD(...) elif ...: optimizer = Adam(...) else: raise ...``
+        before the scheduler: each branch binds the name once to a mapped optimizer with the same lr, so one list
+        serves whichever runs. The branches' (line, call, mapping) in source order; [] when the bindings are not
+        such a choice (the caller then reports them)."""
+        scope = self.analysis.scopes.get(optimizer)
+        lines, top = [], None
+        for assignment in scope[optimizer.value] if scope is not None else []:
+            node = getattr(assignment, "node", None)
+            target = self.analysis.parents.get(node) if node is not None else None
+            assign = self.analysis.parents.get(target) if isinstance(target, cst.AssignTarget) else None
+            line = self.analysis.parents.get(assign) if isinstance(assign, cst.Assign) else None
+            if not (isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1
+                    and len(assign.targets) == 1 and isinstance(assign.value, cst.Call)):
+                return []
+            choice = self._choice_of(line)
+            if choice is None or top not in (None, choice):
+                return []
+            top = choice
+            lines.append(line)
+        if top is None or len(lines) < 2:
+            return []
+        blocks, exhaustive = self._branch_blocks(top)
+        holders = [self.analysis.parents.get(line) for line in lines]
+        if (not exhaustive or len(set(holders)) != len(lines)
+                or any(block not in holders and not _raises(block) for block in blocks)
+                or self.analysis.parents.get(top) is not self.analysis.parents.get(statement)
+                or self.analysis.end(top) > self.analysis.start(statement)):
+            return []
+        chosen, lrs = [], {}
+        for line in sorted(lines, key=self.analysis.start):
+            call = line.body[0].value
+            names = self.analysis.names_of(call.func) & OPTIMIZERS.keys()
+            if not names:
+                raise Refused("MIG103", f"the optimizer chosen at line {self.analysis.line(line)} "
+                                       f"({self.analysis.code(call.func)}) has no mapping, so the choice cannot "
+                                       "convert as a whole", call)
+            mapping = OPTIMIZERS[next(iter(sorted(names)))]
+            lr = self._optimizer_arguments(call, mapping).get("lr")
+            lrs[self.analysis.line(line)] = self.analysis.code(lr) if lr is not None else TORCH_DEFAULT_LR
+            chosen.append((line, call, mapping))
+        if len(set(lrs.values())) > 1:
+            given = ", ".join(f"lr={lr} at line {line}" for line, lr in lrs.items())
+            raise Refused("MIG109", f"the `if` at line {self.analysis.line(top)} chooses optimizers with different "
+                                   f"lrs ({given}): the scheduler anneals from whichever ran, and one list "
+                                   "cannot start from both", optimizer)
+        return chosen
+
+    def _bound_at(self, optimizer: cst.BaseExpression) -> str:
+        """Where a name bound several times is bound, for the refusal that says which binding is meant."""
+        scope = self.analysis.scopes.get(optimizer) if isinstance(optimizer, cst.Name) else None
+        nodes = [getattr(assignment, "node", None) for assignment in scope[optimizer.value]] if scope else []
+        lines = sorted({self.analysis.line(node) for node in nodes if node is not None})
+        if len(lines) < 2:
+            return ""
+        return (f" (it is bound at lines {', '.join(map(str, lines))}, not as a choice by one `if` whose every "
+                "branch binds it or raises)")
+
+    def _also_has(self, *shapes: str) -> str | None:
+        """The first of ``shapes`` (``CHAIN``, ``FLAG``...) this site has: the shapes convert one at a time, since
+        each moves the scheduler or the optimizer in its own way."""
+        present = {CHAIN: self._chain is not None, FLAG: bool(self._branches),
+                   CONDITION: self._conditional is not None, BUILDER: self._builder is not None,
+                   GROUPS: bool(self._group_lrs), RESUME: self._resume is not None,
+                   OPTIMIZER_CHOICE: bool(self._optimizer_choice), READS: bool(self._reads)}
+        return next((shape for shape in shapes if present[shape]), None)
+
+    def _lightning_return(self, use: Use) -> LightningReturn | None:
+        """The scheduler returned from a LightningModule's ``configure_optimizers``: ``[optimizer], [scheduler]``,
+        ``{"optimizer": ..., "lr_scheduler": scheduler}`` or a scheduler config dict ``{"scheduler": scheduler,
+        "interval": "epoch" | "step"}`` in either; a ``frequency`` other than 1 or a ``monitor`` is not followed."""
+        function = self.analysis.program.function_of(self.call)
+        if not (isinstance(function, cst.FunctionDef) and function.name.value == "configure_optimizers"
+                and self.analysis.program.class_of(function) is not None):
+            return None
+        node, interval = use.node, "epoch"
+        parent = self.analysis.parents.get(node)
+        if isinstance(parent, cst.DictElement) and _string(parent.key) == "scheduler":
+            config = self.analysis.parents[parent]
+            entries = {_string(element.key): element.value for element in config.elements
+                       if isinstance(element, cst.DictElement)}
+            if set(entries) - {"scheduler", "interval", "frequency", "name"} or len(entries) != len(config.elements):
+                return None
+            interval = _string(entries.get("interval", cst.SimpleString('"epoch"')))
+            frequency = entries.get("frequency")
+            if interval not in ("epoch", "step") or frequency is not None and self.analysis.code(frequency) != "1":
+                return None
+            node, parent = config, self.analysis.parents.get(config)
+        if isinstance(parent, cst.DictElement) and _string(parent.key) == "lr_scheduler":
+            returned = self.analysis.parents[parent]
+            if len(returned.elements) != 2:
+                return None
+        elif isinstance(parent, cst.Element) and isinstance(self.analysis.parents.get(parent), cst.List):
+            listed = self.analysis.parents[parent]
+            returned = self.analysis.parents.get(self.analysis.parents.get(listed))
+            if len(listed.elements) != 1 or not (isinstance(returned, cst.Tuple) and len(returned.elements) == 2):
+                return None
+        else:
+            return None
+        statement = self.analysis.parents.get(returned)
+        if not (isinstance(statement, cst.Return) and statement.value is returned):
+            return None
+        return LightningReturn(returned, interval)
+
+    def _lightning_cadence(self) -> Cadence:
+        """Lightning steps an "epoch" scheduler after each epoch's batches and a "step" one after each optimizer
+        step; the run is ``max_epochs`` epochs of ``num_training_batches`` optimizer steps (the MIG115 assumptions)."""
+        other = self._also_has(CHAIN, FLAG, CONDITION, BUILDER, RESUME, OPTIMIZER_CHOICE, READS)
+        if other:
+            raise Refused("MIG115", f"the scheduler is returned to Lightning and the site also has {other}; "
+                                   "each converts alone, not together", self._lightning.value)
+        batches, epochs = "self.trainer.num_training_batches", "self.trainer.max_epochs"
+        run = product(epochs, batches)
+        if self._lightning.interval == "step":
+            return Cadence("1", run, False, [])
+        return Cadence(batches, run, True, [])
+
+    def _lightning_note(self, owner: str, list_name: str) -> Note:
+        every = ("after every epoch's batches" if self._lightning.interval == "epoch"
+                 else "after every optimizer step")
+        return Note(self._lightning.value, "MIG115",
+                    f"Lightning's Trainer stepped this scheduler {every} (interval \"{self._lightning.interval}\"); "
+                    f"configure_optimizers now returns the MindSpore optimizer {owner} with {list_name}, one entry "
+                    "per optimizer step of self.trainer.max_epochs epochs of self.trainer.num_training_batches "
+                    "batches (assumes one optimizer step per batch: accumulate_grad_batches=1, no max_steps); the "
+                    "Trainer drives torch optimizers only, so port the training loop to MindSpore with that run")
+
+    def _check_optimizer_choice(self) -> None:
+        """An optimizer choice converts with a plain scheduler: the other shapes each move the optimizer too."""
+        other = self._also_has(CHAIN, FLAG, CONDITION, BUILDER, GROUPS, RESUME)
+        if other:
+            line = self.analysis.line(self._optimizer_choice[0][0])
+            raise Refused("MIG109", f"the optimizer is chosen by the `if` around line {line} and the site also has "
+                                   f"{other}; each converts alone, not together", self.call)
+
+    def _choice_place(self, reads) -> cst.CSTNode:
+        """The ``if`` that chooses the optimizer: the list is built before it, for every branch."""
+        top = self._choice_of(self._optimizer_choice[0][0])
+        why = next(filter(None, (self.analysis.unbound_name(node, top, at) for node, at in reads)), None)
+        if why is not None:
+            raise Refused("MIG105", f"the list is built before the `if` at line {self.analysis.line(top)} that "
+                                   f"chooses the optimizer, and there {why}", self.call)
+        return top
+
+    def _optimizers_chosen(self, list_name: str) -> str:
+        top = self._choice_of(self._optimizer_choice[0][0])
+        built = ", ".join(f"{self.analysis.code(call.func)} → {chosen.target} (line {self.analysis.line(line)})"
+                          for line, call, chosen in self._optimizer_choice)
+        return (f"; the `if` at line {self.analysis.line(top)} chooses the optimizer: {list_name} is built before it "
+                f"and each branch's optimizer takes it ({built})")
+
+    def _check_use(self, use, name: str) -> None:
+        """A use of the optimizer a list cannot follow refuses the site (MIG110: lr state; MIG107: another
+        scheduler); a call to a function defined elsewhere is an assumption of the rewrite."""
+        program = self.analysis.program
+        if use.kind == ATTRIBUTE and use.detail == "param_groups" and (read := self._lr_group_read(use)):
+            self._reads.append(read)
+            return
+        if self._resume is not None and (initial := self._initial_lr_loop(use)) is not None:
+            self._initial_lr = initial
+            return
+        if use.kind in (METHOD, ATTRIBUTE) and use.detail in LR_STATE:
+            attribute = self.analysis.parents[use.node]
+            function = program.function_of(use.node)
+            local = self.analysis.code(use.node)
+            calls = ", ".join(str(self.analysis.line(call)) for call in program.call_sites(function))
+            where = (f"in {function.name.value}() (line {self.analysis.line(function)}"
+                     + (f", called at line {calls}" if calls else "") + "), "
+                     if function is not program.function_of(self.call) and isinstance(function, cst.FunctionDef)
+                     else "")
+            raise Refused("MIG110", where + self._lr_state_message(attribute, local, name), attribute)
+        if use.kind != ARGUMENT or use.call is self.call or self._returns_alone() and use.call is self._builder.call:
+            return
+        if self._chain is not None and use.call in (self._chain.call, self._chain.warmup_call):
+            return
+        if use.call in self._branches.values():
+            return
+        callee = self.analysis.names_of(use.call.func)
+        if any(qualified.startswith(SCHEDULER_MODULE) for qualified in callee):
+            raise Refused("MIG107", f"the optimizer `{name}` also drives the scheduler at line "
+                                   f"{self.analysis.line(use.call)}; one optimizer takes one learning-rate list")
+        if isinstance(use.call.func, cst.Attribute) and use.call.func.attr.value == "step":
+            return
+        if not any(qualified.startswith("builtins.") for qualified in callee):
+            self.assumptions.append(f"{self.analysis.code(use.call.func)}() at line {self.analysis.line(use.call)} "
+                                    f"neither reads nor changes the lr of `{name}`")
+
+    def _initial_lr_loop(self, use: Use) -> tuple[cst.For, cst.BaseExpression] | None:
+        """``for group in optimizer.param_groups: group["initial_lr"] = value`` in the scheduler's block, before
+        it: torch's resume idiom, with the value the cosine anneals from."""
+        attribute = self.analysis.parents.get(use.node)
+        loop = self.analysis.parents.get(attribute)
+        statement = self.analysis.statement(self.call)
+        if not (use.kind == ATTRIBUTE and use.detail == "param_groups" and isinstance(loop, cst.For)
+                and loop.iter is attribute and isinstance(loop.target, cst.Name)
+                and self.analysis.parents.get(loop) is self.analysis.parents.get(statement)
+                and self.analysis.end(loop) <= self.analysis.start(statement)
+                and isinstance(loop.body, cst.IndentedBlock) and len(loop.body.body) == 1 and not loop.orelse):
+            return None
+        line = loop.body.body[0]
+        assign = line.body[0] if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 else None
+        if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1):
+            return None
+        target = assign.targets[0].target
+        if not (isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name)
+                and target.value.value == loop.target.value and subscript_key(target) == "initial_lr"):
+            return None
+        return loop, assign.value
+
+    def _lr_state_message(self, attribute: cst.Attribute, local: str, name: str) -> str:
+        line = self.analysis.line(attribute)
+        use = self.analysis.first_line(self.analysis.statement(attribute))
+        what = LR_STATE[attribute.attr.value].format(name=local)
+        if attribute.attr.value in ("param_groups", "defaults") and not self._writes_groups(attribute):
+            return (f"`{use}` at line {line} {what}, which a MindSpore optimizer does not have, so the converted "
+                    f"file would fail there; in MindSpore the lr of the current step is `{name}.get_lr()` (or the "
+                    "schedule list indexed by the optimizer step): port that line, then convert")
+        if attribute.attr.value in ("param_groups", "defaults"):
+            what = what.replace("reads", "writes")
+        return (f"`{use}` at line {line} {what}: torch's {self.NAME} goes on from the lr it finds there, a "
+                f"{self.LIST_FUNCTION} list cannot, so this site cannot be converted")
+
+    def _writes_groups(self, attribute: cst.Attribute) -> bool:
+        """``opt.param_groups[0]["lr"] = …`` (or ``+=``), or a ``for g in opt.param_groups:`` whose body writes
+        ``g[...]`` or calls ``g.update(...)``."""
+        node, parent = attribute, self.analysis.parents.get(attribute)
+        while isinstance(parent, cst.Subscript) and parent.value is node:
+            node, parent = parent, self.analysis.parents.get(parent)
+        if _assigned(node, parent):
+            return True
+        if not (isinstance(parent, cst.For) and parent.iter is node and isinstance(parent.target, cst.Name)):
+            return False
+        group = parent.target
+        for assignment in self.analysis.scopes[group][group.value]:
+            if getattr(assignment, "node", None) is not group:
+                continue
+            for access in assignment.references:
+                use = self.analysis.parents.get(access.node)
+                if isinstance(use, cst.Subscript) and _assigned(use, self.analysis.parents.get(use)):
+                    return True
+                if isinstance(use, cst.Attribute) and use.attr.value in GROUP_WRITERS:
+                    return True
+        return False
+
+    def _check_param_groups(self, call: cst.Call, mapping: OptimizerMapping | None) -> None:
+        """Param groups with their own "lr" get their own list (MindSpore keeps a group's plain "lr" constant).
+
+        A list literal is read (or the list literal a name is bound to once and never changed); any other params
+        expression that could hold groups is an assumption of the rewrite. Also counts the groups, which decides
+        what MindSpore's ``get_lr()`` returns (a float for one, a tuple for several); None when not visible.
+        """
+        positional = mapping.positional if mapping else ("params",)
+        params = bind(call, positional, mapping.keyword_only if mapping else ()).values.get("params")
+        if params is None:
+            return
+        groups = self._group_literal(params)
+        plain = groups is None and self._plain_parameters(params)
+        self._group_count = (len(groups) or 1) if groups is not None else 1 if plain else None
+        if groups is None:
+            if not plain:
+                self.assumptions.append(f"{self.analysis.code(params)} has no per-group \"lr\" (MindSpore keeps a "
+                                        "group's own lr constant)")
+            return
+        for index, group in enumerate(groups, 1):
+            if any(isinstance(element, cst.StarredDictElement) for element in group.elements):
+                raise Refused("MIG105", f"param group {index} (line {self.analysis.line(group)}) unpacks `**` "
+                                       "entries, so whether it sets its own lr is not visible", group)
+            keys = {element.key.evaluated_value: element for element in group.elements
+                    if isinstance(element.key, cst.SimpleString)}
+            other = sorted(set(keys) - GROUP_KEYS) or (["a computed key"] if len(keys) < len(group.elements)
+                                                       else [])
+            if other:
+                raise Refused("MIG104", f"param group {index} (line {self.analysis.line(group)}) sets {other[0]}, "
+                                       "which a MindSpore group dict does not take (it takes params, lr and "
+                                       "weight_decay)", group)
+            if "lr" in keys:
+                self._group_lrs.append((index, keys["lr"]))
+        if self._group_lrs and self._conditional is not None:
+            raise Refused("MIG105", f"param groups set their own lr (line {self.analysis.line(self._group_lrs[0][1])}) "
+                                   f"and the scheduler is created under `if "
+                                   f"{self.analysis.code(self._conditional.test)}:`; every branch would need one "
+                                   "list per group, which is not written yet", params)
+        if self._group_lrs and not isinstance(params, (cst.List, cst.Tuple)):
+            raise Refused("MIG105", f"the param groups `{self.analysis.code(params)}` set their own lr at line "
+                                   f"{self.analysis.line(self._group_lrs[0][1])}; one list per group is written "
+                                   "when the groups are a list in the optimizer call itself", params)
+        self._groups = params if isinstance(params, (cst.List, cst.Tuple)) else None
+
+    def _group_literal(self, params: cst.BaseExpression) -> list[cst.Dict] | None:
+        """The group dicts of a list/tuple literal of params (followed through a name bound once and not
+        changed after), or None when what params holds is not visible."""
+        if isinstance(params, cst.Name):
+            assignment = self.analysis.single_assignment(params)
+            bound = self.analysis.assigned_value(assignment) if assignment is not None else None
+            changed = bound is None or any(not isinstance(self.analysis.parents.get(access.node), cst.Arg)
+                                           for access in assignment.references)
+            return None if changed else self._group_literal(bound[1])
+        if not isinstance(params, (cst.List, cst.Tuple)):
+            return None
+        if any(isinstance(element, cst.StarredElement) for element in params.elements):
+            return None
+        return [element.value for element in params.elements if isinstance(element.value, cst.Dict)]
+
+    def _plain_parameters(self, params: cst.BaseExpression) -> bool:
+        """``model.parameters()``, or a comprehension/``filter``/``list`` over such: tensors, never groups."""
+        if isinstance(params, (cst.ListComp, cst.GeneratorExp)):
+            return not isinstance(params.elt, cst.Dict)
+        if not isinstance(params, cst.Call):
+            return False
+        if isinstance(params.func, cst.Attribute) and params.func.attr.value in ("parameters", "trainable_params"):
+            return True
+        return bool(self.analysis.names_of(params.func) & {"builtins.filter", "builtins.list"}) and any(
+            self._plain_parameters(argument.value) for argument in params.args)
+
+    def _optimizer_arguments(self, call: cst.Call, mapping: OptimizerMapping | None):
+        if mapping is None:
+            lr = next((argument.value for argument in call.args
+                       if argument.keyword is not None and argument.keyword.value == "lr"), None)
+            if lr is None:
+                raise Refused("MIG109", f"{self.analysis.code(call.func)} is not a mapped optimizer and has no "
+                                       "lr= argument, so the base lr (max_lr) is unknown", call)
+            return {"lr": lr}
+        bound = bind(call, mapping.positional, mapping.keyword_only)
+        if bound.error:
+            raise Refused("MIG105", f"cannot read the optimizer's arguments: {bound.error}", call)
+        if "params" not in bound.values:
+            raise Refused("MIG105", "the optimizer has no params", call)
+        for name, accepted in mapping.required:
+            value = bound.values.get(name)
+            if value is not None and self.analysis.code(value) not in accepted:
+                raise Refused("MIG104", f"{name}={self.analysis.code(value)} has no {mapping.target} counterpart",
+                              value)
+        return bound.values
+
+    def _cadence(self, statement, steps, optimizer: cst.Name) -> Cadence:
+        step = steps[0]
+        scope = self.analysis.enclosing_scope(statement)
+        optimizer_step = self._optimizer_step(optimizer)
+        self._optimizer_step_node = optimizer_step
+        if self.analysis.enclosing_scope(optimizer_step) is not scope or self.analysis.enclosing_scope(step) is not scope:
+            return self._helper_cadence(statement, step, optimizer_step)
+        base = self.analysis.loops(statement)
+        scheduler_loops = self.analysis.loops(step)
+        optimizer_loops = self.analysis.loops(optimizer_step)
+        if optimizer_loops[:len(base)] != base or len(optimizer_loops) == len(base):
+            raise Refused("MIG106", "optimizer.step() is not in a loop of its own after the scheduler is built",
+                          optimizer_step)
+        run_loops = optimizer_loops[len(base):]
+        self._loop_nodes = [loop.iter for loop in run_loops if isinstance(loop, cst.For)]
+        self._run_loop = run_loops[0]
+        if self.analysis.guards(optimizer_step, optimizer_loops[-1]):
+            raise Refused("MIG106", "optimizer.step() runs under a condition, so the optimizer steps per epoch are "
+                                   "not visible", optimizer_step)
+        if scheduler_loops == optimizer_loops:
+            if self.analysis.start(step) < self.analysis.start(optimizer_step):
+                raise Refused("MIG106", "scheduler.step() runs before optimizer.step() in the same loop: every "
+                                       "optimizer step would use the next step's lr", step)
+            self._unguarded(step, scheduler_loops[-1])
+            for leaving in self.analysis.loop_exits(optimizer_loops[-1], run_loops[0]):
+                if self.analysis.start(optimizer_step) < self.analysis.start(leaving) < self.analysis.start(step):
+                    raise Refused("MIG106", f"{self._exit_text(leaving)} comes between optimizer.step() and "
+                                           "scheduler.step(): an optimizer step can go without its scheduler step, "
+                                           "which a list indexed by optimizer step cannot follow", leaving)
+            run, assumptions = self._counts(run_loops, optimizer_step)
+            return Cadence("1", run, False, assumptions)
+        if scheduler_loops == optimizer_loops[:-1] and len(scheduler_loops) > len(base):
+            batch_loop = optimizer_loops[-1]
+            if self.analysis.start(step) < self.analysis.end(batch_loop):
+                self._epoch_start = self._steps_first(step, batch_loop, scheduler_loops[-1], run_loops[0])
+            self._unguarded(step, scheduler_loops[-1])
+            self._unguarded(batch_loop, scheduler_loops[-1])
+            cap = batch_cap(self.analysis, batch_loop, optimizer_step)
+            self._check_whole_epochs(batch_loop, scheduler_loops[-1], step, run_loops[0], cap)
+            per_epoch, why = self.analysis.iteration_count(batch_loop)
+            if per_epoch is None:
+                raise Refused("MIG106", f"the optimizer steps per epoch are not visible: {why}", batch_loop)
+            if cap is not None:
+                per_epoch = f"min({per_epoch}, {cap.count})"
+                self._loop_nodes.append(cap.limit)
+            assumptions = [why] if why else []
+            if cap is not None:
+                assumptions.append(f"{cap.count} > 0 (MindSpore needs step_per_epoch > 0)")
+                self._positive.append(cap.count)
+            run, more = self._counts(run_loops, optimizer_step)
+            return Cadence(per_epoch, run, True, assumptions + [a for a in more if a not in assumptions])
+        raise Refused("MIG106", "scheduler.step() is neither in the optimizer's loop nor right after its batch "
+                               "loop, so its cadence is not visible", step)
+
+    def _creation(self, optimizer: cst.BaseExpression) -> cst.Call | None:
+        """The optimizer's construction: the one call it holds, or the first branch of an optimizer choice (the
+        branches bind the same name, so they share its uses)."""
+        return self._optimizer_choice[0][1] if self._optimizer_choice else self.analysis.program.origin(optimizer)
+
+    def _optimizer_step(self, optimizer: cst.Name) -> cst.CSTNode:
+        """The one statement where the optimizer steps: ``optimizer.step()`` or ``scaler.step(optimizer)``, here
+        or in a function of this module the optimizer reaches as a global or a parameter."""
+        tracked = self.analysis.program.follow(self._creation(optimizer))
+        sites = [self.analysis.statement(use.call) for use in tracked.methods("step")]
+        sites += [self.analysis.statement(use.call) for use in tracked.of_kind(ARGUMENT)
+                  if isinstance(use.call.func, cst.Attribute) and use.call.func.attr.value == "step"]
+        if len(sites) != 1:
+            lines = ", ".join(str(self.analysis.line(site)) for site in sites)
+            raise Refused("MIG106", f"optimizer.step() is called {len(sites)} times" + (f" (lines {lines})" if lines
+                                   else "") + "; the rewrite needs exactly one call site to count optimizer steps")
+        return sites[0]
+
+    def _left_to_port(self, optimizer_call: cst.Call, owner: str) -> list[Note]:
+        """Each use of the converted optimizer that is still torch's API, with the MindSpore idiom (MIG112)."""
+        notes = []
+        removed = {self.call, *self._branches.values()} | (
+            {self._chain.call, self._chain.warmup_call} if self._chain is not None else set())
+        loop = self._initial_lr[0] if self._initial_lr is not None else None
+        for use in self.analysis.program.follow(optimizer_call).uses:
+            if loop is not None and loop in self.analysis.ancestors(use.node):
+                continue
+            if use.kind == ARGUMENT and use.call not in removed:
+                node, idiom = use.call, ARGUMENT_IDIOM.format(callee=self.analysis.code(use.call.func))
+            elif use.kind in (METHOD, ATTRIBUTE) and all(use.node is not read.node for read in self._reads):
+                node = use.call if use.kind == METHOD else self.analysis.parents[use.node]
+                idiom = LEFT_TO_PORT.get(use.detail, OTHER_IDIOM.format(name=use.detail))
+            else:
+                continue
+            notes.append(Note(node, "MIG112", f"`{self.analysis.first_line(node)}` uses {owner} as a torch "
+                                             f"optimizer, and it is a MindSpore one now: {idiom}"))
+        return notes
+
+    def _saved_in_dict(self, use: Use) -> bool:
+        """``{..., "scheduler": scheduler.state_dict(), ...}``: a checkpoint entry that can be dropped alone."""
+        element = self.analysis.parents.get(use.call)
+        return (isinstance(element, cst.DictElement) and element.value is use.call
+                and isinstance(self.analysis.parents.get(element), cst.Dict))
+
+    def _read_replacement(self, read: Use, owner: str) -> dict:
+        """``get_last_lr()[0]`` → ``float(opt.get_lr())``; ``get_last_lr()`` → ``[float(opt.get_lr())]``; with
+        several param groups MindSpore's ``get_lr()`` is a tuple, read by index."""
+        if read.detail == "param_groups":
+            base = self.analysis.code(self.analysis.parents[read.node].value)
+            position = self.analysis.code(read.call.value.slice[0].slice.value)
+            text = f"float({base}.get_lr())" if self._group_count == 1 else f"float({base}.get_lr()[{position}])"
+            return {read.call: cst.parse_expression(text)}
+        subscript = self.analysis.parents.get(read.call)
+        index = (self.analysis.code(subscript.slice[0].slice.value).strip()
+                 if isinstance(subscript, cst.Subscript) and len(subscript.slice) == 1
+                 and isinstance(subscript.slice[0].slice, cst.Index) else None)
+        if self._group_count == 1:
+            current = cst.parse_expression(f"float({owner}.get_lr())")
+            if index in ("0", "-1"):
+                return {subscript: current}
+            return {read.call: cst.List([cst.Element(current)])}
+        if index is not None:
+            return {subscript: cst.parse_expression(f"float({owner}.get_lr()[{index}])")}
+        return {read.call: cst.parse_expression(f"[float(lr) for lr in {owner}.get_lr()]")}
+
+    def _read_text(self, read: Use) -> str:
+        return ("scheduler.get_last_lr()" if read.detail != "param_groups"
+                else f"`{self.analysis.code(read.call)}`")
+
+    def _lr_group_read(self, use: Use) -> Use | None:
+        """``opt.param_groups[i]["lr"]`` read (not written): the lr of the optimizer's next step, which a MindSpore
+        optimizer gives as ``opt.get_lr()``. As a Use whose ``call`` is the whole read."""
+        attribute = self.analysis.parents.get(use.node)
+        index = self.analysis.parents.get(attribute)
+        key = self.analysis.parents.get(index)
+        if not (isinstance(index, cst.Subscript) and index.value is attribute and isinstance(key, cst.Subscript)
+                and key.value is index and len(index.slice) == 1 and len(key.slice) == 1):
+            return None
+        position, name = index.slice[0].slice, key.slice[0].slice
+        if not (isinstance(position, cst.Index) and isinstance(position.value, cst.Integer)
+                and isinstance(name, cst.Index) and isinstance(name.value, cst.SimpleString)
+                and name.value.evaluated_value == "lr"):
+            return None
+        outer = self.analysis.parents.get(key)
+        if _assigned(key, outer) or isinstance(outer, (cst.Subscript, cst.Attribute)) and outer.value is key:
+            return None
+        return Use(use.node, use.kind, "param_groups", key)
+
+    def _check_reads(self, step, optimizer_line, mapping) -> None:
+        """``get_last_lr()`` reads become the list's entry at the optimizer's step count, which is torch's value
+        except between the optimizer's steps of an iteration and scheduler.step(): refused there."""
+        if not self._reads:
+            return
+        program = self.analysis.program
+        route = program.route(self._optimizer_step_node, program.function_of(step))
+        loops = self.analysis.loops(step)
+        for read in self._reads:
+            line = self.analysis.line(read.call)
+            if mapping is None:
+                raise Refused("MIG107", f"{self._read_text(read)} at line {line} reads the lr of an optimizer the "
+                                       "rule does not convert (MIG103)", read.call)
+            if self._group_count is None:
+                raise Refused("MIG107", f"{self._read_text(read)} at line {line}: how many param groups the optimizer "
+                                       "has is not visible, and MindSpore's get_lr() is a float for one group and a "
+                                       "tuple for several", read.call)
+            if program.function_of(read.call) is not program.function_of(step):
+                raise Refused("MIG107", f"{self._read_text(read)} at line {line} is read in another function than "
+                                       "scheduler.step(), so when it runs is not visible", read.call)
+            home, there = program.function_of(optimizer_line), program.function_of(read.call)
+            owner = program.class_of(home)
+            attribute = isinstance(optimizer_line.body[0].targets[0].target, cst.Attribute)
+            if there is not home and not (attribute and owner is not None and program.class_of(there) is owner):
+                raise Refused("MIG107", f"{self._read_text(read)} at line {line} is read where the optimizer's name "
+                                       "is not visible", read.call)
+            if self._run_loop not in set(self.analysis.ancestors(read.call)):
+                continue
+            block = loops[-1].body
+            top = next((node for node in self.analysis.ancestors(read.call)
+                        if self.analysis.parents.get(node) is block), None)
+            anchor = next(node for node in (route.anchor, *self.analysis.ancestors(route.anchor))
+                          if self.analysis.parents.get(node) is block)
+            before = top is not None and self.analysis.end(top) <= self.analysis.start(anchor)
+            after = top is not None and self.analysis.start(top) >= self.analysis.end(step)
+            if not (before or after):
+                raise Refused("MIG107", f"{self._read_text(read)} at line {line} runs between optimizer.step() and "
+                                       "scheduler.step(): there MindSpore's list gives the next step's lr; read it "
+                                       "after scheduler.step() (or before the optimizer steps), then convert",
+                              read.call)
+
+    def _helper_cadence(self, statement, step, optimizer_step) -> Cadence:
+        """The optimizer steps in a function called from the scheduler's loop (``train(epoch)``)."""
+        try:
+            found = cadence(self.analysis.program, step, optimizer_step, statement,
+                            tuple(self._step_guards.values()))
+        except NotVisible as error:
+            raise Refused("MIG106", error.message, error.node) from None
+        self._loop_nodes = found.reads
+        self._run_loop = found.run_loop
+        assumptions = list(found.assumptions)
+        if found.route.through_calls:
+            assumptions.append(f"{found.route.hops[1].function.name.value}() runs its loop once per call")
+        program = self.analysis.program
+        frame, home = program.function_of(step), program.function_of(statement)
+        if self._builder is not None:
+            return self._builder_cadence(found, assumptions, step)
+        if frame is not home and isinstance(frame, cst.FunctionDef):
+            assumptions.append(f"{frame.name.value}() runs once for each scheduler built at line "
+                               f"{self.analysis.line(statement)}")
+        counts = []
+        for text in (found.step_every, found.run_steps):
+            moved = program.in_method_terms(text, home) if text is not None else (None, [])
+            if moved is None:
+                raise Refused("MIG106", f"`{text}` reads attributes whose value where the optimizer is built "
+                                       f"(line {self.analysis.line(statement)}) is not visible", step)
+            counts.append(moved[0])
+            self._loop_nodes += moved[1]
+        return Cadence(counts[0], counts[1], found.per_epoch, assumptions)
+
+    def _builder_cadence(self, found, assumptions: list[str], step) -> Cadence:
+        """The cadence in the builder's terms: what only the caller knows comes in as new parameters, given at
+        its call, where everything they read must already hold the value the loops read."""
+        builder, program = self._builder, self.analysis.program
+        every = in_builder_terms(program, builder, found.step_every, "step_per_epoch" if found.per_epoch
+                                 else "step_every")
+        run = in_builder_terms(program, builder, found.run_steps, "total_step") if found.run_steps else None
+        anchor = self._optimizer_line if self._returns_alone() else builder.call_line
+        for node in self._loop_nodes:
+            why = self.analysis.unbound_name(node, anchor, node)
+            if why is not None:
+                where = (f"from its call, which moves to line {self.analysis.line(anchor)}" if self._returns_alone()
+                         else f"from its call at line {self.analysis.line(anchor)}")
+                raise Refused("MIG105", f"{builder.function.name.value}() would need `{self.analysis.code(node)}` "
+                                       f"{where}, but {why}", step)
+        self._loop_nodes = []
+        return Cadence(every, run, found.per_epoch, assumptions)
+
+    def _check_whole_epochs(self, batch_loop, epoch_loop, step, outermost, cap: Cap | None) -> None:
+        """Every epoch must be a whole pass of the batch loop followed by scheduler.step(), or the end of the run.
+
+        A ``break``/``continue`` of the batch loop makes an epoch shorter than the list's ``step_per_epoch``; one
+        of the epoch loop between the batch loop and scheduler.step() skips a scheduler step (a ``break`` of the
+        outermost run loop ends the run instead, which keeps every step that ran as it was).
+        """
+        early = [leaving for leaving in self.analysis.loop_exits(batch_loop, outermost)
+                 if cap is None or leaving is not cap.exit]
+        if early:
+            raise Refused("MIG106", f"{self._exit_text(early[0])} can end an epoch's batch loop early, so an epoch "
+                                   "can have fewer optimizer steps than the list's step_per_epoch and the two "
+                                   "schedules drift apart", early[0])
+        for leaving in self.analysis.loop_exits(epoch_loop, outermost):
+            ends_run = isinstance(leaving, cst.Break) and epoch_loop is outermost
+            between = self.analysis.start(batch_loop) < self.analysis.start(leaving) < self.analysis.start(step)
+            if between and not ends_run:
+                raise Refused("MIG106", f"{self._exit_text(leaving)} can skip scheduler.step() after an epoch's "
+                                       "optimizer steps, which the list cannot follow", leaving)
+
+    def _steps_first(self, step, batch_loop, epoch_loop, outermost) -> bool:
+        """``scheduler.step()`` before the epoch's batch loop (torch's order before 1.1): each epoch trains at the
+        next scheduler epoch's lr. A ``continue`` between the two would step the scheduler without the epoch's
+        batches."""
+        if self.analysis.end(step) > self.analysis.start(batch_loop):
+            raise Refused("MIG106", "scheduler.step() runs inside the epoch's batch loop, but not after the optimizer's "
+                                   "step, so its cadence is not visible", step)
+        for leaving in self.analysis.loop_exits(epoch_loop, outermost):
+            ends_run = isinstance(leaving, cst.Break) and epoch_loop is outermost
+            if self.analysis.end(step) <= self.analysis.start(leaving) < self.analysis.start(batch_loop) \
+                    and not ends_run:
+                raise Refused("MIG106", f"{self._exit_text(leaving)} can skip an epoch's batches after its "
+                                       "scheduler.step(), which the list cannot follow", leaving)
+        other = self._also_has(RESUME, CHAIN, FLAG)
+        if other:
+            raise Refused("MIG106", f"scheduler.step() runs at the start of each epoch, before its batches, and the "
+                                   f"site also has {other}; each converts alone, not together", step)
+        return True
+
+    def _exit_text(self, leaving: cst.CSTNode) -> str:
+        """An early exit as a message names it: `continue` at line 30 (under `if not torch.isfinite(loss):`)."""
+        keyword = {cst.Break: "break", cst.Continue: "continue", cst.Raise: "raise"}[type(leaving)]
+        condition = next((node for node in self.analysis.ancestors(leaving) if isinstance(node, cst.If)), None)
+        under = f" (under `if {self.analysis.code(condition.test)}:`)" if condition is not None else ""
+        return f"`{keyword}` at line {self.analysis.line(leaving)}{under}"
+
+    def _unguarded(self, node: cst.CSTNode, loop: cst.CSTNode) -> None:
+        if [guard for guard in self.analysis.guards(node, loop) if guard is not self._step_guards.get(node)]:
+            raise Refused("MIG106", "scheduler.step() runs under a condition, so how often it runs is not "
+                                   "visible", node)
+
+    def _counts(self, loops, optimizer_step) -> tuple[str | None, list[str]]:
+        """The run length in optimizer steps (None when a loop's length is not visible) and what that assumes;
+        a ``while`` step budget of the outermost run loop counts its loop, or the whole run when it counts
+        optimizer steps (inside another loop its counter may restart, so the run would be longer)."""
+        counts, assumptions = [], []
+        for loop in loops:
+            budget = step_budget(self.analysis, loop, optimizer_step) if loop is loops[0] else None
+            if budget is not None:
+                self._loop_nodes.append(budget.limit)
+                if budget.counted is not loop:
+                    return budget.count, assumptions
+                counts.append(budget.count)
+                continue
+            count, why = self.analysis.iteration_count(loop)
+            if count is None:
+                return None, assumptions
+            cap = batch_cap(self.analysis, loop, optimizer_step) if loop is loops[-1] else None
+            counts.append(f"min({count}, {cap.count})" if cap is not None else count)
+            if why:
+                assumptions.append(why)
+        return product(*counts), assumptions
+
+    def _count(self, node: cst.BaseExpression, name: str) -> str:
+        """``node`` as a whole positive int for MindSpore, or Refused."""
+        value = self._value(node)
+        if value is not None:
+            if isinstance(value, bool) or float(value) <= 0 or float(value) != int(value):
+                raise Refused("MIG105", f"{name}={self.analysis.code(node)}: {self.LIST_FUNCTION} needs a whole number "
+                                       "> 0", node)
+            return self.analysis.code(node) if isinstance(value, int) else str(int(value))
+        if self.analysis.static_type(node) is int:
+            return self.analysis.code(node)
+        self.assumptions.append(f"{self.analysis.code(node)} is a whole number")
+        self._positive.append(self.analysis.code(node))
+        if isinstance(node, cst.Call) and "builtins.float" in self.analysis.names_of(node.func) and len(node.args) == 1:
+            return f"int({self.analysis.code(node.args[0].value)})"
+        return f"int({self.analysis.code(node)})"
+
+    def _float(self, node: cst.BaseExpression, name: str) -> str:
+        value = self._value(node)
+        text = self.analysis.code(node)
+        if isinstance(value, bool):
+            raise Refused("MIG105", f"{name}={text} is not a number", node)
+        if value is not None and value < 0:
+            raise Refused("MIG105", f"{name}={text} is negative: {self.LIST_FUNCTION} needs min_lr >= 0 and "
+                                   "max_lr > 0", node)
+        if isinstance(node, cst.Integer):
+            return f"{value}.0"
+        if self.analysis.static_type(node) is float:
+            return text
+        return f"float({text})"
+
+    def _value(self, node: cst.BaseExpression):
+        return self.analysis.value(self.analysis.code(node))
+
+    def _place(self, statement, optimizer_line, optimizer: cst.Name, reads, moves: bool) -> cst.CSTNode:
+        """The statement before which the schedule (and, when ``moves``, the MindSpore optimizer) is built.
+
+        Tried in order: the optimizer's line, the scheduler's, then each statement after the scheduler's up to
+        the training loop. A place fits when every expression read there has the value the original evaluated
+        (``reads``: expression and where the original evaluated it) and, below the optimizer's line, nothing
+        between uses the optimizer.
+        """
+        candidates = ([optimizer_line] if moves else []) + [statement]
+        block = self.analysis.parents.get(statement)
+        around_run = {self._run_loop, *self.analysis.ancestors(self._run_loop)}
+        if block in around_run:
+            for candidate in block.body[block.body.index(statement) + 1:]:
+                candidates.append(candidate)
+                if candidate in around_run:
+                    break
+        reasons = []
+        for place in candidates:
+            why = next(filter(None, (self.analysis.unbound_name(node, place, at) for node, at in reads)), None)
+            if why is None and moves and place is not optimizer_line:
+                why = self._optimizer_cannot_move(optimizer_line, optimizer, statement, place)
+            if why is None:
+                return place
+            reasons.append(why)
+        raise Refused("MIG105", "the schedule cannot be built where everything it reads has the value the original "
+                               "used: " + "; ".join(dict.fromkeys((reasons[0], reasons[-1]))))
+
+    def _optimizer_cannot_move(self, optimizer_line, optimizer: cst.Name, statement, place) -> str | None:
+        """Why the optimizer cannot be built at ``place`` instead of its own line, or None."""
+        if self.analysis.parents.get(place) is not self.analysis.parents.get(optimizer_line):
+            return f"the optimizer cannot move from line {self.analysis.line(optimizer_line)} into another block"
+        tracked = self.analysis.program.follow(self._creation(optimizer))
+        low, high = self.analysis.end(optimizer_line), self.analysis.start(place)
+        skipped = (self.analysis.start(statement), self.analysis.end(statement))
+        for node in sorted(tracked.references[1:], key=self.analysis.start):
+            runs = self._runs_at(node, optimizer_line)
+            where = self.analysis.start(runs) if runs is not None else None
+            if where is not None and low <= where < high and not skipped[0] <= where < skipped[1]:
+                through = "" if runs is node else f" (in a function called at line {self.analysis.line(runs)})"
+                return (f"`{self.analysis.code(optimizer)}` is used at line {self.analysis.line(node)}{through}, so "
+                        "the optimizer cannot move below that line")
+        return None
+
+    def _runs_at(self, node: cst.CSTNode, line: cst.CSTNode) -> cst.CSTNode | None:
+        """Where a use of the optimizer runs as seen from ``line``'s function: the use itself, or, inside a function
+        of this module, its first call (None when it is never called)."""
+        program = self.analysis.program
+        frame = program.function_of(line)
+        function = program.function_of(node)
+        for _ in range(4):
+            if function is frame or not isinstance(function, cst.FunctionDef):
+                return node
+            calls = program.call_sites(function)
+            if not calls:
+                return None
+            node = min(calls, key=self.analysis.start)
+            function = program.function_of(node)
+        return node
+
+    def _new_optimizer(self, line: cst.SimpleStatementLine, call: cst.Call, mapping: OptimizerMapping,
+                       list_name: str, target: str, group_lists: dict) -> cst.SimpleStatementLine:
+        """The MindSpore construction, edited from the torch one so its layout and comments stay."""
+        renames = dict(mapping.renames)
+        given, arguments = set(), []
+        for index, argument in enumerate(call.args):
+            name = argument.keyword.value if argument.keyword else mapping.positional[index]
+            given.add(name)
+            if name == "params" and argument.value is self._groups:
+                arguments.append(argument.with_changes(value=self._group_dicts(argument.value, group_lists)))
+            elif name == "params":
+                arguments.append(argument.with_changes(value=cst.parse_expression(self._params(argument.value))))
+            elif name == "lr":
+                arguments.append(keyword_argument(argument, "learning_rate", cst.Name(list_name)))
+            elif name == "betas":
+                first, second = self._betas(argument.value)
+                arguments += [keyword_argument(argument, "beta1", first).with_changes(comma=SPACED_COMMA),
+                              keyword_argument(argument, "beta2", second)]
+            elif name in renames:
+                arguments.append(keyword_argument(argument, renames[name], argument.value))
+        if "lr" not in given:
+            arguments.insert(1, cst.Arg(cst.Name(list_name), keyword=cst.Name("learning_rate"), equal=EQUAL,
+                                        comma=SPACED_COMMA))
+        added = [cst.Arg(cst.parse_expression(value), keyword=cst.Name(renames[name]), equal=EQUAL)
+                 for name, value in mapping.defaults if name not in given]
+        dropped = sorted(given & set(NO_NUMERIC_EFFECT))
+        if dropped:
+            self.assumptions.append(f"{', '.join(dropped)} only change how torch computes, not what")
+        new_call = call.with_changes(func=cst.parse_expression(target),
+                                     args=joined_arguments(arguments, added, call.args[-1].comma))
+        assign = line.body[0]
+        return line.with_changes(body=[assign.with_changes(value=new_call)], leading_lines=())
+
+    def _group_dicts(self, groups: cst.BaseExpression, group_lists: dict) -> cst.BaseExpression:
+        """The param group list with each group's params as MindSpore takes them and its lr as its own list."""
+        elements = []
+        for element in groups.elements:
+            if not isinstance(element.value, cst.Dict):
+                elements.append(element)
+                continue
+            entries = []
+            for entry in element.value.elements:
+                key = entry.key.evaluated_value
+                if key == "params":
+                    entry = entry.with_changes(value=cst.parse_expression(self._params(entry.value)))
+                elif entry in group_lists:
+                    entry = entry.with_changes(value=cst.Name(group_lists[entry]))
+                entries.append(entry)
+            elements.append(element.with_changes(value=element.value.with_changes(elements=entries)))
+        return groups.with_changes(elements=elements)
+
+    def _params(self, params: cst.BaseExpression) -> str:
+        if (isinstance(params, cst.Call) and not params.args and isinstance(params.func, cst.Attribute)
+                and params.func.attr.value == "parameters"):
+            return f"{self.analysis.code(params.func.value)}.trainable_params()"
+        self.assumptions.append(f"{self.analysis.code(params)} holds MindSpore Parameters")
+        return self.analysis.code(params)
+
+    def _betas(self, betas: cst.BaseExpression) -> list[cst.BaseExpression]:
+        if isinstance(betas, cst.Tuple) and len(betas.elements) == 2:
+            texts = [self._float(element.value, f"beta{index}") for index, element in enumerate(betas.elements, 1)]
+        else:
+            text = atom(self.analysis.code(betas))
+            texts = [f"float({text}[0])", f"float({text}[1])"]
+        return [cst.parse_expression(text) for text in texts]
+
+    def _semantic_notes(self, call: cst.Call, mapping: OptimizerMapping, arguments) -> list[Note]:
+        notes = []
+        if mapping.differences:
+            notes.append(Note(call, "MIG104", mapping.differences))
+        weight_decay = arguments.get("weight_decay")
+        decays = dict(mapping.defaults).get("weight_decay") if weight_decay is None else self.analysis.code(weight_decay)
+        if decays is not None and self.analysis.value(decays) != 0:
+            notes.append(Note(call, "MIG104", f"weight_decay={decays}: {WEIGHT_DECAY_DIFFERENCE}"))
+        return notes
+
+
+def _raises(block: cst.BaseSuite) -> bool:
+    """A branch that only raises (``else: raise ValueError(...)``): the run never gets past it."""
+    body = getattr(block, "body", ())
+    return (len(body) == 1 and isinstance(body[0], cst.SimpleStatementLine) and len(body[0].body) == 1
+            and isinstance(body[0].body[0], cst.Raise))
+
+
+
+
+def same_expression(left: str, right: str) -> bool:
+    try:
+        return ast.dump(ast.parse(left, mode="eval")) == ast.dump(ast.parse(right, mode="eval"))
+    except SyntaxError:
+        return False
+
+
+def _string(node: cst.BaseExpression | None) -> str | None:
+    return node.evaluated_value if isinstance(node, cst.SimpleString) else None
+
+
+def subscript_key(subscript: cst.Subscript) -> str | None:
+    """The string key of ``x["key"]``."""
+    if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
+        return None
+    return _string(subscript.slice[0].slice.value)
+
+
+
+def _assigned(node: cst.CSTNode, parent: cst.CSTNode | None) -> bool:
+    """Whether ``node`` is the target ``parent`` assigns to."""
+    return isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.AugAssign) and parent.target is node)
+

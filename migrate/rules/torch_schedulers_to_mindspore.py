@@ -1,0 +1,151 @@
+"""torch's other list-form schedulers → the MindSpore list their optimizer takes: ``StepLR``, ``MultiStepLR``,
+``ExponentialLR``, ``LambdaLR`` of a lambda spelled out in the call, ``LinearLR``, ``ConstantLR``, ``PolynomialLR``.
+
+Each becomes the list ``migrate.bridge.torch_schedulers`` writes for it over the visible run (MindSpore has no
+scheduler object), given to the MindSpore optimizer; the program model finds the cadence, optimizer and run as for
+the cosine. Unlike the cosine, these lists are written for the run's length, so a run whose length is not visible is
+refused (MIG102). When a flag chooses among schedulers, one site rewrites the whole choice: the cosine's when a
+branch is a ``CosineAnnealingLR``, else the first branch's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from migrate.analysis import Analysis, atom, bind
+from migrate.bridge.scheduler_to_list import (
+    SCHEDULER_MODULE,
+    TORCH_DEFAULT_LR,
+    Cadence,
+    Elsewhere,
+    SchedulerSite,
+    ScheduleValues,
+    scheduler_findings,
+)
+from migrate.bridge.torch_schedulers import SIBLINGS, Frame, Listed
+from migrate.program.values import definitions
+from migrate.references import GETATTR, STAR, VALUE
+from migrate.rule import Finding, ImportRef, Note, Refused, Rule, documentation
+from migrate.verify import Claim
+
+COSINE = SCHEDULER_MODULE + "CosineAnnealingLR"
+INDIRECT = {
+    VALUE: "the scheduler is used as a value, not called: the rule cannot see its arguments or its step() calls",
+    GETATTR: "getattr(torch.optim.lr_scheduler, ...) cannot be followed; call the class directly so its arguments "
+             "can be rewritten",
+    STAR: "the scheduler comes from a star import of torch.optim.lr_scheduler that another star import (or a use "
+          "other than a call) keeps from being resolved; import it by name so it can be rewritten",
+}
+
+
+class TorchSchedulersToMindSpore(Rule):
+    name = "torch-schedulers-to-mindspore"
+    target = "mindspore"
+    triggers = tuple(name.removeprefix(SCHEDULER_MODULE) for name in SIBLINGS)
+    summary = "torch.optim.lr_scheduler.StepLR, MultiStepLR, ExponentialLR, LambdaLR, ... → a MindSpore lr list"
+    codes, examples = documentation(__file__)
+
+    def findings(self, analysis: Analysis) -> Iterator[Finding]:
+        return scheduler_findings(analysis, ListedSite, INDIRECT, set(SIBLINGS))
+
+
+class ListedSite(SchedulerSite):
+    """One call of a scheduler of ``SIBLINGS``: its list is the sibling's, written for the visible run."""
+
+    def __init__(self, analysis: Analysis, call: cst.Call):
+        super().__init__(analysis, call)
+        self.SCHEDULER = min(analysis.names_of(call.func) & SIBLINGS.keys())
+        self.NAME = self.SHORT_NAME = self.SCHEDULER.removeprefix(SCHEDULER_MODULE)
+        self.LIST_FUNCTION = "MindSpore lr"
+        self.sibling = SIBLINGS[self.SCHEDULER]
+        self.SIGNATURE = ("optimizer", *self.sibling.signature)
+        self.REQUIRED = ("optimizer", *(name for name in self.sibling.signature
+                                        if name not in self.sibling.defaults and name != "last_epoch"))
+        self.LIST_ARGUMENTS = tuple(name for name in self.sibling.signature if name != "last_epoch")
+        self.listed: Listed | None = None
+
+    def _check_owner(self, chosen: list[cst.BaseExpression]) -> None:
+        calls = [value for value in chosen if isinstance(value, cst.Call)]
+        if any(COSINE in self.analysis.names_of(call.func) for call in calls) or min(
+                calls, key=self.analysis.start) is not self.call:
+            raise Elsewhere
+
+    def _warmup_chain(self, tracked, line) -> None:
+        """A chain holding this scheduler is reported once: by the cosine's site when it holds one, else by the
+        site of its first scheduler."""
+        holding = self._chain_holding(tracked)
+        if holding is None:
+            return None
+        chain_call, element = holding
+        schedulers = [self.analysis.program.origin(item.value) or item.value
+                      for item in self.analysis.parents[element].elements]
+        self._check_owner(schedulers)
+        raise Refused("MIG107", f"this {self.NAME} is part of {self.analysis.code(chain_call.func)}(...) at line "
+                                f"{self.analysis.line(chain_call)}; the optimizer follows the chain, and only "
+                                "SequentialLR(LinearLR, CosineAnnealingLR) converts", chain_call)
+
+    def _arguments(self) -> dict[str, cst.BaseExpression]:
+        arguments = super()._arguments()
+        if self._resume is not None:
+            raise Refused("MIG105", f"last_epoch={self.analysis.code(self._resume)} resumes the {self.NAME}; only a "
+                                   "CosineAnnealingLR's resume converts (to its list sliced at the resume step)",
+                          self._resume)
+        return arguments
+
+    def _values(self, arguments, optimizer_arguments, cadence: Cadence) -> ScheduleValues:
+        """The sibling's list over the visible run, from the optimizer's lr, and its claim."""
+        if cadence.run_steps is None:
+            raise Refused("MIG102", f"the training length is not visible: a {self.NAME} list is written for the "
+                                   "run's optimizer steps, and MindSpore raises one step past its end")
+        if self._epoch_start:
+            raise Refused("MIG106", f"scheduler.step() runs at the start of each epoch; only a CosineAnnealingLR "
+                                   "stepped so converts (its list read from its second epoch)")
+        base_lr = optimizer_arguments.get("lr")
+        run_steps = cadence.run_steps
+        if self._reads:
+            run_steps = f"{run_steps} + {atom(cadence.step_every)}"
+        step_per_epoch = cadence.step_every if cadence.per_epoch else "1"
+        frame = Frame(self.analysis.code(base_lr) if base_lr is not None else TORCH_DEFAULT_LR,
+                      self._float(base_lr, "lr") if base_lr is not None else TORCH_DEFAULT_LR, cadence.step_every,
+                      step_per_epoch, run_steps, "mindspore.nn")
+        self.listed = self._listed(arguments, frame)
+        claim = Claim(self.listed.source, self.listed.target, run_steps=run_steps,
+                      positive=(*self._positive, *self.listed.positive), stated=self.analysis.program.stated,
+                      definitions=definitions(self.analysis, self.analysis.program.function_of(self.call)))
+        return ScheduleValues(frame.max_lr, run_steps, step_per_epoch, None, claim)
+
+    def _listed(self, arguments, frame: Frame) -> Listed:
+        texts = {**self.sibling.defaults, **{name: self.analysis.code(node) for name, node in arguments.items()}}
+        try:
+            return self.sibling.listed(texts, frame)
+        except (ValueError, SyntaxError) as error:
+            raise Refused("MIG105", f"{self.NAME}: {error}") from None
+
+    def _function_reference(self, package: str, package_import: ImportRef, left_to_port: bool):
+        return f"{package}.nn", package_import
+
+    def _schedule(self, values: ScheduleValues, cadence: Cadence, list_name: str, function: str):
+        return values, self._statements(values.claim.source.args["base_lr"], values.max_lr, values, list_name,
+                                        function)
+
+    def _group_schedule(self, values: ScheduleValues, lr: cst.BaseExpression, list_name: str, function: str):
+        return self._statements(self.analysis.code(lr), self._float(lr, "lr"), values, list_name, function)
+
+    def _statements(self, base_lr: str, max_lr: str, values: ScheduleValues, list_name: str, nn: str) -> list:
+        frame = Frame(base_lr, max_lr, values.claim.source.args["step_every"], values.step_per_epoch,
+                      values.total_step, nn, (self.analysis.fresh_name("step"), self.analysis.fresh_name("milestone")))
+        arguments = {name: node for name, node in bind(self.call, self.SIGNATURE).values.items() if name != "optimizer"}
+        return [cst.parse_statement(f"{list_name} = {self._listed(arguments, frame).expression}\n")]
+
+    def _rewritten(self, function: str) -> str:
+        built = self.listed.expression.split("(")[0].removeprefix("mindspore.nn.")
+        return f"{self.NAME} → " + (f"{built}(...)" if "[" not in built else "a list of its rates")
+
+    def _changes(self, values: ScheduleValues, cadence: Cadence, list_name: str) -> Note:
+        return Note(self.call, "MIG101", f"{list_name} was written for a run of {values.total_step} optimizer "
+                                         f"steps; the verifier found its rates differ from the {self.NAME}'s")
+
+
+RULE = TorchSchedulersToMindSpore()
