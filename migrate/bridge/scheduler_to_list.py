@@ -372,6 +372,18 @@ class SchedulerSite:
             return self.LIST_FUNCTION, ImportRef("mindspore.nn", self.LIST_FUNCTION)
         return f"{package}.nn.{self.LIST_FUNCTION}", package_import
 
+    def _optimizer_lr(self) -> str | None:
+        """The lr of the optimizer this scheduler drives as written (torch's default when left out); None when
+        its construction is not found or has no mapping."""
+        optimizer = bind(self.call, self.SIGNATURE).values.get("optimizer")
+        call = self.analysis.program.origin(optimizer) if optimizer is not None else None
+        names = self.analysis.names_of(call.func) & OPTIMIZERS.keys() if call is not None else set()
+        if not names:
+            return None
+        mapping = OPTIMIZERS[min(names)]
+        lr = bind(call, mapping.positional, mapping.keyword_only).values.get("lr")
+        return self.analysis.code(lr) if lr is not None else TORCH_DEFAULT_LR
+
     def _not_below(self, low: str, high: str) -> str | None:
         """Why ``low < high`` fails, as a clause for a refusal ("" when both are known, " (with lr=...)" for a
         sample), or None when it holds. Unknowns both share (``eta_min=args.lr``) are tried with the verifier's

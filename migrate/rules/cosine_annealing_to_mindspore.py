@@ -1,10 +1,9 @@
 """PyTorch ``CosineAnnealingLR`` → MindSpore ``cosine_decay_lr``, with the optimizer it drives.
 
-The program model and ``SchedulerSite`` find the cadence, the optimizer and the run; this module says what the
-cosine becomes. torch's cosine is periodic and MindSpore's list clamps at ``min_lr``: the claim handed to the
-verifier says the two agree for ``(T_max + 1) * step_per_epoch`` optimizer steps, and when the run is longer the
-list is written out periodic (MIG114). A ``LinearLR`` warmup chained before it, a resume (``last_epoch``) and a
-``step()`` at the start of the epoch each have a list form of their own.
+``SchedulerSite`` finds the cadence, the optimizer and the run; this module says what the cosine becomes. torch's
+cosine is periodic and MindSpore's list clamps at ``min_lr``: the claim says the two agree for ``(T_max + 1) *
+step_per_epoch`` optimizer steps, and a longer run gets the periodic list (MIG114). A ``LinearLR`` warmup before
+it, a resume and a ``step()`` at the start of the epoch have list forms of their own (``cosine_lists``).
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from migrate.analysis import Analysis, atom, bind, plus_one, product
 from migrate.bridge import cosine_lists
 from migrate.bridge.cosine_lists import CosineValues
 from migrate.bridge.scheduler_to_list import (
-    OPTIMIZERS,
     SCHEDULER_MODULE,
     TORCH_DEFAULT_LR,
     Cadence,
@@ -68,18 +66,13 @@ class CosineSite(SchedulerSite):
 
     def _also(self) -> list[Note]:
         """eta_min not below the optimizer's lr, checked on its own."""
-        arguments = bind(self.call, self.SIGNATURE).values
-        optimizer = self.analysis.program.origin(arguments["optimizer"]) if "optimizer" in arguments else None
-        names = self.analysis.names_of(optimizer.func) & OPTIMIZERS.keys() if optimizer is not None else set()
-        if not names or "eta_min" not in arguments:
+        eta_min, lr = bind(self.call, self.SIGNATURE).values.get("eta_min"), self._optimizer_lr()
+        if eta_min is None or lr is None:
             return []
-        mapping = OPTIMIZERS[min(names)]
-        lr = bind(optimizer, mapping.positional, mapping.keyword_only).values.get("lr")
         try:
-            CosineSite(self.analysis, self.call)._check_order(
-                self.analysis.code(arguments["eta_min"]), self.analysis.code(lr) if lr is not None else TORCH_DEFAULT_LR)
+            CosineSite(self.analysis, self.call)._check_order(self.analysis.code(eta_min), lr)
         except Refused as refused:
-            return [Note(arguments["eta_min"], refused.code, refused.message)]
+            return [Note(eta_min, refused.code, refused.message)]
         return []
 
     def _values(self, arguments, optimizer_arguments, cadence: Cadence) -> CosineValues:

@@ -100,7 +100,7 @@ class ListedSite(SchedulerSite):
             raise Refused("MIG102", f"the training length is not visible: a {self.NAME} list is written for the "
                                    "run's optimizer steps, and MindSpore raises one step past its end")
         if self._epoch_start:
-            raise Refused("MIG106", f"scheduler.step() runs at the start of each epoch; only a CosineAnnealingLR "
+            raise Refused("MIG106", "scheduler.step() runs at the start of each epoch; only a CosineAnnealingLR "
                                    "stepped so converts (its list read from its second epoch)")
         base_lr = optimizer_arguments.get("lr")
         run_steps = cadence.run_steps
