@@ -53,6 +53,8 @@ CONCERNS = {concern.code: concern for concern in (
     Concern("MIG117", "sliced-list", "warning", "The schedule list is sliced where the other framework cannot resume."),
     Concern("MIG118", "combined-list", "warning",
             "The list is combined with another (a warmup, param groups) in a way the rule does not convert."),
+    Concern("MIG119", "no-list-form", "warning",
+            "A scheduler no rule converts (it follows a metric, or has no rule yet); the site is left unchanged."),
 )}
 
 #: The per-rule codes of earlier releases, by the concern each became.

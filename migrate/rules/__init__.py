@@ -35,7 +35,8 @@ DECLARED = (
     DeclaredRule("cosine_annealing_to_mindspore", "mindspore", ("CosineAnnealingLR",)),
     DeclaredRule("cosine_decay_to_torch", "torch", ("cosine_decay_lr",)),
     DeclaredRule("torch_schedulers_to_mindspore", "mindspore",
-                 ("StepLR", "MultiStepLR", "ExponentialLR", "LambdaLR", "LinearLR", "ConstantLR", "PolynomialLR")),
+                 ("StepLR", "MultiStepLR", "ExponentialLR", "LambdaLR", "LinearLR", "ConstantLR", "PolynomialLR",
+                  "ReduceLROnPlateau", "OneCycleLR", "CyclicLR", "CosineAnnealingWarmRestarts")),
 )
 
 

@@ -17,6 +17,7 @@ import libcst as cst
 from migrate.analysis import Analysis, atom, bind
 from migrate.bridge.scheduler_to_list import (
     SCHEDULER_MODULE,
+    STAR_SOURCES,
     TORCH_DEFAULT_LR,
     Cadence,
     Elsewhere,
@@ -26,7 +27,7 @@ from migrate.bridge.scheduler_to_list import (
 )
 from migrate.bridge.torch_schedulers import SIBLINGS, Frame, Listed
 from migrate.program.values import definitions
-from migrate.references import GETATTR, STAR, VALUE
+from migrate.references import GETATTR, STAR, VALUE, find_references
 from migrate.rule import Finding, ImportRef, Note, Refused, Rule, documentation
 from migrate.verify import Claim
 
@@ -39,16 +40,30 @@ INDIRECT = {
           "other than a call) keeps from being resolved; import it by name so it can be rewritten",
 }
 
+NO_LIST_FORM = {
+    SCHEDULER_MODULE + "ReduceLROnPlateau": "follows a metric (step(val_loss)), which a list fixed before training "
+                                            "cannot; for Model.train MindSpore's mindspore.train.ReduceLROnPlateau "
+                                            "callback does this: port it by hand",
+    **{SCHEDULER_MODULE + name: "has a per-step list form, but no rule writes it yet: build the list by hand and "
+                                "pass it as the MindSpore optimizer's learning_rate"
+       for name in ("OneCycleLR", "CyclicLR", "CosineAnnealingWarmRestarts")},
+}
+"""torch schedulers left as they are, reported with what to do instead."""
+
 
 class TorchSchedulersToMindSpore(Rule):
     name = "torch-schedulers-to-mindspore"
     target = "mindspore"
-    triggers = tuple(name.removeprefix(SCHEDULER_MODULE) for name in SIBLINGS)
+    triggers = tuple(name.removeprefix(SCHEDULER_MODULE) for name in (*SIBLINGS, *NO_LIST_FORM))
     summary = "torch.optim.lr_scheduler.StepLR, MultiStepLR, ExponentialLR, LambdaLR, ... → a MindSpore lr list"
     codes, examples = documentation(__file__)
 
     def findings(self, analysis: Analysis) -> Iterator[Finding]:
-        return scheduler_findings(analysis, ListedSite, INDIRECT, set(SIBLINGS))
+        yield from scheduler_findings(analysis, ListedSite, INDIRECT, set(SIBLINGS))
+        for call in find_references(analysis, set(NO_LIST_FORM), STAR_SOURCES).calls:
+            name = min(analysis.names_of(call.func) & NO_LIST_FORM.keys())
+            yield Finding(Note(call, "MIG119", f"{name.removeprefix(SCHEDULER_MODULE)} {NO_LIST_FORM[name]}; the "
+                                               "site is left unchanged"))
 
 
 class ListedSite(SchedulerSite):
