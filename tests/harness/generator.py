@@ -58,7 +58,7 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
     if extra == "mindspore_param" and scope != "function":
         extra = choice["extra"] = "none"
     construction = pick("construction", ["plain", "plain", "none_first", "flag_choice", "builder", "chain",
-                                         "scheduler_builder", "scheduler_builder_flag"])
+                                         "scheduler_builder", "scheduler_builder_flag", "sibling", "sibling_flag"])
     if construction in ("builder", "scheduler_builder", "scheduler_builder_flag") and scope != "function":
         construction = choice["construction"] = "plain"
     if construction == "none_first" and extra == "get_last_lr":
@@ -223,12 +223,25 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
     return "\n".join(program) + "\n", argvs, "torch:" + shape
 
 
+SIBLINGS = {
+    "StepLR": "step_size=2, gamma=0.5",
+    "MultiStepLR": "milestones=[1, 3], gamma=0.3",
+    "ExponentialLR": "gamma=0.8",
+    "LambdaLR": "lr_lambda=lambda epoch: 1.0 / (1 + epoch)",
+    "LinearLR": "start_factor=0.2, total_iters=3",
+    "ConstantLR": "factor=0.5, total_iters=2",
+    "PolynomialLR": "total_iters=4, power=2.0",
+}
+"""torch's other list-form schedulers, as a program builds them instead of the cosine (``sibling``) or beside
+another under a flag (``sibling_flag``)."""
+
+
 def _construction(kind: str, rng: random.Random, choice: dict, optimizer: str, scheduler: str,
                   header: list[str]) -> tuple[list[str], list[str]]:
     """How the program builds its optimizer and scheduler (lines where they are built, helper functions):
     plainly, created only under a flag (None first), chosen by flag among siblings, by a builder returning both,
-    by a builder given the optimizer returning the scheduler (alone, or the one a flag names), or as the cosine of a
-    LinearLR warmup SequentialLR."""
+    by a builder given the optimizer returning the scheduler (alone, or the one a flag names), as the cosine of a
+    LinearLR warmup SequentialLR, or replaced by another scheduler (alone, or two under a flag)."""
     plain = [f"optimizer = {optimizer}", scheduler]
     if kind == "none_first":
         choice["flag"] = flag = rng.choice(["True", "False"])
@@ -256,6 +269,16 @@ def _construction(kind: str, rng: random.Random, choice: dict, optimizer: str, s
             "    elif SCHEDULE == \"multistep\":",
             "        return torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones=[2, 4], gamma=0.3)",
             "    raise ValueError(SCHEDULE)", ""]
+    if kind == "sibling":
+        choice["sibling"] = name = rng.choice(sorted(SIBLINGS))
+        return [plain[0], f"scheduler = torch.optim.lr_scheduler.{name}(optimizer, {SIBLINGS[name]})"], []
+    if kind == "sibling_flag":
+        first, second = rng.sample(sorted(SIBLINGS), 2)
+        choice["schedule"] = chosen = rng.choice([first, second])
+        header.append(f"SCHEDULE = \"{chosen}\"")
+        return [plain[0], f"if SCHEDULE == \"{first}\":",
+                f"    scheduler = torch.optim.lr_scheduler.{first}(optimizer, {SIBLINGS[first]})", "else:",
+                f"    scheduler = torch.optim.lr_scheduler.{second}(optimizer, {SIBLINGS[second]})"], []
     if kind == "chain":
         return [plain[0], "warmup = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.25, total_iters=2)",
                 scheduler.replace("scheduler = ", "cosine = ", 1),
