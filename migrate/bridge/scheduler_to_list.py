@@ -47,6 +47,9 @@ CHAIN, FLAG, CONDITION, BUILDER = ("a warmup chain", "a scheduler chosen by a fl
                                    "a scheduler created under a condition", "a builder function")
 GROUPS, RESUME, OPTIMIZER_CHOICE, READS = ("param groups with their own lr", "a resume",
                                            "an optimizer chosen by a flag", "reads of its lr")
+RECOMPUTED_GET_LR = ("; torch 2.13's get_lr() outside step() returned a value recomputed from the current lr, "
+                     "which no optimizer step used (torch warns to call get_last_lr()), so a value this line logs "
+                     "can differ from what torch logged; the training's lrs do not")
 NO_NUMERIC_EFFECT = ("foreach", "fused", "differentiable", "capturable")
 #: torch optimizer attributes that hold or change the lr, with what they do; none exists on a MindSpore optimizer.
 LR_STATE = {
@@ -291,7 +294,8 @@ class SchedulerSite:
             notes.extend(self._semantic_notes(optimizer_call, mapping, optimizer_arguments))
             notes.extend(Note(read.call, "MIG111", f"{self._read_text(read)} reads {owner}.get_lr(): the lr of "
                                                   "the optimizer's next step, from the list (as float32, the "
-                                                  "precision MindSpore's optimizer uses it in)")
+                                                  "precision MindSpore's optimizer uses it in)"
+                              + (RECOMPUTED_GET_LR if read.detail == "get_lr" else ""))
                          for read in self._reads)
             notes.extend(Note(saved.call, "MIG113", f"scheduler.state_dict() is dropped from this dict: MindSpore has "
                                                    "no scheduler; the list is read at the optimizer's global_step, "
@@ -496,17 +500,12 @@ class SchedulerSite:
                     isinstance(value, cst.Name) for value in self._branches.values())):
                 none_tests.append(use)
                 continue
-            if use.detail == "get_last_lr" and not use.call.args:
+            if use.detail in ("get_last_lr", "get_lr") and not use.call.args:
                 self._reads.append(use)
                 continue
             if use.detail == "state_dict" and not use.call.args and self._saved_in_dict(use):
                 self._saved.append(use)
                 continue
-            if use.detail == "get_lr":
-                raise Refused("MIG107", f"scheduler.get_lr() at line {self.analysis.line(use.call)}: outside step() "
-                                       "torch 2.13 recomputes the lr from the current one and returns a value no "
-                                       "optimizer step uses; read scheduler.get_last_lr() instead, then convert",
-                              use.call)
             if self._lightning is None and (lightning := self._lightning_return(use)) is not None:
                 self._lightning = lightning
                 continue
@@ -1369,7 +1368,7 @@ class SchedulerSite:
         return {read.call: cst.parse_expression(f"[float(lr) for lr in {owner}.get_lr()]")}
 
     def _read_text(self, read: Use) -> str:
-        return ("scheduler.get_last_lr()" if read.detail != "param_groups"
+        return (f"scheduler.{read.detail}()" if read.detail != "param_groups"
                 else f"`{self.analysis.code(read.call)}`")
 
     def _lr_group_read(self, use: Use) -> Use | None:
@@ -1426,6 +1425,11 @@ class SchedulerSite:
                           if self.analysis.parents.get(node) is block)
             before = top is not None and self.analysis.end(top) <= self.analysis.start(anchor)
             after = top is not None and self.analysis.start(top) >= self.analysis.end(step)
+            if self._epoch_start and not (before and after):
+                raise Refused("MIG107", f"{self._read_text(read)} at line {line} is not between scheduler.step() at "
+                                       "the start of the epoch and the epoch's first optimizer step, where "
+                                       "MindSpore's list gives the lr torch's scheduler reports; read it there, "
+                                       "then convert", read.call)
             if not (before or after):
                 raise Refused("MIG107", f"{self._read_text(read)} at line {line} runs between optimizer.step() and "
                                        "scheduler.step(): there MindSpore's list gives the next step's lr; read it "

@@ -90,7 +90,7 @@ class CosineSite(SchedulerSite):
         self._check_order(eta_min_text, base_lr_text)
         agreement = product(plus_one(t_max), cadence.step_every)
         run_steps = cadence.run_steps
-        if self._reads and run_steps is not None:
+        if self._reads and run_steps is not None and not self._epoch_start:
             run_steps = f"{run_steps} + {atom(cadence.step_every)}"
         total_step = run_steps or product(plus_one(decay_epoch), cadence.step_every)
         step_per_epoch = cadence.step_every if cadence.per_epoch else "1"

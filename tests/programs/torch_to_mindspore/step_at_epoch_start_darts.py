@@ -1,6 +1,7 @@
 """DARTS style: float(args.epochs), the scheduler stepped at the start of each epoch, get_lr()[0] read.
 
-Expect: refuse (get_lr() outside step() returns a value no optimizer step uses: reported at the read; the epoch-start step itself converts).
+Expect: rewrite (the epoch-start step converts; the get_lr() read becomes optimizer.get_lr(), noting that torch logged a
+recomputed value there).
 """
 import argparse
 
