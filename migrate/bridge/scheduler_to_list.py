@@ -496,7 +496,7 @@ class SchedulerSite:
             raise Refused("MIG107", self._unfollowed(target, tracked))
         steps, none_tests = [], []
         for use in tracked.uses:
-            if use.kind == NONE_TEST and (self._none_first is not None or any(
+            if use.kind == NONE_TEST and (self._none_first is not None or not tracked.competitors or any(
                     isinstance(value, cst.Name) for value in self._branches.values())):
                 none_tests.append(use)
                 continue
@@ -707,7 +707,8 @@ class SchedulerSite:
 
     def _guard_step(self, use: Use, steps: list[cst.SimpleStatementLine]) -> None:
         """A None test of the scheduler must be ``if scheduler is not None:`` (or ``if scheduler:``) around a
-        step() alone: the whole ``if`` then goes with the step."""
+        step() alone, with no ``else``: the whole ``if`` then goes with the step. (A scheduler never bound to None
+        passes the test every time, so its step runs as if unguarded.)"""
         test = self.analysis.parents.get(use.node)
         if isinstance(test, cst.Comparison) and isinstance(test.comparisons[0].operator, cst.IsNot):
             conditional = self.analysis.parents.get(test)
@@ -715,10 +716,11 @@ class SchedulerSite:
             conditional = test
         guarded = next((step for step in steps if self._condition_of(step) is conditional), None)
         line = self.analysis.line(use.node)
-        if not isinstance(conditional, cst.If) or conditional.test not in (use.node, test) or guarded is None:
+        if (not isinstance(conditional, cst.If) or conditional.test not in (use.node, test) or guarded is None
+                or conditional.orelse is not None):
             quoted = self.analysis.first_line(self.analysis.statement(use.node))
             raise Refused("MIG107", f"the scheduler is tested at line {line} (`{quoted}`); only `if scheduler is not "
-                                   "None: scheduler.step()` goes with the list", use.node)
+                                   "None: scheduler.step()`, with no else, goes with the list", use.node)
         if len(conditional.body.body) != 1:
             other = next(statement for statement in conditional.body.body if statement is not guarded)
             raise Refused("MIG107", f"`if {self.analysis.code(conditional.test)}:` at line {line} does more than "

@@ -58,10 +58,11 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
     if extra == "mindspore_param" and scope != "function":
         extra = choice["extra"] = "none"
     construction = pick("construction", ["plain", "plain", "none_first", "flag_choice", "builder", "chain",
-                                         "scheduler_builder", "scheduler_builder_flag", "sibling", "sibling_flag"])
+                                         "scheduler_builder", "scheduler_builder_flag", "sibling", "sibling_flag",
+                                         "guarded"])
     if construction in ("builder", "scheduler_builder", "scheduler_builder_flag") and scope != "function":
         construction = choice["construction"] = "plain"
-    if construction == "none_first" and extra == "get_last_lr":
+    if construction in ("none_first", "guarded") and extra == "get_last_lr":
         extra = choice["extra"] = "none"
 
     lr = "0.1" if optimizer_kind.startswith("SGD") else "0.001"
@@ -215,7 +216,7 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
                    "main()"]
     else:
         program = [*imports, "", *header, "", *helpers, *main]
-    if construction == "none_first":
+    if construction in ("none_first", "guarded"):
         program = [line.replace("scheduler.step()", "if scheduler is not None:\n" + line[:len(line) - len(
             line.lstrip())] + "    scheduler.step()") if line.strip() == "scheduler.step()" else line
                    for line in program]
