@@ -264,3 +264,45 @@ def test_where_the_real_libraries_differ_the_verifier_says_so(torch, ms_nn):
     listed = np.array(ms_nn.piecewise_constant_lr([4, 6, 9], [0.1, 0.05, 0.025]))
     first = int(np.flatnonzero(~np.isclose(listed, used, rtol=RTOL, atol=ATOL_SCALE * 0.1))[0])
     assert (verdict.kind, verdict.first_difference) == (verify.DIVERGES, first) == (verify.DIVERGES, 3)
+
+
+# --- chains of the other schedulers: the composite models the sibling rule's claims name ---------------------------
+
+WARMUPS_THEN_DECAYS = [
+    ("LinearLR", {"start_factor": 0.1, "end_factor": 1.0, "total_iters": 3}, "MultiStepLR",
+     {"milestones": [2, 5], "gamma": 0.1}),
+    ("ConstantLR", {"factor": 0.5, "total_iters": 4}, "ExponentialLR", {"gamma": 0.9}),
+    ("LinearLR", {"start_factor": 0.25, "end_factor": 1.0, "total_iters": 2}, "StepLR", {"step_size": 2, "gamma": 0.5}),
+    ("ConstantLR", {"factor": 1 / 3, "total_iters": 2}, "PolynomialLR", {"total_iters": 6, "power": 2.0}),
+]
+
+
+@pytest.mark.parametrize("first, first_args, second, second_args", WARMUPS_THEN_DECAYS,
+                         ids=[f"{first}-{second}" for first, _, second, _ in WARMUPS_THEN_DECAYS])
+def test_the_sequential_composite_model_is_bit_identical_to_torch(torch, first, first_args, second, second_args):
+    name = f"torch.SequentialLR[torch.{first},torch.{second}]"
+    for base_lr, milestone, step_every in itertools.product((0.1, 0.003), (1, 3, 4), (1, 3)):
+        steps = 14 * step_every
+        optimizer = sgd(torch, [base_lr])
+        lr_scheduler = torch.optim.lr_scheduler
+        real = lr_scheduler.SequentialLR(optimizer, [getattr(lr_scheduler, first)(optimizer, **first_args),
+                                                     getattr(lr_scheduler, second)(optimizer, **second_args)],
+                                         milestones=[milestone])
+        args = {"base_lr": base_lr, "milestones": [milestone], "step_every": step_every,
+                **{f"0.{key}": value for key, value in first_args.items()},
+                **{f"1.{key}": value for key, value in second_args.items()}}
+        assert model(name).per_step(args, steps).tolist() == lrs_seen(optimizer, real, step_every, steps).tolist()
+
+
+def test_the_concatenation_model_is_the_real_lists_one_after_the_other(ms_nn):
+    """``warmup + exponential_decay_lr(...)``: the first list's steps, then the second's, raising past its end."""
+    spe, split, total = 3, 6, 12
+    warmup = [0.1 * (0.25 + 0.75 * min(step // spe, 2) / 2) for step in range(split)]
+    decay = ms_nn.exponential_decay_lr(0.1, 0.5, total, spe, 2, True)
+    args = {"split": split, "0.learning_rate": 0.1, "0.lr_lambda": lambda epoch: 0.25 + 0.75 * min(epoch, 2) / 2,
+            "0.step_per_epoch": spe, "0.total_step": split, "1.learning_rate": 0.1, "1.decay_rate": 0.5,
+            "1.total_step": total, "1.step_per_epoch": spe, "1.decay_epoch": 2, "1.is_stair": True}
+    modelled = model("mindspore.concat[mindspore.epoch_function_list,mindspore.exponential_decay_lr]").per_step(
+        args, split + total + 2)
+    assert modelled[:split + total].tolist() == warmup + list(decay)
+    assert np.isposinf(modelled[split + total:]).all()

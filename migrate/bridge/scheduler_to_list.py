@@ -90,16 +90,17 @@ class Cadence:
 
 @dataclass(frozen=True)
 class Chain:
-    """A ``SequentialLR`` of a ``LinearLR`` warmup and the cosine: the chain's call and line (stepped by the
-    user), the warmup's, the cosine's line, the warmup's arguments and the milestone."""
+    """A ``SequentialLR`` of a warmup and this scheduler: the chain's call and line (stepped by the user), the
+    warmup's, this scheduler's line, the warmup's arguments, the milestone and the warmup's qualified name."""
 
     call: cst.Call
     line: cst.SimpleStatementLine
     warmup_call: cst.Call
     warmup_line: cst.CSTNode
-    cosine_line: cst.CSTNode
+    scheduler_line: cst.CSTNode
     warmup: dict
     milestone: cst.BaseExpression
+    warmup_name: str
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,9 @@ class SchedulerSite:
     REQUIRED: tuple[str, ...] = ("optimizer",)
     LIST_ARGUMENTS: tuple[str, ...] = ()
     """The scheduler's arguments the list reads, which must have their value where the list is built."""
+    WARMUPS = frozenset({SCHEDULER_MODULE + "LinearLR"})
+    WARMUP_KIND = "LinearLR"
+    """The schedulers a ``SequentialLR`` may run before this one, and how refusals name them."""
 
     def __init__(self, analysis: Analysis, call: cst.Call):
         self.analysis = analysis
@@ -236,7 +240,7 @@ class SchedulerSite:
             replacements[self._initial_lr[0]] = []
         if self._chain is not None:
             replacements[self._chain.warmup_line] = []
-            replacements[self._chain.cosine_line] = []
+            replacements[self._chain.scheduler_line] = []
         owner = self.analysis.code(self.analysis.parents[optimizer_call].targets[0].target)
         if self._lightning is not None:
             replacements[self._lightning.value] = cst.Name(owner) if isinstance(
@@ -639,20 +643,22 @@ class SchedulerSite:
         refusal = (f"this {self.NAME} is part of {where}; the optimizer follows the chain, so the {self.SHORT_NAME} "
                    "alone cannot become its list: ")
         if SCHEDULER_MODULE + "SequentialLR" not in names:
-            raise Refused("MIG107", refusal + f"only SequentialLR(LinearLR, {self.NAME}) converts", chain_call)
+            raise Refused("MIG107", refusal + f"only SequentialLR({self.WARMUP_KIND}, {self.NAME}) converts",
+                          chain_call)
         bound = bind(chain_call, ("optimizer", "schedulers", "milestones", "last_epoch")).values
         inner = bound.get("schedulers")
         milestones = bound.get("milestones")
         if (not isinstance(inner, cst.List) or len(inner.elements) != 2 or inner.elements[1] is not element
                 or not isinstance(milestones, cst.List) or len(milestones.elements) != 1
                 or "last_epoch" in bound):
-            raise Refused("MIG107", refusal + f"it converts as [LinearLR, {self.NAME}] with one milestone",
+            raise Refused("MIG107", refusal + f"it converts as [{self.WARMUP_KIND}, {self.NAME}] with one milestone",
                           chain_call)
         warmup_call = self.analysis.program.origin(inner.elements[0].value)
-        warmup_names = self.analysis.names_of(warmup_call.func) if warmup_call is not None else set()
-        if SCHEDULER_MODULE + "LinearLR" not in warmup_names:
-            raise Refused("MIG107", refusal + "its warmup is not a LinearLR the rule can read", chain_call)
-        warmup = bind(warmup_call, ("optimizer", "start_factor", "end_factor", "total_iters", "last_epoch"))
+        warmup_names = self.analysis.names_of(warmup_call.func) & self.WARMUPS if warmup_call is not None else set()
+        if not warmup_names:
+            raise Refused("MIG107", refusal + f"its warmup is not a {self.WARMUP_KIND} the rule can read", chain_call)
+        warmup_name = min(warmup_names)
+        warmup = bind(warmup_call, ("optimizer", *SIBLINGS[warmup_name].signature))
         warmup_tracked = self.analysis.program.follow(warmup_call)
         chain_line = self.analysis.statement(chain_call)
         warmup_line = self.analysis.statement(warmup_call)
@@ -661,14 +667,14 @@ class SchedulerSite:
                 or not isinstance(chain_line.body[0], cst.Assign)
                 or len(chain_line.body[0].targets) != 1 or self.analysis.parents.get(chain_call) is not
                 chain_line.body[0]):
-            raise Refused("MIG107", refusal + "its LinearLR or the chain is used or bound in a way the rule does "
-                                             "not follow", chain_call)
+            raise Refused("MIG107", refusal + f"its {self.WARMUP_KIND} or the chain is used or bound in a way the "
+                                             "rule does not follow", chain_call)
         for optimizer in (warmup.values.get("optimizer"), bound.get("optimizer")):
             if optimizer is None or self.analysis.code(optimizer) != self.analysis.code(
                     bind(self.call, self.SIGNATURE).values["optimizer"]):
                 raise Refused("MIG107", refusal + "its schedulers drive different optimizers", chain_call)
         return Chain(chain_call, chain_line, warmup_call, warmup_line, line, dict(warmup.values),
-                     milestones.elements[0].value)
+                     milestones.elements[0].value, warmup_name)
 
     def _chain_holding(self, tracked) -> tuple[cst.Call, cst.Element] | None:
         """The scheduler chain (``SequentialLR``, ``ChainedScheduler``...) whose list of schedulers is this

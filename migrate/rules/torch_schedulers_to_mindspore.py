@@ -11,15 +11,17 @@ branch is a ``CosineAnnealingLR``, else the first branch's.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import libcst as cst
 
-from migrate.analysis import Analysis, atom, bind
+from migrate.analysis import Analysis, atom, bind, product
 from migrate.bridge.scheduler_to_list import (
     SCHEDULER_MODULE,
     STAR_SOURCES,
     TORCH_DEFAULT_LR,
     Cadence,
+    Chain,
     Elsewhere,
     SchedulerSite,
     ScheduleValues,
@@ -29,7 +31,7 @@ from migrate.bridge.torch_schedulers import SIBLINGS, Frame, Listed
 from migrate.program.values import definitions
 from migrate.references import GETATTR, STAR, VALUE, find_references
 from migrate.rule import Finding, ImportRef, Note, Refused, Rule, documentation
-from migrate.verify import Claim
+from migrate.verify import Claim, Schedule
 
 COSINE = SCHEDULER_MODULE + "CosineAnnealingLR"
 INDIRECT = {
@@ -81,25 +83,31 @@ class ListedSite(SchedulerSite):
         self.LIST_ARGUMENTS = tuple(name for name in self.sibling.signature if name != "last_epoch")
         self.listed: Listed | None = None
 
+    WARMUPS = frozenset(SIBLINGS)
+    WARMUP_KIND = "list-form scheduler"
+
     def _check_owner(self, chosen: list[cst.BaseExpression]) -> None:
         calls = [value for value in chosen if isinstance(value, cst.Call)]
         if any(COSINE in self.analysis.names_of(call.func) for call in calls) or min(
                 calls, key=self.analysis.start) is not self.call:
             raise Elsewhere
 
-    def _warmup_chain(self, tracked, line) -> None:
-        """A chain holding this scheduler is reported once: by the cosine's site when it holds one, else by the
-        site of its first scheduler."""
+    def _warmup_chain(self, tracked, line) -> Chain | None:
+        """``SequentialLR(optimizer, [warmup, this], milestones=[M])`` becomes one list, by this site; any chain
+        holding a cosine is the cosine's, another chain is reported by its first scheduler's site."""
         holding = self._chain_holding(tracked)
         if holding is None:
             return None
         chain_call, element = holding
         schedulers = [self.analysis.program.origin(item.value) or item.value
                       for item in self.analysis.parents[element].elements]
-        self._check_owner(schedulers)
-        raise Refused("MIG107", f"this {self.NAME} is part of {self.analysis.code(chain_call.func)}(...) at line "
-                                f"{self.analysis.line(chain_call)}; the optimizer follows the chain, and only "
-                                "SequentialLR(LinearLR, CosineAnnealingLR) converts", chain_call)
+        calls = [value for value in schedulers if isinstance(value, cst.Call)]
+        last = schedulers[-1]
+        if any(COSINE in self.analysis.names_of(call.func) for call in calls) or last is not self.call and (
+                last in calls and self.analysis.names_of(last.func) & SIBLINGS.keys()
+                or min(calls, key=self.analysis.start) is not self.call):
+            raise Elsewhere
+        return super()._warmup_chain(tracked, line)
 
     def _arguments(self) -> dict[str, cst.BaseExpression]:
         arguments = super()._arguments()
@@ -125,18 +133,44 @@ class ListedSite(SchedulerSite):
         frame = Frame(self.analysis.code(base_lr) if base_lr is not None else TORCH_DEFAULT_LR,
                       self._float(base_lr, "lr") if base_lr is not None else TORCH_DEFAULT_LR, cadence.step_every,
                       step_per_epoch, run_steps, "mindspore.nn")
-        self.listed = self._listed(arguments, frame)
+        self.listed = self._listed(frame)
         claim = Claim(self.listed.source, self.listed.target, run_steps=run_steps,
                       positive=(*self._positive, *self.listed.positive), stated=self.analysis.program.stated,
                       definitions=definitions(self.analysis, self.analysis.program.function_of(self.call)))
         return ScheduleValues(frame.max_lr, run_steps, step_per_epoch, None, claim)
 
-    def _listed(self, arguments, frame: Frame) -> Listed:
-        texts = {**self.sibling.defaults, **{name: self.analysis.code(node) for name, node in arguments.items()}}
+    def _listed(self, frame: Frame) -> Listed:
+        """The site's list over the frame's run: the scheduler's, or the chain's warmup list for the milestone's
+        steps followed by the scheduler's from its epoch 0 (torch restarts it there)."""
+        arguments = bind(self.call, self.SIGNATURE).values
+        if self._chain is None:
+            return self._sibling_list(self.SCHEDULER, arguments, frame)
+        milestone = self._count(self._chain.milestone, "milestone")
+        split = product(milestone, frame.step_every)
+        first = self._sibling_list(self._chain.warmup_name, self._chain.warmup, replace(frame, run_steps=split))
+        second = self._sibling_list(self.SCHEDULER, arguments,
+                                    replace(frame, run_steps=f"{frame.run_steps} - {atom(split)}"))
+        self.assumptions.append(f"the run is longer than the warmup's {self.analysis.code(self._chain.milestone)} "
+                                "scheduler steps")
+        shared = ("base_lr", "step_every")
+        source = Schedule(f"torch.SequentialLR[{first.source.model},{second.source.model}]", {
+            "base_lr": frame.base_lr, "step_every": frame.step_every, "milestones": f"[{milestone}]",
+            **{f"{index}.{name}": text for index, part in enumerate((first, second))
+               for name, text in part.source.args.items() if name not in shared}})
+        target = Schedule(f"mindspore.concat[{first.target.model},{second.target.model}]", {
+            "split": split, **{f"{index}.{name}": text for index, part in enumerate((first, second))
+                               for name, text in part.target.args.items()}})
+        return Listed(f"{first.expression} + {second.expression}", source, target,
+                      (*first.positive, *second.positive, f"{frame.run_steps} - {atom(split)}"))
+
+    def _sibling_list(self, name: str, arguments: dict, frame: Frame) -> Listed:
+        sibling = SIBLINGS[name]
+        texts = {**sibling.defaults, **{key: self.analysis.code(node) for key, node in arguments.items()
+                                        if key != "optimizer"}}
         try:
-            return self.sibling.listed(texts, frame)
+            return sibling.listed(texts, frame)
         except (ValueError, SyntaxError) as error:
-            raise Refused("MIG105", f"{self.NAME}: {error}") from None
+            raise Refused("MIG105", f"{name.removeprefix(SCHEDULER_MODULE)}: {error}") from None
 
     def _function_reference(self, package: str, package_import: ImportRef, left_to_port: bool):
         return f"{package}.nn", package_import
@@ -151,10 +185,13 @@ class ListedSite(SchedulerSite):
     def _statements(self, base_lr: str, max_lr: str, values: ScheduleValues, list_name: str, nn: str) -> list:
         frame = Frame(base_lr, max_lr, values.claim.source.args["step_every"], values.step_per_epoch,
                       values.total_step, nn, (self.analysis.fresh_name("step"), self.analysis.fresh_name("milestone")))
-        arguments = {name: node for name, node in bind(self.call, self.SIGNATURE).values.items() if name != "optimizer"}
-        return [cst.parse_statement(f"{list_name} = {self._listed(arguments, frame).expression}\n")]
+        return [cst.parse_statement(f"{list_name} = {self._listed(frame).expression}\n")]
 
     def _rewritten(self, function: str) -> str:
+        if self._chain is not None:
+            warmup = self._chain.warmup_name.removeprefix(SCHEDULER_MODULE)
+            return (f"SequentialLR({warmup}, {self.NAME}) → one list ({warmup}'s for "
+                    f"{self.analysis.code(self._chain.milestone)} scheduler steps, then the {self.NAME}'s)")
         built = self.listed.expression.split("(")[0].removeprefix("mindspore.nn.")
         return f"{self.NAME} → " + (f"{built}(...)" if "[" not in built else "a list of its rates")
 

@@ -203,8 +203,60 @@ def names() -> list[str]:
 
 
 def model(name: str) -> ScheduleModel:
-    """The model called ``name``; a KeyError naming the known models otherwise."""
-    try:
+    """The model called ``name`` (a chain of models is named by its parts: ``torch.SequentialLR[torch.LinearLR,
+    torch.StepLR]``, ``mindspore.concat[...]``); a KeyError naming the known models otherwise."""
+    if name in _MODELS:
         return _MODELS[name]
-    except KeyError:
-        raise KeyError(f"no schedule model {name!r}; known models: {', '.join(names())}") from None
+    kind, _, parts = name.partition("[")
+    if kind in _CHAINS and parts.endswith("]"):
+        return _CHAINS[kind](name, tuple(model(part) for part in parts[:-1].split(",")))
+    raise KeyError(f"no schedule model {name!r}; known models: {', '.join(names())}")
+
+
+def _prefixed(index: int, params: tuple[Param, ...]) -> tuple[Param, ...]:
+    """A part's parameters as a chain takes them: ``0.step_size``, ``1.gamma``..."""
+    return tuple(Param(f"{index}.{parameter.name}", parameter.domain, parameter.default) for parameter in params)
+
+
+def _part_arguments(index: int, part: ScheduleModel, args: dict) -> dict:
+    return {parameter.name: args[f"{index}.{parameter.name}"] for parameter in part.params}
+
+
+class _TorchSequential:
+    """``SequentialLR`` of torch schedulers on one param group, stepped after every ``step_every`` optimizer
+    steps; each part's own arguments are prefixed by its index, the lr and cadence are the chain's."""
+
+    def __init__(self, name: str, parts: tuple):
+        self.name, self.parts = name, parts
+        self.params = (Param("base_lr", "lr"), Param("milestones", "milestones"),
+                       *(param for index, part in enumerate(parts) for param in _prefixed(index, part.params[1:-1])),
+                       Param("step_every", "count", 1))
+
+    def per_step(self, args: dict, steps: int):
+        schedulers = [(part.name, {parameter.name: args[f"{index}.{parameter.name}"] for parameter in part.params[1:-1]})
+                      for index, part in enumerate(self.parts)]
+        return torch_family.sequential_per_step(args["base_lr"], schedulers, args["milestones"], args["step_every"],
+                                                steps)
+
+
+class _Concatenated:
+    """An optimizer fed one list after another (``warmup + decay``): the first part's ``split`` steps, then the
+    second part from its own step 0, raising past the end of the second."""
+
+    def __init__(self, name: str, parts: tuple):
+        if len(parts) != 2:
+            raise KeyError(f"{name}: a concatenation of two lists")
+        self.name, self.parts = name, parts
+        self.params = (Param("split", "count"),
+                       *(param for index, part in enumerate(parts) for param in _prefixed(index, part.params)))
+
+    def per_step(self, args: dict, steps: int):
+        import numpy as np
+
+        first, second = self.parts
+        head = min(steps, args["split"])
+        return np.concatenate((first.per_step(_part_arguments(0, first, args), head),
+                               second.per_step(_part_arguments(1, second, args), steps - head)))
+
+
+_CHAINS = {"torch.SequentialLR": _TorchSequential, "mindspore.concat": _Concatenated}

@@ -59,7 +59,7 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         extra = choice["extra"] = "none"
     construction = pick("construction", ["plain", "plain", "none_first", "flag_choice", "builder", "chain",
                                          "scheduler_builder", "scheduler_builder_flag", "sibling", "sibling_flag",
-                                         "guarded"])
+                                         "guarded", "sibling_chain"])
     if construction in ("builder", "scheduler_builder", "scheduler_builder_flag") and scope != "function":
         construction = choice["construction"] = "plain"
     if construction in ("none_first", "guarded") and extra == "get_last_lr":
@@ -242,7 +242,8 @@ def _construction(kind: str, rng: random.Random, choice: dict, optimizer: str, s
     """How the program builds its optimizer and scheduler (lines where they are built, helper functions):
     plainly, created only under a flag (None first), chosen by flag among siblings, by a builder returning both,
     by a builder given the optimizer returning the scheduler (alone, or the one a flag names), as the cosine of a
-    LinearLR warmup SequentialLR, or replaced by another scheduler (alone, or two under a flag)."""
+    LinearLR warmup SequentialLR, or replaced by another scheduler (alone, two under a flag, or two chained by a
+    SequentialLR)."""
     plain = [f"optimizer = {optimizer}", scheduler]
     if kind == "none_first":
         choice["flag"] = flag = rng.choice(["True", "False"])
@@ -280,6 +281,13 @@ def _construction(kind: str, rng: random.Random, choice: dict, optimizer: str, s
         return [plain[0], f"if SCHEDULE == \"{first}\":",
                 f"    scheduler = torch.optim.lr_scheduler.{first}(optimizer, {SIBLINGS[first]})", "else:",
                 f"    scheduler = torch.optim.lr_scheduler.{second}(optimizer, {SIBLINGS[second]})"], []
+    if kind == "sibling_chain":
+        choice["warmup"], choice["sibling"] = first, second = rng.sample(sorted(SIBLINGS), 2)
+        choice["milestone"] = milestone = str(rng.choice([1, 2, 3]))
+        return [plain[0], f"warmup = torch.optim.lr_scheduler.{first}(optimizer, {SIBLINGS[first]})",
+                f"decay = torch.optim.lr_scheduler.{second}(optimizer, {SIBLINGS[second]})",
+                f"scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [warmup, decay], "
+                f"milestones=[{milestone}])"], []
     if kind == "chain":
         return [plain[0], "warmup = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.25, total_iters=2)",
                 scheduler.replace("scheduler = ", "cosine = ", 1),
