@@ -210,3 +210,14 @@ SIBLINGS = {
                                                {"total_iters": "5", "power": "1.0"}, _polynomial),
 }
 """The schedulers a flag may choose instead of CosineAnnealingLR, by qualified name."""
+
+
+NO_LIST_FORM = {
+    SCHEDULER_MODULE + "ReduceLROnPlateau": "follows a metric (step(val_loss)), which a list fixed before training "
+                                            "cannot; for Model.train MindSpore's mindspore.train.ReduceLROnPlateau "
+                                            "callback does this: port it by hand",
+    **{SCHEDULER_MODULE + name: "has a per-step list form, but no rule writes it yet: build the list by hand and "
+                                "pass it as the MindSpore optimizer's learning_rate"
+       for name in ("OneCycleLR", "CyclicLR", "CosineAnnealingWarmRestarts")},
+}
+"""torch schedulers left as they are, reported with what to do instead."""

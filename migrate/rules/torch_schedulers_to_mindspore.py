@@ -1,11 +1,8 @@
-"""torch's other list-form schedulers → the MindSpore list their optimizer takes: ``StepLR``, ``MultiStepLR``,
-``ExponentialLR``, ``LambdaLR`` of a lambda spelled out in the call, ``LinearLR``, ``ConstantLR``, ``PolynomialLR``.
-
-Each becomes the list ``migrate.bridge.torch_schedulers`` writes for it over the visible run (MindSpore has no
-scheduler object), given to the MindSpore optimizer; the program model finds the cadence, optimizer and run as for
-the cosine. Unlike the cosine, these lists are written for the run's length, so a run whose length is not visible is
-refused (MIG102). When a flag chooses among schedulers, one site rewrites the whole choice: the cosine's when a
-branch is a ``CosineAnnealingLR``, else the first branch's.
+"""torch's other list-form schedulers (``StepLR``, ``MultiStepLR``, ``ExponentialLR``, ``LambdaLR``, ``LinearLR``,
+``ConstantLR``, ``PolynomialLR``) → the list ``migrate.bridge.torch_schedulers`` writes for each over the visible run,
+given to the MindSpore optimizer. These lists are written for the run's length, so a run whose length is not visible
+is refused (MIG102). A flag's choice, or a ``SequentialLR``, is rewritten once: by the cosine's site when it holds a
+``CosineAnnealingLR``, else by its first (a chain: its last) scheduler's.
 """
 
 from __future__ import annotations
@@ -27,7 +24,7 @@ from migrate.bridge.scheduler_to_list import (
     ScheduleValues,
     scheduler_findings,
 )
-from migrate.bridge.torch_schedulers import SIBLINGS, Frame, Listed
+from migrate.bridge.torch_schedulers import NO_LIST_FORM, SIBLINGS, Frame, Listed
 from migrate.program.values import definitions
 from migrate.references import GETATTR, STAR, VALUE, find_references
 from migrate.rule import Finding, ImportRef, Note, Refused, Rule, documentation
@@ -41,16 +38,6 @@ INDIRECT = {
     STAR: "the scheduler comes from a star import of torch.optim.lr_scheduler that another star import (or a use "
           "other than a call) keeps from being resolved; import it by name so it can be rewritten",
 }
-
-NO_LIST_FORM = {
-    SCHEDULER_MODULE + "ReduceLROnPlateau": "follows a metric (step(val_loss)), which a list fixed before training "
-                                            "cannot; for Model.train MindSpore's mindspore.train.ReduceLROnPlateau "
-                                            "callback does this: port it by hand",
-    **{SCHEDULER_MODULE + name: "has a per-step list form, but no rule writes it yet: build the list by hand and "
-                                "pass it as the MindSpore optimizer's learning_rate"
-       for name in ("OneCycleLR", "CyclicLR", "CosineAnnealingWarmRestarts")},
-}
-"""torch schedulers left as they are, reported with what to do instead."""
 
 
 class TorchSchedulersToMindSpore(Rule):
