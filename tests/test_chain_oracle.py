@@ -306,3 +306,22 @@ def test_the_concatenation_model_is_the_real_lists_one_after_the_other(ms_nn):
         args, split + total + 2)
     assert modelled[:split + total].tolist() == warmup + list(decay)
     assert np.isposinf(modelled[split + total:]).all()
+
+
+@pytest.mark.parametrize("first, first_args", [("ConstantLR", {"factor": 0.1, "total_iters": 5}),
+                                               ("LinearLR", {"start_factor": 0.01, "end_factor": 1.0, "total_iters": 3})])
+def test_a_warmup_then_the_cosine_composite_follows_torch_within_the_tolerance(torch, first, first_args):
+    """The cosine part is its closed form, torch recurses: equal within the verifier's tolerance, periodic past T_max."""
+    name = f"torch.SequentialLR[torch.{first},torch.CosineAnnealingLR]"
+    for base_lr, milestone, T_max, eta_min, step_every in itertools.product(
+            (0.1, 1e-3), (2, 5), (3, 8), (0.0, 1e-5), (1, 4)):
+        steps = (milestone + 3 * T_max) * step_every
+        optimizer = sgd(torch, [base_lr])
+        lr_scheduler = torch.optim.lr_scheduler
+        real = lr_scheduler.SequentialLR(optimizer, [getattr(lr_scheduler, first)(optimizer, **first_args),
+                                                     lr_scheduler.CosineAnnealingLR(optimizer, T_max, eta_min)],
+                                         milestones=[milestone])
+        args = {"base_lr": base_lr, "milestones": [milestone], "step_every": step_every, "1.T_max": T_max,
+                "1.eta_min": eta_min, **{f"0.{key}": value for key, value in first_args.items()}}
+        modelled = model(name).per_step(args, steps)
+        assert np.allclose(modelled, lrs_seen(optimizer, real, step_every, steps), rtol=RTOL, atol=ATOL_SCALE * base_lr)

@@ -12,6 +12,7 @@ import libcst as cst
 
 from migrate.analysis import atom, plus_one, product
 from migrate.bridge.scheduler_to_list import ScheduleValues
+from migrate.bridge.torch_schedulers import Listed
 from migrate.verify import Schedule
 
 
@@ -43,22 +44,17 @@ def periodic_statements(list_name: str, function: str, args: dict[str, str], cyc
     ]
 
 
-def chain_statements(list_name: str, function: str, args: dict[str, str], cycle: str,
-                     step: str) -> list[cst.SimpleStatementLine]:
-    """The half-period, and the list: LinearLR's closed form for the first milestone epochs, then the cosine at
-    the reflected epoch counted from the milestone."""
+def warmup_then_periodic(list_name: str, function: str, args: dict[str, str], warmup: str, cycle: str,
+                         step: str) -> list[cst.SimpleStatementLine]:
+    """The half-period, and the list: the warmup's own list (``warmup``, ``split`` steps long), then the periodic
+    cosine from its epoch 0, where torch restarts it at the milestone."""
     every = args["step_per_epoch"]
     epoch = step if every == "1" else f"{step} // {atom(every)}"
-    start, end, iters = (atom(args[name]) for name in ("start_factor", "end_factor", "total_iters"))
-    milestone, period = atom(args["milestone"]), f"(2 * {atom(args['decay_epoch'])})"
-    warm = product(milestone, every)
-    since = f"({epoch} - {milestone})"
+    period = f"(2 * {atom(args['decay_epoch'])})"
     return [
         half_period(cycle, function, args),
-        cst.parse_statement(
-            f"{list_name} = [{atom(args['max_lr'])} * ({start} + ({end} - {start}) * min({epoch}, {iters}) / "
-            f"{iters}) for {step} in range({warm})] + [{cycle}[min({since} % {period}, -{since} % {period})] "
-            f"for {step} in range({warm}, {args['total_step']})]\n"),
+        cst.parse_statement(f"{list_name} = {warmup} + [{cycle}[min({epoch} % {period}, -({epoch}) % {period})] "
+                            f"for {step} in range({args['total_step']} - {atom(args['split'])})]\n"),
     ]
 
 
@@ -91,26 +87,6 @@ class CosineValues(ScheduleValues):
     min_lr: str = "0.0"
     decay_epoch: str = ""
     t_max: str = ""
-
-
-def chained(values: CosineValues, step_every: str, run_visible: bool, warmup: dict[str, tuple[str, str]],
-            milestone: tuple[str, str]) -> CosineValues:
-    """The claim of ``SequentialLR(LinearLR, CosineAnnealingLR)``: torch's chain against the list that writes the
-    warmup out and then reads the periodic cosine from the milestone on. ``warmup`` maps each LinearLR argument,
-    and ``milestone`` is, to its text as written and as MindSpore's number."""
-    source = values.claim.source.args
-    total = values.claim.run_steps or product(plus_one(f"{atom(milestone[1])} + {atom(values.decay_epoch)}"),
-                                             step_every)
-    original = Schedule("torch.LinearWarmupCosine", {
-        "base_lr": source["base_lr"], **{name: written for name, (written, _) in warmup.items()},
-        "milestone": milestone[0], "T_max": source["T_max"], "eta_min": source["eta_min"],
-        "step_every": source["step_every"]})
-    target = Schedule("mindspore.linear_warmup_cosine", {
-        "base_lr": values.max_lr, **{name: number for name, (_, number) in warmup.items()}, "milestone": milestone[1],
-        "min_lr": values.min_lr, "decay_epoch": values.decay_epoch, "step_per_epoch": values.step_per_epoch,
-        "total_step": total})
-    claim = replace(values.claim, source=original, target=target, agrees_for=None if run_visible else total)
-    return replace(values, total_step=total, claim=claim)
 
 
 def resumed(values: CosineValues, start: str, initial: str, step_every: str) -> CosineValues:
@@ -148,3 +124,23 @@ def shifted(values: CosineValues) -> CosineValues:
     claim = replace(values.claim, source=source, target=target,
                     agrees_for=agreement if values.claim.run_steps is not None else values.total_step)
     return replace(values, total_step=total, agreement=agreement, claim=claim)
+
+
+def chained(values: CosineValues, warmup: Listed, split: str, milestone: str, step_every: str) -> CosineValues:
+    """The claim of ``SequentialLR([warmup, CosineAnnealingLR], [milestone])`` for a warmup of
+    ``migrate.bridge.torch_schedulers``: torch's chain (a composite model) against the warmup's list for ``split``
+    optimizer steps followed by the periodic cosine from its epoch 0."""
+    source = values.claim.source.args
+    total = values.claim.run_steps or product(plus_one(f"{atom(milestone)} + {atom(values.decay_epoch)}"),
+                                             step_every)
+    original = Schedule(f"torch.SequentialLR[{warmup.source.model},torch.CosineAnnealingLR]", {
+        "base_lr": source["base_lr"], "step_every": source["step_every"], "milestones": f"[{milestone}]",
+        **{f"0.{name}": text for name, text in warmup.source.args.items() if name not in ("base_lr", "step_every")},
+        "1.T_max": source["T_max"], "1.eta_min": source["eta_min"]})
+    target = Schedule(f"mindspore.concat[{warmup.target.model},mindspore.periodic_cosine]", {
+        "split": split, **{f"0.{name}": text for name, text in warmup.target.args.items()},
+        "1.min_lr": values.min_lr, "1.max_lr": values.max_lr, "1.total_step": f"{atom(total)} - {atom(split)}",
+        "1.step_per_epoch": values.step_per_epoch, "1.decay_epoch": values.decay_epoch})
+    claim = replace(values.claim, source=original, target=target, agrees_for=None if values.claim.run_steps else total,
+                    positive=(*values.claim.positive, *warmup.positive, f"{atom(total)} - {atom(split)}"))
+    return replace(values, total_step=total, claim=claim)

@@ -34,10 +34,11 @@ from migrate.program.builder import (
     returning_builder_of,
 )
 from migrate.program.cadence import NotVisible, cadence
+from migrate.program.values import definitions
 from migrate.references import find_references, site_findings
 from migrate.rule import Finding, Fix, ImportRef, Note, Refused
-from migrate.bridge.torch_schedulers import SIBLINGS, Frame
-from migrate.verify import SAMPLES, Claim
+from migrate.bridge.torch_schedulers import SIBLINGS, Frame, Listed
+from migrate.verify import SAMPLES, Claim, Schedule
 
 SCHEDULER_MODULE = "torch.optim.lr_scheduler."
 STAR_SOURCES = {"torch.optim.lr_scheduler"}
@@ -86,6 +87,11 @@ class Cadence:
     run_steps: str | None
     per_epoch: bool
     assumptions: list[str]
+
+    @property
+    def step_per_epoch(self) -> str:
+        """The list's step_per_epoch: the optimizer steps of a scheduler step when it steps per epoch, else 1."""
+        return self.step_every if self.per_epoch else "1"
 
 
 @dataclass(frozen=True)
@@ -391,6 +397,51 @@ class SchedulerSite:
         mapping = OPTIMIZERS[min(names)]
         lr = bind(call, mapping.positional, mapping.keyword_only).values.get("lr")
         return self.analysis.code(lr) if lr is not None else TORCH_DEFAULT_LR
+
+    def _lrs(self, optimizer_arguments: dict) -> tuple[str, str]:
+        """The optimizer's lr as torch reads it and as MindSpore's float (torch's default when left out), in the
+        builder's terms when a builder returns the list."""
+        base_lr = optimizer_arguments.get("lr")
+        torch_lr = self.analysis.code(base_lr) if base_lr is not None else TORCH_DEFAULT_LR
+        max_lr = self._float(base_lr, "lr") if base_lr is not None else TORCH_DEFAULT_LR
+        if self._returns_alone():
+            return tuple(in_builder_terms(self.analysis.program, self._builder, text, "max_lr")
+                         for text in (torch_lr, max_lr))
+        return torch_lr, max_lr
+
+    def _run_steps(self, cadence: Cadence) -> str | None:
+        """The run's optimizer steps, one scheduler period more when the lr is read (a read after the last
+        epoch's step reads the list there); None when the run is not visible."""
+        if self._reads and cadence.run_steps is not None and not self._epoch_start:
+            return f"{cadence.run_steps} + {atom(cadence.step_every)}"
+        return cadence.run_steps
+
+    def _claim(self, source: Schedule, target: Schedule, run_steps: str | None, agrees_for: str | None = None,
+               positive: tuple[str, ...] = ()) -> Claim:
+        """The claim of this site's rewrite, with what the program states and defines where the scheduler is."""
+        return Claim(source, target, run_steps=run_steps, agrees_for=agrees_for,
+                     positive=(*self._positive, *positive), stated=self.analysis.program.stated,
+                     definitions=definitions(self.analysis, self.analysis.program.function_of(self.call)))
+
+    def _scheduler_list(self, name: str, arguments: dict, frame: Frame, node: cst.CSTNode | None = None) -> Listed:
+        """A scheduler of ``SIBLINGS`` with these bound arguments as its list over the frame's run."""
+        sibling = SIBLINGS[name]
+        texts = {**sibling.defaults, **{key: self.analysis.code(value) for key, value in arguments.items()
+                                        if key != "optimizer"}}
+        try:
+            return sibling.listed(texts, frame)
+        except (ValueError, SyntaxError) as error:
+            raise Refused("MIG105", f"{name.removeprefix(SCHEDULER_MODULE)}: {error}", node) from None
+
+    def _require_below(self, low: str, high: str, refusal: str, assumption: str) -> None:
+        """``low < high`` where MindSpore requires it: refused (MIG105) with ``refusal`` completed by when it fails;
+        when it cannot be decided, assumed (said in the message) and kept positive in the verifier's samples."""
+        when = self._not_below(low, high)
+        if when is not None:
+            raise Refused("MIG105", refusal.format(when=when))
+        if low not in ("0", "0.0") and None in (self.analysis.value(low), self.analysis.value(high)):
+            self.assumptions.append(assumption)
+            self._positive.append(f"{atom(high)} - {atom(low)}")
 
     def _not_below(self, low: str, high: str) -> str | None:
         """Why ``low < high`` fails, as a clause for a refusal ("" when both are known, " (with lr=...)" for a

@@ -2,8 +2,8 @@
 
 ``SchedulerSite`` finds the cadence, the optimizer and the run; this module says what the cosine becomes. torch's
 cosine is periodic and MindSpore's list clamps at ``min_lr``: the claim says the two agree for ``(T_max + 1) *
-step_per_epoch`` optimizer steps, and a longer run gets the periodic list (MIG114). A ``LinearLR`` warmup before
-it, a resume and a ``step()`` at the start of the epoch have list forms of their own (``cosine_lists``).
+step_per_epoch`` optimizer steps, and a longer run gets the periodic list (MIG114). A warmup chained before it, a
+resume and a ``step()`` at the start of the epoch have list forms of their own (``cosine_lists``).
 """
 
 from __future__ import annotations
@@ -14,22 +14,20 @@ from dataclasses import replace
 import libcst as cst
 
 from migrate import verify
-from migrate.analysis import Analysis, atom, bind, plus_one, product
+from migrate.analysis import Analysis, bind, plus_one, product
 from migrate.bridge import cosine_lists
 from migrate.bridge.cosine_lists import CosineValues
 from migrate.bridge.scheduler_to_list import (
     SCHEDULER_MODULE,
-    TORCH_DEFAULT_LR,
     Cadence,
     SchedulerSite,
     scheduler_findings,
     subscript_key,
 )
-from migrate.program.builder import in_builder_terms
-from migrate.program.values import definitions
+from migrate.bridge.torch_schedulers import SIBLINGS, Frame, Listed
 from migrate.references import GETATTR, STAR, VALUE
 from migrate.rule import Finding, Note, Refused, Rule, documentation
-from migrate.verify import Claim, Schedule
+from migrate.verify import Schedule
 
 INDIRECT = {
     VALUE: "CosineAnnealingLR used as a value, not called: the rule cannot see its arguments or its step() calls",
@@ -38,7 +36,6 @@ INDIRECT = {
     STAR: "CosineAnnealingLR comes from a star import of torch.optim.lr_scheduler that another star import (or a "
           "use other than a call) keeps from being resolved; import it by name so it can be rewritten",
 }
-WARMUP_DEFAULTS = {"start_factor": "1.0 / 3", "end_factor": "1.0", "total_iters": "5"}
 ORDER = ("eta_min={eta_min} is not below the optimizer's lr={lr}{when}: torch anneals upwards or stays constant, "
          "cosine_decay_lr requires min_lr < max_lr")
 
@@ -63,6 +60,7 @@ class CosineSite(SchedulerSite):
     REQUIRED = ("optimizer", "T_max")
     LIST_ARGUMENTS = ("T_max", "eta_min")
     periodic_list = False
+    WARMUPS, WARMUP_KIND = frozenset(SIBLINGS), "list-form scheduler"
 
     def _also(self) -> list[Note]:
         """eta_min not below the optimizer's lr, checked on its own."""
@@ -77,30 +75,21 @@ class CosineSite(SchedulerSite):
 
     def _values(self, arguments, optimizer_arguments, cadence: Cadence) -> CosineValues:
         """The cosine_decay_lr arguments as source text, and the claim that ties them to the torch schedule."""
-        base_lr, eta_min = optimizer_arguments.get("lr"), arguments.get("eta_min")
-        t_max = self.analysis.code(arguments["T_max"])
-        base_lr_text = self.analysis.code(base_lr) if base_lr is not None else TORCH_DEFAULT_LR
-        eta_min_text = self.analysis.code(eta_min) if eta_min is not None else "0.0"
+        eta_min, t_max = arguments.get("eta_min"), self.analysis.code(arguments["T_max"])
+        eta_min_text = self.eta_min = self.analysis.code(eta_min) if eta_min is not None else "0.0"
         decay_epoch = self._count(arguments["T_max"], "T_max")
         min_lr = self._float(eta_min, "eta_min") if eta_min is not None else "0.0"
-        max_lr = self._float(base_lr, "lr") if base_lr is not None else TORCH_DEFAULT_LR
-        if self._returns_alone():
-            base_lr_text = in_builder_terms(self.analysis.program, self._builder, base_lr_text, "max_lr")
-            max_lr = in_builder_terms(self.analysis.program, self._builder, max_lr, "max_lr")
+        base_lr_text, max_lr = self._lrs(optimizer_arguments)
         self._check_order(eta_min_text, base_lr_text)
         agreement = product(plus_one(t_max), cadence.step_every)
-        run_steps = cadence.run_steps
-        if self._reads and run_steps is not None and not self._epoch_start:
-            run_steps = f"{run_steps} + {atom(cadence.step_every)}"
+        run_steps = self._run_steps(cadence)
         total_step = run_steps or product(plus_one(decay_epoch), cadence.step_every)
-        step_per_epoch = cadence.step_every if cadence.per_epoch else "1"
+        step_per_epoch = cadence.step_per_epoch
         source = Schedule("torch.CosineAnnealingLR", {"base_lr": base_lr_text, "T_max": t_max,
                                                       "eta_min": eta_min_text, "step_every": cadence.step_every})
         target = Schedule("mindspore.cosine_decay_lr", {"min_lr": min_lr, "max_lr": max_lr, "total_step": total_step,
                                                         "step_per_epoch": step_per_epoch, "decay_epoch": decay_epoch})
-        claim = Claim(source, target, run_steps=run_steps, agrees_for=agreement, positive=tuple(self._positive),
-                      stated=self.analysis.program.stated,
-                      definitions=definitions(self.analysis, self.analysis.program.function_of(self.call)))
+        claim = self._claim(source, target, run_steps, agreement)
         values = CosineValues(max_lr, total_step, step_per_epoch, agreement, claim, min_lr, decay_epoch, t_max)
         if self._resume is not None:
             start, lr = self._resume_epoch(), self._initial_lr[1]
@@ -115,18 +104,16 @@ class CosineSite(SchedulerSite):
         """The chain's list, the periodic list when the plain one diverges where the run is visible, else the
         plain call."""
         if self._chain is not None:
-            warmup = {name: (self.analysis.code(self._chain.warmup[name]),
-                             (self._count if name == "total_iters" else self._float)(self._chain.warmup[name], name))
-                      if name in self._chain.warmup else (default, default) for name, default in WARMUP_DEFAULTS.items()}
-            milestone = (self.analysis.code(self._chain.milestone), self._count(self._chain.milestone, "milestone"))
-            values = cosine_lists.chained(values, cadence.step_every, cadence.run_steps is not None, warmup, milestone)
+            split = product(self._count(self._chain.milestone, "milestone"), cadence.step_every)
+            values = cosine_lists.chained(values, self._warmup_list(values, split, function), split,
+                                          self.analysis.code(self._chain.milestone), cadence.step_every)
         elif self._resume is None and not self._epoch_start and (periodic := self._periodic(values, cadence)):
             values, self.periodic_list = periodic, True
         return values, self._statements(values, list_name, function)
 
     def _group_schedule(self, values: CosineValues, lr: cst.BaseExpression, list_name: str, function: str):
         """torch anneals each group from its own initial lr to the one eta_min."""
-        self._check_order(values.claim.source.args["eta_min"], self.analysis.code(lr))
+        self._check_order(self.eta_min, self.analysis.code(lr))
         return self._statements(replace(values, max_lr=self._float(lr, "lr")), list_name, function)
 
     def _statements(self, values: CosineValues, list_name: str, function: str) -> list[cst.SimpleStatementLine]:
@@ -135,8 +122,11 @@ class CosineSite(SchedulerSite):
                 "decay_epoch": values.decay_epoch}
         if self._chain is None and not self.periodic_list:
             return [cosine_lists.decay_statement(list_name, function, args, args.get("start"))]
-        write = cosine_lists.chain_statements if self._chain is not None else cosine_lists.periodic_statements
-        return write(list_name, function, args, self.analysis.fresh_name("lr_cycle"), self.analysis.fresh_name("step"))
+        cycle, step = self.analysis.fresh_name("lr_cycle"), self.analysis.fresh_name("step")
+        if self._chain is None:
+            return cosine_lists.periodic_statements(list_name, function, args, cycle, step)
+        warmup = self._warmup_list(values, args["split"], function, step).expression
+        return cosine_lists.warmup_then_periodic(list_name, function, args, warmup, cycle, step)
 
     def _periodic(self, values: CosineValues, cadence: Cadence) -> CosineValues | None:
         """torch's periodic schedule as a list (``mindspore.periodic_cosine``); None when the plain call is
@@ -164,7 +154,8 @@ class CosineSite(SchedulerSite):
     def _rewritten(self, function: str) -> str:
         if self._chain is None:
             return super()._rewritten(function)
-        return (f"SequentialLR(LinearLR, CosineAnnealingLR) → one list (LinearLR's warmup for "
+        warmup = self._chain.warmup_name.removeprefix(SCHEDULER_MODULE)
+        return (f"SequentialLR({warmup}, CosineAnnealingLR) → one list ({warmup}'s warmup for "
                 f"{self.analysis.code(self._chain.milestone)} scheduler steps, then the cosine read from "
                 f"{function}(...))")
 
@@ -188,12 +179,19 @@ class CosineSite(SchedulerSite):
 
     def _check_order(self, eta_min: str, base_lr: str) -> None:
         """MindSpore rejects min_lr >= max_lr: that configuration is the user's, refused here with a warning."""
-        when = self._not_below(eta_min, base_lr)
-        if when is not None:
-            raise Refused("MIG105", ORDER.format(eta_min=eta_min, lr=base_lr, when=when))
-        if eta_min not in ("0", "0.0") and None in (self.analysis.value(eta_min), self.analysis.value(base_lr)):
-            self.assumptions.append(f"eta_min={eta_min} is below lr={base_lr} (MindSpore rejects min_lr >= max_lr)")
-            self._positive.append(f"{atom(base_lr)} - {atom(eta_min)}")
+        self._require_below(eta_min, base_lr, ORDER.format(eta_min=eta_min, lr=base_lr, when="{when}"),
+                            f"eta_min={eta_min} is below lr={base_lr} (MindSpore rejects min_lr >= max_lr)")
+
+    def _warmup_list(self, values: CosineValues, split: str, function: str, step: str = "step") -> Listed:
+        """The chain's warmup as its list over the milestone's ``split`` optimizer steps."""
+        source, nn = values.claim.source.args, function.rpartition(".")[0]
+        listed = self._scheduler_list(self._chain.warmup_name, self._chain.warmup, Frame(
+            source["base_lr"], values.max_lr, source["step_every"], values.step_per_epoch, split,
+            nn or "mindspore.nn", (step, "milestone")), self._chain.warmup_call)
+        if not nn and "mindspore.nn" in listed.expression:
+            raise Refused("MIG103", "the chain's warmup list calls mindspore.nn, which the module does not import "
+                                   "while its optimizer is left to port", self._chain.warmup_call)
+        return listed
 
 
 RULE = CosineAnnealingToMindSpore()

@@ -16,7 +16,6 @@ from migrate.analysis import Analysis, atom, bind, product
 from migrate.bridge.scheduler_to_list import (
     SCHEDULER_MODULE,
     STAR_SOURCES,
-    TORCH_DEFAULT_LR,
     Cadence,
     Chain,
     Elsewhere,
@@ -25,10 +24,9 @@ from migrate.bridge.scheduler_to_list import (
     scheduler_findings,
 )
 from migrate.bridge.torch_schedulers import NO_LIST_FORM, SIBLINGS, Frame, Listed
-from migrate.program.values import definitions
 from migrate.references import GETATTR, STAR, VALUE, find_references
 from migrate.rule import Finding, ImportRef, Note, Refused, Rule, documentation
-from migrate.verify import Claim, Schedule
+from migrate.verify import Schedule
 
 COSINE = SCHEDULER_MODULE + "CosineAnnealingLR"
 INDIRECT = {
@@ -112,30 +110,23 @@ class ListedSite(SchedulerSite):
         if self._epoch_start:
             raise Refused("MIG106", "scheduler.step() runs at the start of each epoch; only a CosineAnnealingLR "
                                    "stepped so converts (its list read from its second epoch)")
-        base_lr = optimizer_arguments.get("lr")
-        run_steps = cadence.run_steps
-        if self._reads:
-            run_steps = f"{run_steps} + {atom(cadence.step_every)}"
-        step_per_epoch = cadence.step_every if cadence.per_epoch else "1"
-        frame = Frame(self.analysis.code(base_lr) if base_lr is not None else TORCH_DEFAULT_LR,
-                      self._float(base_lr, "lr") if base_lr is not None else TORCH_DEFAULT_LR, cadence.step_every,
-                      step_per_epoch, run_steps, "mindspore.nn")
+        run_steps = self._run_steps(cadence)
+        frame = Frame(*self._lrs(optimizer_arguments), cadence.step_every, cadence.step_per_epoch, run_steps,
+                      "mindspore.nn")
         self.listed = self._listed(frame)
-        claim = Claim(self.listed.source, self.listed.target, run_steps=run_steps,
-                      positive=(*self._positive, *self.listed.positive), stated=self.analysis.program.stated,
-                      definitions=definitions(self.analysis, self.analysis.program.function_of(self.call)))
-        return ScheduleValues(frame.max_lr, run_steps, step_per_epoch, None, claim)
+        claim = self._claim(self.listed.source, self.listed.target, run_steps, positive=self.listed.positive)
+        return ScheduleValues(frame.max_lr, run_steps, cadence.step_per_epoch, None, claim)
 
     def _listed(self, frame: Frame) -> Listed:
         """The site's list over the frame's run: the scheduler's, or the chain's warmup list for the milestone's
         steps followed by the scheduler's from its epoch 0 (torch restarts it there)."""
         arguments = bind(self.call, self.SIGNATURE).values
         if self._chain is None:
-            return self._sibling_list(self.SCHEDULER, arguments, frame)
+            return self._scheduler_list(self.SCHEDULER, arguments, frame)
         milestone = self._count(self._chain.milestone, "milestone")
         split = product(milestone, frame.step_every)
-        first = self._sibling_list(self._chain.warmup_name, self._chain.warmup, replace(frame, run_steps=split))
-        second = self._sibling_list(self.SCHEDULER, arguments,
+        first = self._scheduler_list(self._chain.warmup_name, self._chain.warmup, replace(frame, run_steps=split))
+        second = self._scheduler_list(self.SCHEDULER, arguments,
                                     replace(frame, run_steps=f"{frame.run_steps} - {atom(split)}"))
         self.assumptions.append(f"the run is longer than the warmup's {self.analysis.code(self._chain.milestone)} "
                                 "scheduler steps")
@@ -149,15 +140,6 @@ class ListedSite(SchedulerSite):
                                for name, text in part.target.args.items()}})
         return Listed(f"{first.expression} + {second.expression}", source, target,
                       (*first.positive, *second.positive, f"{frame.run_steps} - {atom(split)}"))
-
-    def _sibling_list(self, name: str, arguments: dict, frame: Frame) -> Listed:
-        sibling = SIBLINGS[name]
-        texts = {**sibling.defaults, **{key: self.analysis.code(node) for key, node in arguments.items()
-                                        if key != "optimizer"}}
-        try:
-            return sibling.listed(texts, frame)
-        except (ValueError, SyntaxError) as error:
-            raise Refused("MIG105", f"{name.removeprefix(SCHEDULER_MODULE)}: {error}") from None
 
     def _function_reference(self, package: str, package_import: ImportRef, left_to_port: bool):
         return f"{package}.nn", package_import
