@@ -84,8 +84,8 @@ def test_a_deliberately_wrong_rule_is_withheld(tmp_path, monkeypatch):
     """decay_epoch off by one in both the emitted code and its claim: the models catch it, nothing is written."""
     from migrate.rules import cosine_annealing_to_mindspore as rule
 
-    real_count = rule._Site._count
-    monkeypatch.setattr(rule._Site, "_count", lambda self, node, name: f"{real_count(self, node, name)} + 1")
+    real_count = rule.CosineSite._count
+    monkeypatch.setattr(rule.CosineSite, "_count", lambda self, node, name: f"{real_count(self, node, name)} + 1")
     source = (FIXTURES / "fully_qualified_per_epoch" / "input.py").read_text()
     target = tmp_path / "train.py"
     target.write_text(source)

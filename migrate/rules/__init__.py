@@ -34,6 +34,7 @@ class DeclaredRule:
 DECLARED = (
     DeclaredRule("cosine_annealing_to_mindspore", "mindspore", ("CosineAnnealingLR",)),
     DeclaredRule("cosine_decay_to_torch", "torch", ("cosine_decay_lr",)),
+    DeclaredRule("exponential_decay_to_torch", "torch", ("exponential_decay_lr",)),
     DeclaredRule("torch_schedulers_to_mindspore", "mindspore",
                  ("StepLR", "MultiStepLR", "ExponentialLR", "LambdaLR", "LinearLR", "ConstantLR", "PolynomialLR",
                   "ReduceLROnPlateau", "OneCycleLR", "CyclicLR", "CosineAnnealingWarmRestarts")),

@@ -1,0 +1,433 @@
+"""Where ``scheduler.step()`` goes for a list read once per optimizer step, and how long the run is: the
+optimizer's steps found directly, in helpers reached through calls, or out of sight (``Model.train``); the batch
+loop proven to make step_per_epoch steps per pass; the loops (and step budgets) around it counted in the list's own
+spelling. ``ListCadence`` is the part of ``ListSite`` that answers it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from migrate.analysis import LOOPS, names_in, product
+from migrate.bridge.list_delivery import Delivery
+from migrate.bridge.list_loops import (
+    insertable,
+    leaves_early,
+    returns_early,
+    returns_inside,
+)
+from migrate.bridge.list_steps import optimizer_steps
+from migrate.bridge.list_texts import count_text, same_expression
+from migrate.bridge.list_torch import FreshName
+from migrate.program.budget import Budget, step_budget
+from migrate.program.mindspore_datasets import (
+    DatasetSizes,
+    dataset_size_of,
+    iterates,
+    unenumerated,
+)
+from migrate.program.model import MAX_CALL_DEPTH
+from migrate.rule import Note, Refused
+
+
+@dataclass(frozen=True)
+class Run:
+    """The optimizer steps the visible loops make, as source text: at most that many when ``exact`` is False (a
+    break, continue, return or condition can cut the run short). ``loop`` is the outermost of those loops;
+    ``helper`` names the function the optimizer steps in when the loops are around a call of it: a warning about
+    the run then goes on the list's call, as the loop and the step are in different functions."""
+
+    steps: str
+    loop: cst.CSTNode
+    exact: bool
+    helper: str | None = None
+
+
+@dataclass
+class Cadence:
+    """Where ``scheduler.step()`` goes: after ``anchor``, or by hand as ``by_hand`` says when no place is proven.
+    ``epoch_call`` marks an anchor that is a call running one whole epoch (the batch loop is in the helper)."""
+
+    anchor: cst.CSTNode | None
+    description: str
+    assumptions: list[str]
+    by_hand: Note | None = None
+    epoch_call: bool = False
+
+
+class ListCadence:
+    """The part of ``ListSite`` that places scheduler.step() and counts the run it serves; it records the
+    optimizer's step statement on the site (``step_statement``) for the reads and budgets that count from it."""
+
+    def _cadence(self, delivery: Delivery, step_per_epoch: cst.BaseExpression, scheduler: FreshName) -> Cadence:
+        steps, runs = optimizer_steps(self.analysis, delivery.optimizer_call, delivery.optimizer_name)
+        every = count_text(self.analysis.code(step_per_epoch))
+        per_step = self.value_of(step_per_epoch) == 1
+        how_often = "right after every optimizer step" if per_step else f"once every {every} optimizer steps"
+        if steps and runs:
+            raise Refused("MIG106", f"the optimizer is stepped at line {self.analysis.line(steps[0])} and also by "
+                                   f"`{self.analysis.code(runs[0].func)}(...)` at line {self.analysis.line(runs[0])}",
+                          runs[0])
+        if runs:
+            lines = ", ".join(str(self.analysis.line(run)) for run in runs)
+            run = runs[0]
+            where = f"line{'s' if len(runs) > 1 else ''} {lines}"
+            return self._by_hand(run, f"`{self.analysis.first_line(run)}` at {where} runs the optimizer out "
+                                      f"of sight: call {scheduler}.step() {how_often}"
+                                      + ("" if per_step else f" (at the end of each epoch when an epoch is {every} "
+                                                             "batches), e.g. from a callback's on_train_epoch_end"),
+                                 every)
+        if not steps:
+            raise Refused("MIG106", f"the optimizer `{self.analysis.code(delivery.optimizer_name)}` is never stepped "
+                                   "here, so there is no place for scheduler.step()", delivery.optimizer_call)
+        if len(steps) > 1:
+            lines = ", ".join(str(self.analysis.line(step)) for step in steps)
+            raise Refused("MIG106", f"the optimizer is stepped at lines {lines}; the rewrite needs exactly one "
+                                   "step site to place scheduler.step()", steps[0])
+        step = steps[0]
+        statement = self.analysis.statement(step)
+        self.step_statement = statement
+        frame, _ = self._frame(delivery, statement)
+        nested = self.program.function_of(statement) is not self.program.function_of(delivery.optimizer_line)
+        if not nested and self.analysis.start(statement) < self.analysis.end(delivery.optimizer_line):
+            raise Refused("MIG106", "the optimizer is stepped before it is built", statement)
+        if per_step:
+            place = self._per_step_place(statement, frame, delivery)
+            if place is not None:
+                where = (f"line {self.analysis.line(place)}" if place is statement else
+                         f"after the call at line {self.analysis.line(place)}, which steps the optimizer once, at "
+                         f"line {self.analysis.line(statement)}")
+                return Cadence(place, f"after every optimizer step ({where})", [])
+            return self._by_hand(statement, f"call {scheduler}.step() right after the optimizer step at line "
+                                            f"{self.analysis.line(statement)}", every)
+        if nested:
+            return self._cadence_through_calls(statement, delivery, step_per_epoch, scheduler)
+        batch_loop, proof = self._batch_loop(statement, delivery.optimizer_line, step_per_epoch)
+        if batch_loop is not None and isinstance(proof, list):
+            return Cadence(batch_loop, f"once per epoch, after the batch loop at line {self.analysis.line(batch_loop)}",
+                           proof)
+        return self._by_hand(batch_loop or statement,
+                             f"{proof}: call {scheduler}.step() once every {every} optimizer steps (after the batch "
+                             f"loop if one pass over it is {every} batches)", every)
+
+    def _per_step_place(self, statement: cst.CSTNode, frame: cst.CSTNode, delivery: Delivery) -> cst.CSTNode | None:
+        """Where ``scheduler.step()`` runs right after each optimizer step and sees the scheduler built with the
+        optimizer: the step's own line, or the call of the helper that makes exactly that one step."""
+        if insertable(self.analysis, statement) and self._sees(self.program.function_of(statement), delivery):
+            return statement
+        route = self.program.route(statement, frame)
+        if route is None:
+            return None
+        for index in range(len(route.hops) - 2, -1, -1):
+            if self._helpers_skip_or_repeat(route.hops[index + 1:]):
+                return None
+            hop = route.hops[index]
+            call = self.analysis.statement(hop.node)
+            if insertable(self.analysis, call) and self._sees(hop.function, delivery):
+                return call
+        return None
+
+    def _helpers_skip_or_repeat(self, hops) -> bool:
+        """Whether one call of the first of ``hops`` can make other than one pass to the last hop's node: a loop,
+        a condition or an early ``return`` on the way."""
+        return any(self.analysis.loops(hop.node) or self.analysis.guards(hop.node, hop.function)
+                   or returns_early(hop.function) for hop in hops)
+
+    def _sees(self, function: cst.CSTNode, delivery: Delivery) -> bool:
+        """Whether the scheduler built with the optimizer can be read in ``function``: a fresh variable of the
+        optimizer's function (or a closure of it, or any function when that is the module), or a fresh
+        ``self.<name>`` in a method of the optimizer's class whose first parameter has the same name."""
+        program = self.program
+        built = program.function_of(delivery.optimizer_line)
+        if delivery.owner is not None:
+            return (isinstance(function, cst.FunctionDef) and program.class_of(function) is program.class_of(built)
+                    and bool(function.params.params) and function.params.params[0].name.value == delivery.owner
+                    and not any(isinstance(decorator.decorator, cst.Name)
+                                and decorator.decorator.value in ("staticmethod", "classmethod")
+                                for decorator in function.decorators))
+        return function is built or built is self.analysis.module or built in set(self.analysis.ancestors(function))
+
+    def _frame(self, delivery: Delivery, node: cst.CSTNode) -> tuple[cst.CSTNode, list[cst.CSTNode]]:
+        """The function whose loops make the run that reaches ``node``, and the loops already around the
+        optimizer's construction there: the optimizer's own function; or, for an optimizer stored in ``self``, the
+        method of its class that leads to ``node`` through one call site per function and that the module never
+        calls itself (``fit()``, called on an instance from outside)."""
+        program = self.program
+        built = program.function_of(delivery.optimizer_line)
+        own = built, self.analysis.loops(delivery.optimizer_line)
+        if delivery.owner is None or program.route(node, built) is not None:
+            return own
+        function = program.function_of(node)
+        for _ in range(MAX_CALL_DEPTH):
+            calls = program.call_sites(function) if isinstance(function, cst.FunctionDef) else []
+            if not calls:
+                break
+            if len(calls) > 1:
+                return own
+            function = program.function_of(calls[0])
+        else:
+            return own
+        if function is built or not self._sees(function, delivery):
+            return own
+        return function, []
+
+    def _in_builder_terms(self, text: str | None, frame: cst.CSTNode, delivery: Delivery) -> list[str]:
+        """``text``, read in ``frame``, as the optimizer's function would read it: itself, and with each
+        ``self.x`` replaced by the value that function stores in it; empty when a ``self.x`` is not stored once
+        there (its value in ``frame`` is not visible)."""
+        built = self.program.function_of(delivery.optimizer_line)
+        if text is None:
+            return []
+        if frame is built:
+            return [text]
+        translated = self.program.in_method_terms(text, built)
+        return [] if translated is None else list(dict.fromkeys([text, translated[0]]))
+
+    def _cadence_through_calls(self, statement: cst.CSTNode, delivery: Delivery, step_per_epoch: cst.BaseExpression,
+                               scheduler: FreshName) -> Cadence:
+        """The epoch's end when the optimizer steps in a helper reached from the optimizer's function through one
+        call site per function: after the batch loop when that loop is in the optimizer's function (a train_step()
+        called per batch), after the helper's call when the helper holds the batch loop (a train_one_epoch() called
+        per epoch). The batch loop must visibly run step_per_epoch optimizer steps per pass, counted in the
+        caller's terms."""
+        analysis, program = self.analysis, self.program
+        every = count_text(analysis.code(step_per_epoch))
+        frame, base = self._frame(delivery, statement)
+        function = program.function_of(statement)
+        name = f"{function.name.value}()" if isinstance(function, cst.FunctionDef) else "a lambda"
+
+        def by_hand(node: cst.CSTNode, why: str) -> Cadence:
+            return self._by_hand(node, f"the optimizer steps inside {name} (line {analysis.line(statement)}) and "
+                                       f"{why}: call {scheduler}.step() once every {every} optimizer steps, e.g. "
+                                       f"after the loop that calls {name} {every} times per epoch", every)
+
+        route = program.route(statement, frame)
+        if route is None:
+            calls = program.call_sites(function)
+            return by_hand(statement, f"is called from {len(calls)} places" if len(calls) > 1 else
+                           "is not called from the function that builds the optimizer" if calls else
+                           "is never called where its calls can be followed")
+        around = program.loops(route)
+        if [loop for loop, _ in around[:len(base)]] != base or len(around) == len(base):
+            return by_hand(statement, "no loop of its own after the optimizer is built runs it")
+        loop, hop = around[-1]
+        index = route.hops.index(hop)
+        built = program.function_of(delivery.optimizer_line)
+        if index == 0 and frame is built and analysis.start(loop) < analysis.end(delivery.optimizer_line):
+            return by_hand(loop, "the loop around it starts before the optimizer is built")
+        proof = self._pass_through_calls(route, loop, hop, step_per_epoch, delivery)
+        if isinstance(proof, str):
+            return by_hand(loop, proof)
+        if frame is not built:
+            runner = f"{frame.name.value}()"
+            proof.append(f"{runner} runs once for each {program.class_of(built).name.value} built (a second call "
+                         "would run past the list)")
+        if index == 0:
+            inside = f" (the optimizer steps in {name}, called once per batch)" if route.through_calls else ""
+            return Cadence(loop, f"once per epoch, after the batch loop at line {analysis.line(loop)}{inside}", proof)
+        helper = route.hops[1].function
+        called = f"{helper.name.value}()" if isinstance(helper, cst.FunctionDef) else "a lambda"
+        outer = [other for other, where in around[len(base):] if where is not route.hops[0] and other is not loop]
+        if outer:
+            return by_hand(outer[0], f"the loop at line {analysis.line(outer[0])} runs its batch loop several times "
+                                     f"per call of {called}")
+        if self._helpers_skip_or_repeat(route.hops[1:index]) or analysis.guards(loop, hop.function) or any(
+                returns_early(other.function) for other in route.hops[1:index + 1]):
+            return by_hand(loop, f"a condition or an early return can skip the batch loop at line "
+                                 f"{analysis.line(loop)} in a call of {called}")
+        anchor = analysis.statement(route.hops[0].node)
+        if not insertable(analysis, anchor):
+            return by_hand(anchor, f"the call of {called} at line {analysis.line(anchor)} is not a line of its own "
+                                   "a statement can follow")
+        return Cadence(anchor, f"once per epoch, after each call of {called} (line {analysis.line(anchor)}), whose "
+                               f"batch loop at line {analysis.line(loop)} steps the optimizer", proof, epoch_call=True)
+
+    def _pass_through_calls(self, route, loop: cst.CSTNode, hop, step_per_epoch,
+                            delivery: Delivery) -> list[str] | str:
+        """The assumptions proving one pass of ``loop`` (in ``hop``'s function) makes step_per_epoch optimizer
+        steps, one per iteration down the route; else why not."""
+        analysis, program = self.analysis, self.program
+        index = route.hops.index(hop)
+        line = analysis.line(loop)
+        if analysis.guards(hop.node, loop) or any(analysis.guards(other.node, other.function)
+                                                  for other in route.hops[index + 1:]):
+            return f"the optimizer step runs under a condition in the loop at line {line}"
+        if leaves_early(loop) or analysis.loop_exits(loop):
+            return f"the loop at line {line} can end an iteration early"
+        if index > 0 and returns_inside(loop):
+            return f"the loop at line {line} can return before its end"
+        if any(returns_early(other.function) for other in route.hops[index + 1:]):
+            return "it can return before its optimizer step"
+
+        frame = route.hops[0].function
+
+        def in_frame(text: str | None) -> list[str]:
+            if text is not None and index > 0:
+                text = program.in_frame_terms(text, route, hop)
+            return self._in_builder_terms(text, frame, delivery)
+
+        count, why = analysis.iteration_count(loop)
+        counts = in_frame(count)
+        candidates = [step_per_epoch, *self._alias(step_per_epoch)]
+        for text in counts:
+            if any(same_expression(text, analysis.code(node)) for node in candidates):
+                return [f"one pass over {text[4:-1]} is {text} iterations"] if why and text.startswith("len(") else (
+                    [why] if why else [])
+        dataset = next(filter(None, (dataset_size_of(analysis, node) for node in candidates)), None)
+        iterable = unenumerated(analysis, loop.iter) if isinstance(loop, cst.For) else None
+        for text in in_frame(analysis.code(iterable)) if iterable is not None else []:
+            if dataset is not None and iterates(analysis, cst.parse_expression(text), dataset):
+                return [f"one pass over {text} is {dataset}.get_dataset_size() batches"]
+        runs = f"`{count}` times" if count is not None else f"an unknown number of times ({why})"
+        return f"the batch loop at line {line} runs {runs}, not visibly step_per_epoch={analysis.code(step_per_epoch)}"
+
+    def _by_hand(self, node: cst.CSTNode, message: str, every: str) -> Cadence:
+        return Cadence(None, f"by hand once every {every} optimizer steps (MIG116)", [],
+                       Note(node, "MIG116", message))
+
+    def _batch_loop(self, statement, optimizer_line, step_per_epoch) -> tuple[cst.CSTNode | None, list[str] | str]:
+        """The loop around the optimizer step and the assumptions proving it has step_per_epoch iterations, or
+        the loop (if any) and why that is not proven."""
+        base = self.analysis.loops(optimizer_line)
+        loops = self.analysis.loops(statement)
+        if loops[:len(base)] != base or len(loops) == len(base):
+            return None, "the optimizer step is not in a loop of its own after the optimizer is built"
+        loop = loops[-1]
+        if self.analysis.start(loop) < self.analysis.end(optimizer_line):
+            return None, "the loop around the optimizer step starts before the optimizer is built"
+        line = self.analysis.line(loop)
+        if self.analysis.guards(statement, loop):
+            return loop, f"the optimizer step runs under a condition in the loop at line {line}"
+        if leaves_early(loop):
+            return loop, f"the loop at line {line} has a break or continue"
+        count, why = self.analysis.iteration_count(loop)
+        every = self.analysis.code(step_per_epoch)
+        candidates = [step_per_epoch, *self._alias(step_per_epoch)]
+        if count is not None and any(same_expression(count, self.analysis.code(node)) for node in candidates):
+            return loop, [why] if why else []
+        dataset = next(filter(None, (dataset_size_of(self.analysis, node) for node in candidates)), None)
+        iterable = unenumerated(self.analysis, loop.iter) if isinstance(loop, cst.For) else None
+        if dataset is not None and iterable is not None and iterates(self.analysis, iterable, dataset):
+            return loop, [f"one pass over {self.analysis.code(iterable)} is {dataset}.get_dataset_size() batches"]
+        runs = f"{count} times" if count is not None else f"an unknown number of times ({why})"
+        return loop, f"the batch loop at line {line} runs {runs}, not visibly step_per_epoch={every}"
+
+    def _alias(self, node: cst.BaseExpression) -> list[cst.BaseExpression]:
+        """The value of a name bound once to it in this function, e.g. ``steps = dataset.get_dataset_size()``."""
+        if not isinstance(node, cst.Name):
+            return []
+        assignment = self.analysis.single_assignment(node)
+        bound = self.analysis.assigned_value(assignment) if assignment is not None else None
+        return [bound[1]] if bound is not None else []
+
+    def _run(self, cadence: Cadence, delivery: Delivery, arguments) -> Run | None:
+        """The run the loops around ``scheduler.step()``'s place show, in optimizer steps; None when a loop's count
+        is not visible (a while loop, an iterable of unknown length), the scheduler is stepped by hand, or the
+        optimizer steps in a helper not reached from the optimizer's function through one call site per function.
+
+        The place is the optimizer step itself (one step per innermost iteration, the loops around a helper's call
+        included) or the proven batch loop (as many steps per pass as step_per_epoch). Counts are written with the
+        names the list's arguments use, so the verifier samples one unknown where the code has one quantity under
+        two spellings."""
+        anchor = cadence.anchor
+        if anchor is None:
+            return None
+        program = self.program
+        frame, base = self._frame(delivery, anchor)
+        route = program.route(anchor, frame)
+        if route is None:
+            return None
+        around = program.loops(route)[len(base):]
+        loops = [loop for loop, _ in around]
+        spellings = self._spellings([arguments["total_step"], arguments["step_per_epoch"]])
+        budget = self._budget(around, route)
+        counts = [self._loop_count(loop, spellings) for loop in loops]
+        if budget is not None:
+            counts[0] = budget.count
+            if budget.counted is not loops[0]:
+                counts = counts[:1]
+        counts = [count if count is None or hop is route.hops[0] else program.in_frame_terms(count, route, hop)
+                  for count, (_, hop) in zip(counts, around)]
+        counts = [(self._in_builder_terms(count, frame, delivery) or [None])[-1] for count in counts]
+        counts = [spellings.get(count, count) if count is not None else None for count in counts]
+        if budget is not None and counts[0] is not None:
+            whole = budget.counted is not loops[0]
+            self.assumptions.append(
+                f"`while {self.analysis.code(loops[0].test)}` (line {self.analysis.line(loops[0])}) "
+                + (f"is a budget of {counts[0]} optimizer steps: its counter grows with each step and the batch loop "
+                   f"at line {self.analysis.line(budget.counted)} leaves when it is spent" if whole else
+                   f"runs {counts[0]} times"))
+            if whole:
+                return Run(counts[0], loops[0], not returns_inside(loops[0]))
+        if isinstance(anchor, LOOPS) or cadence.epoch_call:
+            counts.append(self.analysis.code(arguments["step_per_epoch"]))
+        if isinstance(anchor, LOOPS):
+            loops.append(anchor)
+        if not loops or any(count is None for count in counts):
+            return None
+        exact = (not program.guards(route, route.hops[0].function)
+                 and not any(leaves_early(loop) or returns_inside(loop) for loop in loops)
+                 and not any(returns_early(hop.function) for hop in route.hops[1:]))
+        helper = route.hops[-1].function if route.through_calls else None
+        named = f"{helper.name.value}()" if isinstance(helper, cst.FunctionDef) else "a lambda"
+        return Run(product(*counts), loops[0], exact, named if helper is not None else None)
+
+    def _budget(self, around, route) -> Budget | None:
+        """The step budget of the run's outermost loop, a ``while`` in the function that makes the run: its
+        iterations, or the whole run when its counter counts the optimizer steps (``while step < total_steps``
+        around the batch loop, which leaves when the budget is spent)."""
+        if not around or self.step_statement is None:
+            return None
+        loop, hop = around[0]
+        if not isinstance(loop, cst.While) or hop is not route.hops[0]:
+            return None
+        return step_budget(self.analysis, loop, self.step_statement, checked_first=True)
+
+    def _helper_run_not_visible(self, anchor: cst.CSTNode, delivery: Delivery, total: str) -> list[Note]:
+        """MIG102 when the optimizer steps in a helper that is not called from one place inside a loop: no run
+        length to compare with the list, which may end before the run does."""
+        program = self.program
+        helper = program.function_of(anchor)
+        frame, base = self._frame(delivery, anchor)
+        if helper is frame:
+            return []
+        route = program.route(anchor, frame)
+        if route is not None and program.loops(route)[len(base):]:
+            return []
+        name = f"{helper.name.value}()" if isinstance(helper, cst.FunctionDef) else "a lambda"
+        calls = program.call_sites(helper)
+        called = (f"called from {len(calls)} places" if len(calls) > 1 else
+                  "not called from a loop here" if calls else "not called where its calls can be followed")
+        return [Note(self.call, "MIG102", f"the optimizer steps inside {name} (line {self.analysis.line(anchor)}), "
+                                      f"{called}, so the run's length is not visible and can exceed the list's "
+                                      f"total_step={total} entries: MindSpore raises at optimizer step {total} and "
+                                      "the original program stops there, while torch's scheduler runs on")]
+
+    def _spellings(self, expressions: list[cst.BaseExpression]) -> dict[str, str]:
+        """For each name these expressions read that is bound once here to a value (``steps = len(loader)``), the
+        value's text mapped to the name; and each ``dataset.get_dataset_size()`` they call, to its own text."""
+        spellings: dict[str, str] = {}
+        for expression in expressions:
+            for name in names_in(expression):
+                for value in self._alias(name):
+                    spellings.setdefault(self.analysis.code(value), name.value)
+            finder = DatasetSizes(self.analysis)
+            expression.visit(finder)
+            for text in finder.found:
+                spellings.setdefault(text, text)
+        return spellings
+
+    def _loop_count(self, loop: cst.CSTNode, spellings: dict[str, str]) -> str | None:
+        """How many times ``loop`` runs, in the list's own spelling where it has one; a pass over a MindSpore
+        dataset (or its iterators) is ``dataset.get_dataset_size()`` batches."""
+        iterable = unenumerated(self.analysis, loop.iter) if isinstance(loop, cst.For) else None
+        if iterable is not None:
+            for text, spelling in spellings.items():
+                dataset = dataset_size_of(self.analysis, cst.parse_expression(text))
+                if dataset is not None and iterates(self.analysis, iterable, dataset):
+                    return spelling
+        count, _ = self.analysis.iteration_count(loop)
+        if count is None:
+            return None
+        return spellings.get(count, count)

@@ -1,0 +1,41 @@
+"""How the list machinery compares source text and writes it into messages."""
+
+from __future__ import annotations
+
+import ast
+
+import libcst as cst
+
+from migrate.analysis import Analysis
+
+
+def same_expression(left: str, right: str) -> bool:
+    """The same expression, however it is spaced or parenthesised."""
+    try:
+        return ast.dump(ast.parse(left, mode="eval")) == ast.dump(ast.parse(right, mode="eval"))
+    except SyntaxError:
+        return False
+
+
+def argument_text(name: str, text: str) -> str:
+    """An argument for a message: ``name=text``, or the name alone when the code spells it so."""
+    return name if text == name else f"{name}={text}"
+
+
+def count_text(text: str) -> str:
+    """A count for a message: a number as it is, an expression quoted so the sentence still reads."""
+    return text if text.isdigit() else f"`{text}`"
+
+
+def slice_text(analysis: Analysis, subscript: cst.Subscript) -> str:
+    """A slice for a message: ``lr[start:]`` quoted whole, a slice of a call by its brackets alone."""
+    if isinstance(subscript.value, cst.Call):
+        return f"the slice `[{', '.join(analysis.code(element) for element in subscript.slice)}]`"
+    return f"`{analysis.code(subscript)}`"
+
+
+def dict_key(entry: cst.BaseDictElement) -> str | None:
+    """A dict entry's key when it is a plain string (``"lr"``), else None."""
+    if isinstance(entry, cst.DictElement) and isinstance(entry.key, cst.SimpleString):
+        return entry.key.evaluated_value
+    return None

@@ -1,0 +1,682 @@
+"""A MindSpore per-step list function → a torch scheduler stepped by the training loop: the machinery every such
+rule shares, parameterized by the rule's ``ListPair``.
+
+MindSpore's schedule is a per-step list the optimizer reads by its global step; torch's is an object the user steps.
+So a site is rewritten only when the list reaches mapped optimizers through names and float wrappers alone (or after
+a ``warmup_lr`` list, ``warmup + lr``, which becomes a ``SequentialLR`` of a ``LambdaLR`` ramp and the pair's
+scheduler). Each optimizer becomes the torch one with the list's starting lr, the pair's scheduler follows it, and
+``scheduler.step()`` goes where the code shows it runs once every ``step_per_epoch`` optimizer steps — or, when the
+training loop is out of sight, a warning says where to call it. The claim covers a run as long as the visible loops
+make it, or ``total_step`` when they are out of sight; where the pair's plain scheduler agrees with the list for
+fewer steps than the run, the pair may hold it there (``periodic`` chooses). A list sliced at a whole epoch
+(``lr[start_epoch * step_per_epoch:]``) becomes torch's resume, ``last_epoch=start_epoch - 1``.
+
+``ListSite`` is one call on its way to a Finding; its parts live beside this module: ``list_delivery`` (the list's
+path to its optimizers), ``list_resume``, ``list_groups`` (param groups), ``list_cadence`` (where scheduler.step()
+goes and how long the run is) and ``list_torch`` (the torch statements and notes).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import libcst as cst
+
+from migrate import evaluate, verify
+from migrate.analysis import Analysis, atom, bind, names_in, plus_one, product
+from migrate.bridge.list_cadence import Cadence, ListCadence, Run
+from migrate.bridge.list_delivery import (
+    WARMUP_SIGNATURE,
+    Delivery,
+    ListDelivery,
+    Warmup,
+)
+from migrate.bridge.list_groups import ListGroups
+from migrate.bridge.list_loops import returns_early
+from migrate.bridge.list_resume import ListResume
+from migrate.bridge.list_texts import argument_text, same_expression
+from migrate.bridge.list_torch import CHAIN, FreshName, TorchSide, in_package
+from migrate.imports import package_reference
+from migrate.program.values import definitions
+from migrate.rule import Finding, Fix, Note, Refused
+from migrate.schedules.mindspore_lr import check_warmup_lr
+from migrate.verify import SAMPLES, Claim, Schedule
+
+COUNTS = ("total_step", "step_per_epoch")
+"""The arguments every list function of the family has: how long the list is, and how many steps an epoch is."""
+
+
+class ListPair(ABC):
+    """What a rule knows of its own pair, asked by ``ListSite``: the list function (its qualified names and
+    signature, which must hold ``total_step`` and ``step_per_epoch``), the torch scheduler and how the list's
+    arguments become its arguments, the verifier's models of both, and the sentences only this pair can write.
+
+    ``base_lr`` is the argument the torch optimizer takes as ``lr=`` (each param group's own); ``kind`` names the
+    schedule in messages ("the cosine's lr"); ``defaults`` are the texts of the arguments a call may leave out;
+    ``group_sharing`` and ``group_result`` say what one scheduler shares across param groups and what it does to
+    them. The rest is optional, each part asked only by a pair that has it:
+
+    - the agreement, how many optimizer steps the plain scheduler follows the list for (``agreement``, None: all of
+      them), said in words by ``agreement_text``, ``past_agreement`` and ``diverging``;
+    - a hold (``held_model``, the verifier's model of the scheduler stepped only while ``hold_condition`` holds),
+      which keeps the scheduler on the list past the agreement;
+    - a resume (``resumes``): the torch optimizer's lr at the resume epoch and the resumed claim;
+    - a warmup (``warmup_models``, the verifier's models of ``warmup_lr(...) + list`` and of the SequentialLR that
+      replaces it).
+    """
+
+    functions: frozenset[str]
+    signature: tuple[str, ...]
+    scheduler: str
+    base_lr: str
+    kind: str
+    source_model: str
+    destination_model: str
+    defaults: Mapping[str, str] = MappingProxyType({})
+    group_sharing = ""
+    group_result = ""
+    agreement_text = ""
+    warmup_models: tuple[str, str] | None = None
+    held_model: str | None = None
+    hold_remedy = ""
+    resumes = False
+
+    @property
+    def function(self) -> str:
+        """The list function as messages name it (``cosine_decay_lr``)."""
+        return min(self.functions).rsplit(".", 1)[-1]
+
+    @property
+    def scheduler_name(self) -> str:
+        """The torch scheduler as messages name it (``CosineAnnealingLR``)."""
+        return self.scheduler.rsplit(".", 1)[-1]
+
+    @property
+    def checked(self) -> tuple[str, ...]:
+        """The arguments ``check`` takes: the whole signature, but for one the pair knows itself."""
+        return self.signature
+
+    @abstractmethod
+    def check(self, **values) -> None:
+        """Raise what MindSpore raises for these values of the ``checked`` arguments (TypeError, ValueError)."""
+
+    @abstractmethod
+    def scheduler_arguments(self, texts: dict[str, str]) -> str:
+        """The scheduler's arguments after the optimizer, from the list's arguments as text."""
+
+    @abstractmethod
+    def destination(self, texts: dict[str, str]) -> dict[str, str]:
+        """The arguments of ``destination_model``, ``base_lr`` and ``step_every`` among them."""
+
+    def rejected(self, site: ListSite, arguments: dict[str, cst.BaseExpression]) -> tuple[str, str] | None:
+        """The argument at which MindSpore visibly has no list to convert, and why (MIG105); None otherwise."""
+        return None
+
+    def agreement(self, texts: dict[str, str]) -> str | None:
+        """How many optimizer steps the plain scheduler follows the list for, as text; None for all of them."""
+        return None
+
+    def past_agreement(self, texts: dict[str, str], agreement: str) -> str:
+        """What happens from optimizer step ``agreement`` on, where the plain scheduler leaves the list."""
+        raise NotImplementedError
+
+    def diverging(self, texts: dict[str, str]) -> str:
+        """How the two schedules differ past the agreement."""
+        raise NotImplementedError
+
+    def in_chain_past_agreement(self) -> str:
+        """Why a warmup's SequentialLR cannot go past the agreement."""
+        raise NotImplementedError
+
+    def hold_condition(self, scheduler: object) -> str:
+        """The test under which the held scheduler still steps."""
+        raise NotImplementedError
+
+    def hold_reason(self) -> str:
+        """Why the scheduler is held, for the by-hand warning."""
+        raise NotImplementedError
+
+    def held_note(self, texts: dict[str, str], agreement: str, scheduler: object) -> str:
+        """MIG114: the scheduler is held where the plain one would leave the list."""
+        raise NotImplementedError
+
+    def hold_refused(self, texts: dict[str, str], agreement: str) -> str:
+        """MIG101 when ``periodic = "refuse"`` keeps a site the hold would convert."""
+        raise NotImplementedError
+
+    def resumed_lr(self, site: ListSite, arguments: dict[str, cst.BaseExpression], texts: dict[str, str],
+                   epoch: str, held: bool, math: str) -> str:
+        """The torch optimizer's lr for a run resumed at ``epoch``."""
+        raise NotImplementedError
+
+    def resumed_claim(self, texts: dict[str, str], epoch: str, skipped: str, start_lr: str, run: str | None,
+                      agrees_for: str) -> Claim | None:
+        """The resumed run itself as a claim; None to verify the uninterrupted run it continues."""
+        return None
+
+
+class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
+    """One call of the pair's list function on its way to a Finding."""
+
+    def __init__(self, pair: ListPair, analysis: Analysis, call: cst.Call):
+        self.pair = pair
+        self.analysis = analysis
+        self.call = call
+        self.list_node: cst.BaseExpression = call
+        self.assumptions: list[str] = []
+        self.program = analysis.program
+        self.step_reads: list[cst.Subscript] = []
+        self.step_statement: cst.CSTNode | None = None
+        self.warmup: Warmup | None = None
+        self.other_uses: list[cst.Name] = []
+        self.resume_slice: cst.Subscript | None = None
+        self.group_carriers: list[cst.SimpleStatementLine] = []
+
+    def convert(self) -> Finding | None:
+        """The site's finding (None for a param group's list another site converts with the others); a refusal
+        also reports every behaviour change the site has that does not depend on what blocked it, each at its own
+        line, so the user learns all of them at once. A refusal placed away from the call names the call's line."""
+        try:
+            return self._convert()
+        except Refused as refused:
+            node = refused.node or self.call
+            note = Note(node, refused.code, self._citing_the_call(refused.message, node))
+            seen = {(note.code, self.analysis.line(note.node))}
+            also = [extra for extra in self._also(refused) if (extra.code, self.analysis.line(extra.node)) not in seen]
+            return Finding(note, also)
+
+    def _citing_the_call(self, message: str, node: cst.CSTNode) -> str:
+        """``message``, reported at ``node``, with the line of the list's call it is about when it is reported
+        elsewhere and does not say so."""
+        line = self.analysis.line(self.call)
+        if self.analysis.line(node) == line or f"line {line}" in message:
+            return message
+        return f"{message} (the {self.pair.function} list of line {line})"
+
+    def _also(self, refused: Refused) -> list[Note]:
+        """Behaviour changes checked on their own: arguments MindSpore rejects, and a run (or, out of sight, the
+        list) that passes the steps the pair's plain scheduler agrees with the list for."""
+        notes = []
+        arguments = bind(self.call, self.pair.signature).values
+        rejected = self.pair.rejected(self, arguments)
+        if rejected is not None:
+            name, message = rejected
+            if not (refused.code == "MIG105" and refused.node in (None, self.call, arguments[name])):
+                notes.append(Note(arguments[name], "MIG105", message))
+        if all(name in arguments for name in self.pair.signature if name != self.pair.base_lr):
+            notes += self._past_agreement(arguments)
+        return notes
+
+    def _past_agreement(self, arguments: dict[str, cst.BaseExpression]) -> list[Note]:
+        """MIG101 when the run the loops show (else the list itself) goes past the optimizer steps the pair's plain
+        scheduler agrees with the list for, found by a probe of the site that stops wherever the site's own
+        conversion is blocked. A run is counted from the list's first entry, so not with a resume slice; a warmup
+        before the list has its own check (MIG118)."""
+        probe = type(self)(self.pair, self.analysis, self.call)
+        run = None
+        try:
+            arguments = probe._in_caller_terms(probe._arguments())
+            delivery = probe._delivery()
+            cadence = probe._cadence(delivery, arguments["step_per_epoch"], "scheduler")
+            run = probe._run(cadence, delivery, arguments) if probe.resume_slice is None else None
+        except Refused:
+            pass
+        if probe.warmup is not None:
+            return []
+        texts = {name: self.analysis.code(value) for name, value in arguments.items()}
+        total = texts["total_step"]
+        agreement = self.pair.agreement(texts)
+        if agreement is None:
+            return []
+        reach = total if run is None else f"min({atom(run.steps)}, {atom(total)})"
+        if self._at_most(reach, agreement):
+            return []
+        goes = "goes" if self._at_most(plus_one(agreement), reach) else "can go"
+        what = (f"the list has total_step={total} entries and {goes} past" if run is None else
+                f"the run (the loop at line {self.analysis.line(run.loop)}, {run.steps} optimizer steps) {goes} past")
+        return [Note(self.call, "MIG101", f"{what} {self.pair.agreement_text} = {agreement} optimizer steps: "
+                                         + self.pair.past_agreement(texts, agreement)
+                                         + ("" if run is not None else " if the run gets there")
+                                         + self.pair.hold_remedy)]
+
+    def _convert(self) -> Finding | None:
+        arguments = self._in_caller_terms(self._arguments())
+        texts = {name: self.analysis.code(value) for name, value in arguments.items()}
+        delivery = self._delivery()
+        groups = self._param_groups(delivery)
+        if groups is not None and groups.main is not self.call and self.call in self._group_calls(groups):
+            return None
+        warmup = self._warmup_texts(texts) if self.warmup is not None else None
+        optimizer_arguments = self._optimizer_arguments(delivery)
+        self._check_moves(delivery, [*self._moving(arguments),
+                                     *([self.warmup.arguments["warmup_epoch"]] if warmup else [])])
+        others = self._other_deliveries()
+        group_lrs = (self._group_lrs(groups, texts, others, delivery.optimizer_call) if groups is not None
+                     else {})
+        if others and (warmup is not None or self.step_reads):
+            raise Refused("MIG107", "the list feeds several optimizers and is "
+                                   + ("read element by element" if self.step_reads else "summed with a warmup")
+                                   + ": each optimizer would need its own scheduler, and the rule writes that only "
+                                   "for a list given to the optimizers alone", others[0].optimizer_call)
+        resume = self._resume(arguments) if self.resume_slice is not None else None
+        if resume is not None:
+            self._resumable(resume, delivery, others)
+        scheduler = self._scheduler_name(delivery, several=bool(others))
+        cadence = self._cadence(delivery, arguments["step_per_epoch"], scheduler)
+        rejected = self.pair.rejected(self, arguments)
+        if rejected is not None:
+            name, message = rejected
+            raise Refused("MIG105", message, bind(self.call, self.pair.signature).values[name])
+
+        place = self._construction_place(delivery)
+        package, package_import = package_reference(self.analysis, place, "torch")
+        optimizer = self.analysis.code(delivery.optimizer_name)
+        scheduler_arguments = f"{optimizer}, {self.pair.scheduler_arguments(texts)}"
+        scheduler_call = f"{in_package(self.pair.scheduler, package)}({scheduler_arguments})"
+        replacements: dict[cst.CSTNode, object] = {carrier: [] for carrier in delivery.carriers}
+        replacements[delivery.optimizer_line] = []
+        replacements.update(self._current_lr_reads(scheduler))
+
+        step_every = texts["step_per_epoch"]
+        agreement = self.pair.agreement(texts)
+        run = self._run(cadence, delivery, arguments)
+        skipped = product(atom(resume.epoch), step_every) if resume is not None else None
+        resumed_run = run.steps if run is not None else None
+        if resume is not None and run is not None:
+            run = dataclasses.replace(run, steps=f"{skipped} + {atom(run.steps)}")
+        destination_args = self.pair.destination(texts)
+        if warmup is None:
+            total = texts["total_step"]
+            source = Schedule(self.pair.source_model, texts)
+            destination = Schedule(self.pair.destination_model, destination_args)
+            agrees_for = (total if agreement is None else agreement if run is None else
+                          f"min({total}, {agreement})")
+        else:
+            total = f"{atom(warmup['total_step'])} + {atom(texts['total_step'])}"
+            source_model, destination_model = self.pair.warmup_models
+            source = Schedule(source_model, {
+                "learning_rate": warmup["learning_rate"], "warmup_total_step": warmup["total_step"],
+                "warmup_step_per_epoch": warmup["step_per_epoch"], "warmup_epoch": warmup["warmup_epoch"], **texts})
+            destination = Schedule(destination_model, {**destination_args, "warmup_epochs": warmup["warmup_epoch"]})
+            agrees_for = total
+        run_steps = total if run is None else run.steps
+        defined = definitions(self.analysis, self.analysis.program.function_of(self.call))
+        claim = Claim(source, destination, run_steps=run_steps, agrees_for=agrees_for, definitions=defined)
+        held = warmup is None and self._held(claim, texts, agreement)
+        notes = self._semantic_notes(delivery, optimizer_arguments, grouped=groups is not None)
+        if held:
+            claim = Claim(source, Schedule(self.pair.held_model, dict(destination.args)),
+                          run_steps=run_steps, agrees_for=agrees_for, definitions=defined)
+            notes.append(Note(self.call, "MIG114", self.pair.held_note(texts, agreement, scheduler)))
+        grouped = self._group_verdicts(groups, group_lrs, claim) if groups is not None else ""
+        imports = [package_import]
+        params = self._grouped_params(groups, group_lrs, replacements) if groups is not None else None
+        if resume is None:
+            torch_lr = (self._torch_lr(groups, texts, optimizer_arguments.get("learning_rate")) if groups is not None
+                        else texts[self.pair.base_lr])
+            new_optimizer = self._new_optimizer(delivery, optimizer_arguments, torch_lr, package, params)
+            scheduler_lines = ([cst.parse_statement(f"{scheduler} = {scheduler_call}\n")] if warmup is None else
+                               self._chain_statements(scheduler, package, optimizer, scheduler_call,
+                                                      warmup["warmup_epoch"]))
+        else:
+            math, math_import = package_reference(self.analysis, place, "math")
+            imports.append(math_import)
+            start_lr = self.pair.resumed_lr(self, arguments, texts, resume.epoch, held, math)
+            resumed = (self.pair.resumed_claim(texts, resume.epoch, skipped, start_lr, resumed_run, agrees_for)
+                       if not held and math == "math" else None)
+            if resumed is not None:
+                claim = dataclasses.replace(resumed, definitions=defined)
+            new_optimizer = self._new_optimizer(delivery, optimizer_arguments, start_lr, package, params)
+            group = self.analysis.fresh_name("group")
+            last_epoch = str(int(resume.epoch) - 1) if resume.epoch.isdigit() else f"{atom(resume.epoch)} - 1"
+            scheduler_lines = [
+                cst.parse_statement(f"for {group} in {optimizer}.param_groups:\n"
+                                    f"    {group}[\"initial_lr\"] = {texts[self.pair.base_lr]}\n"),
+                cst.parse_statement(f"{scheduler} = {in_package(self.pair.scheduler, package)}("
+                                    f"{scheduler_arguments}, last_epoch={last_epoch})\n"),
+            ]
+            self.assumptions.append(f"the start epoch {resume.epoch} is not negative (a negative start would count "
+                                    "from the list's end)")
+        replacements[place] = [new_optimizer, *scheduler_lines]
+        if resume is not None:
+            replacements.update({line: [] for line in self._read_only_by_the_slice(resume)})
+        if cadence.anchor is not None:
+            replacements[cadence.anchor] = [cadence.anchor, self._step_statement(scheduler, held)]
+        if run is None:
+            self.assumptions.append(f"a run of at most {argument_text('total_step', total)} optimizer steps (the "
+                                    "loops do not show it; past the list MindSpore raises, torch runs on)")
+        changes = self._changes(dict(texts, total_step=total), agreement, run, held or warmup is not None)
+        unsafe = []
+        if cadence.by_hand is not None:
+            by_hand = cadence.by_hand
+            unsafe.append(Note(by_hand.node, by_hand.code, by_hand.message + (
+                f", and only while {self.pair.hold_condition(scheduler)} ({self.pair.hold_reason()})" if held
+                else "")))
+        if run is None and cadence.anchor is not None:
+            unsafe += self._helper_run_not_visible(cadence.anchor, delivery, total) or [
+                Note(self.call, "MIG102", f"the loops around the optimizer step (line "
+                                         f"{self.analysis.line(cadence.anchor)}) do not show how many steps the run "
+                                         f"has, and it can exceed the list's {argument_text('total_step', total)} "
+                                         f"entries: MindSpore raises at optimizer step {total} and the "
+                                         "original program stops there, while torch's scheduler runs on")]
+        once_applied = self._left_to_port(delivery)
+        also = ""
+        for other in others:
+            other_scheduler, other_cadence, other_import = self._another_optimizer(
+                other, arguments, texts, claim, held, replacements, notes)
+            once_applied += self._left_to_port(other)
+            imports.append(other_import)
+            also += (f"; the list also feeds {self.analysis.code(other.optimizer_name)} (line "
+                     f"{self.analysis.line(other.optimizer_line)}), which gets its own {other_scheduler} stepped "
+                     f"{other_cadence.description}")
+        assumptions = cadence.assumptions + [a for a in self.assumptions if a not in cadence.assumptions]
+        converted = (f"{self.pair.function} → {self.pair.scheduler}" if warmup is None else
+                     f"warmup_lr + {self.pair.function} → {CHAIN}([LambdaLR (warmup_lr's ramp from 0), "
+                     f"{self.pair.scheduler_name}], milestones=[{warmup['warmup_epoch']}])")
+        message = (
+            f"{converted} driving {delivery.mapping.target}"
+            + (f" ({self.analysis.code(delivery.optimizer_name)})" if others else "")
+            + f", stepped {cadence.description}{also}{grouped}"
+            + (self._resume_description(resume, last_epoch, skipped, resumed is not None) if resume is not None
+               else "")
+            + (f"; assumes {'; '.join(assumptions)}" if assumptions else "")
+        )
+        changes, *unsafe = (Note(note.node, note.code, self._citing_the_call(note.message, note.node))
+                            for note in (changes, *unsafe))
+        return Finding(
+            Note(self.call, "MIG100", message),
+            notes,
+            fix=Fix(replacements, claim, changes, unsafe, add_imports=tuple(dict.fromkeys(imports)),
+                    once_applied=once_applied),
+        )
+
+    def _another_optimizer(self, delivery: Delivery, arguments, texts: dict[str, str], claim: Claim, held: bool,
+                           replacements: dict, notes: list[Note]) -> tuple[FreshName, Cadence, object]:
+        """Another optimizer the same list feeds: the torch optimizer, its own scheduler, and its step()
+        where its own optimizer steps show; it must use the list over the same run as the first (the same claim),
+        and its step() must have a place (no MIG116)."""
+        optimizer_arguments = self._optimizer_arguments(delivery)
+        self._check_moves(delivery, self._moving(arguments))
+        scheduler = self._scheduler_name(delivery, several=True)
+        cadence = self._cadence(delivery, arguments["step_per_epoch"], scheduler)
+        name = self.analysis.code(delivery.optimizer_name)
+        if cadence.anchor is None:
+            raise Refused("MIG106", f"the list also feeds {name}, whose scheduler.step() has no proven place: "
+                                   f"{cadence.by_hand.message}", delivery.optimizer_call)
+        run = self._run(cadence, delivery, arguments)
+        if (claim.run_steps if run is None else run.steps) != claim.run_steps:
+            raise Refused("MIG107", f"the list feeds several optimizers that step for different runs ({name}: "
+                                   f"{'not visible' if run is None else run.steps}, the first: {claim.run_steps}), "
+                                   "so one verdict cannot cover their schedulers", delivery.optimizer_call)
+        place = self._construction_place(delivery)
+        package, package_import = package_reference(self.analysis, place, "torch")
+        scheduler_line = cst.parse_statement(
+            f"{scheduler} = {in_package(self.pair.scheduler, package)}({name}, "
+            f"{self.pair.scheduler_arguments(texts)})\n")
+        replacements[delivery.optimizer_line] = []
+        replacements[place] = [self._new_optimizer(delivery, optimizer_arguments, texts[self.pair.base_lr], package),
+                               scheduler_line]
+        existing = replacements.get(cadence.anchor)
+        step = self._step_statement(scheduler, held)
+        replacements[cadence.anchor] = [*existing, step] if isinstance(existing, list) else [cadence.anchor, step]
+        notes.extend(self._semantic_notes(delivery, optimizer_arguments))
+        return scheduler, cadence, package_import
+
+    def _warmup_texts(self, texts: dict[str, str]) -> dict[str, str]:
+        """The warmup list's arguments as text, once it is proven to be the first phase SequentialLR reproduces:
+        warmup_epoch whole epochs of the list's step_per_epoch (``total_step = warmup_epoch * step_per_epoch``)
+        rising to the list's base lr, and a list that ends within the agreement (SequentialLR's scheduler is not
+        held). Otherwise MIG118 says which."""
+        warmup = self.warmup
+        if self.pair.warmup_models is None:
+            raise Refused("MIG118", f"the list follows a warmup_lr list at line {self.analysis.line(warmup.call)}: "
+                                   f"the rule has no SequentialLR(LambdaLR, {self.pair.scheduler_name}) for the sum",
+                          warmup.call)
+        found = {name: self.analysis.code(value) for name, value in warmup.arguments.items()}
+        values = [self.value_of(warmup.arguments[name]) for name in WARMUP_SIGNATURE]
+        if all(value is not None for value in values):
+            try:
+                check_warmup_lr(*values)
+            except (TypeError, ValueError) as error:
+                raise Refused("MIG105", f"MindSpore rejects this warmup_lr call ({type(error).__name__}: {error})",
+                              warmup.call) from None
+        every, epochs = texts["step_per_epoch"], found["warmup_epoch"]
+        whole = product(atom(epochs), atom(every))
+        kind, base_lr, agreement = self.pair.kind, self.pair.base_lr, self.pair.agreement(texts)
+        mismatch = (
+            f"its step_per_epoch={found['step_per_epoch']} is not the {kind} list's {every}"
+            if not self._equal(found["step_per_epoch"], every) else
+            f"its total_step={found['total_step']} is not warmup_epoch * step_per_epoch = {whole}, so the {kind} "
+            "does not start at an epoch boundary"
+            if not self._equal(found["total_step"], whole) else
+            f"it rises to learning_rate={found['learning_rate']}, not to the {kind}'s {base_lr}={texts[base_lr]}"
+            if not self._equal(found["learning_rate"], texts[base_lr]) else
+            f"the {kind} list's total_step={texts['total_step']} goes past {self.pair.agreement_text}, "
+            f"where {self.pair.in_chain_past_agreement()}"
+            if agreement is not None and not self._at_most(texts["total_step"], agreement) else None)
+        for name in names_in(warmup.arguments["warmup_epoch"]):
+            scope = self.analysis.scopes.get(name)
+            if scope is not None and len(scope[name.value]) > 1:
+                raise Refused("MIG105", f"`{name.value}` is assigned more than once, and the LambdaLR that replaces "
+                                       "warmup_lr reads it at every scheduler step", name)
+        if mismatch is not None:
+            raise Refused("MIG118", f"the list follows a warmup_lr list at line {self.analysis.line(warmup.call)}, "
+                                   f"and {mismatch}: no SequentialLR(LambdaLR, {self.pair.scheduler_name}) "
+                                   "reproduces the sum", warmup.call)
+        return found
+
+    def _equal(self, left: str, right: str) -> bool:
+        """The same expression, or the same value for every sampled count."""
+        return same_expression(left, right) or (self._at_most(left, right) and self._at_most(right, left))
+
+    def _held(self, claim: Claim, texts: dict[str, str], agreement: str | None) -> bool:
+        """Whether the scheduler must be held (the pair's ``hold_condition``): the run goes past the agreement,
+        where the plain scheduler leaves the list. ``periodic = "clamp"`` keeps the plain scheduler (MIG101,
+        unsafe); ``"refuse"`` keeps the site."""
+        policy = self.analysis.policies.get("periodic", "exact")
+        constants = self.analysis.constants
+        if (self.pair.held_model is None or policy == "clamp"
+                or verify.verify(claim, constants).kind != verify.DIVERGES):
+            return False
+        whole_list = Claim(claim.source, claim.target, run_steps=texts["total_step"], agrees_for=agreement,
+                           definitions=claim.definitions)
+        if verify.verify(whole_list, constants).kind != verify.DIVERGES:
+            return False
+        if policy == "refuse":
+            raise Refused("MIG101", self.pair.hold_refused(texts, agreement))
+        return True
+
+    def _changes(self, texts: dict[str, str], agreement: str | None, run: Run | None, held: bool) -> Note:
+        """The warning shown when the verifier finds the run's learning rates change: the run outlasting the list
+        (MIG102) unless the visible run provably ends within it, else the list outlasting the agreement (MIG101).
+        A ``held`` scheduler follows the list past the agreement, so the run outlasting the list is all that is
+        left."""
+        total = texts["total_step"]
+        if agreement is None and (run is None or self._at_most(run.steps, total)):
+            return Note(self.call, "MIG101", f"{self.pair.scheduler_name} parts from the list within its "
+                                             f"total_step={total} entries")
+        if run is None or self._at_most(run.steps, total):
+            return Note(self.call, "MIG101",
+                        f"the list has total_step={total} entries but the schedules agree only for "
+                        f"{self.pair.agreement_text} = {agreement} optimizer steps: from then on "
+                        f"{self.pair.diverging(texts)}")
+        runs = "runs" if run.exact else "can run up to"
+        through = f" (through {run.helper}, which steps the optimizer)" if run.helper is not None else ""
+        message = (f"the loop at line {self.analysis.line(run.loop)}{through} {runs} {run.steps} optimizer steps but "
+                   f"the list has total_step={total} entries: MindSpore raises at optimizer step {total} (counted "
+                   "from 0, the first past the end of the list) and the original program stops there, while torch's "
+                   "scheduler runs on")
+        if not held and agreement is not None and not self._at_most(total, agreement):
+            message += (f"; before that, from optimizer step {agreement} = {self.pair.agreement_text}, "
+                        f"{self.pair.diverging(texts)}")
+        return Note(self.call if run.helper is not None else run.loop, "MIG102", message)
+
+    def _at_most(self, left: str, right: str) -> bool:
+        """True when ``left <= right`` for every value the verifier samples for the counts the texts leave
+        unknown (the same expression always is)."""
+        if same_expression(left, right):
+            return True
+        constants = self.analysis.constants
+        try:
+            names = list(dict.fromkeys(evaluate.unknowns(left, constants) + evaluate.unknowns(right, constants)))
+            return all(evaluate.evaluate(left, constants, values) <= evaluate.evaluate(right, constants, values)
+                       for values in (dict(zip(names, point))
+                                      for point in itertools.product(SAMPLES["count"], repeat=len(names))))
+        except (evaluate.NotEvaluable, KeyError, ArithmeticError, TypeError, ValueError):
+            return False
+
+    def _arguments(self) -> dict[str, cst.BaseExpression]:
+        signature = self.pair.signature
+        bound = bind(self.call, signature)
+        if bound.error:
+            raise Refused("MIG105", f"cannot read the arguments of {self.pair.function}: {bound.error}")
+        missing = [name for name in signature if name not in bound.values and name not in self.pair.defaults]
+        if missing:
+            raise Refused("MIG105", f"{self.pair.function} without {', '.join(missing)}")
+        defaults = self.pair.defaults
+        arguments = {name: bound.values[name] if name in bound.values else cst.parse_expression(defaults[name])
+                     for name in signature}
+        values = {name: self.value_of(arguments[name]) for name in self.pair.checked}
+        if all(value is not None for value in values.values()):
+            try:
+                self.pair.check(**values)
+            except (TypeError, ValueError) as error:
+                raise Refused("MIG105", f"MindSpore rejects this call ({type(error).__name__}: {error}), so it has "
+                                       "no schedule to convert") from None
+        return arguments
+
+    def _in_caller_terms(self, arguments: dict[str, cst.BaseExpression]) -> dict[str, cst.BaseExpression]:
+        """For ``return <list function>(...)``, the whole body's end of a helper called from one place
+        (``lr = get_lr(0.1, epochs, steps)``), the arguments as the caller gives them: each parameter replaced by
+        the caller's argument, whose names are the caller's own, and the list followed from that call. Otherwise
+        the arguments as they are."""
+        analysis, program = self.analysis, self.program
+        parent = analysis.parents.get(self.call)
+        function = program.function_of(self.call)
+        if not isinstance(parent, cst.Return) or not isinstance(function, cst.FunctionDef):
+            return arguments
+        name = f"`{function.name.value}()`"
+        calls = program.call_sites(function)
+        line = analysis.statement(parent)
+        if len(calls) != 1:
+            raise Refused("MIG107", f"the list is returned from {name}, called from {len(calls) or 'no'} place"
+                                   f"{'s' if len(calls) != 1 else ''} here: each call would need its own scheduler",
+                          parent)
+        if function.body.body[-1] is not line or returns_early(function) or program.class_of(function) is not None:
+            raise Refused("MIG107", f"the list is returned from {name}, which can return something else first",
+                          parent)
+        call = calls[0]
+        given = {}
+        for argument in call.args:
+            parameter = program.parameter_for(call, argument)
+            if parameter is None or argument.star:
+                raise Refused("MIG107", f"the list is returned from {name}, whose call at line {analysis.line(call)} "
+                                       "passes an argument that cannot be matched to a parameter", call)
+            given[parameter.value] = argument.value
+        parameters = {parameter.name.value for parameter in (*function.params.params, *function.params.kwonly_params)}
+        caller_scope = analysis.scopes.get(call)
+        substituted = {}
+        for key, value in arguments.items():
+            for read in names_in(value):
+                if read.value in given:
+                    continue
+                if read.value in parameters:
+                    return_what = f"{name} leaves `{read.value}` to its default"
+                elif (read.value in _bound_names(function)
+                      or (caller_scope is not None and any(assignment.scope is caller_scope
+                                                           for assignment in caller_scope[read.value]))):
+                    return_what = f"`{read.value}` means something else in {name} and where it is called"
+                else:
+                    continue
+                raise Refused("MIG107", f"the list is returned from {name} and {return_what}, so its arguments "
+                                       f"cannot be written at the call, line {analysis.line(call)}", parent)
+            substituted[key] = given[value.value] if isinstance(value, cst.Name) and value.value in given else (
+                value.visit(_Parameters(given)))
+        values = {name: self.value_of(substituted[name]) for name in self.pair.checked}
+        if all(value is not None for value in values.values()):
+            try:
+                self.pair.check(**values)
+            except (TypeError, ValueError) as error:
+                raise Refused("MIG105", f"MindSpore rejects the list {name} returns for the call at line "
+                                       f"{analysis.line(call)} ({type(error).__name__}: {error})", call) from None
+        self.list_node = call
+        self.assumptions.append(f"{name} (line {analysis.line(function)}) is no longer called and can be removed")
+        return substituted
+
+    def value_of(self, node: cst.BaseExpression):
+        """``node``'s value from literals and module constants, or None when it depends on anything else."""
+        return self.analysis.value(self.analysis.code(node))
+
+    def _moving(self, arguments: dict[str, cst.BaseExpression]) -> list[cst.BaseExpression]:
+        """The arguments the torch optimizer and scheduler read at the optimizer's line: all but the counts."""
+        return [value for name, value in arguments.items() if name not in COUNTS]
+
+    def _check_moves(self, delivery: Delivery, expressions: list[cst.BaseExpression],
+                     since: cst.CSTNode | None = None) -> None:
+        """The list's arguments but the counts move to the optimizer's line: none of their names may change on the way
+        (from the list, or from ``since`` when that is earlier)."""
+        first = min([self.analysis.statement(node) for node in (self.list_node, since) if node is not None],
+                    key=self.analysis.start)
+        last = delivery.optimizer_line
+        removed = set(delivery.carriers)
+        for expression in expressions:
+            for name in names_in(expression):
+                scope = self.analysis.scopes.get(name)
+                if scope is None:
+                    continue
+                for assignment in scope[name.value]:
+                    node = getattr(assignment, "node", None)
+                    if node is None or node not in self.analysis.positions:
+                        continue
+                    if (self.analysis.start(first) <= self.analysis.start(node) <= self.analysis.end(last)
+                            and self.analysis.statement(node) not in removed):
+                        raise Refused("MIG105", f"`{name.value}` is assigned at line {self.analysis.line(node)}, "
+                                               "between the list and the optimizer that will use it instead", node)
+
+
+class _Parameters(cst.CSTTransformer):
+    """Parameters replaced by the caller's argument nodes (kept as they are, so their scopes still answer)."""
+
+    def __init__(self, given: dict[str, cst.BaseExpression]):
+        super().__init__()
+        atomic = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.Integer, cst.Float)
+        self.given = {name: value if isinstance(value, atomic) or value.lpar
+                      else value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+                      for name, value in given.items()}
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
+        value = self.given.get(original.value.value) if isinstance(original.value, cst.Name) else None
+        return updated.with_changes(value=value) if value is not None else updated
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        value = self.given.get(original.value)
+        return value if value is not None else updated
+
+
+def _bound_names(function: cst.FunctionDef) -> set[str]:
+    """The names a function binds in its body (assignments, loop targets), not counting nested functions."""
+    finder = _Bindings()
+    function.body.visit(finder)
+    return finder.names
+
+
+class _Bindings(cst.CSTVisitor):
+    def __init__(self):
+        self.names: set[str] = set()
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.names |= {name.value for name in names_in(node.target)}
+
+    def visit_For(self, node: cst.For) -> None:
+        self.names |= {name.value for name in names_in(node.target)}
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
