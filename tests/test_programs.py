@@ -72,6 +72,7 @@ EXACT_TODAY = {
     "torch_to_mindspore/step_at_epoch_start_darts",
     "torch_to_mindspore/sequential_lambda_warmup_cosine",
     "torch_to_mindspore/sequential_constant_warmup_cosine_per_step",
+    "torch_to_mindspore/checkpoint_resume_state_dicts",
     "schedulers_to_mindspore/exponential_lr_per_iteration",
     "schedulers_to_mindspore/flag_step_or_multistep",
     "schedulers_to_mindspore/lambda_lr_linear_warmup",

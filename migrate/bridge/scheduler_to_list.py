@@ -66,6 +66,9 @@ LEFT_TO_PORT = {
                  "drop this call when the training step is ported",
     "state_dict": "save the optimizer with mindspore.save_checkpoint(optimizer, path): its parameters and "
                   "global_step, the step count its learning-rate list is read at",
+    "load_state_dict": "restore the optimizer with mindspore.load_param_into_net(optimizer, "
+                       "mindspore.load_checkpoint(path)): its parameters and global_step, where its learning-rate "
+                       "list goes on from",
 }
 ARGUMENT_IDIOM = ("{callee}() gets it here, and does with it what it did with a torch optimizer: port that (in "
                   "MindSpore the training step is mindspore.value_and_grad and `optimizer(grads)`; loss scaling is "
@@ -184,6 +187,8 @@ class SchedulerSite:
         self._epoch_start = False
         self._optimizer_line: cst.SimpleStatementLine | None = None
         self._initial_lr: tuple[cst.For, cst.BaseExpression] | None = None
+        self._loaded: list[cst.SimpleStatementLine] = []
+        self._optimizer_loaded = False
 
     def convert(self) -> Finding | None:
         """The site's finding; a refusal also reports every behaviour change the site has that does not depend
@@ -253,6 +258,8 @@ class SchedulerSite:
                 self.analysis.parents[optimizer_call].targets[0].target, cst.Name) else cst.parse_expression(owner)
         for read in self._reads:
             replacements.update(self._read_replacement(read, owner))
+        for loaded in self._loaded:
+            replacements[loaded] = []
         for saved in self._saved:
             element = self.analysis.parents[saved.call]
             container = self.analysis.parents[element]
@@ -307,6 +314,12 @@ class SchedulerSite:
                                                   "precision MindSpore's optimizer uses it in)"
                               + (RECOMPUTED_GET_LR if read.detail == "get_lr" else ""))
                          for read in self._reads)
+            notes.extend(Note(loaded, "MIG113", "scheduler.load_state_dict() is dropped: MindSpore has no scheduler; "
+                                                "the list is read at the optimizer's global_step, which restoring the "
+                                                f"optimizer's checkpoint brings back (mindspore.load_param_into_net("
+                                                f"{owner}, ...)), so a resumed run goes on where the checkpoint left "
+                                                "off, as torch's scheduler did")
+                         for loaded in self._loaded)
             notes.extend(Note(saved.call, "MIG113", f"scheduler.state_dict() is dropped from this dict: MindSpore has "
                                                    "no scheduler; the list is read at the optimizer's global_step, "
                                                    f"which mindspore.save_checkpoint({owner}, path) saves, so a "
@@ -408,6 +421,35 @@ class SchedulerSite:
             return tuple(in_builder_terms(self.analysis.program, self._builder, text, "max_lr")
                          for text in (torch_lr, max_lr))
         return torch_lr, max_lr
+
+    def _list_steps(self, run_steps: str | None) -> str | None:
+        """How long the list must be for ``run_steps``: with the scheduler's state loaded from a checkpoint the run
+        can resume mid-way, its loop from a start epoch (``range(start, E)``), while the optimizer's restored
+        global_step reads the list from where the checkpoint left off, so the list covers the run from epoch 0."""
+        if not self._loaded or run_steps is None:
+            return run_steps
+        if not self._optimizer_loaded:
+            raise Refused("MIG107", f"scheduler.load_state_dict() at line {self.analysis.line(self._loaded[0])} "
+                                   "restores the schedule's epoch, but the optimizer's state is not loaded with it: "
+                                   "MindSpore keeps that step in the optimizer's global_step, so a resumed list "
+                                   "would start again at its first entry", self._loaded[0])
+        tree = ast.parse(run_steps, mode="eval").body
+        factor = ""
+        if isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.Mult):
+            tree, factor = tree.left, f" * {atom(ast.unparse(tree.right))}"
+        if not (isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.Sub)):
+            raise Refused("MIG107", f"scheduler.load_state_dict() at line {self.analysis.line(self._loaded[0])} "
+                                   f"resumes the schedule, but the run ({run_steps} optimizer steps) does not show "
+                                   "where a resumed run starts (a `range(start_epoch, epochs)` loop), so the list "
+                                   "cannot be sized for it", self._loaded[0])
+        self.assumptions.append("a resumed run restores the optimizer's global_step with its checkpoint, as torch "
+                                "restored the scheduler's")
+        start = ast.unparse(tree.right)
+        self._loop_nodes = [node.args[1].value if isinstance(node, cst.Call) and len(node.args) == 2
+                            and self.analysis.names_of(node.func) & {"builtins.range"}
+                            and same_expression(self.analysis.code(node.args[0].value), start) else node
+                            for node in self._loop_nodes]
+        return f"{atom(ast.unparse(tree.left))}{factor}"
 
     def _run_steps(self, cadence: Cadence) -> str | None:
         """The run's optimizer steps, one scheduler period more when the lr is read (a read after the last
@@ -560,6 +602,9 @@ class SchedulerSite:
                 continue
             if use.detail == "state_dict" and not use.call.args and self._saved_in_dict(use):
                 self._saved.append(use)
+                continue
+            if use.detail == "load_state_dict" and (loaded := self._method_call_statement(use)) is not None:
+                self._loaded.append(loaded)
                 continue
             if self._lightning is None and (lightning := self._lightning_return(use)) is not None:
                 self._lightning = lightning
@@ -1133,6 +1178,9 @@ class SchedulerSite:
             return
         if self._resume is not None and (initial := self._initial_lr_loop(use)) is not None:
             self._initial_lr = initial
+            return
+        if use.kind == METHOD and use.detail == "load_state_dict" and self._loaded:
+            self._optimizer_loaded = True
             return
         if use.kind in (METHOD, ATTRIBUTE) and use.detail in LR_STATE:
             attribute = self.analysis.parents[use.node]

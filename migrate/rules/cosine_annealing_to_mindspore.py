@@ -83,7 +83,7 @@ class CosineSite(SchedulerSite):
         self._check_order(eta_min_text, base_lr_text)
         agreement = product(plus_one(t_max), cadence.step_every)
         run_steps = self._run_steps(cadence)
-        total_step = run_steps or product(plus_one(decay_epoch), cadence.step_every)
+        total_step = self._list_steps(run_steps) or product(plus_one(decay_epoch), cadence.step_every)
         step_per_epoch = cadence.step_per_epoch
         source = Schedule("torch.CosineAnnealingLR", {"base_lr": base_lr_text, "T_max": t_max,
                                                       "eta_min": eta_min_text, "step_every": cadence.step_every})

@@ -111,11 +111,11 @@ class ListedSite(SchedulerSite):
             raise Refused("MIG106", "scheduler.step() runs at the start of each epoch; only a CosineAnnealingLR "
                                    "stepped so converts (its list read from its second epoch)")
         run_steps = self._run_steps(cadence)
-        frame = Frame(*self._lrs(optimizer_arguments), cadence.step_every, cadence.step_per_epoch, run_steps,
-                      "mindspore.nn")
+        frame = Frame(*self._lrs(optimizer_arguments), cadence.step_every, cadence.step_per_epoch,
+                      self._list_steps(run_steps), "mindspore.nn")
         self.listed = self._listed(frame)
         claim = self._claim(self.listed.source, self.listed.target, run_steps, positive=self.listed.positive)
-        return ScheduleValues(frame.max_lr, run_steps, cadence.step_per_epoch, None, claim)
+        return ScheduleValues(frame.max_lr, frame.run_steps, cadence.step_per_epoch, None, claim)
 
     def _listed(self, frame: Frame) -> Listed:
         """The site's list over the frame's run: the scheduler's, or the chain's warmup list for the milestone's
