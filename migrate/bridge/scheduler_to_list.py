@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -21,6 +22,7 @@ from migrate import evaluate, verify
 from migrate.analysis import Analysis, atom, bind, plus_one, product
 from migrate.bridge.optimizers import WEIGHT_DECAY_DIFFERENCE, towards
 from migrate.bridge.optimizers import Mapping as OptimizerMapping
+from migrate.bridge.torch_schedulers import SIBLINGS, Frame, Listed
 from migrate.edit import EQUAL, SPACED_COMMA, joined_arguments, keyword_argument
 from migrate.imports import package_reference
 from migrate.program import ARGUMENT, ATTRIBUTE, METHOD, NONE_TEST, STORED, Use
@@ -37,7 +39,6 @@ from migrate.program.cadence import NotVisible, cadence
 from migrate.program.values import definitions
 from migrate.references import find_references, site_findings
 from migrate.rule import Finding, Fix, ImportRef, Note, Refused
-from migrate.bridge.torch_schedulers import SIBLINGS, Frame, Listed
 from migrate.verify import SAMPLES, Claim, Schedule
 
 SCHEDULER_MODULE = "torch.optim.lr_scheduler."
@@ -146,7 +147,7 @@ def scheduler_findings(analysis: Analysis, site: type[SchedulerSite], indirect: 
     return (finding for finding in found if finding is not None)
 
 
-class SchedulerSite:
+class SchedulerSite(ABC):
     """One scheduler call on its way to a Finding; a subclass says what its scheduler becomes (the hooks)."""
 
     SCHEDULER = ""
@@ -360,23 +361,23 @@ class SchedulerSite:
         """Behaviour changes a refused site still reports, checked apart from what blocked it."""
         return []
 
+    @abstractmethod
     def _values(self, arguments, optimizer_arguments, cadence: Cadence) -> ScheduleValues:
         """The list's values and claim from the scheduler's and the optimizer's arguments and the cadence."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _schedule(self, values: ScheduleValues, cadence: Cadence, list_name: str,
                   function: str) -> tuple[ScheduleValues, list[cst.SimpleStatementLine]]:
         """The statements that bind ``list_name``, with the values they were written from."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _group_schedule(self, values: ScheduleValues, lr: cst.BaseExpression, list_name: str,
                         function: str) -> list[cst.SimpleStatementLine]:
         """The statements of a param group's own list, the same schedule from the group's lr."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _changes(self, values: ScheduleValues, cadence: Cadence, list_name: str) -> Note:
         """What the verifier will find when the rewritten run's learning rates differ."""
-        raise NotImplementedError
 
     def _schedule_notes(self, values: ScheduleValues, list_name: str) -> list[Note]:
         """Notes the written schedule brings (a form chosen over the plain call, and why)."""
