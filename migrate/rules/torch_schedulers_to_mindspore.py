@@ -56,6 +56,8 @@ class TorchSchedulersToMindSpore(Rule):
 class ListedSite(SchedulerSite):
     """One call of a scheduler of ``SIBLINGS``: its list is the sibling's, written for the visible run."""
 
+    WARMUPS, WARMUP_KIND = frozenset(SIBLINGS), "list-form scheduler"
+
     def __init__(self, analysis: Analysis, call: cst.Call):
         super().__init__(analysis, call)
         self.SCHEDULER = min(analysis.names_of(call.func) & SIBLINGS.keys())
@@ -67,9 +69,6 @@ class ListedSite(SchedulerSite):
                                         if name not in self.sibling.defaults and name != "last_epoch"))
         self.LIST_ARGUMENTS = tuple(name for name in self.sibling.signature if name != "last_epoch")
         self.listed: Listed | None = None
-
-    WARMUPS = frozenset(SIBLINGS)
-    WARMUP_KIND = "list-form scheduler"
 
     def _check_owner(self, chosen: list[cst.BaseExpression]) -> None:
         calls = [value for value in chosen if isinstance(value, cst.Call)]
