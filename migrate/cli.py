@@ -135,7 +135,7 @@ def list_rules() -> None:
     engine's own codes) and its one-line summary."""
     from migrate.engine import all_codes, documented_by
 
-    raised_by = {code: sorted(rule.target for rule, _ in entries) for code, entries in documented_by().items()}
+    raised_by = {code: sorted({rule.target for rule, _ in entries}) for code, entries in documented_by().items()}
     for code in sorted(all_codes().values(), key=lambda code: code.code):
         directions = ",".join(raised_by.get(code.code, [])) or "-"
         click.echo(f"{code.code:<7} {code.name:<27} {code.severity:<8} {directions:<16} {code.summary}")

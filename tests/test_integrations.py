@@ -428,7 +428,7 @@ def test_skip_file_marker_leaves_the_file_alone_and_others_are_converted(workdir
 
 def test_clean_files_exit_0(workdir):
     write(workdir / "src" / "converted.py", text_of(PER_EPOCH, "output.py"))
-    write(workdir / "src" / "other.py", text_of(FIXTURES / "other_scheduler_untouched"))
+    write(workdir / "src" / "other.py", text_of(FIXTURES / "user_class_named_cosine"))
     for command in (["convert"], ["convert", "--check"], ["check"]):
         assert run(*command, "src").exit_code == 0
 
