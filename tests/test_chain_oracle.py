@@ -325,3 +325,28 @@ def test_a_warmup_then_the_cosine_composite_follows_torch_within_the_tolerance(t
                 "1.eta_min": eta_min, **{f"0.{key}": value for key, value in first_args.items()}}
         modelled = model(name).per_step(args, steps)
         assert np.allclose(modelled, lrs_seen(optimizer, real, step_every, steps), rtol=RTOL, atol=ATOL_SCALE * base_lr)
+
+
+def test_the_chained_composite_model_is_bit_identical_to_torch(torch):
+    name = "torch.ChainedScheduler[torch.StepLR,torch.ExponentialLR]"
+    for base_lr, step_every in itertools.product((0.1, 0.003), (1, 3)):
+        steps = 12 * step_every
+        optimizer = sgd(torch, [base_lr])
+        lr_scheduler = torch.optim.lr_scheduler
+        real = lr_scheduler.ChainedScheduler([lr_scheduler.StepLR(optimizer, step_size=3, gamma=0.5),
+                                              lr_scheduler.ExponentialLR(optimizer, gamma=0.9)])
+        args = {"base_lr": base_lr, "step_every": step_every, "0.step_size": 3, "0.gamma": 0.5, "1.gamma": 0.9}
+        assert model(name).per_step(args, steps).tolist() == lrs_seen(optimizer, real, step_every, steps).tolist()
+
+
+def test_the_product_model_is_the_real_lists_multiplied_over_the_lr(ms_nn):
+    spe, total = 2, 10
+    steps = ms_nn.exponential_decay_lr(0.1, 0.5, total, spe, 3, True)
+    decay = ms_nn.exponential_decay_lr(0.1, 0.9, total, spe, 1, True)
+    part = {"learning_rate": 0.1, "total_step": total, "step_per_epoch": spe, "is_stair": True}
+    args = {"base": 0.1, **{f"0.{key}": value for key, value in {**part, "decay_rate": 0.5, "decay_epoch": 3}.items()},
+            **{f"1.{key}": value for key, value in {**part, "decay_rate": 0.9, "decay_epoch": 1}.items()}}
+    modelled = model("mindspore.product[mindspore.exponential_decay_lr,mindspore.exponential_decay_lr]").per_step(
+        args, total + 1)
+    assert np.allclose(modelled[:total], [a * b / 0.1 for a, b in zip(steps, decay)], rtol=1e-15, atol=0)
+    assert np.isposinf(modelled[total])

@@ -110,3 +110,15 @@ def test_fixtures_run_alike_under_standins_and_real_libraries(capsys):
         compared += 1
     with capsys.disabled():
         print(f"\n{compared} fixtures compared; not runnable: " + "; ".join(skipped))
+
+
+SCHEDULER_SCRIPTS = sorted((Path(__file__).resolve().parent / "programs" / "schedulers_to_mindspore").glob("*.py"))
+
+
+@pytest.mark.parametrize("script", SCHEDULER_SCRIPTS, ids=lambda script: script.stem)
+def test_the_stand_in_schedulers_record_what_real_torch_records(script):
+    """The scripts of torch's other schedulers (chains included) run under the stand-ins as under torch 2.13."""
+    source = script.read_text()
+    stand_in, real = runner.run(source, "standins", ()), runner.run(source, "real", ())
+    assert real.steps, real.describe()
+    assert differential.first_difference(real, stand_in) is None, (real.describe(), stand_in.describe())

@@ -100,8 +100,9 @@ class Cadence:
 
 @dataclass(frozen=True)
 class Chain:
-    """A ``SequentialLR`` of a warmup and this scheduler: the chain's call and line (stepped by the user), the
-    warmup's, this scheduler's line, the warmup's arguments, the milestone and the warmup's qualified name."""
+    """A ``SequentialLR`` of a warmup and this scheduler (or a ``ChainedScheduler`` of the two, with no
+    milestone): the chain's call and line (stepped by the user), the warmup's, this scheduler's line, the warmup's
+    arguments, the milestone and the warmup's qualified name."""
 
     call: cst.Call
     line: cst.SimpleStatementLine
@@ -109,7 +110,7 @@ class Chain:
     warmup_line: cst.CSTNode
     scheduler_line: cst.CSTNode
     warmup: dict
-    milestone: cst.BaseExpression
+    milestone: cst.BaseExpression | None
     warmup_name: str
 
 
@@ -158,6 +159,8 @@ class SchedulerSite(ABC):
     REQUIRED: tuple[str, ...] = ("optimizer",)
     LIST_ARGUMENTS: tuple[str, ...] = ()
     """The scheduler's arguments the list reads, which must have their value where the list is built."""
+    MULTIPLIES = False
+    """Whether a ``ChainedScheduler`` of this scheduler and another (their factors multiplied) converts."""
     WARMUPS = frozenset({SCHEDULER_MODULE + "LinearLR"})
     WARMUP_KIND = "LinearLR"
     """The schedulers a ``SequentialLR`` may run before this one, and how refusals name them."""
@@ -739,14 +742,16 @@ class SchedulerSite(ABC):
         where = f"{self.analysis.code(chain_call.func)}(...) at line {self.analysis.line(chain_call)}"
         refusal = (f"this {self.NAME} is part of {where}; the optimizer follows the chain, so the {self.SHORT_NAME} "
                    "alone cannot become its list: ")
-        if SCHEDULER_MODULE + "SequentialLR" not in names:
+        sequential = SCHEDULER_MODULE + "SequentialLR" in names
+        if not sequential and not (self.MULTIPLIES and SCHEDULER_MODULE + "ChainedScheduler" in names):
             raise Refused("MIG107", refusal + f"only SequentialLR({self.WARMUP_KIND}, {self.NAME}) converts",
                           chain_call)
-        bound = bind(chain_call, ("optimizer", "schedulers", "milestones", "last_epoch")).values
+        bound = bind(chain_call, ("optimizer", "schedulers", "milestones", "last_epoch") if sequential
+                     else ("schedulers", "optimizer")).values
         inner = bound.get("schedulers")
         milestones = bound.get("milestones")
         if (not isinstance(inner, cst.List) or len(inner.elements) != 2 or inner.elements[1] is not element
-                or not isinstance(milestones, cst.List) or len(milestones.elements) != 1
+                or sequential and (not isinstance(milestones, cst.List) or len(milestones.elements) != 1)
                 or "last_epoch" in bound):
             raise Refused("MIG107", refusal + f"it converts as [{self.WARMUP_KIND}, {self.NAME}] with one milestone",
                           chain_call)
@@ -760,18 +765,22 @@ class SchedulerSite(ABC):
         chain_line = self.analysis.statement(chain_call)
         warmup_line = self.analysis.statement(warmup_call)
         if (warmup.error or "last_epoch" in warmup.values or len(warmup_tracked.uses) != 1
+                or chain_line in (warmup_line, line)
                 or warmup_tracked.competitors or not isinstance(chain_line, cst.SimpleStatementLine)
                 or not isinstance(chain_line.body[0], cst.Assign)
                 or len(chain_line.body[0].targets) != 1 or self.analysis.parents.get(chain_call) is not
                 chain_line.body[0]):
             raise Refused("MIG107", refusal + f"its {self.WARMUP_KIND} or the chain is used or bound in a way the "
-                                             "rule does not follow", chain_call)
-        for optimizer in (warmup.values.get("optimizer"), bound.get("optimizer")):
+                                             "rule does not follow (each scheduler bound to a variable the chain "
+                                             "alone uses)", chain_call)
+        for optimizer in (warmup.values.get("optimizer"), bound.get("optimizer", None if sequential else False)):
+            if optimizer is False:
+                continue
             if optimizer is None or self.analysis.code(optimizer) != self.analysis.code(
                     bind(self.call, self.SIGNATURE).values["optimizer"]):
                 raise Refused("MIG107", refusal + "its schedulers drive different optimizers", chain_call)
         return Chain(chain_call, chain_line, warmup_call, warmup_line, line, dict(warmup.values),
-                     milestones.elements[0].value, warmup_name)
+                     milestones.elements[0].value if sequential else None, warmup_name)
 
     def _chain_holding(self, tracked) -> tuple[cst.Call, cst.Element] | None:
         """The scheduler chain (``SequentialLR``, ``ChainedScheduler``...) whose list of schedulers is this

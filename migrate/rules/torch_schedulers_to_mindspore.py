@@ -56,7 +56,8 @@ class TorchSchedulersToMindSpore(Rule):
 class ListedSite(SchedulerSite):
     """One call of a scheduler of ``SIBLINGS``: its list is the sibling's, written for the visible run."""
 
-    WARMUPS, WARMUP_KIND = frozenset(SIBLINGS), "list-form scheduler"
+    WARMUPS, WARMUP_KIND, MULTIPLIES = frozenset(SIBLINGS), "list-form scheduler", True
+    rate_names = ("lr_a", "lr_b")  # a ChainedScheduler product's variables, fresh once the statements are written
 
     def __init__(self, analysis: Analysis, call: cst.Call):
         super().__init__(analysis, call)
@@ -122,6 +123,8 @@ class ListedSite(SchedulerSite):
         arguments = bind(self.call, self.SIGNATURE).values
         if self._chain is None:
             return self._scheduler_list(self.SCHEDULER, arguments, frame)
+        if self._chain.milestone is None:
+            return self._multiplied(arguments, frame)
         milestone = self._count(self._chain.milestone, "milestone")
         split = product(milestone, frame.step_every)
         first = self._scheduler_list(self._chain.warmup_name, self._chain.warmup, replace(frame, run_steps=split))
@@ -140,6 +143,26 @@ class ListedSite(SchedulerSite):
         return Listed(f"{first.expression} + {second.expression}", source, target,
                       (*first.positive, *second.positive, f"{frame.run_steps} - {atom(split)}"))
 
+    def _multiplied(self, arguments: dict, frame: Frame) -> Listed:
+        """``ChainedScheduler([first, this])``: both factors apply at every step: the lists' product over the lr."""
+        if SCHEDULER_MODULE + "LambdaLR" in (self._chain.warmup_name, self.SCHEDULER):
+            raise Refused("MIG107", "a LambdaLR in a ChainedScheduler sets the lr from its own lambda instead of "
+                                   "multiplying it, so the chain has no product form", self._chain.call)
+        first = self._scheduler_list(self._chain.warmup_name, self._chain.warmup, frame)
+        second = self._scheduler_list(self.SCHEDULER, arguments, frame)
+        parts = (first, second)
+        source = Schedule(f"torch.ChainedScheduler[{first.source.model},{second.source.model}]", {
+            "base_lr": frame.base_lr, "step_every": frame.step_every,
+            **{f"{index}.{name}": text for index, part in enumerate(parts)
+               for name, text in part.source.args.items() if name not in ("base_lr", "step_every")}})
+        target = Schedule(f"mindspore.product[{first.target.model},{second.target.model}]", {
+            "base": frame.max_lr, **{f"{index}.{name}": text for index, part in enumerate(parts)
+                                     for name, text in part.target.args.items()}})
+        first_rate, second_rate = self.rate_names
+        return Listed(f"[{first_rate} * {second_rate} / {atom(frame.max_lr)} for {first_rate}, {second_rate} in "
+                      f"zip({first.expression}, {second.expression})]", source, target,
+                      (*first.positive, *second.positive))
+
     def _function_reference(self, package: str, package_import: ImportRef, left_to_port: bool):
         return f"{package}.nn", package_import
 
@@ -153,9 +176,14 @@ class ListedSite(SchedulerSite):
     def _statements(self, base_lr: str, max_lr: str, values: ScheduleValues, list_name: str, nn: str) -> list:
         frame = Frame(base_lr, max_lr, values.claim.source.args["step_every"], values.step_per_epoch,
                       values.total_step, nn, (self.analysis.fresh_name("step"), self.analysis.fresh_name("milestone")))
+        if self._chain is not None and self._chain.milestone is None:
+            self.rate_names = (self.analysis.fresh_name("lr_a"), self.analysis.fresh_name("lr_b"))
         return [cst.parse_statement(f"{list_name} = {self._listed(frame).expression}\n")]
 
     def _rewritten(self, function: str) -> str:
+        if self._chain is not None and self._chain.milestone is None:
+            first = self._chain.warmup_name.removeprefix(SCHEDULER_MODULE)
+            return f"ChainedScheduler({first}, {self.NAME}) → one list (the product of their factors)"
         if self._chain is not None:
             warmup = self._chain.warmup_name.removeprefix(SCHEDULER_MODULE)
             return (f"SequentialLR({warmup}, {self.NAME}) → one list ({warmup}'s for "

@@ -239,6 +239,36 @@ class _TorchSequential:
                                                 steps)
 
 
+class _TorchChained(_TorchSequential):
+    """``ChainedScheduler`` of multiplicative torch schedulers on one param group: every part steps each time."""
+
+    def __init__(self, name: str, parts: tuple):
+        super().__init__(name, parts)
+        self.params = tuple(param for param in self.params if param.name != "milestones")
+
+    def per_step(self, args: dict, steps: int):
+        schedulers = [(part.name, {parameter.name: args[f"{index}.{parameter.name}"] for parameter in part.params[1:-1]})
+                      for index, part in enumerate(self.parts)]
+        return torch_family.chained_per_step(args["base_lr"], schedulers, args["step_every"], steps)
+
+
+class _Multiplied:
+    """An optimizer fed the product of two lists over their lr (``[a * b / lr for a, b in zip(A, B)]``): each
+    list's factor applied to the one lr, raising past the end of either."""
+
+    def __init__(self, name: str, parts: tuple):
+        if len(parts) != 2:
+            raise KeyError(f"{name}: a product of two lists")
+        self.name, self.parts = name, parts
+        self.params = (Param("base", "lr"),
+                       *(param for index, part in enumerate(parts) for param in _prefixed(index, part.params)))
+
+    def per_step(self, args: dict, steps: int):
+        first, second = self.parts
+        return (first.per_step(_part_arguments(0, first, args), steps)
+                * second.per_step(_part_arguments(1, second, args), steps) / args["base"])
+
+
 class _Concatenated:
     """An optimizer fed one list after another (``warmup + decay``): the first part's ``split`` steps, then the
     second part from its own step 0, raising past the end of the second."""
@@ -259,4 +289,5 @@ class _Concatenated:
                                second.per_step(_part_arguments(1, second, args), steps - head)))
 
 
-_CHAINS = {"torch.SequentialLR": _TorchSequential, "mindspore.concat": _Concatenated}
+_CHAINS = {"torch.SequentialLR": _TorchSequential, "torch.ChainedScheduler": _TorchChained,
+           "mindspore.concat": _Concatenated, "mindspore.product": _Multiplied}

@@ -243,7 +243,7 @@ def _construction(kind: str, rng: random.Random, choice: dict, optimizer: str, s
     plainly, created only under a flag (None first), chosen by flag among siblings, by a builder returning both,
     by a builder given the optimizer returning the scheduler (alone, or the one a flag names), as the cosine of a
     LinearLR warmup SequentialLR, or replaced by another scheduler (alone, two under a flag, or two chained by a
-    SequentialLR)."""
+    SequentialLR or a ChainedScheduler)."""
     plain = [f"optimizer = {optimizer}", scheduler]
     if kind == "none_first":
         choice["flag"] = flag = rng.choice(["True", "False"])
@@ -283,11 +283,12 @@ def _construction(kind: str, rng: random.Random, choice: dict, optimizer: str, s
                 f"    scheduler = torch.optim.lr_scheduler.{second}(optimizer, {SIBLINGS[second]})"], []
     if kind == "sibling_chain":
         choice["warmup"], choice["sibling"] = first, second = rng.sample(sorted(SIBLINGS), 2)
-        choice["milestone"] = milestone = str(rng.choice([1, 2, 3]))
+        choice["milestone"] = milestone = str(rng.choice([1, 2, 3, "chained"]))
+        chain = ("torch.optim.lr_scheduler.ChainedScheduler([warmup, decay])" if milestone == "chained" else
+                 f"torch.optim.lr_scheduler.SequentialLR(optimizer, [warmup, decay], milestones=[{milestone}])")
         return [plain[0], f"warmup = torch.optim.lr_scheduler.{first}(optimizer, {SIBLINGS[first]})",
                 f"decay = torch.optim.lr_scheduler.{second}(optimizer, {SIBLINGS[second]})",
-                f"scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [warmup, decay], "
-                f"milestones=[{milestone}])"], []
+                f"scheduler = {chain}"], []
     if kind == "chain":
         return [plain[0], "warmup = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.25, total_iters=2)",
                 scheduler.replace("scheduler = ", "cosine = ", 1),
@@ -320,6 +321,9 @@ def _mindspore_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], 
     loop = pick("loop", ["tuple_iterator", "dict_iterator", "range_steps"])
     run = pick("run", ["equal", "longer"])
     rebinding = pick("rebinding", ["none", "torch_none"])
+    list_function = pick("list_function", ["cosine_decay_lr", "cosine_decay_lr", "cosine_decay_lr",
+                                           "piecewise_constant_lr", "polynomial_decay_lr", "warmup_lr"])
+    list_variant = pick("list_variant", ["plain", "other"])
 
     nn = {"mindspore_nn": "mindspore.nn", "from_nn": "nn", "nn_alias": "nn", "ms_alias": "ms.nn"}[reference]
     ms = "ms" if reference == "ms_alias" else "mindspore"
@@ -357,6 +361,21 @@ def _mindspore_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], 
     call_arguments = ", ".join(values) if arguments == "positional" else ", ".join(
         f"{name}={value}" for name, value in zip(names, values))
     schedule = [f"lr = {nn}.cosine_decay_lr({call_arguments})"]
+    if list_function == "piecewise_constant_lr":
+        first = f"max({decay_epoch} // 2, 1) * steps" if cadence == "per_epoch" else "2 * steps + 1"
+        rates = f"{lr_value} * 0.1" if list_variant == "plain" else "0.03"
+        schedule = [f"lr = {nn}.piecewise_constant_lr([{first}, {epochs} * steps], [{lr_value}, {rates}])"]
+    elif list_function == "polynomial_decay_lr":
+        end, grows = ("0.0", "False") if list_variant == "plain" else ("0.001", "True")
+        values = (lr_value, end, *values[2:], "2.0", grows)
+        names = ("learning_rate", "end_learning_rate", "total_step", "step_per_epoch", "decay_epoch", "power",
+                 "update_decay_epoch")
+        polynomial_arguments = ", ".join(values) if arguments == "positional" else ", ".join(
+            f"{name}={value}" for name, value in zip(names, values))
+        schedule = [f"lr = {nn}.polynomial_decay_lr({polynomial_arguments})"]
+    elif list_function == "warmup_lr":
+        warmup_epoch = "2" if list_variant == "plain" else values[4]
+        schedule = [f"lr = {nn}.warmup_lr({lr_value}, {values[2]}, {values[3]}, {warmup_epoch})"]
     learning_rate = "lr"
     if delivery == "tensor":
         learning_rate = "Tensor(lr, mstype.float32)"

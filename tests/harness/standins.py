@@ -574,6 +574,22 @@ class SequentialLR(LRScheduler):
         self._last_lr = scheduler.get_last_lr()
 
 
+class ChainedScheduler(LRScheduler):
+    """torch 2.13's: every scheduler steps each time, in order; nothing happens at construction."""
+
+    def __init__(self, schedulers, optimizer=None):
+        if len(schedulers) < 1:
+            raise ValueError("ChainedScheduler expects at least one scheduler to be chained, but got no scheduler.")
+        self._schedulers = list(schedulers)
+        self.optimizer = optimizer if optimizer is not None else self._schedulers[0].optimizer
+        self._last_lr = [group["lr"] for group in self._schedulers[-1].optimizer.param_groups]
+
+    def step(self):
+        for scheduler in self._schedulers:
+            scheduler.step()
+        self._last_lr = [group["lr"] for group in self._schedulers[-1].optimizer.param_groups]
+
+
 class GradScaler:
     def __init__(self, *args, **kwargs):
         pass
@@ -806,7 +822,7 @@ def build_modules(cosine_decay_lr=mindspore_lr.cosine_decay_lr, warmup_lr=mindsp
     lr_scheduler = _module(
         "torch.optim.lr_scheduler", LRScheduler=LRScheduler, _LRScheduler=LRScheduler,
         CosineAnnealingLR=CosineAnnealingLR, StepLR=StepLR, MultiStepLR=MultiStepLR, LinearLR=LinearLR,
-        ExponentialLR=ExponentialLR, LambdaLR=LambdaLR, SequentialLR=SequentialLR, ConstantLR=ConstantLR,
+        ExponentialLR=ExponentialLR, LambdaLR=LambdaLR, SequentialLR=SequentialLR, ChainedScheduler=ChainedScheduler, ConstantLR=ConstantLR,
         PolynomialLR=PolynomialLR)
     optim = _module("torch.optim", SGD=SGD, Adam=Adam, AdamW=AdamW, Optimizer=TorchOptimizer,
                     lr_scheduler=lr_scheduler)
