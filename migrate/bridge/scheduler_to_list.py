@@ -665,7 +665,7 @@ class SchedulerSite(ABC):
                 f"`{self.analysis.code(target)}` is bound in a way its step() calls cannot be followed through")
 
     def _flag_branches(self, tracked, line, unfollowed: str) -> dict:
-        """``if flag: scheduler = CosineAnnealingLR(...) elif ...: scheduler = StepLR(...) else: ...``: every branch
+        """``if flag: scheduler = <this>(...) elif ...: scheduler = StepLR(...) else: ...``: every branch
         of one ``if`` chain binds the scheduler once, to a scheduler of the same optimizer that has a list form (or
         to None). The branches by statement, with the value each binds."""
         top = self._choice_of(line)
@@ -732,8 +732,8 @@ class SchedulerSite(ABC):
 
     def _warmup_chain(self, tracked, line) -> Chain | None:
         """``SequentialLR(optimizer, [LinearLR(optimizer, ...), this], milestones=[M])``, each scheduler bound to a
-        variable used only there: the chain becomes one list. Any other chain holding the cosine is refused by
-        name, since the cosine alone is not what the optimizer follows."""
+        variable used only there: the chain becomes one list. Any other chain holding this scheduler is refused by
+        name, since it alone is not what the optimizer follows."""
         holding = self._chain_holding(tracked)
         if holding is None:
             return None
@@ -885,7 +885,7 @@ class SchedulerSite(ABC):
 
     def _branch_lists(self, list_name: str, values: ScheduleValues, cadence: Cadence, package: str,
                       optimizer_arguments, returned: bool = False) -> dict:
-        """Each other branch's scheduler as its list (verified here, since the fix's claim is the cosine's), or
+        """Each other branch's scheduler as its list (verified here, since the fix's claim is this site's), or
         the constant lr for a None branch."""
         replacements = {}
         frame = None
@@ -935,7 +935,7 @@ class SchedulerSite(ABC):
                 + (f" and gets {given} from its call at line {self.analysis.line(builder.call)}" if given else ""))
 
     def _returned_branches(self) -> dict:
-        """A builder's returns, each ending a branch of its flag's ``if``: the CosineAnnealingLR and schedulers of the
+        """A builder's returns, each ending a branch of its flag's ``if``: this scheduler and schedulers of the
         same optimizer with a list form, by return line."""
         optimizer = self._builder.consumed.name.value
         self._check_owner([returned.value for returned in self._builder.returns])
@@ -1220,7 +1220,7 @@ class SchedulerSite(ABC):
 
     def _initial_lr_loop(self, use: Use) -> tuple[cst.For, cst.BaseExpression] | None:
         """``for group in optimizer.param_groups: group["initial_lr"] = value`` in the scheduler's block, before
-        it: torch's resume idiom, with the value the cosine anneals from."""
+        it: torch's resume idiom, with the value the schedule goes on from."""
         attribute = self.analysis.parents.get(use.node)
         loop = self.analysis.parents.get(attribute)
         statement = self.analysis.statement(self.call)
