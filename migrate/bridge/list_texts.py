@@ -1,4 +1,4 @@
-"""How the list machinery compares source text and writes it into messages."""
+"""How the list machinery compares source text, reads the lists it spells out, and writes text into messages."""
 
 from __future__ import annotations
 
@@ -39,3 +39,19 @@ def dict_key(entry: cst.BaseDictElement) -> str | None:
     if isinstance(entry, cst.DictElement) and isinstance(entry.key, cst.SimpleString):
         return entry.key.evaluated_value
     return None
+
+
+def spelled(analysis: Analysis, node: cst.BaseExpression) -> cst.List | cst.Tuple | None:
+    """The list literal ``node`` is, or the one a name bound once (alone on its line) holds, without a starred
+    element; None otherwise."""
+    if isinstance(node, cst.Name):
+        assignment = analysis.single_assignment(node)
+        bound = analysis.assigned_value(assignment) if assignment is not None else None
+        node = bound[1] if bound is not None else node
+    listed = isinstance(node, (cst.List, cst.Tuple)) and all(isinstance(item, cst.Element) for item in node.elements)
+    return node if listed else None
+
+
+def elements(text: str) -> list[str]:
+    """The element texts of a list spelled out as ``text``."""
+    return [cst.Module([]).code_for_node(element.value) for element in cst.parse_expression(text).elements]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 
 import libcst as cst
@@ -42,12 +42,29 @@ from migrate.bridge.list_texts import argument_text, same_expression
 from migrate.bridge.list_torch import CHAIN, FreshName, TorchSide, in_package
 from migrate.imports import package_reference
 from migrate.program.values import definitions
+from migrate.references import find_references, site_findings
 from migrate.rule import Finding, Fix, Note, Refused
 from migrate.schedules.mindspore_lr import check_warmup_lr
 from migrate.verify import SAMPLES, Claim, Schedule
 
 COUNTS = ("total_step", "step_per_epoch")
 """The arguments every list function of the family has: how long the list is, and how many steps an epoch is."""
+
+
+MINDSPORE_STAR_SOURCES = frozenset({"mindspore.nn", "mindspore.nn.dynamic_lr"})
+"""The modules whose star import can bind a MindSpore list function."""
+
+
+def list_findings(analysis: Analysis, functions: set[str] | frozenset[str], pair_of: Callable[[cst.Call], ListPair],
+                  indirect: dict[str, str], keep: Callable[[cst.Call], bool] = lambda call: True) -> Iterator[Finding]:
+    """Each call of ``functions`` that ``keep`` takes, converted with its pair or refused; a use other than a call
+    is reported with ``indirect``'s message (MIG108); a list that is one param group's among others has none of its
+    own: the site of the groups' main list converts (or refuses) them all."""
+    references = find_references(analysis, set(functions), set(MINDSPORE_STAR_SOURCES))
+    references.calls = [call for call in references.calls if keep(call)]
+    found = site_findings(references, lambda call: ListSite(pair_of(call), analysis, call).convert(), "MIG108",
+                          indirect)
+    return (finding for finding in found if finding is not None)
 
 
 class ListPair(ABC):
@@ -115,6 +132,22 @@ class ListPair(ABC):
     def rejected(self, site: ListSite, arguments: dict[str, cst.BaseExpression]) -> tuple[str, str] | None:
         """The argument at which MindSpore visibly has no list to convert, and why (MIG105); None otherwise."""
         return None
+
+    def derived(self, site: ListSite, arguments: dict[str, cst.BaseExpression]) -> dict[str, cst.BaseExpression]:
+        """Arguments the pair reads off the call's own, added to them: for a list function without
+        ``total_step``/``step_per_epoch`` (``piecewise_constant_lr``), the counts its other arguments imply, and
+        any argument the pair reads as something else (a list spelled out where it was named). It raises
+        Refused where they cannot be read. Nothing by default."""
+        return {}
+
+    def spent(self, site: ListSite) -> list[cst.CSTNode]:
+        """Statements only the call read (``milestone = [...]`` spelled out into the scheduler): removed with the
+        list. Nothing by default."""
+        return []
+
+    def source(self, texts: dict[str, str]) -> dict[str, str]:
+        """The arguments of ``source_model``: the call's, by default."""
+        return texts
 
     def agreement(self, texts: dict[str, str]) -> str | None:
         """How many optimizer steps the plain scheduler follows the list for, as text; None for all of them."""
@@ -228,10 +261,10 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
         if probe.warmup is not None:
             return []
         texts = {name: self.analysis.code(value) for name, value in arguments.items()}
-        total = texts["total_step"]
         agreement = self.pair.agreement(texts)
         if agreement is None:
             return []
+        total = texts["total_step"]
         reach = total if run is None else f"min({atom(run.steps)}, {atom(total)})"
         if self._at_most(reach, agreement):
             return []
@@ -291,7 +324,7 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
         destination_args = self.pair.destination(texts)
         if warmup is None:
             total = texts["total_step"]
-            source = Schedule(self.pair.source_model, texts)
+            source = Schedule(self.pair.source_model, self.pair.source(texts))
             destination = Schedule(self.pair.destination_model, destination_args)
             agrees_for = (total if agreement is None else agreement if run is None else
                           f"min({total}, {agreement})")
@@ -342,6 +375,7 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
             self.assumptions.append(f"the start epoch {resume.epoch} is not negative (a negative start would count "
                                     "from the list's end)")
         replacements[place] = [new_optimizer, *scheduler_lines]
+        replacements.update({line: [] for line in self.pair.spent(self) if line not in replacements})
         if resume is not None:
             replacements.update({line: [] for line in self._read_only_by_the_slice(resume)})
         if cadence.anchor is not None:
@@ -547,7 +581,7 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
             except (TypeError, ValueError) as error:
                 raise Refused("MIG105", f"MindSpore rejects this call ({type(error).__name__}: {error}), so it has "
                                        "no schedule to convert") from None
-        return arguments
+        return {**arguments, **self.pair.derived(self, arguments)}
 
     def _in_caller_terms(self, arguments: dict[str, cst.BaseExpression]) -> dict[str, cst.BaseExpression]:
         """For ``return <list function>(...)``, the whole body's end of a helper called from one place
@@ -610,6 +644,36 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
     def value_of(self, node: cst.BaseExpression):
         """``node``'s value from literals and module constants, or None when it depends on anything else."""
         return self.analysis.value(self.analysis.code(node))
+
+    def rejected_whatever_the_counts(self, arguments: dict[str, cst.BaseExpression],
+                                     counts: tuple[str, ...]) -> tuple[str, str] | None:
+        """What MindSpore rejects in these arguments (the pair's ``checked`` ones) whatever values the code leaves
+        to ``counts``, which must be positive ints (an lr of 1 rather than 1.0), as ``ListPair.rejected`` reports
+        it; None when it accepts them or an argument other than a count is unknown."""
+        values = {name: self.value_of(arguments[name]) if name in arguments else None for name in self.pair.checked}
+        unknown = {name: 1 for name in counts if values.get(name) is None}
+        if any(value is None for name, value in values.items() if name not in unknown):
+            return None
+        try:
+            self.pair.check(**{**values, **unknown})
+        except (TypeError, ValueError) as error:
+            name = next((name for name in self.pair.checked if f"'{name}'" in str(error) and name in arguments),
+                        next(iter(arguments)))
+            return name, (f"MindSpore rejects this call ({type(error).__name__}: {error}), so it has no schedule "
+                          "to convert")
+        return None
+
+    def reassigned(self, arguments: dict[str, cst.BaseExpression]) -> tuple[str, str] | None:
+        """The first of these arguments that reads a name assigned more than once, and why that blocks a
+        ``LambdaLR`` (as ``ListPair.rejected`` reports it): the lambda reads the name at every scheduler step, not
+        when the list was built."""
+        for argument, expression in arguments.items():
+            for name in names_in(expression):
+                scope = self.analysis.scopes.get(name)
+                if scope is not None and len(scope[name.value]) > 1:
+                    return argument, (f"`{name.value}` is assigned more than once, and the LambdaLR that replaces "
+                                      f"{self.pair.function} reads it at every scheduler step")
+        return None
 
     def _moving(self, arguments: dict[str, cst.BaseExpression]) -> list[cst.BaseExpression]:
         """The arguments the torch optimizer and scheduler read at the optimizer's line: all but the counts."""

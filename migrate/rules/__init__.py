@@ -35,9 +35,12 @@ DECLARED = (
     DeclaredRule("cosine_annealing_to_mindspore", "mindspore", ("CosineAnnealingLR",)),
     DeclaredRule("cosine_decay_to_torch", "torch", ("cosine_decay_lr",)),
     DeclaredRule("exponential_decay_to_torch", "torch", ("exponential_decay_lr",)),
+    DeclaredRule("piecewise_constant_to_torch", "torch", ("piecewise_constant_lr",)),
+    DeclaredRule("polynomial_decay_to_torch", "torch", ("polynomial_decay_lr",)),
     DeclaredRule("torch_schedulers_to_mindspore", "mindspore",
                  ("StepLR", "MultiStepLR", "ExponentialLR", "LambdaLR", "LinearLR", "ConstantLR", "PolynomialLR",
                   "ReduceLROnPlateau", "OneCycleLR", "CyclicLR", "CosineAnnealingWarmRestarts")),
+    DeclaredRule("warmup_lr_to_torch", "torch", ("warmup_lr",)),
 )
 
 

@@ -16,15 +16,14 @@ import libcst as cst
 
 from migrate.analysis import Analysis, atom, plus_one, product
 from migrate.bridge.list_texts import argument_text, same_expression
-from migrate.bridge.list_to_scheduler import ListPair, ListSite
-from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
+from migrate.bridge.list_to_scheduler import ListPair, ListSite, list_findings
+from migrate.references import GETATTR, STAR, VALUE
 from migrate.rule import Finding, Rule, documentation
 from migrate.schedules.mindspore_lr import check_cosine_decay_lr
 from migrate.verify import Claim, Schedule
 
 FUNCTIONS = frozenset({"mindspore.nn.cosine_decay_lr", "mindspore.nn.dynamic_lr.cosine_decay_lr"})
 SIGNATURE = ("min_lr", "max_lr", "total_step", "step_per_epoch", "decay_epoch")
-STAR_SOURCES = {"mindspore.nn", "mindspore.nn.dynamic_lr"}
 INDIRECT = {
     VALUE: "cosine_decay_lr used as a value, not called: the rule cannot see its arguments or the optimizer it feeds",
     GETATTR: "getattr(..., 'cosine_decay_lr') cannot be followed; call the function directly so its arguments can "
@@ -145,11 +144,8 @@ class CosineDecayToTorch(Rule):
     codes, examples = documentation(__file__)
 
     def findings(self, analysis: Analysis) -> Iterator[Finding]:
-        """Each site's finding; a list that is one param group's among others has none of its own: the site of the
-        groups' main list converts (or refuses) them all."""
-        references = find_references(analysis, FUNCTIONS, STAR_SOURCES)
-        found = site_findings(references, lambda call: ListSite(PAIR, analysis, call).convert(), "MIG108", INDIRECT)
-        return (finding for finding in found if finding is not None)
+        """Each site's finding."""
+        return list_findings(analysis, FUNCTIONS, lambda call: PAIR, INDIRECT)
 
 
 RULE = CosineDecayToTorch()

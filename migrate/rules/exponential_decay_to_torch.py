@@ -17,14 +17,13 @@ from types import MappingProxyType
 import libcst as cst
 
 from migrate.analysis import Analysis, atom, bind
-from migrate.bridge.list_to_scheduler import ListPair, ListSite
-from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
+from migrate.bridge.list_to_scheduler import ListPair, ListSite, list_findings
+from migrate.references import GETATTR, STAR, VALUE
 from migrate.rule import Finding, Rule, documentation
 from migrate.schedules.mindspore_family import check_decay_lr
 
 FUNCTIONS = frozenset({"mindspore.nn.exponential_decay_lr", "mindspore.nn.dynamic_lr.exponential_decay_lr"})
 SIGNATURE = ("learning_rate", "decay_rate", "total_step", "step_per_epoch", "decay_epoch", "is_stair")
-STAR_SOURCES = {"mindspore.nn", "mindspore.nn.dynamic_lr"}
 INDIRECT = {
     VALUE: "exponential_decay_lr used as a value, not called: the rule cannot see its arguments or the optimizer it "
            "feeds",
@@ -99,12 +98,8 @@ class ExponentialDecayToTorch(Rule):
     codes, examples = documentation(__file__)
 
     def findings(self, analysis: Analysis) -> Iterator[Finding]:
-        """Each site's finding; a list that is one param group's among others has none of its own: the site of the
-        groups' main list converts (or refuses) them all."""
-        references = find_references(analysis, FUNCTIONS, STAR_SOURCES)
-        found = site_findings(references, lambda call: ListSite(pair_of(analysis, call), analysis, call).convert(),
-                              "MIG108", INDIRECT)
-        return (finding for finding in found if finding is not None)
+        """Each site's finding."""
+        return list_findings(analysis, FUNCTIONS, lambda call: pair_of(analysis, call), INDIRECT)
 
 
 RULE = ExponentialDecayToTorch()
