@@ -6,7 +6,6 @@ a schedule for, is refused at its argument. The rule is passed to the engine its
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import libcst as cst
 import pytest
@@ -17,9 +16,6 @@ from migrate.analysis import Analysis
 from migrate.rules import polynomial_decay_to_torch
 
 RULES = [polynomial_decay_to_torch.RULE]
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-CASES = sorted(case for case in (FIXTURES / "mindspore_to_torch").iterdir()
-               if "polynomial_decay_lr" in (case / "input.py").read_text())
 SITE = """import mindspore.nn as nn
 
 lr = nn.polynomial_decay_lr(0.1, {end}, 60 * len(loader), len(loader), {decay}, 2.0{update})
@@ -49,19 +45,6 @@ def _scheduler(torch: str) -> tuple[str, dict[str, str]]:
               and ast.unparse(node.func).startswith("torch.optim.lr_scheduler.")]
     return ast.unparse(call.func).rsplit(".", 1)[-1], {keyword.arg: ast.unparse(keyword.value)
                                                         for keyword in call.keywords}
-
-
-@pytest.mark.parametrize("case", [case for case in CASES if _claims((case / "input.py").read_text())[0]],
-                         ids=lambda case: case.name)
-def test_the_emitted_scheduler_has_the_verdict_of_the_claim(case):
-    original = (case / "input.py").read_text()
-    [claim], constants = _claims(original)
-    name, arguments = _scheduler(_convert(original).output.decode())
-    assert claim.target.model == f"torch.{name}"
-    written = verify.Schedule(claim.target.model, {**claim.target.args, **arguments})
-    verdict = verify.verify(verify.Claim(claim.source, written, run_steps=claim.run_steps,
-                                         agrees_for=claim.agrees_for, definitions=claim.definitions), constants)
-    assert verdict.kind == verify.verify(claim, constants).kind, verdict.detail
 
 
 LAMBDA = "LambdaLR(optimizer, lr_lambda=lambda epoch: ((0.1 - {end}) * (1 - {share}) ** 2.0 + {end}) / 0.1)"
