@@ -6,12 +6,17 @@ how many times a loop runs, what type an expression has, which new name collides
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import functools
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 from libcst.metadata.base_provider import LazyValue
 from libcst.metadata import (
     Assignment,
@@ -22,6 +27,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 from libcst.metadata.position_provider import PositionProvidingCodegenState
+from libcst.metadata.scope_provider import _ASSIGNMENT_LIKE_NODES, ScopeVisitor, _gen_dotted_names
 
 from migrate import evaluate
 
@@ -52,7 +58,7 @@ class Analysis:
         self.policies = dict(policies or {})
         self.module = wrapper.module
         self._order, self.parents, self._names_read = _walk(self.module)
-        self.scopes = _Eager(_scopes(self.module))
+        self.scopes = _Eager(_scopes(self.module, source))
         self.qualified = _QualifiedNames(self.module, self.parents, self.scopes)
         self.positions = _Positions(self.module, self.parents)
         self.constants = evaluate.module_constants(source)
@@ -73,7 +79,13 @@ class Analysis:
     def nodes(self, *kinds: type) -> list[cst.CSTNode]:
         """The module's nodes of the given types, in the order a LibCST visitor meets them: what a whole-module
         visitor collecting them finds, without that pass (it rebuilds every node, several times this cost)."""
-        return [node for node in self._order if isinstance(node, kinds)]
+        wanted = {kind for kind in self._node_types if issubclass(kind, kinds)}
+        return [node for node in self._order if type(node) in wanted]
+
+    @functools.cached_property
+    def _node_types(self) -> set[type]:
+        """The types of the module's nodes: ``nodes`` tests each type, not each node, against abstract bases."""
+        return {type(node) for node in self._order}
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
@@ -304,7 +316,7 @@ def _walk(module: cst.Module) -> tuple[list[cst.CSTNode], dict[cst.CSTNode, cst.
     while pending:
         node = pending.pop()
         order.append(node)
-        children = list(child_nodes(node))
+        children = child_nodes(node)
         for child in children:
             parents[child] = node
             if type(child) is cst.Name and not (type(node) is cst.Attribute and node.attr is child):
@@ -313,13 +325,163 @@ def _walk(module: cst.Module) -> tuple[list[cst.CSTNode], dict[cst.CSTNode, cst.
     return order, parents, names
 
 
-def _scopes(module: cst.Module) -> Mapping[cst.CSTNode, object]:
+def _scopes(module: cst.Module, source: str) -> Mapping[cst.CSTNode, object]:
     """ScopeProvider's table: its scope visitor, fed the expression contexts, without the two extra passes over
-    the whole module that resolving it through a MetadataWrapper makes (one per provider, after its own)."""
+    the whole module that resolving it through a MetadataWrapper makes (one per provider, after its own), and in
+    time linear in the module (see ``_LinearScopeVisitor``)."""
     provider = ScopeProvider()
     provider.metadata = {ExpressionContextProvider: expression_contexts(module)}
-    provider.visit_Module(module)
+    visitor = _LinearScopeVisitor(provider, may_name_typing="typing" in source)
+    module.visit(visitor)
+    visitor.infer_accesses()
     return provider._computed
+
+
+class _LinearScopeVisitor(ScopeVisitor):
+    """LibCST's scope visitor with the same scopes, assignments, accesses, referents and references, minus its
+    two costs that grow with the square of a module where one name is bound many times (files concatenated,
+    notebooks exported): the qualified names of every call and subscript, asked only to spot ``typing``'s
+    ``cast``/``TypeVar``/``NewType``/``Literal``, and each binding's set of every access that may read it.
+
+    A qualified name starting with ``typing`` needs that word in the source (as a module imported, a name
+    bound, a function or class defined), so without it those questions are skipped: their answer is no. Each
+    access's referents are computed once per scope and name where no binding of the name in the access's own
+    scope orders them, and an assignment's references are gathered when first read (``_References``).
+    """
+
+    def __init__(self, provider: ScopeProvider, may_name_typing: bool):
+        super().__init__(provider)
+        self.may_name_typing = may_name_typing
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        """Visit ``node``'s children here, as ``CSTNode.visit`` would, and tell it not to: it rebuilds each node
+        from its visited children, which costs more than the scope analysis itself. ``visit_<Type>_<field>``
+        callbacks are made for the node types that have one (``ClassDef``)."""
+        if not cst.CSTVisitor.on_visit(self, node):
+            return False
+        kind = type(node)
+        announced = kind.__name__ in _ATTRIBUTE_CALLBACKS
+        for name in visited_fields(node):
+            if announced:
+                self.on_visit_attribute(node, name)
+            value = getattr(node, name)
+            kind_of_value = _KINDS.get(type(value)) or _kind(value)
+            if kind_of_value is _NODE:
+                self.on_visit(value)
+                self.on_leave(value)
+            elif kind_of_value is _SEQUENCE:
+                for item in value:
+                    if (_KINDS.get(type(item)) or _kind(item)) is _NODE:
+                        self.on_visit(item)
+                        self.on_leave(item)
+            if announced:
+                self.on_leave_attribute(node, name)
+        return False
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        """``ScopeVisitor.on_leave`` with its check of the node's type against eighteen abstract-base classes
+        made once per type."""
+        self.provider.set_metadata(original_node, self.scope)
+        assigns = _ASSIGNMENT_LIKE.get(type(original_node))
+        if assigns is None:
+            assigns = _ASSIGNMENT_LIKE[type(original_node)] = isinstance(original_node, _ASSIGNMENT_LIKE_NODES)
+        if assigns:
+            self.scope._assignment_count += 1
+        cst.CSTVisitor.on_leave(self, original_node)
+
+    def visit_Call(self, node: cst.Call) -> bool | None:
+        if self.may_name_typing:
+            return super().visit_Call(node)
+        self._ScopeVisitor__top_level_attribute_stack.append(None)
+        self._ScopeVisitor__in_type_hint_stack.append(False)
+        return True
+
+    def visit_Subscript(self, node: cst.Subscript) -> bool | None:
+        if self.may_name_typing:
+            return super().visit_Subscript(node)
+        self._ScopeVisitor__in_type_hint_stack.append(False)
+        return True
+
+    def infer_accesses(self) -> None:
+        """``ScopeVisitor.infer_accesses``: the same names for the same accesses, each access's referents as
+        ``Access.record_assignments`` filters them, and each assignment's references as
+        ``BaseAssignment.record_accesses`` adds them (the accesses before a binding in its own scope go to the
+        parent scope's bindings of the name), recorded per scope and name rather than copied to every binding."""
+        groups: dict[tuple[object, str], set] = defaultdict(set)
+        for deferred in self._ScopeVisitor__deferred_accesses:
+            access = deferred.access
+            name = cst.ensure_type(access.node, cst.Name).value
+            if deferred.enclosing_attribute is not None:
+                for attribute_name, node in _gen_dotted_names(deferred.enclosing_attribute):
+                    if attribute_name in access.scope:
+                        access.node = node
+                        name = attribute_name
+                        break
+            if deferred.enclosing_string_annotation is not None:
+                access.node = deferred.enclosing_string_annotation
+            groups[(access.scope, name)].add(access)
+            access.scope.record_access(name, access)
+        readers: dict[int, tuple[object, list[set]]] = {}
+
+        def read(assignments, accesses: set) -> None:
+            readers.setdefault(id(assignments), (assignments, []))[1].append(accesses)
+
+        shared: dict[int, tuple[object, frozenset]] = {}
+        binding_scopes: dict[int, tuple[object, set]] = {}
+        for (scope, name), accesses in groups.items():
+            resolved = scope._resolve_scope_for_access(name, scope)
+            scopes = binding_scopes.get(id(resolved))
+            if scopes is None:
+                scopes = binding_scopes[id(resolved)] = (resolved, {assignment.scope for assignment in resolved})
+            own = (sorted(assignment._index for assignment in resolved if assignment.scope is scope)
+                   if scope in scopes[1] else [])
+            _record_referents(scope, name, accesses, resolved, own, shared)
+            read(resolved, accesses)
+            if own and scope.parent is not scope:
+                last = max(own)
+                earlier = {access for access in accesses if access._index <= last}
+                if earlier:
+                    read(scope.parent[name], earlier)
+        for assignments, readings in readers.values():
+            for assignment in assignments:
+                assignment._BaseAssignment__accesses = _References(assignment, readings)
+        self._ScopeVisitor__deferred_accesses = []
+
+
+#: The node types for which the scope visitor has a ``visit_<Type>_<field>`` or ``leave_<Type>_<field>`` callback
+#: of its own (``CSTVisitor``'s are no-ops).
+_ATTRIBUTE_CALLBACKS = {name.split("_")[1] for kind in _LinearScopeVisitor.__mro__
+                        if kind not in cst.CSTVisitor.__mro__ for name in vars(kind)
+                        if name.startswith(("visit_", "leave_")) and name.count("_") >= 2}
+#: Per node type, whether LibCST counts it as an assignment-like node (it orders a scope's bindings and accesses).
+_ASSIGNMENT_LIKE: dict[type, bool] = {}
+
+
+def _record_referents(scope, name: str, accesses: set, resolved, own: list[int], shared: dict) -> None:
+    """Each access's referents, as ``Access.record_assignments`` computes them: the bindings it resolves to,
+    minus those of its own scope made after it (or, when none is left, the parent scope's bindings). ``own`` is
+    the sorted indices of the bindings made in the accesses' scope. Accesses after the same number of those share
+    one frozen set, and so do all the accesses, in any scope, that resolve to another scope's bindings
+    (``shared``, by the bindings' set)."""
+    if not own:
+        found = shared.get(id(resolved))
+        if found is None:
+            found = shared[id(resolved)] = (resolved, frozenset(resolved))
+        for access in accesses:
+            access._Access__assignments = found[1]
+        return
+    other = [assignment for assignment in resolved if assignment.scope is not scope]
+    by_count: dict[int, frozenset] = {}
+    for access in accesses:
+        count = bisect.bisect_left(own, access._index)
+        found = by_count.get(count)
+        if found is None:
+            found = frozenset([*other, *(assignment for assignment in resolved
+                                         if assignment.scope is scope and assignment._index < access._index)])
+            if not found and resolved and scope.parent is not scope:
+                found = frozenset(scope.parent._resolve_scope_for_access(name, scope))
+            by_count[count] = found
+        access._Access__assignments = found
 
 
 def expression_contexts(module: cst.Module) -> dict[cst.CSTNode, ExpressionContext]:
@@ -371,22 +533,54 @@ _CONTEXT_RULES = {
 }
 
 
-def child_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The nodes held by ``node``'s fields, directly or in a sequence, in the order a LibCST visitor visits them."""
-    fields = _VISITED_FIELDS.get(type(node))
-    if fields is None:
-        fields = _VISITED_FIELDS[type(node)] = _FieldOrder.of(node)
-    for name in fields:
+    children = []
+    for name in visited_fields(node):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            yield value
-        elif isinstance(value, (list, tuple)):
+        kind = _KINDS.get(type(value)) or _kind(value)
+        if kind is _NODE:
+            children.append(value)
+        elif kind is _SEQUENCE:
             for item in value:
-                if isinstance(item, cst.CSTNode):
-                    yield item
+                if (_KINDS.get(type(item)) or _kind(item)) is _NODE:
+                    children.append(item)
+    return children
 
 
-_VISITED_FIELDS: dict[type, tuple[str, ...]] = {}
+def visited_fields(node: cst.CSTNode) -> tuple[str, ...]:
+    """The fields a LibCST visitor visits on ``node``, in its order. They are the same for every node of a type,
+    except that a field left unvisited when it is None (``FormattedStringExpression.format_spec``) is visited when
+    it is set: so a type with such fields is looked up again by which of them are None."""
+    kind = type(node)
+    known = _VISITED_FIELDS.get(kind)
+    if known is None:
+        fields = _FieldOrder.of(node)
+        unvisited_none = tuple(field.name for field in dataclasses.fields(node)
+                               if field.name not in fields and getattr(node, field.name) is None)
+        known = _VISITED_FIELDS[kind] = (fields, unvisited_none)
+    fields, unvisited_none = known
+    if not unvisited_none:
+        return fields
+    key = (kind, tuple(getattr(node, name) is None for name in unvisited_none))
+    fields = _VISITED_BY_PRESENCE.get(key)
+    if fields is None:
+        fields = _VISITED_BY_PRESENCE[key] = _FieldOrder.of(node)
+    return fields
+
+
+_VISITED_FIELDS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+_VISITED_BY_PRESENCE: dict[tuple[type, tuple[bool, ...]], tuple[str, ...]] = {}
+_NODE, _SEQUENCE, _OTHER = "node", "sequence", "other"
+#: Per type of a field's value: a node, a sequence (of nodes), or neither. ``isinstance`` against ``CSTNode``, an
+#: abstract base class, is the costliest step of a walk, and its answer is the same for every value of a type.
+_KINDS: dict[type, str] = {}
+
+
+def _kind(value: object) -> str:
+    kind = _KINDS[type(value)] = (_NODE if isinstance(value, cst.CSTNode)
+                                  else _SEQUENCE if isinstance(value, (list, tuple)) else _OTHER)
+    return kind
 
 
 class _FieldOrder(cst.CSTVisitor):
@@ -408,12 +602,57 @@ class _FieldOrder(cst.CSTVisitor):
         self.fields.append(attribute)
 
 
+class _References(AbstractSet):
+    """An assignment's references (``BaseAssignment.references``), gathered when first read from the accesses
+    of each scope and name that resolved to its bindings: those in another scope, and those after it in its own."""
+
+    __slots__ = ("_assignment", "_readings", "_accesses")
+
+    def __init__(self, assignment, readings: list[set]):
+        self._assignment, self._readings, self._accesses = assignment, readings, None
+
+    def _gathered(self) -> frozenset:
+        if self._accesses is None:
+            scope, index = self._assignment.scope, self._assignment._index
+            self._accesses = frozenset(access for accesses in self._readings for access in accesses
+                                       if access.scope is not scope or index < access._index)
+            self._readings = None
+        return self._accesses
+
+    def __contains__(self, access) -> bool:
+        return access in self._gathered()
+
+    def __iter__(self):
+        """Each access once; until the whole set is needed, found as read, so that a question answered by the
+        first few (``all``, ``any``, emptiness) does not gather every access of a name bound many times."""
+        if self._accesses is not None:
+            yield from self._accesses
+            return
+        scope, index = self._assignment.scope, self._assignment._index
+        seen = set()
+        for accesses in self._readings:
+            for access in accesses:
+                if (access.scope is not scope or index < access._index) and access not in seen:
+                    seen.add(access)
+                    yield access
+
+    def __bool__(self) -> bool:
+        return next(iter(self), None) is not None
+
+    def __len__(self) -> int:
+        return len(self._gathered())
+
+
 class _QualifiedNames(Mapping):
     """QualifiedNameProvider's table, each entry computed from the scopes when first read."""
 
     def __init__(self, module: cst.Module, parents: Mapping, scopes: Mapping):
         self._module, self._parents, self._scopes = module, parents, scopes
         self._known: dict[cst.CSTNode, object] = {}
+        self._of_referent: dict[object, frozenset] = {}
+        self._of_referents: dict[int, tuple[object, frozenset]] = {}
+        self._of_bindings: dict[tuple[int, str], tuple[object, frozenset]] = {}
+        self._bound_at: dict[int, tuple[object, dict]] = {}
 
     def __getitem__(self, node):
         known = self._known.get(node)
@@ -421,8 +660,66 @@ class _QualifiedNames(Mapping):
             if node is not self._module and node not in self._parents:
                 raise KeyError(node)
             scope = self._scopes.get(node)
-            known = self._known[node] = scope.get_qualified_names_for(node) if scope else set()
+            known = self._known[node] = self._names(scope, node) if scope else set()
         return known
+
+    def _names(self, scope, node: cst.CSTNode) -> set:
+        """``scope.get_qualified_names_for(node)``, step by step, with what the same bindings answer for other
+        nodes remembered: a name bound many times is otherwise resolved through all its bindings at each read."""
+        accesses = scope._accesses_by_node.get(node)
+        if accesses:
+            names = set()
+            for access in accesses:
+                names |= self._of_all(access.referents)
+            return names
+        full_name = get_full_name_for_node(node)
+        if full_name is None:
+            return set()
+        assignments: object = ()
+        prefix = full_name
+        while prefix:
+            if prefix in scope:
+                assignments = scope[prefix]
+                break
+            index = prefix.rfind(".")
+            prefix = None if index == -1 else prefix[:index]
+        binding = self._binding(assignments).get(node)
+        if binding is not None:
+            return binding.get_qualified_names_for(full_name)
+        key = (id(assignments), full_name)
+        found = self._of_bindings.get(key)
+        if found is None:
+            names = set()
+            for assignment in assignments:
+                names |= assignment.get_qualified_names_for(full_name)
+            found = self._of_bindings[key] = (assignments, frozenset(names))
+        return set(found[1])
+
+    def _of_all(self, referents) -> frozenset:
+        """The qualified names of an access's referents; accesses of one scope and name share the collection."""
+        found = self._of_referents.get(id(referents))
+        if found is None:
+            names: set = set()
+            for referent in referents:
+                own = self._of_referent.get(referent)
+                if own is None:
+                    own = self._of_referent[referent] = frozenset(referent.get_qualified_names_for(referent.name))
+                names |= own
+            found = self._of_referents[id(referents)] = (referents, frozenset(names))
+        return found[1]
+
+    def _binding(self, assignments) -> dict:
+        """Per node that binds one of ``assignments`` (itself, or a name of the import that binds it), the first
+        of them in iteration order that it binds: ``Scope.get_qualified_names_for`` answers from that one alone."""
+        found = self._bound_at.get(id(assignments))
+        if found is None:
+            bound: dict = {}
+            for assignment in assignments:
+                if isinstance(assignment, Assignment):
+                    for node in _binding_nodes(assignment.node):
+                        bound.setdefault(node, assignment)
+            found = self._bound_at[id(assignments)] = (assignments, bound)
+        return found[1]
 
     def __contains__(self, node) -> bool:
         return node is self._module or node in self._parents
@@ -433,6 +730,16 @@ class _QualifiedNames(Mapping):
 
     def __len__(self):
         return len(self._parents) + 1
+
+
+def _binding_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The nodes LibCST's ``_is_assignment`` says are part of the assignment at ``node``."""
+    yield node
+    if isinstance(node, (cst.Import, cst.ImportFrom)) and not isinstance(node.names, cst.ImportStar):
+        for alias in node.names:
+            yield alias.name
+            if alias.asname is not None:
+                yield alias.asname.name
 
 
 _NEWLINE = re.compile(r"\r\n?|\n")

@@ -13,6 +13,7 @@ before it is computed when its result would be larger, so ``10**10**8`` costs no
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import operator
 from collections.abc import Mapping
@@ -168,7 +169,15 @@ def evaluate(text: str, constants: Mapping[str, object], values: Mapping[str, ob
     Raises TooLarge when a value on the way does not fit a float, and what Python raises for the arithmetic
     otherwise (ZeroDivisionError, TypeError, ...).
     """
-    return _evaluate(parse(text), constants, values)
+    return _evaluate(_parsed(text), constants, values)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str) -> ast.expr:
+    """``parse(text)`` for ``evaluate``, which only reads the tree: the verifier evaluates the same texts for each
+    of its samples, and parsing is most of an evaluation's cost. (``parse`` hands out a fresh tree each time, for
+    callers that rewrite it.)"""
+    return parse(text)
 
 
 def _evaluate(node: ast.expr, constants, values):
@@ -217,12 +226,17 @@ def module_constants(source: str) -> dict[str, object]:
     except SyntaxError:
         return {}
     bound: dict[str, int] = {}
+    assignments = []
     for node in ast.walk(tree):
+        kind = type(node)
+        if kind not in _BINDERS:
+            continue
         for target in _targets(node):
             bound[target] = bound.get(target, 0) + 1
+        if (kind is ast.Assign or kind is ast.AnnAssign) and node.value is not None:
+            assignments.append(node)
     constants: dict[str, object] = {}
-    assignments = sorted((node for node in ast.walk(tree) if isinstance(node, (ast.Assign, ast.AnnAssign))
-                          and node.value is not None), key=lambda node: (node.lineno, node.col_offset))
+    assignments.sort(key=lambda node: (node.lineno, node.col_offset))
     for statement in assignments:
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
         if len(targets) != 1:
@@ -247,6 +261,13 @@ def _pairs(target: ast.expr, value: ast.expr) -> list[tuple[str, ast.expr]]:
             and len(target.elts) == len(value.elts) and not any(isinstance(item, ast.Starred) for item in value.elts)):
         return [pair for inner, item in zip(target.elts, value.elts) for pair in _pairs(inner, item)]
     return []
+
+
+#: The node types ``_targets`` finds names bound by (a parsed tree has no subclasses of them): most nodes bind none.
+_BINDERS = frozenset({ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.comprehension,
+                      ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom, ast.withitem,
+                      ast.ExceptHandler, ast.NamedExpr, ast.MatchAs, ast.MatchStar, ast.MatchMapping, ast.Lambda,
+                      ast.Global, ast.Nonlocal})
 
 
 def _targets(node: ast.AST):

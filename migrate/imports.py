@@ -26,14 +26,22 @@ def pruned_imports(analysis: Analysis, replacements: Mapping[cst.CSTNode, object
     touched = {_top_level(analysis, node) for node in replacements}
     kept = {name.value for value in replacements.values() for node in _nodes(value) for name in names_in(node)}
     unused: set[cst.ImportAlias] = set()
+    replaced: dict[cst.CSTNode, bool] = {}
+
+    def in_replaced_code(node: cst.CSTNode) -> bool:
+        """Whether ``node`` lies in a replaced span, asked once per node: a name imported many times (files
+        concatenated) has each of its reads asked about for each import."""
+        found = replaced.get(node)
+        if found is None:
+            found = replaced[node] = (_top_level(analysis, node) in touched
+                                      and any(low <= analysis.start(node) < high for low, high in spans))
+        return found
+
     scope = analysis.scopes.get(analysis.module)
     for assignment in scope.assignments if scope is not None else ():
         if not isinstance(assignment, ImportAssignment) or assignment.name in kept or not assignment.references:
             continue
-        inside = all(_top_level(analysis, access.node) in touched
-                     and any(low <= analysis.start(access.node) < high for low, high in spans)
-                     for access in assignment.references)
-        if inside:
+        if all(in_replaced_code(access.node) for access in assignment.references):
             unused.update(alias for alias in _aliases(assignment.node) if _bound_name(alias) == assignment.name)
     return _without(analysis, unused)
 
@@ -107,8 +115,8 @@ def _rebound(analysis: Analysis, site: cst.CSTNode, package: str) -> bool:
     scope = analysis.scopes.get(site)
     while scope is not None:
         if not isinstance(scope, ClassScope) or scope is analysis.scopes.get(site):
-            for assignment in scope.assignments:
-                if assignment.name == package and not _imports_package(assignment, package):
+            for assignment in scope.assignments[package]:
+                if not _imports_package(assignment, package):
                     return True
         if scope is scope.globals:
             return False

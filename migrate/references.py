@@ -40,12 +40,16 @@ def site_findings(references: References, convert: Callable[[cst.Call], Finding]
         yield Finding(Note(node, indirect_code, indirect_messages[kind]))
 
 
+#: The node kinds ``_Finder._visit`` records or does not walk into; it walks into every other node and records nothing.
+_RECORDED = (cst.Name, cst.Attribute, cst.Call, cst.ImportFrom, cst.Import, cst.Annotation)
+
+
 class _Finder:
     """A LibCST visitor's walk, without the visitor: it would rebuild every node of the module."""
 
     def __init__(self, analysis: Analysis, qualified: set[str], star_sources: set[str]):
         self.analysis, self.qualified, self.star_sources = analysis, qualified, star_sources
-        self.name = next(iter(qualified)).rsplit(".", 1)[-1]
+        self.names = {name.rsplit(".", 1)[-1] for name in qualified}
         self.references = References()
         self.star = False
         self.other_stars = False
@@ -53,12 +57,20 @@ class _Finder:
 
     def found(self) -> References:
         """A name only the star import can bind, called, is a call of the API when the module has no other star
-        import (which could bind it too); otherwise it is reported as a star reference."""
-        pending: list[cst.CSTNode] = [self.analysis.module]
-        while pending:
-            node = pending.pop()
-            if self._visit(node):
-                pending.extend(reversed(list(child_nodes(node))))
+        import (which could bind it too); otherwise it is reported as a star reference.
+
+        The nodes are met in the walk's order, from the module's list of them in that order: only the kinds
+        ``_visit`` records, minus those inside what it does not walk into (imports, annotations)."""
+        unwalked: set[cst.CSTNode] = set()
+        for node in self.analysis.nodes(*_RECORDED):
+            if node in unwalked:
+                continue
+            if not self._visit(node):
+                pending = child_nodes(node)
+                while pending:
+                    inner = pending.pop()
+                    unwalked.add(inner)
+                    pending.extend(child_nodes(inner))
         if not self.other_stars:
             starred = [node for node, kind in self.references.indirect if kind == STAR]
             calls = [self.analysis.parents[node] for node in starred
@@ -95,7 +107,7 @@ class _Finder:
             self._callees.add(node.func)
         elif "builtins.getattr" in names and len(node.args) >= 2:
             attribute = node.args[1].value
-            if isinstance(attribute, cst.SimpleString) and attribute.evaluated_value == self.name:
+            if isinstance(attribute, cst.SimpleString) and attribute.evaluated_value in self.names:
                 self.references.indirect.append((node, GETATTR))
 
     def _reference(self, node: cst.BaseExpression) -> None:
@@ -104,7 +116,7 @@ class _Finder:
         names = self.analysis.names_of(node)
         if names & self.qualified:
             self.references.indirect.append((node, VALUE))
-        elif self.star and isinstance(node, cst.Name) and node.value == self.name and not names:
+        elif self.star and isinstance(node, cst.Name) and node.value in self.names and not names:
             parent = self.analysis.parents.get(node)
             if not (isinstance(parent, cst.Attribute) and parent.attr is node):
                 self.references.indirect.append((node, STAR))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from migrate.analysis import Analysis, atom, names_in
+from migrate.analysis import Analysis, atom, child_nodes, names_in
 from migrate.program.flow import Follower, Tracked
 
 FRAMES = (cst.FunctionDef, cst.Lambda, cst.Module)
@@ -330,18 +330,16 @@ class Program:
 
 
 def calls_in(node: cst.CSTNode) -> list[cst.Call]:
-    """Every call ``node`` makes, nested ones included."""
-    finder = _Calls()
-    node.visit(finder)
-    return finder.found
-
-
-class _Calls(cst.CSTVisitor):
-    def __init__(self):
-        self.found: list[cst.Call] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.found.append(node)
+    """Every call ``node`` makes, nested ones included, in the order a visitor meets them (found by a walk over the
+    nodes' fields: a visitor pass rebuilds every node)."""
+    found: list[cst.Call] = []
+    pending: list[cst.CSTNode] = [node]
+    while pending:
+        current = pending.pop()
+        if type(current) is cst.Call:
+            found.append(current)
+        pending.extend(reversed(child_nodes(current)))
+    return found
 
 
 def own_returns(node: cst.CSTNode) -> list[cst.Return]:
