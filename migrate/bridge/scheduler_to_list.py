@@ -37,12 +37,19 @@ from migrate.program.builder import (
 )
 from migrate.program.cadence import NotVisible, cadence
 from migrate.program.values import definitions
-from migrate.references import find_references, site_findings
+from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
 from migrate.rule import Finding, Fix, ImportRef, Note, Refused
 from migrate.verify import SAMPLES, Claim, Schedule
 
 SCHEDULER_MODULE = "torch.optim.lr_scheduler."
 STAR_SOURCES = {"torch.optim.lr_scheduler"}
+INDIRECT = {  # a scheduler reached other than by a call, as refusals name it
+    VALUE: "the scheduler is used as a value, not called: the rule cannot see its arguments or its step() calls",
+    GETATTR: "getattr(torch.optim.lr_scheduler, ...) cannot be followed; call the class directly so its arguments "
+             "can be rewritten",
+    STAR: "the scheduler comes from a star import of torch.optim.lr_scheduler that another star import (or a use "
+          "other than a call) keeps from being resolved; import it by name so it can be rewritten",
+}
 TORCH_DEFAULT_LR = "0.001"
 #: The shapes a site can have besides the plain scheduler, as refusals name them (``SchedulerSite._also_has``).
 CHAIN, FLAG, CONDITION, BUILDER = ("a warmup chain", "a scheduler chosen by a flag",

@@ -14,7 +14,9 @@ import ast
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from migrate.analysis import atom
+import libcst as cst
+
+from migrate.analysis import Analysis, atom
 from migrate.verify import Schedule
 
 SCHEDULER_MODULE = "torch.optim.lr_scheduler."
@@ -221,3 +223,8 @@ NO_LIST_FORM = {
        for name in ("OneCycleLR", "CyclicLR", "CosineAnnealingWarmRestarts")},
 }
 """torch schedulers left as they are, reported with what to do instead."""
+
+
+def called_scheduler(analysis: Analysis, call: cst.Call, table: dict) -> str:
+    """The scheduler of ``table`` the call makes; a bare name only a star import binds is that module's."""
+    return min(analysis.names_of(call.func) & table.keys() or {SCHEDULER_MODULE + analysis.code(call.func)})

@@ -14,6 +14,7 @@ import libcst as cst
 
 from migrate.analysis import Analysis, atom, bind, product
 from migrate.bridge.scheduler_to_list import (
+    INDIRECT,
     SCHEDULER_MODULE,
     STAR_SOURCES,
     Cadence,
@@ -24,18 +25,12 @@ from migrate.bridge.scheduler_to_list import (
     scheduler_findings,
 )
 from migrate.bridge.torch_schedulers import NO_LIST_FORM, SIBLINGS, Frame, Listed
-from migrate.references import GETATTR, STAR, VALUE, find_references
+from migrate.bridge.torch_schedulers import called_scheduler as called
+from migrate.references import find_references
 from migrate.rule import Finding, ImportRef, Note, Refused, Rule, documentation
 from migrate.verify import Schedule
 
 COSINE = SCHEDULER_MODULE + "CosineAnnealingLR"
-INDIRECT = {
-    VALUE: "the scheduler is used as a value, not called: the rule cannot see its arguments or its step() calls",
-    GETATTR: "getattr(torch.optim.lr_scheduler, ...) cannot be followed; call the class directly so its arguments "
-             "can be rewritten",
-    STAR: "the scheduler comes from a star import of torch.optim.lr_scheduler that another star import (or a use "
-          "other than a call) keeps from being resolved; import it by name so it can be rewritten",
-}
 
 
 class TorchSchedulersToMindSpore(Rule):
@@ -48,7 +43,7 @@ class TorchSchedulersToMindSpore(Rule):
     def findings(self, analysis: Analysis) -> Iterator[Finding]:
         yield from scheduler_findings(analysis, ListedSite, INDIRECT, set(SIBLINGS))
         for call in find_references(analysis, set(NO_LIST_FORM), STAR_SOURCES).calls:
-            name = min(analysis.names_of(call.func) & NO_LIST_FORM.keys())
+            name = called(analysis, call, NO_LIST_FORM)
             yield Finding(Note(call, "MIG119", f"{name.removeprefix(SCHEDULER_MODULE)} {NO_LIST_FORM[name]}; the "
                                                "site is left unchanged"))
 
@@ -61,7 +56,7 @@ class ListedSite(SchedulerSite):
 
     def __init__(self, analysis: Analysis, call: cst.Call):
         super().__init__(analysis, call)
-        self.SCHEDULER = min(analysis.names_of(call.func) & SIBLINGS.keys())
+        self.SCHEDULER = called(analysis, call, SIBLINGS)
         self.NAME = self.SHORT_NAME = self.SCHEDULER.removeprefix(SCHEDULER_MODULE)
         self.LIST_FUNCTION = "MindSpore lr"
         self.sibling = SIBLINGS[self.SCHEDULER]
@@ -194,6 +189,7 @@ class ListedSite(SchedulerSite):
     def _changes(self, values: ScheduleValues, cadence: Cadence, list_name: str) -> Note:
         return Note(self.call, "MIG101", f"{list_name} was written for a run of {values.total_step} optimizer "
                                          f"steps; the verifier found its rates differ from the {self.NAME}'s")
+
 
 
 RULE = TorchSchedulersToMindSpore()
