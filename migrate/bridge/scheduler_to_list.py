@@ -37,7 +37,14 @@ from migrate.program.builder import (
 )
 from migrate.program.cadence import NotVisible, cadence
 from migrate.program.values import definitions
-from migrate.references import GETATTR, STAR, VALUE, find_references, site_findings
+from migrate.references import (
+    GETATTR,
+    STAR,
+    VALUE,
+    References,
+    find_references,
+    site_findings,
+)
 from migrate.rule import Finding, Fix, ImportRef, Note, Refused
 from migrate.verify import SAMPLES, Claim, Schedule
 
@@ -147,10 +154,10 @@ class Elsewhere(Exception):
 
 
 def scheduler_findings(analysis: Analysis, site: type[SchedulerSite], indirect: dict[str, str],
-                       schedulers: set[str] | None = None) -> Iterator[Finding]:
-    """Each call of the site's scheduler (or of each of ``schedulers``), converted or refused; a use other than a
-    call is reported with ``indirect``'s message (MIG108); a site that leaves the rewrite to another has none."""
-    references = find_references(analysis, schedulers or {site.SCHEDULER}, STAR_SOURCES)
+                       references: References | None = None) -> Iterator[Finding]:
+    """Each call of the site's scheduler (or each of ``references``'s calls), converted or refused; a use other than
+    a call is reported with ``indirect``'s message (MIG108); a site that leaves the rewrite to another has none."""
+    references = references or find_references(analysis, {site.SCHEDULER}, STAR_SOURCES)
     found = site_findings(references, lambda call: site(analysis, call).convert(), "MIG108", indirect)
     return (finding for finding in found if finding is not None)
 

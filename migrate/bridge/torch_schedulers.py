@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from migrate.analysis import Analysis, atom
+from migrate.references import References
 from migrate.verify import Schedule
 
 SCHEDULER_MODULE = "torch.optim.lr_scheduler."
@@ -228,3 +229,16 @@ NO_LIST_FORM = {
 def called_scheduler(analysis: Analysis, call: cst.Call, table: dict) -> str:
     """The scheduler of ``table`` the call makes; a bare name only a star import binds is that module's."""
     return min(analysis.names_of(call.func) & table.keys() or {SCHEDULER_MODULE + analysis.code(call.func)})
+
+
+def without_list_form(analysis: Analysis, references: References) -> list[cst.Call]:
+    """The calls of ``NO_LIST_FORM`` schedulers among ``references``, taken out of them with the other references to
+    those schedulers (``isinstance(s, ReduceLROnPlateau)`` is no use of a scheduler to report)."""
+    tables = {**SIBLINGS, **NO_LIST_FORM}
+    unlisted = [call for call in references.calls if called_scheduler(analysis, call, tables) in NO_LIST_FORM]
+    short = {name.removeprefix(SCHEDULER_MODULE) for name in NO_LIST_FORM}
+    references.calls = [call for call in references.calls if call not in unlisted]
+    references.indirect = [(node, kind) for node, kind in references.indirect
+                           if not analysis.names_of(node) & NO_LIST_FORM.keys()
+                           and analysis.code(node).rpartition(".")[2] not in short]
+    return unlisted

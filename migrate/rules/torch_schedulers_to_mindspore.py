@@ -26,6 +26,7 @@ from migrate.bridge.scheduler_to_list import (
 )
 from migrate.bridge.torch_schedulers import NO_LIST_FORM, SIBLINGS, Frame, Listed
 from migrate.bridge.torch_schedulers import called_scheduler as called
+from migrate.bridge.torch_schedulers import without_list_form as unlisted_calls
 from migrate.references import find_references
 from migrate.rule import Finding, ImportRef, Note, Refused, Rule, documentation
 from migrate.verify import Schedule
@@ -41,8 +42,11 @@ class TorchSchedulersToMindSpore(Rule):
     codes, examples = documentation(__file__)
 
     def findings(self, analysis: Analysis) -> Iterator[Finding]:
-        yield from scheduler_findings(analysis, ListedSite, INDIRECT, set(SIBLINGS))
-        for call in find_references(analysis, set(NO_LIST_FORM), STAR_SOURCES).calls:
+        """One walk: each list-form scheduler's site, and each call of a scheduler without one (MIG119)."""
+        references = find_references(analysis, {*SIBLINGS, *NO_LIST_FORM}, STAR_SOURCES)
+        unlisted = unlisted_calls(analysis, references)
+        yield from scheduler_findings(analysis, ListedSite, INDIRECT, references)
+        for call in unlisted:
             name = called(analysis, call, NO_LIST_FORM)
             yield Finding(Note(call, "MIG119", f"{name.removeprefix(SCHEDULER_MODULE)} {NO_LIST_FORM[name]}; the "
                                                "site is left unchanged"))
