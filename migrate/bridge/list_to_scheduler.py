@@ -78,10 +78,10 @@ class ListPair(ABC):
     them. The rest is optional, each part asked only by a pair that has it:
 
     - the agreement, how many optimizer steps the plain scheduler follows the list for (``agreement``, None: all of
-      them), said in words by ``agreement_text``, ``past_agreement`` and ``diverging``;
-    - a hold (``held_model``, the verifier's model of the scheduler stepped only while ``hold_condition`` holds),
-      which keeps the scheduler on the list past the agreement;
-    - a resume (``resumes``): the torch optimizer's lr at the resume epoch and the resumed claim;
+      them), said in words by ``agreement_text`` and a ``HorizonPair``'s ``past_agreement`` and ``diverging``;
+    - a hold (``held_model``, the verifier's model of the scheduler stepped only while a ``HorizonPair``'s
+      ``hold_condition`` holds), which keeps the scheduler on the list past the agreement;
+    - a resume (a ``ResumingPair``): the torch optimizer's lr at the resume epoch and the resumed claim;
     - a warmup (``warmup_models``, the verifier's models of ``warmup_lr(...) + list`` and of the SequentialLR that
       replaces it).
     """
@@ -153,38 +153,50 @@ class ListPair(ABC):
         """How many optimizer steps the plain scheduler follows the list for, as text; None for all of them."""
         return None
 
+
+class HorizonPair(ListPair):
+    """A pair whose plain torch scheduler leaves the list after an agreement (``agreement``): what happens past
+    it, in words, and the hold (``held_model``) that keeps the scheduler on the list there."""
+
+    @abstractmethod
     def past_agreement(self, texts: dict[str, str], agreement: str) -> str:
         """What happens from optimizer step ``agreement`` on, where the plain scheduler leaves the list."""
-        raise NotImplementedError
 
+    @abstractmethod
     def diverging(self, texts: dict[str, str]) -> str:
         """How the two schedules differ past the agreement."""
-        raise NotImplementedError
 
+    @abstractmethod
     def in_chain_past_agreement(self) -> str:
         """Why a warmup's SequentialLR cannot go past the agreement."""
-        raise NotImplementedError
 
+    @abstractmethod
     def hold_condition(self, scheduler: object) -> str:
         """The test under which the held scheduler still steps."""
-        raise NotImplementedError
 
+    @abstractmethod
     def hold_reason(self) -> str:
         """Why the scheduler is held, for the by-hand warning."""
-        raise NotImplementedError
 
+    @abstractmethod
     def held_note(self, texts: dict[str, str], agreement: str, scheduler: object) -> str:
         """MIG114: the scheduler is held where the plain one would leave the list."""
-        raise NotImplementedError
 
+    @abstractmethod
     def hold_refused(self, texts: dict[str, str], agreement: str) -> str:
         """MIG101 when ``periodic = "refuse"`` keeps a site the hold would convert."""
-        raise NotImplementedError
 
+
+class ResumingPair(ListPair):
+    """A pair that converts a resume (``list[start:]``): the torch optimizer's lr at the resume epoch, and the
+    resumed run's claim."""
+
+    resumes = True
+
+    @abstractmethod
     def resumed_lr(self, site: ListSite, arguments: dict[str, cst.BaseExpression], texts: dict[str, str],
                    epoch: str, held: bool, math: str) -> str:
         """The torch optimizer's lr for a run resumed at ``epoch``."""
-        raise NotImplementedError
 
     def resumed_claim(self, texts: dict[str, str], epoch: str, skipped: str, start_lr: str, run: str | None,
                       agrees_for: str) -> Claim | None:

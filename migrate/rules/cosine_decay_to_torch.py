@@ -16,7 +16,12 @@ import libcst as cst
 
 from migrate.analysis import Analysis, atom, plus_one, product
 from migrate.bridge.list_texts import argument_text, same_expression
-from migrate.bridge.list_to_scheduler import ListPair, ListSite, list_findings
+from migrate.bridge.list_to_scheduler import (
+    HorizonPair,
+    ListSite,
+    ResumingPair,
+    list_findings,
+)
 from migrate.references import GETATTR, STAR, VALUE
 from migrate.rule import Finding, Rule, documentation
 from migrate.schedules.mindspore_lr import check_cosine_decay_lr
@@ -35,7 +40,7 @@ NOT_BELOW = ("MindSpore rejects min_lr >= max_lr when it builds the list (ValueE
              "convert; a CosineAnnealingLR with eta_min >= lr would anneal upwards or stay constant instead")
 
 
-class CosineDecayPair(ListPair):
+class CosineDecayPair(HorizonPair, ResumingPair):
     """cosine_decay_lr's arguments as CosineAnnealingLR's: max_lr is the optimizer's lr, min_lr eta_min,
     decay_epoch T_max, and the scheduler steps once every step_per_epoch optimizer steps."""
 
@@ -48,7 +53,6 @@ class CosineDecayPair(ListPair):
     destination_model = "torch.CosineAnnealingLR"
     warmup_models = ("mindspore.warmup_lr+cosine_decay_lr", "torch.LambdaWarmupCosine")
     held_model = "torch.HeldCosineAnnealingLR"
-    resumes = True
     agreement_text = "(decay_epoch + 1) * step_per_epoch"
     hold_remedy = " (a torch port steps it only while last_epoch < T_max)"
     group_sharing = "one eta_min, one T_max and one cadence"
