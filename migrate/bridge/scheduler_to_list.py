@@ -659,6 +659,10 @@ class SchedulerSite(ABC):
             return (f"{function.name.value}() returns the scheduler; a builder that returns it alone converts when "
                     "it is called once, its result bound to a name, its optimizer parameter used only for the "
                     "scheduler and no other call in its body (its call moves before the optimizer is built)")
+        if target is None and isinstance(parent, cst.Lambda):
+            return (f"a lambda (line {self.analysis.line(parent)}) builds the scheduler; the rule follows a builder "
+                    "written as a function that returns it (`def make_scheduler(optimizer): return ...`), not a "
+                    "lambda")
         if target is None:
             return "the scheduler is not bound to a variable, so its step() calls cannot be followed"
         others = [f"line {self.analysis.line(statement)} (`{self.analysis.first_line(value)}`)"
