@@ -41,6 +41,7 @@ from migrate.bridge.list_resume import ListResume
 from migrate.bridge.list_texts import argument_text, same_expression
 from migrate.bridge.list_torch import CHAIN, FreshName, TorchSide, in_package
 from migrate.imports import package_reference
+from migrate.program.model import body_bindings
 from migrate.program.values import definitions
 from migrate.references import find_references, site_findings
 from migrate.rule import Finding, Fix, Note, Refused
@@ -632,7 +633,7 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
                     continue
                 if read.value in parameters:
                     return_what = f"{name} leaves `{read.value}` to its default"
-                elif (read.value in _bound_names(function)
+                elif (read.value in body_bindings(function)
                       or (caller_scope is not None and any(assignment.scope is caller_scope
                                                            for assignment in caller_scope[read.value]))):
                     return_what = f"`{read.value}` means something else in {name} and where it is called"
@@ -737,22 +738,3 @@ class _Parameters(cst.CSTTransformer):
         return value if value is not None else updated
 
 
-def _bound_names(function: cst.FunctionDef) -> set[str]:
-    """The names a function binds in its body (assignments, loop targets), not counting nested functions."""
-    finder = _Bindings()
-    function.body.visit(finder)
-    return finder.names
-
-
-class _Bindings(cst.CSTVisitor):
-    def __init__(self):
-        self.names: set[str] = set()
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self.names |= {name.value for name in names_in(node.target)}
-
-    def visit_For(self, node: cst.For) -> None:
-        self.names |= {name.value for name in names_in(node.target)}
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False

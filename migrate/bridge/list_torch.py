@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from migrate.analysis import LOOPS, Analysis, atom, bind, names_in
+from migrate.analysis import LOOPS, Analysis, atom, names_in
 from migrate.bridge.list_delivery import Delivery
 from migrate.bridge.list_loops import adds_one, binds_zero, plain_line
-from migrate.bridge.optimizers import WEIGHT_DECAY_DIFFERENCE
+from migrate.bridge.optimizers import WEIGHT_DECAY_DIFFERENCE, bound_arguments
 from migrate.edit import EQUAL, joined_arguments, keyword_argument
 from migrate.program import ARGUMENT, ATTRIBUTE, METHOD
 from migrate.rule import Note, Refused
@@ -54,18 +54,7 @@ class TorchSide:
     goes into the site's ``assumptions``."""
 
     def _optimizer_arguments(self, delivery: Delivery) -> dict[str, cst.BaseExpression]:
-        mapping, call = delivery.mapping, delivery.optimizer_call
-        bound = bind(call, mapping.positional, mapping.keyword_only)
-        if bound.error:
-            raise Refused("MIG105", f"cannot read the optimizer's arguments: {bound.error}", call)
-        if "params" not in bound.values:
-            raise Refused("MIG105", "the optimizer has no params", call)
-        for name, accepted in mapping.required:
-            value = bound.values.get(name)
-            if value is not None and self.analysis.code(value) not in accepted:
-                raise Refused("MIG104", f"{name}={self.analysis.code(value)} has no {mapping.target} counterpart",
-                              value)
-        return bound.values
+        return bound_arguments(self.analysis, delivery.optimizer_call, delivery.mapping)
 
     def _new_optimizer(self, delivery: Delivery, values, lr: str, package: str,
                        params: cst.BaseExpression | None = None) -> cst.SimpleStatementLine:

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import libcst as cst
+
+from migrate.analysis import Analysis, bind
+from migrate.rule import Refused
+
 
 @dataclass(frozen=True)
 class Constructor:
@@ -125,3 +130,18 @@ def towards(target: str) -> dict[str, Mapping]:
                           source.fixed, source.inert, pair.differences)
         found.update(dict.fromkeys(source.names, mapping))
     return found
+
+
+def bound_arguments(analysis: Analysis, call: cst.Call, mapping: Mapping) -> dict[str, cst.BaseExpression]:
+    """The optimizer call's arguments by name, read with ``mapping``'s signature; Refused when they cannot be read,
+    give no params, or set an argument the other framework's optimizer has no counterpart for."""
+    bound = bind(call, mapping.positional, mapping.keyword_only)
+    if bound.error:
+        raise Refused("MIG105", f"cannot read the optimizer's arguments: {bound.error}", call)
+    if "params" not in bound.values:
+        raise Refused("MIG105", "the optimizer has no params", call)
+    for name, accepted in mapping.required:
+        value = bound.values.get(name)
+        if value is not None and analysis.code(value) not in accepted:
+            raise Refused("MIG104", f"{name}={analysis.code(value)} has no {mapping.target} counterpart", value)
+    return bound.values

@@ -20,7 +20,7 @@ import libcst as cst
 
 from migrate import evaluate, verify
 from migrate.analysis import Analysis, atom, bind, plus_one, product
-from migrate.bridge.optimizers import WEIGHT_DECAY_DIFFERENCE, towards
+from migrate.bridge.optimizers import WEIGHT_DECAY_DIFFERENCE, bound_arguments, towards
 from migrate.bridge.optimizers import Mapping as OptimizerMapping
 from migrate.bridge.torch_schedulers import SIBLINGS, Frame, Listed
 from migrate.edit import EQUAL, SPACED_COMMA, joined_arguments, keyword_argument
@@ -1371,17 +1371,7 @@ class SchedulerSite(ABC):
                 raise Refused("MIG109", f"{self.analysis.code(call.func)} is not a mapped optimizer and has no "
                                        "lr= argument, so the base lr (max_lr) is unknown", call)
             return {"lr": lr}
-        bound = bind(call, mapping.positional, mapping.keyword_only)
-        if bound.error:
-            raise Refused("MIG105", f"cannot read the optimizer's arguments: {bound.error}", call)
-        if "params" not in bound.values:
-            raise Refused("MIG105", "the optimizer has no params", call)
-        for name, accepted in mapping.required:
-            value = bound.values.get(name)
-            if value is not None and self.analysis.code(value) not in accepted:
-                raise Refused("MIG104", f"{name}={self.analysis.code(value)} has no {mapping.target} counterpart",
-                              value)
-        return bound.values
+        return bound_arguments(self.analysis, call, mapping)
 
     def _cadence(self, statement, steps, optimizer: cst.Name) -> Cadence:
         step = steps[0]

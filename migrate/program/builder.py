@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from migrate.analysis import names_in
-from migrate.program.model import Program, _bound_names, calls_in, own_returns
+from migrate.program.model import Program, bound_names, calls_in, own_returns
 
 
 @dataclass
@@ -177,10 +177,10 @@ def in_builder_terms(program: Program, builder: Builder, text: str, name: str) -
     replaced = cst.parse_expression(text).visit(_Known({**passed, **known}))
     translated = cst.Module(body=[]).code_for_node(replaced)
     caller = program.function_of(builder.call)
-    own = _bound_names(builder.function)
+    own = bound_names(builder.function)
     parameters = {parameter.name.value for parameter in (*builder.function.params.params,
                                                          *builder.function.params.kwonly_params)}
-    outside = _bound_names(caller) if isinstance(caller, cst.FunctionDef) else set()
+    outside = bound_names(caller) if isinstance(caller, cst.FunctionDef) else set()
     if all(node.value in parameters or (node.value not in own and node.value not in outside)
            for node in names_in(replaced)):
         return translated

@@ -377,16 +377,22 @@ def _reads_locals(text: str, function: cst.CSTNode, arguments: dict[str, str], m
         return False
     parameters = [parameter.name.value for parameter in function.params.params]
     own = parameters[0] if parameters and method else None
-    bound = _bound_names(function)
+    bound = bound_names(function)
     return any(name.value in bound and name.value not in arguments and name.value != own
                for name in names_in(cst.parse_expression(text)))
 
 
-def _bound_names(function: cst.FunctionDef) -> set[str]:
+def body_bindings(function: cst.FunctionDef) -> set[str]:
+    """The names a function's body binds (assignments, loop targets), not counting nested functions."""
     collector = _Bound()
     function.body.visit(collector)
-    return collector.names | {parameter.name.value for parameter in (*function.params.params,
-                                                                     *function.params.kwonly_params)}
+    return collector.names
+
+
+def bound_names(function: cst.FunctionDef) -> set[str]:
+    """The names a function binds: its parameters and what its body binds."""
+    return body_bindings(function) | {parameter.name.value for parameter in (*function.params.params,
+                                                                             *function.params.kwonly_params)}
 
 
 class _Returns(cst.CSTVisitor):
