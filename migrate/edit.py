@@ -36,3 +36,19 @@ def layout_of(comma: cst.Comma) -> cst.Comma:
     if isinstance(after, cst.ParenthesizedWhitespace):
         after = after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=())
     return comma.with_changes(whitespace_after=after)
+
+
+def without(items: tuple, dropped: set) -> list:
+    """Arguments or parameters with those in ``dropped`` removed; the last one kept takes the last one's comma, so
+    no trailing comma appears where there was none."""
+    kept = [item for item in items if item not in dropped]
+    if kept and items and items[-1] in dropped:
+        kept[-1] = kept[-1].with_changes(comma=items[-1].comma)
+    return kept
+
+
+def without_parameters(parameters: cst.Parameters, dropped: set) -> cst.Parameters:
+    """``parameters`` with the ``cst.Param`` nodes in ``dropped`` removed, wherever they are declared."""
+    return parameters.with_changes(params=without(parameters.params, dropped),
+                                   kwonly_params=without(parameters.kwonly_params, dropped),
+                                   posonly_params=without(parameters.posonly_params, dropped))

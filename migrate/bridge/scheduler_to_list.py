@@ -23,7 +23,7 @@ from migrate.analysis import Analysis, atom, bind, plus_one, product
 from migrate.bridge.optimizers import WEIGHT_DECAY_DIFFERENCE, bound_arguments, towards
 from migrate.bridge.optimizers import Mapping as OptimizerMapping
 from migrate.bridge.torch_schedulers import SIBLINGS, Frame, Listed
-from migrate.edit import EQUAL, SPACED_COMMA, joined_arguments, keyword_argument
+from migrate.edit import EQUAL, SPACED_COMMA, joined_arguments, keyword_argument, without, without_parameters
 from migrate.imports import package_reference
 from migrate.program import ARGUMENT, ATTRIBUTE, METHOD, NONE_TEST, STORED, Use
 from migrate.program.budget import Cap, batch_cap, step_budget
@@ -186,6 +186,7 @@ class SchedulerSite(ABC):
         self._loop_nodes: list[cst.BaseExpression] = []
         self._run_loop: cst.CSTNode | None = None
         self._reads: list[Use] = []
+        self._passes: list[tuple[cst.Arg, cst.Name]] = []
         self._saved: list[Use] = []
         self._optimizer_step_node: cst.CSTNode | None = None
         self._none_first: cst.SimpleStatementLine | None = None
@@ -276,6 +277,7 @@ class SchedulerSite(ABC):
                 self.analysis.parents[optimizer_call].targets[0].target, cst.Name) else cst.parse_expression(owner)
         for read in self._reads:
             replacements.update(self._read_replacement(read, owner))
+        self._pass_edits(replacements)
         for loaded in self._loaded:
             replacements[loaded] = []
         for saved in self._saved:
@@ -648,7 +650,39 @@ class SchedulerSite(ABC):
             lines = ", ".join(str(self.analysis.line(step)) for step in steps)
             raise Refused("MIG106", f"scheduler.step() is called at lines {lines}; only one call site can be "
                                    "mapped to a list")
+        self._passes = self._handed_to_helpers(tracked)
         return line, steps
+
+    def _handed_to_helpers(self, tracked) -> list[tuple[cst.Arg, cst.Name]]:
+        """The arguments that hand the scheduler to a helper (``train_one_epoch(..., scheduler)``): with the
+        scheduler gone they go too, with the helper's parameter, so the helper must have that one call."""
+        program = self.analysis.program
+        for argument, _ in tracked.passes:
+            call = self.analysis.parents[argument]
+            function = program.callee(call)
+            if program.call_sites(function) != [call]:
+                raise Refused("MIG107", f"the scheduler is passed to {function.name.value}() at line "
+                                       f"{self.analysis.line(call)}, which is called from several places: its "
+                                       "scheduler parameter cannot be dropped for this call alone", call)
+        return tracked.passes
+
+    def _pass_edits(self, replacements: dict) -> None:
+        """Drops the arguments that handed the scheduler to helpers, and the parameters that received them."""
+        calls: dict[cst.Call, set] = {}
+        parameters: dict[cst.Parameters, set] = {}
+        for argument, name in self._passes:
+            calls.setdefault(self.analysis.parents[argument], set()).add(argument)
+            declared = self.analysis.parents[name]
+            parameters.setdefault(self.analysis.parents[declared], set()).add(declared)
+        for call, dropped in calls.items():
+            inside = [node for node in replacements if self.analysis.start(call) <= self.analysis.start(node)
+                      and self.analysis.end(node) <= self.analysis.end(call)]
+            if inside:
+                raise Refused("MIG107", f"the call at line {self.analysis.line(call)} hands the scheduler to a helper "
+                                       "and is rewritten itself", call)
+            replacements[call] = call.with_changes(args=without(call.args, dropped))
+        for declared, dropped in parameters.items():
+            replacements[declared] = without_parameters(declared, dropped)
 
     def _unfollowed(self, target, tracked) -> str:
         """Why the scheduler cannot be followed to its step() calls: the other values its variable holds, each
@@ -1389,20 +1423,26 @@ class SchedulerSite(ABC):
         run_loops = optimizer_loops[len(base):]
         self._loop_nodes = [loop.iter for loop in run_loops if isinstance(loop, cst.For)]
         self._run_loop = run_loops[0]
-        if self.analysis.guards(optimizer_step, optimizer_loops[-1]):
+        together = self._stepped_together(optimizer_step, step, optimizer_loops[-1])
+        if self.analysis.guards(optimizer_step, optimizer_loops[-1]) and not together:
             raise Refused("MIG106", "optimizer.step() runs under a condition, so the optimizer steps per epoch are "
                                    "not visible", optimizer_step)
         if scheduler_loops == optimizer_loops:
             if self.analysis.start(step) < self.analysis.start(optimizer_step):
                 raise Refused("MIG106", "scheduler.step() runs before optimizer.step() in the same loop: every "
                                        "optimizer step would use the next step's lr", step)
-            self._unguarded(step, scheduler_loops[-1])
+            if not together:
+                self._unguarded(step, scheduler_loops[-1])
             for leaving in self.analysis.loop_exits(optimizer_loops[-1], run_loops[0]):
                 if self.analysis.start(optimizer_step) < self.analysis.start(leaving) < self.analysis.start(step):
                     raise Refused("MIG106", f"{self._exit_text(leaving)} comes between optimizer.step() and "
                                            "scheduler.step(): an optimizer step can go without its scheduler step, "
                                            "which a list indexed by optimizer step cannot follow", leaving)
             run, assumptions = self._counts(run_loops, optimizer_step)
+            if together:
+                assumptions.append(f"optimizer.step() and scheduler.step() run together under the condition at line "
+                                   f"{self.analysis.line(together[0])} (gradient accumulation): the list is read at "
+                                   "the optimizer's own step count, and is sized as if every batch stepped")
             return Cadence("1", run, False, assumptions)
         if scheduler_loops == optimizer_loops[:-1] and len(scheduler_loops) > len(base):
             batch_loop = optimizer_loops[-1]
@@ -1574,11 +1614,11 @@ class SchedulerSite(ABC):
         if found.route.through_calls:
             assumptions.append(f"{found.route.hops[1].function.name.value}() runs its loop once per call")
         program = self.analysis.program
-        frame, home = program.function_of(step), program.function_of(statement)
+        home = program.function_of(statement)
         if self._builder is not None:
             return self._builder_cadence(found, assumptions, step)
-        if frame is not home and isinstance(frame, cst.FunctionDef):
-            assumptions.append(f"{frame.name.value}() runs once for each scheduler built at line "
+        if found.runner is not home and isinstance(found.runner, cst.FunctionDef):
+            assumptions.append(f"{found.runner.name.value}() runs once for each scheduler built at line "
                                f"{self.analysis.line(statement)}")
         counts = []
         for text in (found.step_every, found.run_steps):
@@ -1653,6 +1693,16 @@ class SchedulerSite(ABC):
         condition = next((node for node in self.analysis.ancestors(leaving) if isinstance(node, cst.If)), None)
         under = f" (under `if {self.analysis.code(condition.test)}:`)" if condition is not None else ""
         return f"`{keyword}` at line {self.analysis.line(leaving)}{under}"
+
+    def _stepped_together(self, optimizer_step, step, loop) -> list[cst.CSTNode]:
+        """The ``if`` statements that hold both optimizer.step() and scheduler.step() and nothing else can skip
+        (``if (i + 1) % accumulate == 0:``): a list indexed by the optimizer's step count follows them exactly."""
+        guards = self.analysis.guards(optimizer_step, loop)
+        own = [guard for guard in self.analysis.guards(step, loop) if guard is not self._step_guards.get(step)]
+        if not guards or len(own) != len(guards) or any(
+                mine is not theirs or not isinstance(mine, cst.If) for mine, theirs in zip(own, guards)):
+            return []
+        return guards
 
     def _unguarded(self, node: cst.CSTNode, loop: cst.CSTNode) -> None:
         if [guard for guard in self.analysis.guards(node, loop) if guard is not self._step_guards.get(node)]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from migrate.analysis import product, read_names
-from migrate.program.model import Hop, Program, Route, own_returns
+from migrate.program.model import MAX_CALL_DEPTH, Hop, Program, Route, own_returns, reads_locals
 
 
 class NotVisible(Exception):
@@ -38,6 +38,9 @@ class Cadence:
     reads: list[cst.CSTNode] = field(default_factory=list)
     route: Route | None = None
     run_loop: cst.CSTNode | None = None
+    runner: cst.CSTNode | None = None
+    """The function the counts are written in: where the object is built, or the outermost function that runs
+    the stepping one through a single call at each level."""
 
 
 def cadence(program: Program, step: cst.CSTNode, optimizer_site: cst.CSTNode, created: cst.CSTNode,
@@ -72,7 +75,74 @@ def cadence(program: Program, step: cst.CSTNode, optimizer_site: cst.CSTNode, cr
     if all(count is not None for count in run):
         result.run_steps = product(*run, result.step_every)
     result.run_loop = scheduler_loops[len(base)]
+    return _lifted(program, result, step, created)
+
+
+def _lifted(program: Program, result: Cadence, step: cst.CSTNode, created: cst.CSTNode) -> Cadence:
+    """``result`` written where the stepping function is called from: a ``train_one_epoch(..., scheduler)`` that
+    steps per batch runs once per iteration of its caller's epoch loop, so that loop multiplies the run, and the
+    counts read the caller's names, not the helper's parameters. Raises NotVisible when a function on the way is
+    called from several places or a loop's count is not visible there."""
+    analysis = program.analysis
+    frame, home = program.function_of(step), program.function_of(created)
+    result.runner = runner = frame
+    if program.route(created, frame) is not None:
+        return result
+    for _ in range(MAX_CALL_DEPTH):
+        if runner is home or not isinstance(runner, cst.FunctionDef) or not program.call_sites(runner):
+            break
+        calls = program.call_sites(runner)
+        if len(calls) > 1:
+            lines = ", ".join(str(analysis.line(call)) for call in calls)
+            raise NotVisible(f"scheduler.step() runs in {runner.name.value}(), which is called from lines {lines}, so "
+                             "how many times it runs for one scheduler is not visible", step)
+        runner = program.function_of(calls[0])
+    else:
+        raise NotVisible("scheduler.step() is reached through more nested calls than the rule follows", step)
+    result.runner = runner
+    route = program.route(step, runner)
+    if runner is not frame and route is not None:
+        _count_from(program, result, route, created if runner is home else None)
+    if runner is not home and isinstance(runner, cst.FunctionDef):
+        method = program.class_of(runner) is not None
+        for text in (result.step_every, result.run_steps):
+            if text is not None and reads_locals(text, runner, {}, method):
+                raise NotVisible(f"the optimizer steps are counted as `{text}`, which reads names of "
+                                 f"{runner.name.value}() that are not visible where the scheduler is built", step)
     return result
+
+
+def _count_from(program: Program, result: Cadence, route: Route, created: cst.CSTNode | None) -> None:
+    """Rewrites ``result``'s counts in the terms of the route's first function, multiplying the run by the loops
+    on the way (those around ``created``, the object's construction there, run once per object)."""
+    analysis = program.analysis
+    frame = route.hops[-1].function
+    built = set(analysis.loops(created)) if created is not None else set()
+    outer = [(loop, hop) for hop in route.hops[:-1] for loop in analysis.loops(hop.node) if loop not in built]
+    moved = [program.in_frame_terms(text, route, route.hops[-1]) if text is not None else None
+             for text in (result.step_every, result.run_steps)]
+    if moved[0] is None or result.run_steps is not None and moved[1] is None:
+        raise NotVisible(f"the optimizer steps counted in {frame.name.value}() read names its caller does not give "
+                         "it, so they are not visible where the scheduler is built", route.hops[-1].node)
+    counts = []
+    for loop, hop in outer:
+        count, why = analysis.iteration_count(loop)
+        text = program.in_frame_terms(count, route, hop) if count is not None else None
+        if text is None:
+            raise NotVisible(f"{frame.name.value}() runs in the loop at line {analysis.line(loop)}, whose count is not "
+                             "visible where the scheduler is built, so the run's length is not", loop)
+        if why:
+            result.assumptions.append(why)
+        counts.append(text)
+    result.step_every = moved[0]
+    result.run_steps = product(*counts, moved[1]) if moved[1] is not None else None
+    call = route.anchor
+    if isinstance(call, cst.Call):
+        wanted = {name.value for text in (*counts, *moved) if text is not None
+                  for name in read_names(cst.parse_expression(text))}
+        result.reads = [loop.iter for loop, hop in outer if hop is route.hops[0] and isinstance(loop, cst.For)]
+        result.reads += [argument.value for argument in call.args
+                         if {name.value for name in read_names(argument.value)} & wanted]
 
 
 def _unreached(program: Program, site: cst.CSTNode, frame: cst.CSTNode) -> str:

@@ -55,6 +55,8 @@ class Tracked:
     uses: list[Use] = field(default_factory=list)
     references: list[cst.BaseExpression] = field(default_factory=list)
     competitors: list[tuple[cst.CSTNode, cst.BaseExpression]] = field(default_factory=list)
+    passes: list[tuple[cst.Arg, cst.Name]] = field(default_factory=list)
+    """Each argument that hands the object to a helper of the module, with the parameter that receives it."""
 
     def methods(self, *names: str) -> list[Use]:
         return [use for use in self.uses if use.kind == METHOD and (not names or use.detail in names)]
@@ -166,6 +168,7 @@ class Follower:
         if parameter is None:
             self._use(expression, ARGUMENT, self.analysis.code(call.func), call)
             return
+        self.tracked.passes.append((argument, parameter))
         for reference in self.program.variable_references(parameter):
             self._flow(reference)
 

@@ -323,7 +323,7 @@ class Program:
         for caller in reversed(route.hops[:index]):
             inner = route.hops[route.hops.index(caller) + 1].function
             arguments = dict(caller.arguments)
-            if _reads_locals(text, inner, arguments, method=self.class_of(inner) is not None):
+            if reads_locals(text, inner, arguments, method=self.class_of(inner) is not None):
                 return None
             text = _substitute(text, arguments)
         return text
@@ -370,7 +370,7 @@ def _substitute(text: str, arguments: dict[str, str]) -> str:
     return cst.Module(body=[]).code_for_node(replaced)
 
 
-def _reads_locals(text: str, function: cst.CSTNode, arguments: dict[str, str], method: bool) -> bool:
+def reads_locals(text: str, function: cst.CSTNode, arguments: dict[str, str], method: bool) -> bool:
     """Whether ``text`` reads a name bound inside ``function`` that the caller does not give (a local, or a
     parameter left to its default); ``self`` of a method called as ``self.m()`` means the same object."""
     if not isinstance(function, cst.FunctionDef):

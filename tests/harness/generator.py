@@ -51,8 +51,7 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         exit_kind = choice["exit"] = "none"
     if exit_kind == "return" and scope != "function":
         exit_kind = choice["exit"] = "none"
-    if loop == "helper" and cadence == "per_step":
-        cadence = choice["cadence"] = "epoch_end"
+    handed = pick("handed", ["positional", "keyword"]) if loop == "helper" and cadence == "per_step" else "no"
     if extra == "scaler" and loop == "helper":
         extra = choice["extra"] = "none"
     if extra == "mindspore_param" and scope != "function":
@@ -182,11 +181,13 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
     if loop == "helper":
         helper_loop = ["for x, y in loader:"] if exit_kind != "break" else [
             "for i, (x, y) in enumerate(loader):", f"    if i >= {iters}:", "        break"]
-        helpers += ["def train_one_epoch(model, loader, optimizer):",
+        parameter, argument = {"no": ("", ""), "positional": (", scheduler", ", scheduler"),
+                               "keyword": (", scheduler=None", ", scheduler=scheduler")}[handed]
+        helpers += [f"def train_one_epoch(model, loader, optimizer{parameter}):",
                     *_indent(helper_loop + _indent(body_step, 1), 1), ""]
         if sizes == "argparse":
             helpers = [line.replace("args.iters_per_epoch", "2") for line in helpers]
-        epoch_body.append("train_one_epoch(model, loader, optimizer)")
+        epoch_body.append(f"train_one_epoch(model, loader, optimizer{argument})")
     else:
         epoch_body += batch_loop
     if extra == "write_lr":

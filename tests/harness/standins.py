@@ -617,6 +617,10 @@ class _NullContext:
     def __exit__(self, *exc):
         return False
 
+    def __call__(self, function):
+        """``@torch.no_grad()`` as a decorator."""
+        return function
+
 
 # ---------------------------------------------------------------- MindSpore optimizers
 
@@ -837,7 +841,8 @@ def build_modules(cosine_decay_lr=mindspore_lr.cosine_decay_lr, warmup_lr=mindsp
     cuda = _module("torch.cuda", amp=cuda_amp, is_available=lambda: False)
     torch = _module(
         "torch", nn=torch_nn, optim=optim, utils=utils, cuda=cuda, amp=amp, Tensor=Tensor,
-        tensor=_tensor_from, randn=_filled, rand=_filled, zeros=_filled, ones=lambda *s, **k: _filled(*s, value=1.0),
+        tensor=_tensor_from, randn=_filled, rand=_filled, randint=lambda low, high=None, size=(), **k: _filled(*size),
+        zeros=_filled, ones=lambda *s, **k: _filled(*s, value=1.0),
         full=lambda shape, value, **k: _filled(*shape, value=value), isfinite=_is_finite, manual_seed=lambda s: None,
         no_grad=_NullContext, autocast=_NullContext, device=lambda *a, **k: "cpu", float32="float32")
 
