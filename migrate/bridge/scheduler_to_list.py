@@ -187,6 +187,8 @@ class SchedulerSite(ABC):
         self._run_loop: cst.CSTNode | None = None
         self._reads: list[Use] = []
         self._passes: list[tuple[cst.Arg, cst.Name]] = []
+        self._read_owners: dict[int, str] = {}
+        self._stale_reads: set[int] = set()
         self._saved: list[Use] = []
         self._optimizer_step_node: cst.CSTNode | None = None
         self._none_first: cst.SimpleStatementLine | None = None
@@ -276,7 +278,7 @@ class SchedulerSite(ABC):
             replacements[self._lightning.value] = cst.Name(owner) if isinstance(
                 self.analysis.parents[optimizer_call].targets[0].target, cst.Name) else cst.parse_expression(owner)
         for read in self._reads:
-            replacements.update(self._read_replacement(read, owner))
+            replacements.update(self._read_replacement(read))
         self._pass_edits(replacements)
         for loaded in self._loaded:
             replacements[loaded] = []
@@ -329,11 +331,7 @@ class SchedulerSite(ABC):
                                                                    else [place])
             imports.append(package_import)
             notes.extend(self._semantic_notes(optimizer_call, mapping, optimizer_arguments))
-            notes.extend(Note(read.call, "MIG111", f"{self._read_text(read)} reads {owner}.get_lr(): the lr of "
-                                                  "the optimizer's next step, from the list (as float32, the "
-                                                  "precision MindSpore's optimizer uses it in)"
-                              + (RECOMPUTED_GET_LR if read.detail == "get_lr" else ""))
-                         for read in self._reads)
+            notes.extend(self._read_note(read) for read in self._reads)
             notes.extend(Note(loaded, "MIG113", "scheduler.load_state_dict() is dropped: MindSpore has no scheduler; "
                                                 "the list is read at the optimizer's global_step, which restoring the "
                                                 f"optimizer's checkpoint brings back (mindspore.load_param_into_net("
@@ -1511,26 +1509,49 @@ class SchedulerSite(ABC):
         return (isinstance(element, cst.DictElement) and element.value is use.call
                 and isinstance(self.analysis.parents.get(element), cst.Dict))
 
-    def _read_replacement(self, read: Use, owner: str) -> dict:
+    def _read_replacement(self, read: Use) -> dict:
         """``get_last_lr()[0]`` → ``float(opt.get_lr())``; ``get_last_lr()`` → ``[float(opt.get_lr())]``; with
-        several param groups MindSpore's ``get_lr()`` is a tuple, read by index."""
+        several param groups MindSpore's ``get_lr()`` is a tuple, read by index. A read after the iteration's
+        optimizer steps and before scheduler.step() takes the last step's entry, ``opt.learning_rate(step - 1)``,
+        which is how ``get_lr()`` itself reads the list."""
+        stale = id(read) in self._stale_reads
         if read.detail == "param_groups":
-            base = self.analysis.code(self.analysis.parents[read.node].value)
+            owner = self.analysis.code(self.analysis.parents[read.node].value)
             position = self.analysis.code(read.call.value.slice[0].slice.value)
-            text = f"float({base}.get_lr())" if self._group_count == 1 else f"float({base}.get_lr()[{position}])"
-            return {read.call: cst.parse_expression(text)}
+            index = None if self._group_count == 1 else position
+            return {read.call: cst.parse_expression(f"float({_current_lr(owner, index, stale)})")}
+        owner = self._read_owners[id(read)]
         subscript = self.analysis.parents.get(read.call)
         index = (self.analysis.code(subscript.slice[0].slice.value).strip()
                  if isinstance(subscript, cst.Subscript) and len(subscript.slice) == 1
                  and isinstance(subscript.slice[0].slice, cst.Index) else None)
         if self._group_count == 1:
-            current = cst.parse_expression(f"float({owner}.get_lr())")
+            current = cst.parse_expression(f"float({_current_lr(owner, None, stale)})")
             if index in ("0", "-1"):
                 return {subscript: current}
             return {read.call: cst.List([cst.Element(current)])}
         if index is not None:
-            return {subscript: cst.parse_expression(f"float({owner}.get_lr()[{index}])")}
+            return {subscript: cst.parse_expression(f"float({_current_lr(owner, index, stale)})")}
+        if stale:
+            return {read.call: cst.parse_expression(f"[float(lr({owner}.global_step - 1)) for lr in "
+                                                    f"{owner}.learning_rate]")}
         return {read.call: cst.parse_expression(f"[float(lr) for lr in {owner}.get_lr()]")}
+
+    def _read_note(self, read: Use) -> Note:
+        stale, group = id(read) in self._stale_reads, None
+        if read.detail == "param_groups":
+            owner = self.analysis.code(self.analysis.parents[read.node].value)
+            if self._group_count != 1:
+                group = self.analysis.code(read.call.value.slice[0].slice.value)
+        else:
+            owner = self._read_owners[id(read)]
+        source = _current_lr(owner, group, stale)
+        what = (f"{source}: the lr of the optimizer's last step (it runs after the iteration's optimizer steps and "
+                "before scheduler.step(), where get_lr() would give the next step's), from the list" if stale else
+                f"{source}: the lr of the optimizer's next step, from the list")
+        return Note(read.call, "MIG111", f"{self._read_text(read)} reads {what} (as float32, the precision "
+                                         "MindSpore's optimizer uses it in)"
+                    + (RECOMPUTED_GET_LR if read.detail == "get_lr" else ""))
 
     def _read_text(self, read: Use) -> str:
         return (f"scheduler.{read.detail}()" if read.detail != "param_groups"
@@ -1556,13 +1577,16 @@ class SchedulerSite(ABC):
         return Use(use.node, use.kind, "param_groups", key)
 
     def _check_reads(self, step, optimizer_line, mapping) -> None:
-        """``get_last_lr()`` reads become the list's entry at the optimizer's step count, which is torch's value
-        except between the optimizer's steps of an iteration and scheduler.step(): refused there."""
+        """``get_last_lr()`` / ``param_groups[i]["lr"]`` reads become the optimizer's lr from the list: MindSpore's
+        ``get_lr()`` (the next step's entry) where no scheduler.step() comes before the next optimizer step, the
+        last step's entry where the read follows an optimizer step of the iteration and precedes scheduler.step().
+        A read in a helper counts from where the stepping function calls it."""
         if not self._reads:
             return
         program = self.analysis.program
-        route = program.route(self._optimizer_step_node, program.function_of(step))
-        loops = self.analysis.loops(step)
+        frame = program.function_of(step)
+        optimizer_path = self._path(program.route(self._optimizer_step_node, frame))
+        step_path = self._path(program.route(step, frame))
         for read in self._reads:
             line = self.analysis.line(read.call)
             if mapping is None:
@@ -1572,34 +1596,45 @@ class SchedulerSite(ABC):
                 raise Refused("MIG107", f"{self._read_text(read)} at line {line}: how many param groups the optimizer "
                                        "has is not visible, and MindSpore's get_lr() is a float for one group and a "
                                        "tuple for several", read.call)
-            if program.function_of(read.call) is not program.function_of(step):
-                raise Refused("MIG107", f"{self._read_text(read)} at line {line} is read in another function than "
-                                       "scheduler.step(), so when it runs is not visible", read.call)
-            home, there = program.function_of(optimizer_line), program.function_of(read.call)
-            owner = program.class_of(home)
-            attribute = isinstance(optimizer_line.body[0].targets[0].target, cst.Attribute)
-            if there is not home and not (attribute and owner is not None and program.class_of(there) is owner):
-                raise Refused("MIG107", f"{self._read_text(read)} at line {line} is read where the optimizer's name "
-                                       "is not visible", read.call)
-            if self._run_loop not in set(self.analysis.ancestors(read.call)):
+            route = program.route(read.call, frame)
+            if route is None:
+                raise Refused("MIG107", f"{self._read_text(read)} at line {line} is read in a function that "
+                                       f"{'scheduler.step()' if frame is self.analysis.module else frame.name.value + '()'} "
+                                       "does not call from exactly one place, so when it runs is not visible",
+                              read.call)
+            if read.detail != "param_groups":
+                self._read_owners[id(read)] = self._optimizer_text_in(read, optimizer_line)
+            if self._run_loop not in set(self.analysis.ancestors(route.anchor)):
                 continue
-            block = loops[-1].body
-            top = next((node for node in self.analysis.ancestors(read.call)
-                        if self.analysis.parents.get(node) is block), None)
-            anchor = next(node for node in (route.anchor, *self.analysis.ancestors(route.anchor))
-                          if self.analysis.parents.get(node) is block)
-            before = top is not None and self.analysis.end(top) <= self.analysis.start(anchor)
-            after = top is not None and self.analysis.start(top) >= self.analysis.end(step)
-            if self._epoch_start and not (before and after):
+            here = self._path(route)
+            if self._epoch_start and not step_path < here < optimizer_path:
                 raise Refused("MIG107", f"{self._read_text(read)} at line {line} is not between scheduler.step() at "
                                        "the start of the epoch and the epoch's first optimizer step, where "
                                        "MindSpore's list gives the lr torch's scheduler reports; read it there, "
                                        "then convert", read.call)
-            if not (before or after):
-                raise Refused("MIG107", f"{self._read_text(read)} at line {line} runs between optimizer.step() and "
-                                       "scheduler.step(): there MindSpore's list gives the next step's lr; read it "
-                                       "after scheduler.step() (or before the optimizer steps), then convert",
-                              read.call)
+            if optimizer_path < here < step_path:
+                self._stale_reads.add(id(read))
+
+    def _path(self, route) -> tuple:
+        """Where a node runs within one iteration of the stepping function's loops: the position of each hop of its
+        route, so two paths compare in the order the nodes run."""
+        return tuple(self.analysis.start(hop.node) for hop in route.hops)
+
+    def _optimizer_text_in(self, read: Use, optimizer_line) -> str:
+        """How the optimizer is named where ``read`` is: the name it is built under, or the parameter of the
+        read's function that receives it."""
+        program = self.analysis.program
+        there, home = program.function_of(read.call), program.function_of(optimizer_line)
+        target = optimizer_line.body[0].targets[0].target
+        if there is home or (isinstance(target, cst.Attribute) and program.class_of(home) is not None
+                             and program.class_of(there) is program.class_of(home)):
+            return self.analysis.code(target)
+        names = [reference for reference in program.follow(self._creation(target)).references
+                 if isinstance(reference, cst.Name) and program.function_of(reference) is there]
+        if not names:
+            raise Refused("MIG107", f"{self._read_text(read)} at line {self.analysis.line(read.call)} is read where "
+                                   "the optimizer's name is not visible", read.call)
+        return names[0].value
 
     def _helper_cadence(self, statement, step, optimizer_step) -> Cadence:
         """The optimizer steps in a function called from the scheduler's loop (``train(epoch)``)."""
@@ -1926,6 +1961,14 @@ def subscript_key(subscript: cst.Subscript) -> str | None:
         return None
     return _string(subscript.slice[0].slice.value)
 
+
+
+def _current_lr(owner: str, group: str | None, last_step: bool) -> str:
+    """A MindSpore optimizer's lr from its list: the next step's (``get_lr()``) or the last step's, of one group."""
+    if not last_step:
+        return f"{owner}.get_lr()" if group is None else f"{owner}.get_lr()[{group}]"
+    cell = f"{owner}.learning_rate" if group is None else f"{owner}.learning_rate[{group}]"
+    return f"{cell}({owner}.global_step - 1)"
 
 
 def _assigned(node: cst.CSTNode, parent: cst.CSTNode | None) -> bool:

@@ -28,10 +28,12 @@ import functools
 import hashlib
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from migrate import engine
+from migrate.bridge.scheduler_to_list import RECOMPUTED_GET_LR
 from migrate.diagnostics import UNSAFE
 
 from . import runner
@@ -43,6 +45,7 @@ MODES = ((False, "default"), (True, "--unsafe-fixes"))
 SITE_CALLS = {"CosineAnnealingLR", "cosine_decay_lr"}
 NOT_ABOUT_LEARNING_RATES = {"MIG104", "MIG104"}  # update-rule differences (weight decay, bias correction)
 RTOL, ATOL_FACTOR = 1e-9, 1e-12
+PRINTED_RTOL = 1e-6  # a logged lr read back from MindSpore's float32 list
 INTERNAL_ERRORS = {"MIG004", "MIG005", "MIG007"}  # a rule's bug: withheld rewrite, invalid output, exception
 
 
@@ -109,8 +112,10 @@ def _called_name(call: ast.Call) -> str:
     return call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
 
 
-def first_difference(original: runner.Record, converted: runner.Record) -> str | None:
-    """None when the two records agree step for step and end alike; else the first difference, in words."""
+def first_difference(original: runner.Record, converted: runner.Record, printed: bool = True) -> str | None:
+    """None when the two records agree step for step, end alike and (with ``printed``) print the same; else the
+    first difference, in words. Real and stand-in runs of one program compare without ``printed``: the real
+    libraries compute real losses."""
     for step, (expected, actual) in enumerate(zip(original.steps, converted.steps)):
         if len(expected) != len(actual):
             return f"optimizer step {step}: {len(expected)} param groups, converted has {len(actual)}"
@@ -121,6 +126,24 @@ def first_difference(original: runner.Record, converted: runner.Record) -> str |
     if len(original.steps) != len(converted.steps) or original.ending != converted.ending \
             or original.error_type != converted.error_type:
         return f"original: {original.describe()}; converted: {converted.describe()}"
+    return _printed_difference(original.printed, converted.printed) if printed else None
+
+
+ADDRESS = re.compile(r"0x[0-9a-f]+")
+NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+
+
+def _printed_difference(original: str, converted: str) -> str | None:
+    """The first printed line that differs: the lrs a program logs (``get_last_lr()``, ``param_groups``) must be
+    the ones it logged before; numbers agree within the lr tolerance, MindSpore reading its list as float32."""
+    before, after = ADDRESS.sub("0x", original).splitlines(), ADDRESS.sub("0x", converted).splitlines()
+    for number, (expected, actual) in enumerate(zip(before, after), start=1):
+        if NUMBER.split(expected) != NUMBER.split(actual) or not all(
+                math.isclose(float(a), float(b), rel_tol=PRINTED_RTOL, abs_tol=1e-12)
+                for a, b in zip(NUMBER.findall(expected), NUMBER.findall(actual))):
+            return f"printed line {number}: {expected!r} in the original, {actual!r} converted"
+    if len(before) != len(after):
+        return f"the original printed {len(before)} lines, the converted program {len(after)}"
     return None
 
 
@@ -167,7 +190,7 @@ def judge(program: Program, unsafe_fixes: bool, with_fixture_modules: bool = Fal
         return Outcome(program, mode, REFUSED, diagnostics=diagnostics)
     output = result.output.decode()
     converted = _run(output, program.argv, with_fixture_modules)
-    difference = first_difference(original, converted)
+    difference = first_difference(original, converted, printed=RECOMPUTED_GET_LR not in diagnostics)
     if difference is None:
         return Outcome(program, mode, EXACT, output=output, diagnostics=diagnostics)
     if unsafe_fixes and converted.ending != runner.HUNG and _warned_at_site(result, program.source):

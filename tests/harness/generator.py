@@ -46,7 +46,8 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
     epochs_form = pick("epochs_loop", ["range", "range_start", "while"])
     cadence = pick("cadence", ["epoch_end", "per_step", "epoch_start", "conditional", "step_epoch"])
     exit_kind = pick("exit", ["none", "break", "continue_nonfinite", "return"])
-    extra = pick("extra", ["none", "read_lr", "write_lr", "get_last_lr", "scaler", "mindspore_param"])
+    extra = pick("extra", ["none", "read_lr", "write_lr", "get_last_lr", "scaler", "mindspore_param",
+                           "read_lr_after_batches", "get_last_lr_in_batch"])
     if loop == "range_batches" and exit_kind == "break":
         exit_kind = choice["exit"] = "none"
     if exit_kind == "return" and scope != "function":
@@ -61,7 +62,7 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
                                          "guarded", "sibling_chain"])
     if construction in ("builder", "scheduler_builder", "scheduler_builder_flag") and scope != "function":
         construction = choice["construction"] = "plain"
-    if construction in ("none_first", "guarded") and extra == "get_last_lr":
+    if construction in ("none_first", "guarded") and extra in ("get_last_lr", "get_last_lr_in_batch"):
         extra = choice["extra"] = "none"
 
     lr = "0.1" if optimizer_kind.startswith("SGD") else "0.001"
@@ -152,7 +153,9 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
     if cadence == "per_step":
         body_step.append("scheduler.step()")
     if extra == "read_lr":
-        body_step.append("current = optimizer.param_groups[0][\"lr\"]")
+        body_step.append("print(\"lr\", optimizer.param_groups[0][\"lr\"])")
+    elif extra == "get_last_lr_in_batch":
+        body_step.append("print(\"lr\", scheduler.get_last_lr()[0])")
 
     if loop == "plain":
         batch_loop = ["for x, y in loader:"]
@@ -190,6 +193,8 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         epoch_body.append(f"train_one_epoch(model, loader, optimizer{argument})")
     else:
         epoch_body += batch_loop
+    if extra == "read_lr_after_batches":
+        epoch_body.append("print(epoch, optimizer.param_groups[0][\"lr\"])")
     if extra == "write_lr":
         epoch_body += ["for group in optimizer.param_groups:", "    group[\"lr\"] = max(group[\"lr\"], 1e-4)"]
     if cadence == "epoch_end":

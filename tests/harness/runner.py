@@ -27,6 +27,8 @@ class Record:
     """The lrs of every optimizer step (one tuple per step, one float per param group) and how the run ended."""
 
     steps: list[tuple[float, ...]] = field(default_factory=list)
+    printed: str = ""
+    """What the program printed (the lrs it logs from ``get_last_lr()`` or ``param_groups`` among them)."""
     ending: str = OK
     error_type: str | None = None
     error_message: str = ""
@@ -64,6 +66,10 @@ def fixture_modules() -> dict[str, types.ModuleType]:
     return {"model": model, "data": data}
 
 
+PRINTED_CAP = 200_000
+"""Characters of a program's output kept for the comparison: a bound on what a generated program can print."""
+
+
 def run(source: str, framework_stub: str = "standins", argv: tuple[str, ...] = (), step_cap: int = STEP_CAP,
         extra_modules: dict[str, types.ModuleType] | None = None) -> Record:
     """Execute ``source`` as ``__main__`` and return its record.
@@ -90,10 +96,11 @@ def run(source: str, framework_stub: str = "standins", argv: tuple[str, ...] = (
     saved_argv = sys.argv
     sys.argv = ["train.py", *argv]
     namespace = {"__name__": "__main__", "__file__": "train.py", "__builtins__": __builtins__}
+    printed = io.StringIO()
     try:
         code = compile(source, "train.py", "exec", dont_inherit=True)
         with standins.installed(recorder, modules), hook, warnings.catch_warnings(), \
-                contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                contextlib.redirect_stdout(printed), contextlib.redirect_stderr(io.StringIO()):
             warnings.simplefilter("ignore")
             exec(code, namespace)
     except standins.StepCapReached:
@@ -105,6 +112,7 @@ def run(source: str, framework_stub: str = "standins", argv: tuple[str, ...] = (
         record.ending, record.error_type, record.error_message = "exception", type(error).__name__, str(error)
     finally:
         sys.argv = saved_argv
+    record.printed = printed.getvalue()[:PRINTED_CAP]
     return record
 
 

@@ -656,6 +656,22 @@ def _schedule_of(learning_rate):
     return float(learning_rate)
 
 
+class _LearningRateAt:
+    """A MindSpore optimizer's ``learning_rate`` for a list: called with a step, it gathers that entry, as
+    ``get_lr()`` does with ``global_step``; a fixed float lr is a Parameter, which cannot be called."""
+
+    def __init__(self, schedule):
+        self.schedule = schedule
+
+    def __call__(self, step):
+        if isinstance(self.schedule, float):
+            raise TypeError("'Parameter' object is not callable")
+        if not 0 <= int(step) < len(self.schedule):
+            raise ListExhausted(f"For 'Gather', the 'input_indices' should be in the range [0, {len(self.schedule)}), "
+                                f"but got {int(step)}, error_code[58]")
+        return self.schedule[int(step)]
+
+
 class MindSporeOptimizer:
     """A MindSpore optimizer: step ``i`` gathers element ``i`` of its list, and one step past the end raises."""
 
@@ -663,7 +679,8 @@ class MindSporeOptimizer:
         params = list(params)
         groups = params if params and isinstance(params[0], dict) else [{"params": params}]
         self.schedules = [_schedule_of(group.get("lr", learning_rate)) for group in groups]
-        self.learning_rate = learning_rate
+        cells = [_LearningRateAt(schedule) for schedule in self.schedules]
+        self.learning_rate = cells if any("lr" in group for group in groups) else cells[0]
         self.parameters = [parameter for group in groups for parameter in group["params"]]
         self.global_step = 0
 

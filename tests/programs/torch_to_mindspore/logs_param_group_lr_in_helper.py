@@ -1,7 +1,7 @@
-"""The lr is logged from optimizer.param_groups[0]['lr'] every epoch.
+"""The lr is logged from optimizer.param_groups[0]['lr'] at the end of train(), called once per epoch.
 
-Expect: refuse (MIG107: the read is in train(), not where scheduler.step() runs; there, after the epoch's
-optimizer steps, MindSpore's get_lr() would give the next step's lr, not the one torch reports).
+Expect: rewrite (the read runs after the epoch's optimizer steps and before scheduler.step(): it becomes the last
+step's entry, optimizer.learning_rate(optimizer.global_step - 1); get_lr() would give the next epoch's lr).
 """
 import torch
 from torch.utils.data import DataLoader, TensorDataset
