@@ -1604,7 +1604,7 @@ class SchedulerSite(ABC):
                               read.call)
             if read.detail != "param_groups":
                 self._read_owners[id(read)] = self._optimizer_text_in(read, optimizer_line)
-            if self._run_loop not in set(self.analysis.ancestors(route.anchor)):
+            if self._run_loop is not None and self._run_loop not in set(self.analysis.ancestors(route.anchor)):
                 continue
             here = self._path(route)
             if self._epoch_start and not step_path < here < optimizer_path:

@@ -63,13 +63,19 @@ def cadence(program: Program, step: cst.CSTNode, optimizer_site: cst.CSTNode, cr
     extra = effective[depth:]
     if len(effective) == len(base):
         raise NotVisible("optimizer.step() is not in a loop of its own after the scheduler is built", route.anchor)
-    if depth == len(base):
+    once_per_call = depth == len(base)
+    if once_per_call and base_route is not None:
         raise NotVisible("scheduler.step() is not in the training loop", step)
-    _check_order(program, step, route, scheduler_loops[-1], extra)
-    _check_unguarded(program, step, route, scheduler_loops[-1], allowed_guards)
+    innermost = scheduler_loops[-1] if scheduler_loops else frame
+    _check_order(program, step, route, innermost, extra)
+    _check_unguarded(program, step, route, innermost, allowed_guards)
     result = Cadence("1", bool(extra), None, route=route)
     counts = [_count(program, route, loop, hop, result) for loop, hop in extra]
     result.step_every = product(*counts) if counts else "1"
+    if once_per_call:
+        _check_no_early_return(program, frame, step)
+        result.run_steps = result.step_every
+        return _lifted(program, result, step, created, needs_loop=True)
     _check_run_loops(program, scheduler_loops[len(base):], step)
     run = [_count(program, route, loop, route.hops[0], result, optional=True) for loop in scheduler_loops[len(base):]]
     if all(count is not None for count in run):
@@ -78,7 +84,17 @@ def cadence(program: Program, step: cst.CSTNode, optimizer_site: cst.CSTNode, cr
     return _lifted(program, result, step, created)
 
 
-def _lifted(program: Program, result: Cadence, step: cst.CSTNode, created: cst.CSTNode) -> Cadence:
+def _check_no_early_return(program: Program, frame: cst.CSTNode, step: cst.CSTNode) -> None:
+    """scheduler.step() at the end of a helper (``train_one_epoch(..., scheduler)``) runs once per call only when
+    no ``return`` can leave the helper before it."""
+    for exit_ in own_returns(frame.body):
+        if program.analysis.start(exit_) < program.analysis.start(step):
+            raise NotVisible(f"`return` at line {program.analysis.line(exit_)} can leave {frame.name.value}() before "
+                             "scheduler.step(), so how often it runs is not visible", exit_)
+
+
+def _lifted(program: Program, result: Cadence, step: cst.CSTNode, created: cst.CSTNode,
+            needs_loop: bool = False) -> Cadence:
     """``result`` written where the stepping function is called from: a ``train_one_epoch(..., scheduler)`` that
     steps per batch runs once per iteration of its caller's epoch loop, so that loop multiplies the run, and the
     counts read the caller's names, not the helper's parameters. Raises NotVisible when a function on the way is
@@ -101,8 +117,11 @@ def _lifted(program: Program, result: Cadence, step: cst.CSTNode, created: cst.C
         raise NotVisible("scheduler.step() is reached through more nested calls than the rule follows", step)
     result.runner = runner
     route = program.route(step, runner)
-    if runner is not frame and route is not None:
-        _count_from(program, result, route, created if runner is home else None)
+    looped = runner is not frame and route is not None and _count_from(program, result, route,
+                                                                         created if runner is home else None)
+    if needs_loop and not looped:
+        raise NotVisible(f"scheduler.step() runs once per call of {frame.name.value}(), which no loop of the "
+                         "function that builds the scheduler calls, so it is not in the training loop", step)
     if runner is not home and isinstance(runner, cst.FunctionDef):
         method = program.class_of(runner) is not None
         for text in (result.step_every, result.run_steps):
@@ -112,9 +131,10 @@ def _lifted(program: Program, result: Cadence, step: cst.CSTNode, created: cst.C
     return result
 
 
-def _count_from(program: Program, result: Cadence, route: Route, created: cst.CSTNode | None) -> None:
+def _count_from(program: Program, result: Cadence, route: Route, created: cst.CSTNode | None) -> bool:
     """Rewrites ``result``'s counts in the terms of the route's first function, multiplying the run by the loops
-    on the way (those around ``created``, the object's construction there, run once per object)."""
+    on the way (those around ``created``, the object's construction there, run once per object); whether there
+    are such loops."""
     analysis = program.analysis
     frame = route.hops[-1].function
     built = set(analysis.loops(created)) if created is not None else set()
@@ -128,14 +148,12 @@ def _count_from(program: Program, result: Cadence, route: Route, created: cst.CS
     for loop, hop in outer:
         count, why = analysis.iteration_count(loop)
         text = program.in_frame_terms(count, route, hop) if count is not None else None
-        if text is None:
-            raise NotVisible(f"{frame.name.value}() runs in the loop at line {analysis.line(loop)}, whose count is not "
-                             "visible where the scheduler is built, so the run's length is not", loop)
-        if why:
+        if why and text is not None:
             result.assumptions.append(why)
         counts.append(text)
     result.step_every = moved[0]
-    result.run_steps = product(*counts, moved[1]) if moved[1] is not None else None
+    known = moved[1] is not None and all(count is not None for count in counts)
+    result.run_steps = product(*counts, moved[1]) if known else None
     call = route.anchor
     if isinstance(call, cst.Call):
         wanted = {name.value for text in (*counts, *moved) if text is not None
@@ -143,6 +161,7 @@ def _count_from(program: Program, result: Cadence, route: Route, created: cst.CS
         result.reads = [loop.iter for loop, hop in outer if hop is route.hops[0] and isinstance(loop, cst.For)]
         result.reads += [argument.value for argument in call.args
                          if {name.value for name in read_names(argument.value)} & wanted]
+    return bool(outer)
 
 
 def _unreached(program: Program, site: cst.CSTNode, frame: cst.CSTNode) -> str:

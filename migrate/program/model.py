@@ -271,9 +271,28 @@ class Program:
 
     def _is_store(self, node: cst.Attribute) -> bool:
         parent = self.analysis.parents.get(node)
+        if isinstance(parent, cst.Element) and self._unpacked_value(node) is not None:
+            return True
         return isinstance(parent, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign)) and parent.target is node
 
+    def _unpacked_value(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """For ``self.a, self.b = a, b``: the value at ``node``'s place in the tuple on the right."""
+        element = self.analysis.parents.get(node)
+        target = self.analysis.parents.get(element)
+        holder = self.analysis.parents.get(target)
+        assign = self.analysis.parents.get(holder)
+        if not (isinstance(target, (cst.Tuple, cst.List)) and isinstance(holder, cst.AssignTarget)
+                and isinstance(assign, cst.Assign) and len(assign.targets) == 1
+                and isinstance(assign.value, (cst.Tuple, cst.List))
+                and len(assign.value.elements) == len(target.elements)
+                and not any(isinstance(item, cst.StarredElement) for item in (*target.elements,
+                                                                              *assign.value.elements))):
+            return None
+        return assign.value.elements[list(target.elements).index(element)].value
+
     def _assigned_value(self, node: cst.CSTNode) -> cst.CSTNode:
+        if (unpacked := self._unpacked_value(node)) is not None:
+            return unpacked
         parent = self.analysis.parents.get(node)
         if isinstance(parent, cst.AssignTarget):
             assign = self.analysis.parents.get(parent)

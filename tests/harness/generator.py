@@ -52,7 +52,8 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         exit_kind = choice["exit"] = "none"
     if exit_kind == "return" and scope != "function":
         exit_kind = choice["exit"] = "none"
-    handed = pick("handed", ["positional", "keyword"]) if loop == "helper" and cadence == "per_step" else "no"
+    handed = (pick("handed", ["positional", "keyword"]) if loop == "helper" and cadence == "per_step" else
+              pick("handed", ["no", "positional", "keyword"]) if loop == "helper" and cadence == "epoch_end" else "no")
     if extra == "scaler" and loop == "helper":
         extra = choice["extra"] = "none"
     if extra == "mindspore_param" and scope != "function":
@@ -186,8 +187,9 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
             "for i, (x, y) in enumerate(loader):", f"    if i >= {iters}:", "        break"]
         parameter, argument = {"no": ("", ""), "positional": (", scheduler", ", scheduler"),
                                "keyword": (", scheduler=None", ", scheduler=scheduler")}[handed]
+        ends_epoch = ["scheduler.step()"] if cadence == "epoch_end" and handed != "no" else []
         helpers += [f"def train_one_epoch(model, loader, optimizer{parameter}):",
-                    *_indent(helper_loop + _indent(body_step, 1), 1), ""]
+                    *_indent(helper_loop + _indent(body_step, 1) + ends_epoch, 1), ""]
         if sizes == "argparse":
             helpers = [line.replace("args.iters_per_epoch", "2") for line in helpers]
         epoch_body.append(f"train_one_epoch(model, loader, optimizer{argument})")
@@ -197,7 +199,7 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         epoch_body.append("print(epoch, optimizer.param_groups[0][\"lr\"])")
     if extra == "write_lr":
         epoch_body += ["for group in optimizer.param_groups:", "    group[\"lr\"] = max(group[\"lr\"], 1e-4)"]
-    if cadence == "epoch_end":
+    if cadence == "epoch_end" and handed == "no":
         epoch_body.append("scheduler.step()")
     elif cadence == "conditional":
         epoch_body += ["if epoch % 2 == 0:", "    scheduler.step()"]
