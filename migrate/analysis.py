@@ -32,6 +32,9 @@ from libcst.metadata.scope_provider import _ASSIGNMENT_LIKE_NODES, ScopeVisitor,
 from migrate import evaluate
 
 LOOPS = (cst.For, cst.While)
+PASS_THROUGH = frozenset({"builtins.enumerate", "tqdm.tqdm", "tqdm.auto.tqdm", "tqdm.notebook.tqdm", "tqdm.std.tqdm",
+                          "tqdm.rich.tqdm"})
+"""Wrappers whose iteration yields their first argument's items, one each (``enumerate``, tqdm's progress bars)."""
 SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)
 TRIES = (cst.Try, cst.TryStar)
 #: Compound statements whose header bindings hold after them: their body runs whole (or they bind by being defined).
@@ -270,13 +273,21 @@ class Analysis:
                 start, stop = (self.code(argument.value) for argument in arguments)
                 return (stop if start == "0" else difference(stop, start)), None
             return None, "range() with a step"
-        if isinstance(iterable, cst.Call) and self.names_of(iterable.func) & {"builtins.enumerate"}:
-            if iterable.args and not iterable.args[0].star and not iterable.args[0].keyword:
-                iterable = iterable.args[0].value
+        iterable = self.unwrapped(iterable)
         if isinstance(iterable, (cst.Name, cst.Attribute)):
             text = self.code(iterable)
             return f"len({text})", f"one pass over {text} is len({text}) iterations"
         return None, f"cannot tell how many times `for ... in {self.code(loop.iter)}` runs"
+
+    def unwrapped(self, iterable: cst.BaseExpression) -> cst.BaseExpression:
+        """``loader`` for ``enumerate(loader)``, ``tqdm(loader, desc=...)`` and their nestings, which iterate as
+        many times as it does; else ``iterable`` itself."""
+        for _ in range(len(PASS_THROUGH)):
+            if not (isinstance(iterable, cst.Call) and self.names_of(iterable.func) & PASS_THROUGH and iterable.args
+                    and not iterable.args[0].star and not iterable.args[0].keyword):
+                break
+            iterable = iterable.args[0].value
+        return iterable
 
     def static_type(self, expression: cst.BaseExpression) -> type | None:
         """``int`` or ``float`` when the expression's type is certain without running anything, else None."""
@@ -879,13 +890,15 @@ def plus_one(text: str) -> str:
 
 
 def difference(stop: str, start: str) -> str:
-    """``stop - start``, folding literals and ``range(start, start + n)``'s ``n``."""
+    """``stop - start``, folding literals, ``range(start, start + n)``'s and ``range(1, n + 1)``'s ``n``."""
     if stop.isdigit() and start.isdigit():
         return str(int(stop) - int(start))
     expression = cst.parse_expression(stop)
-    if (isinstance(expression, cst.BinaryOperation) and isinstance(expression.operator, cst.Add)
-            and not expression.lpar and _code(expression.left) == start.strip()):
-        return _code(expression.right)
+    if isinstance(expression, cst.BinaryOperation) and isinstance(expression.operator, cst.Add) and not expression.lpar:
+        if _code(expression.left) == start.strip():
+            return _code(expression.right)
+        if _code(expression.right) == start.strip():
+            return _code(expression.left)
     return f"{atom(stop)} - {atom(start)}"
 
 

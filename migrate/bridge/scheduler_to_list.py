@@ -814,6 +814,11 @@ class SchedulerSite(ABC):
         warmup_tracked = self.analysis.program.follow(warmup_call)
         chain_line = self.analysis.statement(chain_call)
         warmup_line = self.analysis.statement(warmup_call)
+        if isinstance(self.analysis.parents.get(chain_call), cst.Return):
+            function = self.analysis.program.function_of(chain_call)
+            raise Refused("MIG107", refusal + f"{function.name.value}() returns the chain; a chain converts where it "
+                                             "is bound to a variable and stepped (a builder returning the optimizer "
+                                             "and the chain, as a tuple, converts)", chain_call)
         if (warmup.error or "last_epoch" in warmup.values or len(warmup_tracked.uses) != 1
                 or chain_line in (warmup_line, line)
                 or warmup_tracked.competitors or not isinstance(chain_line, cst.SimpleStatementLine)
@@ -1419,7 +1424,7 @@ class SchedulerSite(ABC):
             raise Refused("MIG106", "optimizer.step() is not in a loop of its own after the scheduler is built",
                           optimizer_step)
         run_loops = optimizer_loops[len(base):]
-        self._loop_nodes = [loop.iter for loop in run_loops if isinstance(loop, cst.For)]
+        self._loop_nodes = [self.analysis.unwrapped(loop.iter) for loop in run_loops if isinstance(loop, cst.For)]
         self._run_loop = run_loops[0]
         together = self._stepped_together(optimizer_step, step, optimizer_loops[-1])
         if self.analysis.guards(optimizer_step, optimizer_loops[-1]) and not together:

@@ -31,11 +31,8 @@ def dataset_size_of(analysis: Analysis, node: cst.BaseExpression) -> str | None:
 
 
 def unenumerated(analysis: Analysis, iterable: cst.BaseExpression) -> cst.BaseExpression:
-    """``x`` for ``enumerate(x)``, which has as many iterations; else ``iterable`` itself."""
-    if (isinstance(iterable, cst.Call) and analysis.names_of(iterable.func) & {"builtins.enumerate"}
-            and len(iterable.args) == 1 and not iterable.args[0].star and iterable.args[0].keyword is None):
-        return iterable.args[0].value
-    return iterable
+    """``x`` for ``enumerate(x)`` or ``tqdm(x)``, which have as many iterations; else ``iterable`` itself."""
+    return analysis.unwrapped(iterable)
 
 
 def iterates(analysis: Analysis, iterable: cst.BaseExpression, dataset: str) -> bool:

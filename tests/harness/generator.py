@@ -42,7 +42,7 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
     optimizer_kind = pick("optimizer", ["SGD", "Adam", "AdamW", "SGD_groups", "AdamW_groups"])
     t_form = pick("t_max_form", ["positional", "keyword", "float", "separate_t_max"])
     eta = pick("eta_min", ["absent", "zero", "small", "equal_lr"])
-    loop = pick("loop", ["plain", "enumerate", "range_batches", "progress", "helper"])
+    loop = pick("loop", ["plain", "enumerate", "range_batches", "progress", "helper", "tqdm"])
     epochs_form = pick("epochs_loop", ["range", "range_start", "while"])
     cadence = pick("cadence", ["epoch_end", "per_step", "epoch_start", "conditional", "step_epoch"])
     exit_kind = pick("exit", ["none", "break", "continue_nonfinite", "return"])
@@ -108,6 +108,8 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         imports.append("from torch.optim import lr_scheduler")
     if sizes == "argparse":
         imports.insert(0, "import argparse")
+    if loop == "tqdm":
+        imports.append("from tqdm import tqdm")
 
     optimizer = {
         "SGD": f"torch.optim.SGD(model.parameters(), lr={lr_value}, momentum=0.9)",
@@ -166,6 +168,8 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         batch_loop = ["for i in range(len(loader)):",
                       f"    x, y = inputs[i * {batch_size}:(i + 1) * {batch_size}], "
                       f"targets[i * {batch_size}:(i + 1) * {batch_size}]"]
+    elif loop == "tqdm":
+        batch_loop = ["for x, y in tqdm(loader, desc=f\"epoch {epoch}\", leave=False):"]
     else:
         batch_loop = ["for x, y in progress(loader):"]
     if exit_kind == "break":

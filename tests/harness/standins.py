@@ -157,6 +157,7 @@ class Parameter(Tensor):
         super().__init__(value=_value_of(data))
         self.data = data
         self.name = name
+        self.requires_grad = requires_grad
 
 
 class Module:
@@ -893,6 +894,8 @@ def build_modules(cosine_decay_lr=mindspore_lr.cosine_decay_lr, warmup_lr=mindsp
         mindspore, ms_nn, dynamic_lr, dtype, common, dataset, callback, train, mindspore.context)}
     modules["numpy"] = numpy
     modules.update(lightning=lightning, pytorch_lightning=pytorch_lightning)
+    progress = _module("tqdm", tqdm=lambda iterable=None, *args, **kwargs: iterable)
+    modules.update(tqdm=progress, **{"tqdm.auto": _module("tqdm.auto", tqdm=progress.tqdm)})
     if include_torch:
         modules.update((module.__name__, module) for module in (
             torch, torch_nn, functional, optim, lr_scheduler, utils, data, amp, cuda, cuda_amp))
