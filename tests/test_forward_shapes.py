@@ -527,3 +527,27 @@ def test_a_builder_whose_flag_chain_is_followed_by_a_raise_converts():
     source = GET_SCHEDULER.replace("    else:\n        raise ValueError(", "    raise ValueError(")
     outcome = _judge(source, ("--scheduler", "step"))
     assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
+
+
+SEQUENTIAL_DECAYS = {
+    "cosine": "torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs - 3)",
+    "polynomial": "torch.optim.lr_scheduler.PolynomialLR(optimizer, total_iters=args.epochs - 3, power=2.0)",
+    "exponential": "torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.8)",
+}
+
+
+@pytest.mark.parametrize("decay", sorted(SEQUENTIAL_DECAYS))
+@pytest.mark.parametrize("epochs", ["1", "2", "3", "4", "9"])
+def test_a_run_that_can_end_within_the_warmup_never_builds_the_decays_list(decay, epochs):
+    """``T_max=epochs - 3`` is out of MindSpore's range when the run ends within the 3-epoch warmup: the written
+    list must not build the decay's part there, and must be exact on every run length."""
+    source = (Path(__file__).parents[1] / "fixtures" / "torch_to_mindspore" / "sequential_run_may_end_within_the_warmup"
+              / "input.py").read_text()
+    source = source.replace("torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs - 3)",
+                            SEQUENTIAL_DECAYS[decay])
+    outcome = _judge(source, ("--epochs", epochs))
+    if outcome.verdict == differential.INVALID:
+        assert epochs == "3" and decay != "exponential", outcome.detail  # torch's own T_max=0 division
+        return
+    assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
+    assert " else []" in outcome.output

@@ -23,11 +23,13 @@ def decay_statement(list_name: str, function: str, args: dict[str, str], start: 
                                f"decay_epoch={args['decay_epoch']})" + (f"[{start}:]" if start else "") + "\n")
 
 
-def half_period(cycle: str, function: str, args: dict[str, str]) -> cst.SimpleStatementLine:
-    """One half-period of the cosine, one entry per epoch: ``decay_epoch + 1`` entries from max_lr to min_lr."""
+def half_period(cycle: str, function: str, args: dict[str, str], when: str | None = None) -> cst.SimpleStatementLine:
+    """One half-period of the cosine, one entry per epoch: ``decay_epoch + 1`` entries from max_lr to min_lr;
+    computed only ``when`` that holds (a cosine after a warmup the run may never leave)."""
     return cst.parse_statement(f"{cycle} = {function}(min_lr={args['min_lr']}, max_lr={args['max_lr']}, "
                                f"total_step={plus_one(args['decay_epoch'])}, step_per_epoch=1, "
-                               f"decay_epoch={args['decay_epoch']})\n")
+                               f"decay_epoch={args['decay_epoch']})" + (f" if {when} else []" if when else "")
+                               + "\n")
 
 
 def periodic_statements(list_name: str, function: str, args: dict[str, str], cycle: str,
@@ -47,12 +49,13 @@ def periodic_statements(list_name: str, function: str, args: dict[str, str], cyc
 def warmup_then_periodic(list_name: str, function: str, args: dict[str, str], warmup: str, cycle: str,
                          step: str) -> list[cst.SimpleStatementLine]:
     """The half-period, and the list: the warmup's own list (``warmup``, ``split`` steps long), then the periodic
-    cosine from its epoch 0, where torch restarts it at the milestone."""
+    cosine from its epoch 0, where torch restarts it at the milestone. A run that ends within the warmup never
+    builds the cosine, whose arguments (``T_max=epochs - warmup``) may then be out of MindSpore's range."""
     every = args["step_per_epoch"]
     epoch = step if every == "1" else f"{step} // {atom(every)}"
     period = f"(2 * {atom(args['decay_epoch'])})"
     return [
-        half_period(cycle, function, args),
+        half_period(cycle, function, args, when=f"{atom(args['total_step'])} > {atom(args['split'])}"),
         cst.parse_statement(f"{list_name} = {warmup} + [{cycle}[min({epoch} % {period}, -({epoch}) % {period})] "
                             f"for {step} in range({args['total_step']} - {atom(args['split'])})]\n"),
     ]
@@ -142,5 +145,5 @@ def chained(values: CosineValues, warmup: Listed, split: str, milestone: str, st
         "1.min_lr": values.min_lr, "1.max_lr": values.max_lr, "1.total_step": f"{atom(total)} - {atom(split)}",
         "1.step_per_epoch": values.step_per_epoch, "1.decay_epoch": values.decay_epoch})
     claim = replace(values.claim, source=original, target=target, agrees_for=None if values.claim.run_steps else total,
-                    positive=(*values.claim.positive, *warmup.positive, f"{atom(total)} - {atom(split)}"))
+                    positive=(*values.claim.positive, *warmup.positive))
     return replace(values, total_step=total, claim=claim)

@@ -35,7 +35,7 @@ from migrate.program.builder import (
     returning_builder_edits,
     returning_builder_of,
 )
-from migrate.program.cadence import NotVisible, cadence
+from migrate.program.cadence import ACCUMULATION, NotVisible, cadence
 from migrate.program.values import definitions
 from migrate.references import (
     GETATTR,
@@ -1443,9 +1443,7 @@ class SchedulerSite(ABC):
                                            "which a list indexed by optimizer step cannot follow", leaving)
             run, assumptions = self._counts(run_loops, optimizer_step)
             if together:
-                assumptions.append(f"optimizer.step() and scheduler.step() run together under the condition at line "
-                                   f"{self.analysis.line(together[0])} (gradient accumulation): the list is read at "
-                                   "the optimizer's own step count, and is sized as if every batch stepped")
+                assumptions.append(ACCUMULATION.format(line=self.analysis.line(together[0])))
             return Cadence("1", run, False, assumptions)
         if scheduler_loops == optimizer_loops[:-1] and len(scheduler_loops) > len(base):
             batch_loop = optimizer_loops[-1]

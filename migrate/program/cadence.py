@@ -17,6 +17,11 @@ from migrate.analysis import product, read_names
 from migrate.program.model import MAX_CALL_DEPTH, Hop, Program, Route, own_returns, reads_locals
 
 
+ACCUMULATION = ("optimizer.step() and scheduler.step() run together under the condition at line {line} (gradient "
+                "accumulation): the list is read at the optimizer's own step count, and is sized as if every batch "
+                "stepped")
+
+
 class NotVisible(Exception):
     """The cadence cannot be read from the code: ``message`` says why, at ``node``."""
 
@@ -68,8 +73,10 @@ def cadence(program: Program, step: cst.CSTNode, optimizer_site: cst.CSTNode, cr
         raise NotVisible("scheduler.step() is not in the training loop", step)
     innermost = scheduler_loops[-1] if scheduler_loops else frame
     _check_order(program, step, route, innermost, extra)
-    _check_unguarded(program, step, route, innermost, allowed_guards)
+    together = _check_unguarded(program, step, route, innermost, allowed_guards)
     result = Cadence("1", bool(extra), None, route=route)
+    if together:
+        result.assumptions.append(ACCUMULATION.format(line=analysis.line(together[0])))
     counts = [_count(program, route, loop, hop, result) for loop, hop in extra]
     result.step_every = product(*counts) if counts else "1"
     if once_per_call:
@@ -191,18 +198,25 @@ def _check_order(program: Program, step, route: Route, loop: cst.CSTNode, extra)
                          "use the next step's lr", step)
 
 
-def _check_unguarded(program: Program, step, route: Route, loop, allowed) -> None:
+def _check_unguarded(program: Program, step, route: Route, loop, allowed) -> list[cst.CSTNode]:
+    """Raises NotVisible when a condition can skip either step, except the ``if`` statements that hold both
+    (gradient accumulation), which it returns."""
     analysis = program.analysis
-    for guard in analysis.guards(step, loop):
-        if guard not in allowed:
-            raise NotVisible("scheduler.step() runs under a condition, so how often it runs is not visible", step)
-    for guard in program.guards(route, loop):
-        raise NotVisible(f"optimizer.step() runs under a condition (line {analysis.line(guard)}), so the optimizer "
-                         "steps per epoch are not visible", route.hops[-1].node)
+    own = [guard for guard in analysis.guards(step, loop) if guard not in allowed]
+    shared = program.guards(route, loop)
+    together = (own if own and not route.through_calls and len(shared) == len(own)
+                and all(mine is theirs and isinstance(mine, cst.If) for mine, theirs in zip(own, shared)) else [])
+    if own and not together:
+        raise NotVisible("scheduler.step() runs under a condition, so how often it runs is not visible", step)
+    for guard in shared:
+        if guard not in together:
+            raise NotVisible(f"optimizer.step() runs under a condition (line {analysis.line(guard)}), so the "
+                             "optimizer steps per epoch are not visible", route.hops[-1].node)
     for hop in route.hops[1:]:
         for exit_ in _early_returns(program, hop):
             raise NotVisible(f"`return` at line {analysis.line(exit_)} can end `{hop.function.name.value}()` before "
                              "its optimizer steps", exit_)
+    return together
 
 
 def _early_returns(program: Program, hop: Hop) -> list[cst.CSTNode]:

@@ -146,7 +146,7 @@ class CosineSite(SchedulerSite):
     def _schedule_notes(self, values: CosineValues, list_name: str) -> list[Note]:
         if not self.periodic_list:
             return []
-        return [Note(self.call, "MIG114", f"the run passes T_max={values.t_max}: torch's cosine is periodic, so "
+        return [Note(self.call, "MIG114", f"the run can pass T_max={values.t_max}: torch's cosine is periodic, so "
                                           f"{list_name} repeats it (one half-period read at reflected epochs); a "
                                           "plain cosine_decay_lr list would stay at min_lr and differ from optimizer "
                                           f"step {values.agreement} on")]

@@ -129,8 +129,6 @@ class ListedSite(SchedulerSite):
         first = self._scheduler_list(self._chain.warmup_name, self._chain.warmup, replace(frame, run_steps=split))
         second = self._scheduler_list(self.SCHEDULER, arguments,
                                     replace(frame, run_steps=f"{frame.run_steps} - {atom(split)}"))
-        self.assumptions.append(f"the run is longer than the warmup's {self.analysis.code(self._chain.milestone)} "
-                                "scheduler steps")
         shared = ("base_lr", "step_every")
         source = Schedule(f"torch.SequentialLR[{first.source.model},{second.source.model}]", {
             "base_lr": frame.base_lr, "step_every": frame.step_every, "milestones": f"[{milestone}]",
@@ -139,8 +137,8 @@ class ListedSite(SchedulerSite):
         target = Schedule(f"mindspore.concat[{first.target.model},{second.target.model}]", {
             "split": split, **{f"{index}.{name}": text for index, part in enumerate((first, second))
                                for name, text in part.target.args.items()}})
-        return Listed(f"{first.expression} + {second.expression}", source, target,
-                      (*first.positive, *second.positive, f"{frame.run_steps} - {atom(split)}"))
+        return Listed(f"{first.expression} + ({second.expression} if {atom(frame.run_steps)} > {atom(split)} else [])",
+                      source, target, (*first.positive, *second.positive))
 
     def _multiplied(self, arguments: dict, frame: Frame) -> Listed:
         """``ChainedScheduler([first, this])``: both factors apply at every step: the lists' product over the lr."""

@@ -271,7 +271,8 @@ class _Multiplied:
 
 class _Concatenated:
     """An optimizer fed one list after another (``warmup + decay``): the first part's ``split`` steps, then the
-    second part from its own step 0, raising past the end of the second."""
+    second part from its own step 0, raising past the end of the second; a run within the first part never
+    builds the second (the rewrite writes ``warmup + (decay if run > split else [])``)."""
 
     def __init__(self, name: str, parts: tuple):
         if len(parts) != 2:
@@ -285,6 +286,8 @@ class _Concatenated:
 
         first, second = self.parts
         head = min(steps, args["split"])
+        if steps <= head:
+            return first.per_step(_part_arguments(0, first, args), head)
         return np.concatenate((first.per_step(_part_arguments(0, first, args), head),
                                second.per_step(_part_arguments(1, second, args), steps - head)))
 

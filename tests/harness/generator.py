@@ -54,6 +54,7 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         exit_kind = choice["exit"] = "none"
     handed = (pick("handed", ["positional", "keyword"]) if loop == "helper" and cadence == "per_step" else
               pick("handed", ["no", "positional", "keyword"]) if loop == "helper" and cadence == "epoch_end" else "no")
+    accumulate = pick("accumulate", ["no", "yes"]) if cadence == "per_step" else "no"
     if extra == "scaler" and loop == "helper":
         extra = choice["extra"] = "none"
     if extra == "mindspore_param" and scope != "function":
@@ -150,11 +151,10 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
     body_step = ["optimizer.zero_grad()", "loss = torch.nn.functional.mse_loss(model(x), y)"]
     if exit_kind == "continue_nonfinite":
         body_step += ["if not torch.isfinite(loss):", "    continue"]
-    body_step += ["loss.backward()", step_call]
-    if extra == "scaler":
-        body_step.append("scaler.update()")
-    if cadence == "per_step":
-        body_step.append("scheduler.step()")
+    stepping = [step_call, *(["scaler.update()"] if extra == "scaler" else []),
+                *(["scheduler.step()"] if cadence == "per_step" else [])]
+    body_step += ["loss.backward()", *(["if (i + 1) % 2 == 0:", *_indent(stepping, 1)] if accumulate == "yes"
+                                       else stepping)]
     if extra == "read_lr":
         body_step.append("print(\"lr\", optimizer.param_groups[0][\"lr\"])")
     elif extra == "get_last_lr_in_batch":
@@ -172,6 +172,8 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         batch_loop = ["for x, y in tqdm(loader, desc=f\"epoch {epoch}\", leave=False):"]
     else:
         batch_loop = ["for x, y in progress(loader):"]
+    if accumulate == "yes" and not batch_loop[0].startswith(("for i, (x, y)", "for i in range")):
+        batch_loop[0] = f"for i, (x, y) in enumerate({batch_loop[0].removeprefix('for x, y in ')[:-1]}):"
     if exit_kind == "break":
         if loop == "enumerate":
             batch_loop.append(f"    if i >= {iters}:")
@@ -187,7 +189,8 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
     if cadence == "epoch_start":
         epoch_body.append("scheduler.step()")
     if loop == "helper":
-        helper_loop = ["for x, y in loader:"] if exit_kind != "break" else [
+        helper_loop = [("for i, (x, y) in enumerate(loader):" if accumulate == "yes" else "for x, y in loader:")
+                       ] if exit_kind != "break" else [
             "for i, (x, y) in enumerate(loader):", f"    if i >= {iters}:", "        break"]
         parameter, argument = {"no": ("", ""), "positional": (", scheduler", ", scheduler"),
                                "keyword": (", scheduler=None", ", scheduler=scheduler")}[handed]
