@@ -1616,6 +1616,11 @@ class SchedulerSite(ABC):
                                        "MindSpore's list gives the lr torch's scheduler reports; read it there, "
                                        "then convert", read.call)
             if optimizer_path < here < step_path:
+                if self._none_first is not None:
+                    raise Refused("MIG107", f"{self._read_text(read)} at line {line} runs after the iteration's "
+                                           "optimizer steps and before scheduler.step(), where the lr is the last "
+                                           "step's entry of the list; when the scheduler is not created the "
+                                           "optimizer gets a constant lr, which has no entries", read.call)
                 self._stale_reads.add(id(read))
 
     def _path(self, route) -> tuple:
