@@ -66,12 +66,16 @@ def test_cadence_is_read_through_helpers_methods_and_guards(name, every, run):
 @pytest.mark.parametrize("name, reason", [
     ("skip_non_finite_loss.py", "`continue` at line 19 can end an iteration early"),
     ("iters_per_epoch_cap.py", "`break` at line 23 can end an iteration early"),
-    ("step_at_epoch_start_darts.py", "runs at the start of the epoch"),
 ])
 def test_cadence_that_a_list_cannot_follow_is_not_visible(name, reason):
     with pytest.raises(NotVisible) as raised:
         _cadence(name)
     assert reason in raised.value.message
+
+
+def test_a_step_before_the_epochs_batches_is_a_per_epoch_cadence_read_from_the_next_epoch():
+    found = _cadence("step_at_epoch_start_darts.py")
+    assert (found.per_epoch, found.epoch_start, found.step_every) == (True, True, "len(train_queue)")
 
 
 def test_follow_reaches_the_scheduler_through_a_builder_and_names_competitors():

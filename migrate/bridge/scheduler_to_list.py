@@ -1653,6 +1653,8 @@ class SchedulerSite(ABC):
             raise Refused("MIG106", error.message, error.node) from None
         self._loop_nodes = found.reads
         self._run_loop = found.run_loop
+        if found.epoch_start:
+            self._epoch_start = self._steps_first_allowed(step)
         assumptions = list(found.assumptions)
         if found.route.through_calls:
             assumptions.append(f"{found.route.hops[1].function.name.value}() runs its loop once per call")
@@ -1724,6 +1726,9 @@ class SchedulerSite(ABC):
                     and not ends_run:
                 raise Refused("MIG106", f"{self._exit_text(leaving)} can skip an epoch's batches after its "
                                        "scheduler.step(), which the list cannot follow", leaving)
+        return self._steps_first_allowed(step)
+
+    def _steps_first_allowed(self, step) -> bool:
         other = self._also_has(RESUME, CHAIN, FLAG)
         if other:
             raise Refused("MIG106", f"scheduler.step() runs at the start of each epoch, before its batches, and the "

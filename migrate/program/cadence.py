@@ -44,6 +44,9 @@ class Cadence:
     route: Route | None = None
     run_loop: cst.CSTNode | None = None
     runner: cst.CSTNode | None = None
+    epoch_start: bool = False
+    """The schedule is stepped at the start of each epoch, before its batches (each epoch trains at the next
+    schedule epoch's lr)."""
     """The function the counts are written in: where the object is built, or the outermost function that runs
     the stepping one through a single call at each level."""
 
@@ -72,9 +75,9 @@ def cadence(program: Program, step: cst.CSTNode, optimizer_site: cst.CSTNode, cr
     if once_per_call and base_route is not None:
         raise NotVisible("scheduler.step() is not in the training loop", step)
     innermost = scheduler_loops[-1] if scheduler_loops else frame
-    _check_order(program, step, route, innermost, extra)
+    steps_first = _check_order(program, step, route, innermost, extra)
     together = _check_unguarded(program, step, route, innermost, allowed_guards)
-    result = Cadence("1", bool(extra), None, route=route)
+    result = Cadence("1", bool(extra), None, route=route, epoch_start=steps_first)
     if together:
         result.assumptions.append(ACCUMULATION.format(line=analysis.line(together[0])))
     counts = [_count(program, route, loop, hop, result) for loop, hop in extra]
@@ -185,17 +188,20 @@ def _unreached(program: Program, site: cst.CSTNode, frame: cst.CSTNode) -> str:
     return f"optimizer.step() at line {line} is in `{function.name.value}()`, {how}, so how often it runs is not visible"
 
 
-def _check_order(program: Program, step, route: Route, loop: cst.CSTNode, extra) -> None:
-    """The optimizer's steps of an iteration must come before the schedule's step in the same iteration."""
+def _check_order(program: Program, step, route: Route, loop: cst.CSTNode, extra) -> bool:
+    """The optimizer's steps of an iteration come before the schedule's step in the same iteration, or, for a
+    schedule stepped once per epoch, all after it (torch's order before 1.1, ``scheduler.step(); train(...)``):
+    whether they come after."""
     analysis = program.analysis
     frame_extra = [candidate for candidate, hop in extra if hop is route.hops[0]]
     before = frame_extra[0] if frame_extra else route.anchor
-    if analysis.start(step) < analysis.end(before):
-        raise NotVisible("scheduler.step() runs at the start of the epoch, before batches stepped through another "
-                         "function: the one-epoch shift converts only when the step and the batch loop are in the "
-                         "same function" if extra else
-                         "scheduler.step() runs before optimizer.step() in the same loop: every optimizer step would "
-                         "use the next step's lr", step)
+    if analysis.start(step) >= analysis.end(before):
+        return False
+    if not extra or analysis.end(step) > analysis.start(before):
+        raise NotVisible("scheduler.step() runs before optimizer.step() in the same loop: every optimizer step would "
+                         "use the next step's lr" if not extra else "scheduler.step() runs inside the epoch's batches, "
+                         "but not after the optimizer's step, so its cadence is not visible", step)
+    return True
 
 
 def _check_unguarded(program: Program, step, route: Route, loop, allowed) -> list[cst.CSTNode]:

@@ -40,6 +40,9 @@ NEW_NAME = "mindspore.nn.cosine_decay_lr"
 # A child's ru_maxrss starts at the peak RSS of the process that forked it (Linux keeps it across exec), so the
 # benchmark's own memory would leak into every figure. Each command is therefore started by this minimal interpreter
 # (python -I -S, ~8 MB, less than any Python tool measured here), which times it and writes its rusage to argv[1].
+# As a user's shell runs the tools: bytecode caching on (some sandboxes export PYTHONDONTWRITEBYTECODE, which would
+# make every cold start of an editable install recompile its modules while the peers' site-packages keep theirs).
+USER_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 SPAWN = """
 import os, sys, time
 figures, command = sys.argv[1], sys.argv[2:]
@@ -92,7 +95,7 @@ def measure(name: str, command: list[str], cwd: Path, timeout: float, stdin: Pat
     with (open(cwd / f"{slug(name)}.stdout", "wb") as out, open(cwd / f"{slug(name)}.stderr", "wb") as err,
           open(stdin or os.devnull, "rb") as given):
         process = subprocess.Popen([sys.executable, "-I", "-S", "-c", SPAWN, str(figures), *command], cwd=cwd,
-                                   stdin=given, stdout=out, stderr=err, start_new_session=True)
+                                   stdin=given, stdout=out, stderr=err, start_new_session=True, env=USER_ENV)
         alarm = threading.Timer(timeout, os.killpg, (process.pid, signal.SIGKILL))
         alarm.start()
         process.wait()
