@@ -1654,7 +1654,7 @@ class SchedulerSite(ABC):
         self._loop_nodes = found.reads
         self._run_loop = found.run_loop
         if found.epoch_start:
-            self._epoch_start = self._steps_first_allowed(step)
+            self._epoch_start = self._steps_first_allowed(step, BUILDER)
         assumptions = list(found.assumptions)
         if found.route.through_calls:
             assumptions.append(f"{found.route.hops[1].function.name.value}() runs its loop once per call")
@@ -1728,8 +1728,8 @@ class SchedulerSite(ABC):
                                        "scheduler.step(), which the list cannot follow", leaving)
         return self._steps_first_allowed(step)
 
-    def _steps_first_allowed(self, step) -> bool:
-        other = self._also_has(RESUME, CHAIN, FLAG)
+    def _steps_first_allowed(self, step, *more: str) -> bool:
+        other = self._also_has(RESUME, CHAIN, FLAG, *more)
         if other:
             raise Refused("MIG106", f"scheduler.step() runs at the start of each epoch, before its batches, and the "
                                    f"site also has {other}; each converts alone, not together", step)
