@@ -124,8 +124,7 @@ def shifted(values: CosineValues) -> CosineValues:
     target = Schedule("mindspore.sliced_cosine_decay_lr", {**values.claim.target.args, "total_step": total,
                                                            "start": every})
     agreement = product(values.t_max, every)
-    claim = replace(values.claim, source=source, target=target,
-                    agrees_for=agreement if values.claim.run_steps is not None else values.total_step)
+    claim = replace(values.claim, source=source, target=target, agrees_for=agreement)
     return replace(values, total_step=total, agreement=agreement, claim=claim)
 
 
