@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from migrate.analysis import product, read_names
+from migrate.program.budget import step_budget
 from migrate.program.model import MAX_CALL_DEPTH, Hop, Program, Route, own_returns, reads_locals
 
 
@@ -87,7 +88,7 @@ def cadence(program: Program, step: cst.CSTNode, optimizer_site: cst.CSTNode, cr
         result.run_steps = result.step_every
         return _lifted(program, result, step, created, needs_loop=True)
     _check_run_loops(program, scheduler_loops[len(base):], step)
-    run = [_count(program, route, loop, route.hops[0], result, optional=True) for loop in scheduler_loops[len(base):]]
+    run = [_run_count(program, route, loop, result) for loop in scheduler_loops[len(base):]]
     if all(count is not None for count in run):
         result.run_steps = product(*run, result.step_every)
     result.run_loop = scheduler_loops[len(base)]
@@ -156,7 +157,9 @@ def _count_from(program: Program, result: Cadence, route: Route, created: cst.CS
                          "it, so they are not visible where the scheduler is built", route.hops[-1].node)
     counts = []
     for loop, hop in outer:
-        count, why = analysis.iteration_count(loop)
+        budget = step_budget(analysis, loop, hop.node) if isinstance(loop, cst.While) else None
+        count, why = ((budget.count, None) if budget is not None and budget.counted is loop
+                      else analysis.iteration_count(loop))
         text = program.in_frame_terms(count, route, hop) if count is not None else None
         if why and text is not None:
             result.assumptions.append(why)
@@ -241,6 +244,16 @@ def _check_run_loops(program: Program, loops, step) -> None:
             if isinstance(exit_, cst.Continue) or program.analysis.start(exit_) < program.analysis.start(step):
                 raise NotVisible(f"`{program.analysis.code(exit_).strip()}` at line {program.analysis.line(exit_)} can "
                                  "skip scheduler.step(), so its cadence is not visible", exit_)
+
+
+def _run_count(program: Program, route: Route, loop, result: Cadence) -> str | None:
+    """A run loop's count: a ``while epoch < epochs: ...; epoch += 1`` counter's budget, else the loop's own."""
+    if isinstance(loop, cst.While):
+        budget = step_budget(program.analysis, loop, route.anchor)
+        if budget is not None and budget.counted is loop:
+            result.reads.append(budget.limit)
+            return budget.count
+    return _count(program, route, loop, route.hops[0], result, optional=True)
 
 
 def _count(program: Program, route: Route, loop, hop: Hop, result: Cadence, optional: bool = False) -> str | None:
