@@ -632,10 +632,11 @@ class SchedulerSite(ABC):
                 raise Refused("MIG107", f"the scheduler is used at line {self.analysis.line(use.node)} "
                                        f"(`{self.analysis.first_line(self.analysis.statement(use.node))}`); a "
                                        f"{self.LIST_FUNCTION} list has no such use", use.node)
-            if use.call.args:
+            if use.call.args and not self._epoch_argument_counts_steps(use.call, statement):
                 raise Refused("MIG106", f"scheduler.step({self.analysis.code(use.call.args[0].value)}) at line "
                                        f"{self.analysis.line(use.call)} jumps to an epoch (closed form); the list "
-                                       "cannot follow it")
+                                       "follows it only where that epoch is the count of its calls (step(epoch + 1) "
+                                       "once at the end of `for epoch in range(E)`, no `continue`)")
             steps.append(statement)
         if steps and self._lightning is not None:
             raise Refused("MIG106", f"the scheduler is stepped at line {self.analysis.line(steps[0])} and also "
@@ -650,6 +651,29 @@ class SchedulerSite(ABC):
                                    "mapped to a list")
         self._passes = self._handed_to_helpers(tracked)
         return line, steps
+
+    def _epoch_argument_counts_steps(self, call: cst.Call, statement) -> bool:
+        """``scheduler.step(epoch + 1)`` right in ``for epoch in range(E)`` (``step(epoch)`` in ``range(1, E + 1)``)
+        that nothing skips: the epoch it jumps to is the count of its calls, so torch's closed form gives the lr
+        ``step()`` would. A ``continue`` anywhere in the loop would skip a call but not the count."""
+        loops = self.analysis.loops(statement)
+        argument = call.args[0] if len(call.args) == 1 else None
+        if argument is None or argument.keyword or argument.star or not loops:
+            return False
+        loop = loops[-1]
+        if not (isinstance(loop, cst.For) and isinstance(loop.target, cst.Name) and isinstance(loop.iter, cst.Call)
+                and self.analysis.names_of(loop.iter.func) & {"builtins.range"} and 1 <= len(loop.iter.args) <= 2
+                and not any(given.keyword or given.star for given in loop.iter.args)):
+            return False
+        if any(isinstance(leaving, cst.Continue) for leaving in self.analysis.loop_exits(loop, loop)):
+            return False
+        start = self.analysis.code(loop.iter.args[0].value).strip() if len(loop.iter.args) == 2 else "0"
+        wanted = {"0": f"{loop.target.value} + 1", "1": loop.target.value}.get(start)
+        if wanted is None or "".join(self.analysis.code(argument.value).split()) != wanted.replace(" ", ""):
+            return False
+        self.assumptions.append(f"scheduler.step({wanted}) jumps to the count of its calls, one per epoch (torch's "
+                                "closed form, the lr step() gives)")
+        return True
 
     def _handed_to_helpers(self, tracked) -> list[tuple[cst.Arg, cst.Name]]:
         """The arguments that hand the scheduler to a helper (``train_one_epoch(..., scheduler)``): with the

@@ -55,6 +55,8 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
     handed = (pick("handed", ["positional", "keyword"]) if loop == "helper" and cadence == "per_step" else
               pick("handed", ["no", "positional", "keyword"]) if loop == "helper" and cadence == "epoch_end" else "no")
     accumulate = pick("accumulate", ["no", "yes"]) if cadence == "per_step" else "no"
+    if accumulate == "yes" and exit_kind in ("break", "continue_nonfinite"):
+        exit_kind = choice["exit"] = "none"  # a one-batch cap or a skipped second batch would leave no step at all
     if extra == "scaler" and loop == "helper":
         extra = choice["extra"] = "none"
     if extra == "mindspore_param" and scope != "function":

@@ -20,6 +20,7 @@ same reason ``np.array(lr).astype(np.float32)`` keeps the float64 values here.
 from __future__ import annotations
 
 import bisect
+import importlib.machinery
 import inspect
 import math
 import sys
@@ -823,7 +824,9 @@ class Trainer:
 
 
 def _module(name: str, **attributes) -> types.ModuleType:
+    """A stand-in module; its spec lets real libraries probe for it (``importlib.util.find_spec("tqdm")``)."""
     module = types.ModuleType(name)
+    module.__spec__ = importlib.machinery.ModuleSpec(name, loader=None)
     module.__dict__.update(attributes)
     return module
 

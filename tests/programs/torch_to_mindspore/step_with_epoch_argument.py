@@ -1,6 +1,7 @@
 """The deprecated scheduler.step(epoch) form, called after each epoch.
 
-Expect: refuse (MIG106: step(epoch) jumps to an epoch).
+Expect: rewrite (step(epoch + 1) at the end of `for epoch in range(6)` jumps to the count of its calls: it steps like
+step()).
 """
 import torch
 from torch.utils.data import DataLoader, TensorDataset
