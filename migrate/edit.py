@@ -48,7 +48,14 @@ def without(items: tuple, dropped: set) -> list:
 
 
 def without_parameters(parameters: cst.Parameters, dropped: set) -> cst.Parameters:
-    """``parameters`` with the ``cst.Param`` nodes in ``dropped`` removed, wherever they are declared."""
-    return parameters.with_changes(params=without(parameters.params, dropped),
-                                   kwonly_params=without(parameters.kwonly_params, dropped),
+    """``parameters`` with the ``cst.Param`` nodes in ``dropped`` removed, wherever they are declared; a bare ``*``
+    left with no keyword-only parameter after it goes too."""
+    kwonly = without(parameters.kwonly_params, dropped)
+    star = parameters.star_arg
+    if not kwonly and isinstance(star, cst.ParamStar):
+        star = cst.MaybeSentinel.DEFAULT
+    params = without(parameters.params, dropped)
+    if star is not parameters.star_arg and params and parameters.kwonly_params:
+        params[-1] = params[-1].with_changes(comma=parameters.kwonly_params[-1].comma)
+    return parameters.with_changes(params=params, kwonly_params=kwonly, star_arg=star,
                                    posonly_params=without(parameters.posonly_params, dropped))

@@ -52,8 +52,9 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         exit_kind = choice["exit"] = "none"
     if exit_kind == "return" and scope != "function":
         exit_kind = choice["exit"] = "none"
-    handed = (pick("handed", ["positional", "keyword"]) if loop == "helper" and cadence == "per_step" else
-              pick("handed", ["no", "positional", "keyword"]) if loop == "helper" and cadence == "epoch_end" else "no")
+    handed = (pick("handed", ["positional", "keyword", "keyword_only"]) if loop == "helper" and cadence == "per_step"
+              else pick("handed", ["no", "positional", "keyword", "keyword_only"]) if loop == "helper"
+              and cadence == "epoch_end" else "no")
     accumulate = pick("accumulate", ["no", "yes"]) if cadence == "per_step" else "no"
     if accumulate == "yes" and exit_kind in ("break", "continue_nonfinite"):
         exit_kind = choice["exit"] = "none"  # a one-batch cap or a skipped second batch would leave no step at all
@@ -195,7 +196,8 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
                        ] if exit_kind != "break" else [
             "for i, (x, y) in enumerate(loader):", f"    if i >= {iters}:", "        break"]
         parameter, argument = {"no": ("", ""), "positional": (", scheduler", ", scheduler"),
-                               "keyword": (", scheduler=None", ", scheduler=scheduler")}[handed]
+                               "keyword": (", scheduler=None", ", scheduler=scheduler"),
+                               "keyword_only": (", *, scheduler", ", scheduler=scheduler")}[handed]
         ends_epoch = ["scheduler.step()"] if cadence == "epoch_end" and handed != "no" else []
         helpers += [f"def train_one_epoch(model, loader, optimizer{parameter}):",
                     *_indent(helper_loop + _indent(body_step, 1) + ends_epoch, 1), ""]
