@@ -45,11 +45,11 @@ class Cadence:
     route: Route | None = None
     run_loop: cst.CSTNode | None = None
     runner: cst.CSTNode | None = None
+    """The function the counts are written in: where the object is built, or the outermost function that runs
+    the stepping one through a single call at each level."""
     epoch_start: bool = False
     """The schedule is stepped at the start of each epoch, before its batches (each epoch trains at the next
     schedule epoch's lr)."""
-    """The function the counts are written in: where the object is built, or the outermost function that runs
-    the stepping one through a single call at each level."""
 
 
 def cadence(program: Program, step: cst.CSTNode, optimizer_site: cst.CSTNode, created: cst.CSTNode,
@@ -73,7 +73,7 @@ def cadence(program: Program, step: cst.CSTNode, optimizer_site: cst.CSTNode, cr
     if len(effective) == len(base):
         raise NotVisible("optimizer.step() is not in a loop of its own after the scheduler is built", route.anchor)
     once_per_call = depth == len(base)
-    if once_per_call and base_route is not None:
+    if once_per_call and (base_route is not None or not isinstance(frame, cst.FunctionDef)):
         raise NotVisible("scheduler.step() is not in the training loop", step)
     innermost = scheduler_loops[-1] if scheduler_loops else frame
     steps_first = _check_order(program, step, route, innermost, extra)
