@@ -595,7 +595,8 @@ class SchedulerSite(ABC):
         if self._chain is not None:
             line, tracked = self._chain.line, self.analysis.program.follow(self._chain.call)
             parent = line.body[0]
-            target = parent.targets[0].target
+            target = (self._builder.call_line.body[0].targets[0].target if self._returns_alone()
+                      else parent.targets[0].target)
         if isinstance(line, cst.SimpleStatementLine) and len(tracked.bindings) == 1:
             self._none_first = self._none_binding(tracked, line)
         if (isinstance(line, cst.SimpleStatementLine) and len(tracked.bindings) == 2 and not tracked.competitors
@@ -838,20 +839,18 @@ class SchedulerSite(ABC):
         warmup_tracked = self.analysis.program.follow(warmup_call)
         chain_line = self.analysis.statement(chain_call)
         warmup_line = self.analysis.statement(warmup_call)
-        if isinstance(self.analysis.parents.get(chain_call), cst.Return):
-            function = self.analysis.program.function_of(chain_call)
-            raise Refused("MIG107", refusal + f"{function.name.value}() returns the chain; a chain converts where it "
-                                             "is bound to a variable and stepped (a builder returning the optimizer "
-                                             "and the chain, as a tuple, converts)", chain_call)
         if (warmup.error or "last_epoch" in warmup.values or len(warmup_tracked.uses) != 1
                 or chain_line in (warmup_line, line)
                 or warmup_tracked.competitors or not isinstance(chain_line, cst.SimpleStatementLine)
-                or not isinstance(chain_line.body[0], cst.Assign)
-                or len(chain_line.body[0].targets) != 1 or self.analysis.parents.get(chain_call) is not
-                chain_line.body[0]):
+                or not isinstance(chain_line.body[0], cst.Assign | cst.Return)
+                or isinstance(chain_line.body[0], cst.Assign) and len(chain_line.body[0].targets) != 1
+                or self.analysis.parents.get(chain_call) is not chain_line.body[0]):
             raise Refused("MIG107", refusal + f"its {self.WARMUP_KIND} or the chain is used or bound in a way the "
                                              "rule does not follow (each scheduler bound to a variable the chain "
                                              "alone uses)", chain_call)
+        returned = self.analysis.parents.get(chain_call)
+        if isinstance(returned, cst.Return):
+            self._chain_builder(chain_call, returned, bound.get("optimizer"), (warmup_line, line), refusal)
         for optimizer in (warmup.values.get("optimizer"), bound.get("optimizer", None if sequential else False)):
             if optimizer is False:
                 continue
@@ -860,6 +859,23 @@ class SchedulerSite(ABC):
                 raise Refused("MIG107", refusal + "its schedulers drive different optimizers", chain_call)
         return Chain(chain_call, chain_line, warmup_call, warmup_line, line, dict(warmup.values),
                      milestones.elements[0].value if sequential else None, warmup_name)
+
+    def _chain_builder(self, chain_call: cst.Call, returned: cst.Return, optimizer, members: tuple,
+                       refusal: str) -> None:
+        """``return SequentialLR(optimizer, [warmup, cosine], ...)`` at the end of a builder called once: the
+        builder returns the chain's list instead, and its member schedulers' lines go with the chain."""
+        tracked = self.analysis.program.follow(chain_call)
+        function = self.analysis.program.function_of(chain_call)
+        if len(tracked.bindings) == 1 and optimizer is not None:
+            self._builder = returning_builder_of(self.analysis.program, returned, tracked.bindings[0].statement,
+                                                 optimizer, absorbed=members)
+        if self._builder is None or any(self.analysis.program.function_of(member) is not function
+                                        for member in members):
+            self._builder = None
+            owner = f"{function.name.value}()" if isinstance(function, cst.FunctionDef) else "the function"
+            raise Refused("MIG107", refusal + f"{owner} returns the chain, and only a builder called once, whose other "
+                                             "statements build the chain's schedulers from the optimizer it is "
+                                             "given, returns its list instead", chain_call)
 
     def _chain_holding(self, tracked) -> tuple[cst.Call, cst.Element] | None:
         """The scheduler chain (``SequentialLR``, ``ChainedScheduler``...) whose list of schedulers is this
@@ -1037,7 +1053,7 @@ class SchedulerSite(ABC):
     def _returning_builder_place(self, optimizer_line) -> cst.CSTNode:
         """The optimizer's line, before which the builder's call moves (it must read the same values there), and
         only a plain scheduler: the other shapes each move the scheduler's construction too."""
-        other = self._also_has(CHAIN, CONDITION, GROUPS, *((FLAG,) if len(self._builder.returns) == 1 else ()))
+        other = self._also_has(CONDITION, GROUPS, *((FLAG,) if len(self._builder.returns) == 1 else ()))
         if other:
             raise Refused("MIG107", f"{self._builder.function.name.value}() returns the scheduler and the site also "
                                    f"has {other}; each converts alone, not together", self.call)

@@ -66,11 +66,13 @@ def builder_of(program: Program, creation_line: cst.CSTNode, caller_line: cst.CS
 
 
 def returning_builder_of(program: Program, returned: cst.Return, caller_line: cst.CSTNode,
-                         consumed: cst.BaseExpression) -> Builder | None:
+                         consumed: cst.BaseExpression, absorbed: tuple[cst.CSTNode, ...] = ()) -> Builder | None:
     """``def make_scheduler(optimizer, ...): ...; return CosineAnnealingLR(optimizer, ...)`` called once as
     ``scheduler = make_scheduler(optimizer, ...)``: the builder returns the object alone, made from its parameter
     ``consumed`` and used for nothing else. The builder's other statements make no calls, so its call can move
-    earlier (before what that parameter receives is built) without reordering effects."""
+    earlier (before what that parameter receives is built) without reordering effects. ``absorbed`` are lines of
+    the builder the rewrite removes with the return (a chain's member schedulers): they may call and use
+    ``consumed``."""
     analysis = program.analysis
     function = program.function_of(returned)
     if not isinstance(function, cst.FunctionDef) or program.class_of(function) is not None:
@@ -93,12 +95,13 @@ def returning_builder_of(program: Program, returned: cst.Return, caller_line: cs
                       if isinstance(consumed, cst.Name) and param.name.value == consumed.value), None)
     if parameter is None or _argument_of(program, calls[0], parameter) is None:
         return None
-    uses = [node for node in names_in(function.body) if node.value == parameter.name.value]
+    uses = [node for node in names_in(function.body) if node.value == parameter.name.value
+            and analysis.statement(node) not in absorbed]
     if len(uses) != len(returns) or consumed not in uses or any(
             not any(analysis.parents.get(analysis.parents.get(use)) is returned_call.value
                     for returned_call in returns) for use in uses):
         return None
-    if any(calls_in(statement) for statement in _effects(analysis, function, returns)):
+    if any(calls_in(statement) for statement in _effects(analysis, function, returns) if statement not in absorbed):
         return None
     return Builder(function, returned, None, calls[0], caller_line, consumed=parameter, returns=tuple(returns))
 
@@ -172,7 +175,7 @@ def in_builder_terms(program: Program, builder: Builder, text: str, name: str) -
     passed = {program.analysis.code(argument.value): parameter.value
               for argument in builder.call.args
               if (parameter := program.parameter_for(builder.call, argument)) is not None
-              and isinstance(argument.value, (cst.Name, cst.Attribute))}
+              and _stable(argument.value)}
     known = {value: parameter for parameter, value in builder.added.items()}
     replaced = cst.parse_expression(text).visit(_Known({**passed, **known}))
     translated = cst.Module(body=[]).code_for_node(replaced)
@@ -187,6 +190,15 @@ def in_builder_terms(program: Program, builder: Builder, text: str, name: str) -
     parameter = program.analysis.fresh_name(name)
     builder.added[parameter] = text
     return parameter
+
+
+def _stable(value: cst.BaseExpression) -> bool:
+    """A name, an attribute or ``len()`` of one: an argument the caller's loops read the same value of, so a
+    count written in the caller may read the parameter that receives it."""
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "len" \
+            and len(value.args) == 1 and not value.args[0].star:
+        value = value.args[0].value
+    return isinstance(value, (cst.Name, cst.Attribute))
 
 
 def builder_edits(program: Program, builder: Builder) -> dict[cst.CSTNode, object]:

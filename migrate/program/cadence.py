@@ -116,7 +116,8 @@ def _lifted(program: Program, result: Cadence, step: cst.CSTNode, created: cst.C
     if program.route(created, frame) is not None:
         return result
     for _ in range(MAX_CALL_DEPTH):
-        if runner is home or not isinstance(runner, cst.FunctionDef) or not program.call_sites(runner):
+        if (program.route(created, runner) is not None or not isinstance(runner, cst.FunctionDef)
+                or not program.call_sites(runner)):
             break
         calls = program.call_sites(runner)
         if len(calls) > 1:
@@ -128,12 +129,13 @@ def _lifted(program: Program, result: Cadence, step: cst.CSTNode, created: cst.C
         raise NotVisible("scheduler.step() is reached through more nested calls than the rule follows", step)
     result.runner = runner
     route = program.route(step, runner)
+    built = program.route(created, runner)
     looped = runner is not frame and route is not None and _count_from(program, result, route,
-                                                                         created if runner is home else None)
+                                                                         built.anchor if built else None)
     if needs_loop and not looped:
         raise NotVisible(f"scheduler.step() runs once per call of {frame.name.value}(), which no loop of the "
                          "function that builds the scheduler calls, so it is not in the training loop", step)
-    if runner is not home and isinstance(runner, cst.FunctionDef):
+    if built is None and isinstance(runner, cst.FunctionDef):
         method = program.class_of(runner) is not None
         for text in (result.step_every, result.run_steps):
             if text is not None and reads_locals(text, runner, {}, method):

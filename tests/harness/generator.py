@@ -64,8 +64,9 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         extra = choice["extra"] = "none"
     construction = pick("construction", ["plain", "plain", "none_first", "flag_choice", "builder", "chain",
                                          "scheduler_builder", "scheduler_builder_flag", "sibling", "sibling_flag",
-                                         "guarded", "sibling_chain"])
-    if construction in ("builder", "scheduler_builder", "scheduler_builder_flag") and scope != "function":
+                                         "guarded", "sibling_chain", "chain_builder"])
+    if construction in ("builder", "scheduler_builder", "scheduler_builder_flag", "chain_builder") \
+            and scope != "function":
         construction = choice["construction"] = "plain"
     if construction in ("none_first", "guarded") and extra in ("get_last_lr", "get_last_lr_in_batch"):
         extra = choice["extra"] = "none"
@@ -261,7 +262,7 @@ def _construction(kind: str, rng: random.Random, choice: dict, optimizer: str, s
     """How the program builds its optimizer and scheduler (lines where they are built, helper functions):
     plainly, created only under a flag (None first), chosen by flag among siblings, by a builder returning both,
     by a builder given the optimizer returning the scheduler (alone, or the one a flag names), as the cosine of a
-    LinearLR warmup SequentialLR, or replaced by another scheduler (alone, two under a flag, or two chained by a
+    LinearLR warmup SequentialLR (bound, or returned by a builder given the optimizer), or replaced by another scheduler (alone, two under a flag, or two chained by a
     SequentialLR or a ChainedScheduler)."""
     plain = [f"optimizer = {optimizer}", scheduler]
     if kind == "none_first":
@@ -308,6 +309,12 @@ def _construction(kind: str, rng: random.Random, choice: dict, optimizer: str, s
         return [plain[0], f"warmup = torch.optim.lr_scheduler.{first}(optimizer, {SIBLINGS[first]})",
                 f"decay = torch.optim.lr_scheduler.{second}(optimizer, {SIBLINGS[second]})",
                 f"scheduler = {chain}"], []
+    if kind == "chain_builder":
+        return [plain[0], "scheduler = make_scheduler(optimizer)"], [
+            "def make_scheduler(optimizer):",
+            "    warmup = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.25, total_iters=2)",
+            f"    {scheduler.replace('scheduler = ', 'cosine = ', 1)}",
+            "    return torch.optim.lr_scheduler.SequentialLR(optimizer, [warmup, cosine], milestones=[2])", ""]
     if kind == "chain":
         return [plain[0], "warmup = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=0.25, total_iters=2)",
                 scheduler.replace("scheduler = ", "cosine = ", 1),

@@ -1,6 +1,7 @@
 """Warmup epochs with LinearLR, then cosine, in SequentialLR; the scheduler built in a get_scheduler(cfg) helper.
 
-Expect: refuse (MIG107: get_scheduler() returns the chain itself; a chain converts where it is bound).
+Expect: rewrite (get_scheduler() returns the chain's one list, takes step_per_epoch from its call, which moves before
+the optimizer).
 """
 import torch
 from torch.optim.lr_scheduler import CosineAnnealingLR, LinearLR, SequentialLR
