@@ -185,8 +185,10 @@ class SchedulerSite(ABC):
         self.assumptions: list[str] = []
         self._loop_nodes: list[cst.BaseExpression] = []
         self._run_loop: cst.CSTNode | None = None
+        self._runner: cst.CSTNode | None = None
         self._reads: list[Use] = []
         self._passes: list[tuple[cst.Arg, cst.Name]] = []
+        self._kept_attributes: list[tuple[cst.SimpleStatementLine, int | None]] = []
         self._read_owners: dict[int, str] = {}
         self._stale_reads: set[int] = set()
         self._saved: list[Use] = []
@@ -268,6 +270,8 @@ class SchedulerSite(ABC):
             schedule += self._group_schedule(values, element.value, group_list, function)
         replacements: dict[cst.CSTNode, object] = {self._step_guards.get(step, step): [] for step in steps}
         replacements[statement] = []
+        for kept, index in self._kept_attributes:
+            replacements[kept] = self._without_attribute(kept, index)
         if self._initial_lr is not None:
             replacements[self._initial_lr[0]] = []
         if self._chain is not None:
@@ -606,9 +610,11 @@ class SchedulerSite(ABC):
             self._conditional = self._condition_of(line)
         elif tracked.competitors and isinstance(line, cst.SimpleStatementLine) and len(tracked.bindings) == 1:
             self._branches = self._flag_branches(tracked, line, self._unfollowed(target, tracked))
+        self._kept_attributes = self._attributes_of_handed(tracked)
         if (not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1
                 or (tracked.competitors and self._conditional is None)
-                or len(tracked.bindings) != 1 + (self._builder is not None and self._builder.index is not None)):
+                or len(tracked.bindings) != 1 + (self._builder is not None and self._builder.index is not None)
+                + len(self._kept_attributes)):
             raise Refused("MIG107", self._unfollowed(target, tracked))
         steps, none_tests = [], []
         for use in tracked.uses:
@@ -684,10 +690,47 @@ class SchedulerSite(ABC):
             call = self.analysis.parents[argument]
             function = program.callee(call)
             if program.call_sites(function) != [call]:
-                raise Refused("MIG107", f"the scheduler is passed to {function.name.value}() at line "
+                raise Refused("MIG107", f"the scheduler is passed to {self.analysis.code(call.func)}() at line "
                                        f"{self.analysis.line(call)}, which is called from several places: its "
                                        "scheduler parameter cannot be dropped for this call alone", call)
         return tracked.passes
+
+    def _attributes_of_handed(self, tracked) -> list[tuple[cst.SimpleStatementLine, int | None]]:
+        """``self.lr_scheduler = lr_scheduler`` (or its place in ``self.a, self.b = a, b``) in the ``__init__`` the
+        scheduler is handed to (``Trainer(..., lr_scheduler=scheduler)``): the class keeps it to step it in its
+        methods; it goes with the parameter. Each line, with the place in its tuple (None: the whole line)."""
+        handed = [name for _, name in tracked.passes]
+        program = self.analysis.program
+        found = []
+        for binding in tracked.bindings:
+            line = binding.statement
+            assign = line.body[0] if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 else None
+            if not (isinstance(binding.target, cst.Attribute) and isinstance(assign, cst.Assign)
+                    and len(assign.targets) == 1):
+                continue
+            index = None
+            value = assign.value
+            if isinstance(assign.targets[0].target, (cst.Tuple, cst.List)):
+                index = [element.value for element in assign.targets[0].target.elements].index(binding.target)
+                value = assign.value.elements[index].value
+            if isinstance(value, cst.Name) and any(program.function_of(name) is program.function_of(line)
+                                                   and name.value == value.value for name in handed):
+                found.append((line, index))
+        return found
+
+    def _without_attribute(self, line: cst.SimpleStatementLine, index: int | None) -> list:
+        """The line that kept the scheduler in an attribute, without it."""
+        if index is None:
+            return []
+        assign = line.body[0]
+        targets = without(assign.targets[0].target.elements, {assign.targets[0].target.elements[index]})
+        values = without(assign.value.elements, {assign.value.elements[index]})
+        if len(targets) == 1:
+            return [line.with_changes(body=[assign.with_changes(
+                targets=[assign.targets[0].with_changes(target=targets[0].value)], value=values[0].value)])]
+        return [line.with_changes(body=[assign.with_changes(
+            targets=[assign.targets[0].with_changes(target=assign.targets[0].target.with_changes(elements=targets))],
+            value=assign.value.with_changes(elements=values))])]
 
     def _pass_edits(self, replacements: dict) -> None:
         """Drops the arguments that handed the scheduler to helpers, and the parameters that received them."""
@@ -744,7 +787,11 @@ class SchedulerSite(ABC):
         of one ``if`` chain binds the scheduler once, to a scheduler of the same optimizer that has a list form (or
         to None). The branches by statement, with the value each binds."""
         top = self._choice_of(line)
-        blocks, exhaustive = self._branch_blocks(top) if top is not None else ([], False)
+        if top is None:
+            raise Refused("MIG107", f"{unfollowed}; the variable is not chosen by a flag's `if` (the one way several "
+                                   "values convert together): give each training phase's scheduler and optimizer "
+                                   "names of their own, then convert")
+        blocks, exhaustive = self._branch_blocks(top)
         bound = {binding: value for binding, value in tracked.competitors}
         bound[line] = self.call
         self._check_owner(list(bound.values()))
@@ -1623,11 +1670,12 @@ class SchedulerSite(ABC):
         """``get_last_lr()`` / ``param_groups[i]["lr"]`` reads become the optimizer's lr from the list: MindSpore's
         ``get_lr()`` (the next step's entry) where no scheduler.step() comes before the next optimizer step, the
         last step's entry where the read follows an optimizer step of the iteration and precedes scheduler.step().
-        A read in a helper counts from where the stepping function calls it."""
+        Reads count from the function that runs the training loop (a helper's, through its call; the caller's of a
+        helper that steps, around its call)."""
         if not self._reads:
             return
         program = self.analysis.program
-        frame = program.function_of(step)
+        frame = self._runner or program.function_of(step)
         optimizer_path = self._path(program.route(self._optimizer_step_node, frame))
         step_path = self._path(program.route(step, frame))
         for read in self._reads:
@@ -1669,20 +1717,26 @@ class SchedulerSite(ABC):
         return tuple(self.analysis.start(hop.node) for hop in route.hops)
 
     def _optimizer_text_in(self, read: Use, optimizer_line) -> str:
-        """How the optimizer is named where ``read`` is: the name it is built under, or the parameter of the
-        read's function that receives it."""
+        """How the optimizer is named where ``read`` is: the name it is built under, the parameter of the
+        read's function that receives it, or the attribute its class keeps it in."""
         program = self.analysis.program
         there, home = program.function_of(read.call), program.function_of(optimizer_line)
         target = optimizer_line.body[0].targets[0].target
         if there is home or (isinstance(target, cst.Attribute) and program.class_of(home) is not None
                              and program.class_of(there) is program.class_of(home)):
             return self.analysis.code(target)
-        names = [reference for reference in program.follow(self._creation(target)).references
-                 if isinstance(reference, cst.Name) and program.function_of(reference) is there]
+        tracked = program.follow(self._creation(target))
+        names = [reference for reference in tracked.references
+                 if program.function_of(reference) is there and (isinstance(reference, cst.Name) or isinstance(
+                     reference, cst.Attribute) and program.is_self(reference.value))]
+        names += [binding.target for binding in tracked.bindings
+                  if isinstance(binding.target, cst.Attribute) and program.class_of(there) is not None
+                  and program.class_of(program.function_of(binding.statement)) is program.class_of(there)
+                  and program.function_of(binding.statement).name.value == "__init__" and not tracked.competitors]
         if not names:
             raise Refused("MIG107", f"{self._read_text(read)} at line {self.analysis.line(read.call)} is read where "
                                    "the optimizer's name is not visible", read.call)
-        return names[0].value
+        return self.analysis.code(names[0])
 
     def _helper_cadence(self, statement, step, optimizer_step) -> Cadence:
         """The optimizer steps in a function called from the scheduler's loop (``train(epoch)``)."""
@@ -1693,6 +1747,7 @@ class SchedulerSite(ABC):
             raise Refused("MIG106", error.message, error.node) from None
         self._loop_nodes = found.reads
         self._run_loop = found.run_loop
+        self._runner = found.runner
         if found.epoch_start:
             self._epoch_start = self._steps_first_allowed(step, BUILDER)
         assumptions = list(found.assumptions)
@@ -1708,6 +1763,14 @@ class SchedulerSite(ABC):
         counts = []
         for text in (found.step_every, found.run_steps):
             moved = program.in_method_terms(text, home) if text is not None else (None, [])
+            if moved is None:
+                moved = program.in_instance_terms(text, found.runner, home)
+            if moved is None and (built := program.construction_in(found.runner, home)) is not None:
+                raise Refused("MIG106", f"`{text}` reads attributes of the {self.analysis.code(built.func)} built at "
+                                       f"line {self.analysis.line(built)}, which the list can read only when "
+                                       f"{found.runner.name.value}() is called on it once, outside any loop, no "
+                                       "attribute of it is set from outside, and __init__ sets each from its "
+                                       "arguments", step)
             if moved is None:
                 raise Refused("MIG106", f"`{text}` reads attributes whose value where the optimizer is built "
                                        f"(line {self.analysis.line(statement)}) is not visible", step)

@@ -157,8 +157,11 @@ class Follower:
     def _element(self, expression, element: cst.Element) -> None:
         container = self.analysis.parents[element]
         holder = self.analysis.parents.get(container)
+        index = list(container.elements).index(element)
         if isinstance(holder, cst.Return) and holder.value is container:
-            self._returned(expression, holder, index=list(container.elements).index(element))
+            self._returned(expression, holder, index=index)
+        elif (target := _unpacked_target(holder, container, index)) is not None:
+            self._store(target, self.analysis.parents[holder])
         else:
             self._use(expression, STORED)
 
@@ -178,6 +181,17 @@ class Follower:
             self._use(expression, METHOD, attribute.attr.value, call)
         else:
             self._use(expression, ATTRIBUTE, attribute.attr.value)
+
+
+def _unpacked_target(assign, container, index: int) -> cst.BaseExpression | None:
+    """In ``self.a, self.b = a, b``, the target at ``index`` of the tuple ``container`` assigned."""
+    if not (isinstance(assign, cst.Assign) and assign.value is container and len(assign.targets) == 1):
+        return None
+    target = assign.targets[0].target
+    if (not isinstance(target, (cst.Tuple, cst.List)) or len(target.elements) != len(container.elements)
+            or any(isinstance(item, cst.StarredElement) for item in (*target.elements, *container.elements))):
+        return None
+    return target.elements[index].value
 
 
 def _none_test(expression, parent, parents) -> bool:

@@ -125,7 +125,8 @@ class Program:
         return block if isinstance(block, cst.ClassDef) else None
 
     def call_sites(self, function: cst.CSTNode) -> list[cst.Call]:
-        """Every call of ``function`` in the module: by its name, or as ``self.<name>()`` within its class."""
+        """Every call of ``function`` in the module: by its name, as ``self.<name>()`` within its class, or (for
+        ``__init__``) as the call of its class."""
         if self._calls is None:
             self._index_calls()
         return self._calls.get(id(function), [])
@@ -150,8 +151,11 @@ class Program:
             if scope is None:
                 return None
             assignments = list(scope[func.value])
-            if len(assignments) == 1 and isinstance(getattr(assignments[0], "node", None), cst.FunctionDef):
-                return assignments[0].node
+            node = getattr(assignments[0], "node", None) if len(assignments) == 1 else None
+            if isinstance(node, cst.FunctionDef):
+                return node
+            if isinstance(node, cst.ClassDef) and not node.decorators:
+                return _method(node, "__init__")
             return None
         if isinstance(func, cst.Attribute) and self.is_self(func.value):
             owner = self.class_of(self.function_of(call))
@@ -174,7 +178,8 @@ class Program:
         if function is None:
             return None
         parameters = list(function.params.params)
-        if self.class_of(function) is not None and isinstance(call.func, cst.Attribute):
+        if self.class_of(function) is not None and (isinstance(call.func, cst.Attribute)
+                                                    or function.name.value == "__init__"):
             parameters = parameters[1:]
         if argument.keyword is not None:
             names = [parameter for parameter in (*parameters, *function.params.kwonly_params)
@@ -263,6 +268,64 @@ class Program:
         replaced = expression.visit(_SelfSubstitution({name: cst.parse_expression(atom(self.analysis.code(value)))
                                                        for name, value in values.items()}))
         return cst.Module(body=[]).code_for_node(replaced), list(values.values())
+
+    def in_instance_terms(self, text: str, method: cst.CSTNode,
+                          frame: cst.CSTNode) -> tuple[str, list[cst.CSTNode]] | None:
+        """``text``, written in a method, in the terms of ``frame``, which builds the one instance of its class
+        (``trainer = Trainer(model, loader, epochs=10)``) and calls ``method`` on it once, outside any loop: each
+        ``self.x`` replaced by what ``__init__`` stores in it, written with the constructor's arguments (or a
+        parameter's literal default), and the arguments it now reads. None when that is not visible: a ``self.x``
+        stored other than once in ``__init__``'s own body, a value reading ``__init__``'s locals, an attribute of the
+        instance set from outside, or ``method`` called otherwise."""
+        construction = self.construction_in(method, frame)
+        if construction is None or not self._called_once_on(construction, method):
+            return None
+        init, calls = self.callee(construction), [construction]
+        moved = self.in_method_terms(text, init)
+        if moved is None:
+            return None
+        arguments = dict(self.arguments(calls[0]))
+        for parameter in (*init.params.params[1:], *init.params.kwonly_params):
+            if parameter.name.value not in arguments and parameter.default is not None \
+                    and not names_in(parameter.default):
+                arguments[parameter.name.value] = self.analysis.code(parameter.default)
+        own = init.params.params[0].name.value if init.params.params else None
+        read = {name.value for name in names_in(cst.parse_expression(moved[0]))}
+        if own in read or reads_locals(moved[0], init, arguments, method=True):
+            return None
+        given = [argument.value for argument in calls[0].args
+                 if (parameter := self.parameter_for(calls[0], argument)) is not None and parameter.value in read]
+        text = _substitute(moved[0], {name: value for name, value in arguments.items() if name in read})
+        return cst.Module(body=[]).code_for_node(cst.parse_expression(text).visit(_FoldedOffsets())), given
+
+    def construction_in(self, method: cst.CSTNode, frame: cst.CSTNode) -> cst.Call | None:
+        """The one construction of ``method``'s class in the module, when ``frame`` makes it."""
+        owner = self.class_of(method) if isinstance(method, cst.FunctionDef) else None
+        init = _method(owner, "__init__") if owner is not None else None
+        calls = self.call_sites(init) if init is not None else []
+        return calls[0] if len(calls) == 1 and self.function_of(calls[0]) is frame else None
+
+    def _called_once_on(self, construction: cst.Call, method: cst.FunctionDef) -> bool:
+        """``method`` is called on the instance ``construction`` builds once, in no loop of its own: right on it
+        (``Trainer(...).fit()``), or on the name it is bound to, whose every use calls a method (none sets an
+        attribute)."""
+        assign = self.analysis.parents.get(construction)
+        called = self.analysis.parents.get(assign)
+        if isinstance(assign, cst.Attribute) and isinstance(called, cst.Call) and called.func is assign:
+            return assign.attr.value == method.name.value
+        if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1
+                and isinstance(assign.targets[0].target, cst.Name)):
+            return False
+        uses = self.variable_references(assign.targets[0].target)
+        calls = []
+        for use in uses:
+            attribute = self.analysis.parents.get(use)
+            call = self.analysis.parents.get(attribute)
+            if not (isinstance(attribute, cst.Attribute) and isinstance(call, cst.Call) and call.func is attribute):
+                return False
+            if attribute.attr.value == method.name.value:
+                calls.append(call)
+        return len(calls) == 1 and self.analysis.loops(calls[0]) == self.analysis.loops(construction)
 
     def _class_attributes(self, owner: cst.ClassDef, name: str) -> list[cst.Attribute]:
         collector = _Attributes(name)
@@ -378,6 +441,20 @@ def _method(owner: cst.ClassDef, name: str) -> cst.FunctionDef | None:
 def _is_static(function: cst.FunctionDef) -> bool:
     return any(isinstance(decorator.decorator, cst.Name) and decorator.decorator.value == "staticmethod"
                for decorator in function.decorators)
+
+
+class _FoldedOffsets(cst.CSTTransformer):
+    """``(n + 1) - 1`` → ``n``: a loop over ``range(self.start, self.n + 1)`` counted once the start is known."""
+
+    def leave_BinaryOperation(self, original, updated):
+        inner = updated.left
+        if (isinstance(updated.operator, cst.Subtract) and isinstance(inner, cst.BinaryOperation)
+                and isinstance(inner.operator, cst.Add) and isinstance(updated.right, cst.Integer)
+                and isinstance(inner.right, cst.Integer) and inner.right.value == updated.right.value):
+            kept = inner.left
+            atomic = isinstance(kept, (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.Integer, cst.Float))
+            return kept if atomic or kept.lpar else kept.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+        return updated
 
 
 def _substitute(text: str, arguments: dict[str, str]) -> str:

@@ -11,6 +11,7 @@ Every program runs under the stand-ins in at most a few hundred optimizer steps.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 
 from .differential import Program
@@ -70,6 +71,9 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         construction = choice["construction"] = "plain"
     if construction in ("none_first", "guarded") and extra in ("get_last_lr", "get_last_lr_in_batch"):
         extra = choice["extra"] = "none"
+    holder = (pick("holder", ["main", "trainer_positional", "trainer_keyword"])
+              if scope == "function" and construction == "plain" and loop not in ("helper", "range_batches")
+              and extra not in ("scaler", "mindspore_param") else "main")
 
     lr = "0.1" if optimizer_kind.startswith("SGD") else "0.001"
     if sizes == "literal":
@@ -230,6 +234,10 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         epoch_loop = ["epoch = 0", f"while epoch < {epochs}:", *_indent(epoch_body, 1), "    epoch += 1"]
 
     main = setup + epoch_loop
+    if holder != "main":
+        helpers += _trainer(epoch_loop, epochs)
+        handed = "scheduler=scheduler" if holder == "trainer_keyword" else "scheduler"
+        main = setup + [f"trainer = Trainer(model, optimizer, loader, {epochs}, {handed})", "trainer.fit()"]
     if scope == "function":
         parameters = "mindspore=None" if extra == "mindspore_param" else ""
         program = [*imports, "", *header, "", *helpers, f"def main({parameters}):", *_indent(main, 1), "", "",
@@ -242,6 +250,16 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
                    for line in program]
     shape = ",".join(f"{key}={value}" for key, value in sorted(choice.items()))
     return "\n".join(program) + "\n", argvs, "torch:" + shape
+
+
+def _trainer(epoch_loop: list[str], epochs: str) -> list[str]:
+    """A pytorch-template style trainer class: the objects handed to its constructor, which keeps them as
+    attributes (the scheduler with a None default), and the training loop in its ``fit()`` method."""
+    kept = ["model", "optimizer", "loader", "epochs", "scheduler"]
+    body = [re.sub(r"\b(model|optimizer|scheduler|loader)\b", r"self.\1", line.replace(epochs, "self.epochs"))
+            for line in epoch_loop]
+    return ["class Trainer:", "    def __init__(self, model, optimizer, loader, epochs, scheduler=None):",
+            *[f"        self.{name} = {name}" for name in kept], "", "    def fit(self):", *_indent(body, 2), ""]
 
 
 SIBLINGS = {
