@@ -6,6 +6,7 @@ how many times a loop runs, what type an expression has, which new name collides
 
 from __future__ import annotations
 
+import ast
 import bisect
 import dataclasses
 import functools
@@ -63,8 +64,9 @@ class Analysis:
         self._order, self.parents, self._names_read = _walk(self.module)
         self.scopes = _Eager(_scopes(self.module, source))
         self.qualified = _QualifiedNames(self.module, self.parents, self.scopes)
-        self.positions = _Positions(self.module, self.parents)
-        self.constants = evaluate.module_constants(source)
+        tree = _ast_tree(source)
+        self.positions = _Positions(self.module, self.parents, _statement_code(self.module, source, tree))
+        self.constants = evaluate.module_constants(source, tree) if tree is not None else {}
         self._names: set[str] | None = None
 
     @property
@@ -763,8 +765,10 @@ class _Positions(Mapping):
     where each starts comes from the printed code of those before it, which is far cheaper than positions.
     """
 
-    def __init__(self, module: cst.Module, parents: Mapping):
+    def __init__(self, module: cst.Module, parents: Mapping, sliced: dict[cst.CSTNode, str] | None = None):
         self._module, self._parents = module, parents
+        if sliced is not None:
+            self.code_of = sliced
         self._computed: dict[cst.CSTNode, CodeRange] = {}
         self._generated: set[cst.CSTNode] = set()
         self._whole = False
@@ -814,7 +818,7 @@ class _Positions(Mapping):
 
     @functools.cached_property
     def code_of(self) -> dict[cst.CSTNode, str]:
-        """The printed code of each top-level statement."""
+        """The printed code of each top-level statement (given when cut from the source instead)."""
         return {statement: self._module.code_for_node(statement) for statement in self._module.body}
 
     @functools.cached_property
@@ -826,6 +830,49 @@ class _Positions(Mapping):
             starts[statement] = line
             line += _newlines(code)
         return starts
+
+
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _ast_tree(source: str) -> ast.Module | None:
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _statement_code(module: cst.Module, source: str, tree: ast.Module | None) -> dict[cst.CSTNode, str] | None:
+    """Each top-level statement's code cut from the source, which LibCST prints back byte for byte: printing it
+    again costs as much as printing the module. A statement starts at its leading blank and comment lines, just
+    before the line ``ast`` gives its first token (or first decorator). Every cut is checked: the lines between one
+    statement's last token and the next one's first hold only blanks and comments (a parenthesis on a line of its
+    own, which ``ast`` leaves out of a statement, fails it); None asks for printing instead, as does a form feed
+    (LibCST moves it into the indentation it precedes)."""
+    if tree is None or not module.body or not module.has_trailing_newline or "\x0c" in source:
+        return None
+    statements = iter(tree.body)
+    firsts, starts, lasts = [], [], []
+    for statement in module.body:
+        count = len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
+        nodes = [next(statements, None) for _ in range(count)]
+        if nodes[0] is None or nodes[-1] is None:
+            return None
+        decorators = getattr(nodes[0], "decorator_list", None) or ()
+        starts.append(min([nodes[0].lineno, *(decorator.lineno for decorator in decorators)]))
+        firsts.append(starts[-1] - len(statement.leading_lines))
+        lasts.append(nodes[-1].end_lineno)
+    if next(statements, None) is not None:
+        return None
+    lines = _LINES.findall(source)
+    end = len(lines) - len(module.footer)
+    if firsts[0] != 1 + len(module.header) or end < lasts[-1]:
+        return None
+    for last, start in zip([len(module.header), *lasts], [*starts, end + 1]):
+        if last >= start or any(line.strip() and not line.lstrip().startswith("#") for line in lines[last:start - 1]):
+            return None
+    return {statement: "".join(lines[first - 1:following - 1])
+            for statement, first, following in zip(module.body, firsts, [*firsts[1:], end + 1])}
 
 
 def _newlines(code: str) -> int:

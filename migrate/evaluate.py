@@ -213,18 +213,19 @@ def _evaluate_unchecked(node: ast.expr, constants, values):
     raise NotEvaluable(f"cannot evaluate {text!r}")
 
 
-def module_constants(source: str) -> dict[str, object]:
+def module_constants(source: str, tree: ast.Module | None = None) -> dict[str, object]:
     """Names bound exactly once in the whole module (by any binding: assignments, parameters, imports, loop
     targets...) to a numeric expression of earlier constants, at module level or inside a function
     (``epochs = 90``, ``epochs, warmup = 90, 5``): wherever such a name is read it can only hold that value.
 
     A name whose value is too large maps to TOO_LARGE, so that it reads as too large rather than as an unknown
-    the verifier would sample with small values.
+    the verifier would sample with small values. ``tree`` is ``source`` already parsed by ``ast``, when it is.
     """
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return {}
+    if tree is None:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            return {}
     bound: dict[str, int] = {}
     assignments = []
     for node in ast.walk(tree):

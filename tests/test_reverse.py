@@ -71,25 +71,27 @@ def _messages(result: engine.FileResult) -> str:
 def test_torch_to_mindspore_and_back_gives_the_original_torch_schedule_or_is_refused(case):
     """Back to torch, the schedule is the original's, or the MindSpore rule refuses with a warning (a helper it does
     not step itself yet, a periodic list read element by element, an optimizer stored in an attribute): never a
-    different schedule. A checkpoint resume comes back without the scheduler's state (MindSpore keeps the step in
-    the optimizer), so the optimizer's own load is refused going forward again (MIG110)."""
+    different schedule; a file with several sites, each in order. A checkpoint resume comes back without the
+    scheduler's state (MindSpore keeps the step in the optimizer), so the optimizer's own load is refused going
+    forward again (MIG110)."""
     original = (case / "input.py").read_text()
     mindspore = _convert(original, "mindspore")
     back = _convert(mindspore.output.decode(), "torch")
     if back.output is None or "MIG116" in {diagnostic.code for diagnostic in back.diagnostics}:
         assert any(diagnostic.severity == "warning" for diagnostic in back.diagnostics), _messages(back)
         return
-    [before], constants = _read(original, forward.RULE)
+    befores, constants = _read(original, forward.RULE)
     readback, _ = _read(back.output.decode(), forward.RULE)
     if "scheduler.load_state_dict(" in original and not readback:
         again = _convert(back.output.decode(), "mindspore")
         assert again.output is None and {d.code for d in again.diagnostics} & {"MIG110"}, _messages(again)
         return
-    [after] = readback
-    [listed], _ = _read(mindspore.output.decode(), reverse.RULE)
-    assert listed.run_steps is not None
-    verdict = verify.verify(verify.Claim(before.source, after.source, run_steps=listed.run_steps), constants)
-    assert verdict.kind == verify.EQUIVALENT, verdict.detail
+    listed, _ = _read(mindspore.output.decode(), reverse.RULE)
+    assert len(befores) == len(readback) == len(listed) >= 1
+    for before, after, site in zip(befores, readback, listed):
+        assert site.run_steps is not None
+        verdict = verify.verify(verify.Claim(before.source, after.source, run_steps=site.run_steps), constants)
+        assert verdict.kind == verify.EQUIVALENT, verdict.detail
     assert not any(diagnostic.code == "MIG004" for diagnostic in back.diagnostics)
 
 

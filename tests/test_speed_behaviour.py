@@ -269,8 +269,20 @@ with a as b.c, d as e[0]: pass
 """
 
 
+CUT_FROM_SOURCE = [
+    "x = 1; y = 2\r\n\r\n# c\r\n@dec\r\n# between\r\n@dec2(\r\n 1)\r\ndef f():\r\n    pass\r\n    # in body\r\n\r\n"
+    "# footer\r\n",
+    "(\n  1\n)\nx = [\n1,\n]  # c\n(\ny) = 3\nz = \"\"\"\n# not a comment\n\"\"\"\n",
+    "\x0cx = 1\n\x0c\ny = 2\n",
+    "x = 1\r# c\ry = 2\r",
+]
+"""Sources whose top-level statements' code is cut from the text (CRLF, decorators and comments between them, a
+parenthesis on a line of its own) or printed because cutting cannot be trusted (form feeds, lone carriage returns)."""
+
+
 def _sources() -> list[str]:
-    return [SYNTAX, "# header\n\nx = 1  # no final newline", *(path.read_text() for path in sorted(FIXTURES.glob("*/*.py"))[:40])]
+    return [SYNTAX, "# header\n\nx = 1  # no final newline", *CUT_FROM_SOURCE,
+            *(path.read_text() for path in sorted(FIXTURES.glob("*/*.py"))[:40])]
 
 
 class _Visited(libcst.CSTVisitor):
@@ -292,6 +304,7 @@ def test_the_analysis_tables_are_libcsts(source):
     assert analysis.expression_contexts(module) == dict(tables[ExpressionContextProvider])
     for node in reversed(list(tables[PositionProvider])):
         assert facts.positions[node] == tables[PositionProvider][node]
+    assert facts.statement_code == {statement: module.code_for_node(statement) for statement in module.body}
     for node, names in tables[QualifiedNameProvider].items():
         assert facts.qualified[node] == (names() if callable(names) else names)
     scopes = tables[ScopeProvider]
@@ -301,6 +314,20 @@ def test_the_analysis_tables_are_libcsts(source):
     module.visit(visited)
     assert facts.nodes(libcst.Call, libcst.Name) == [node for node in visited.order
                                                       if isinstance(node, (libcst.Call, libcst.Name))]
+
+
+@pytest.mark.parametrize("source, cut", [(CUT_FROM_SOURCE[0], True), (CUT_FROM_SOURCE[1], True),
+                                         (CUT_FROM_SOURCE[2], False), (CUT_FROM_SOURCE[3], False)])
+def test_statement_code_is_cut_from_the_source_where_the_cuts_are_proven(source, cut):
+    """Each top-level statement's code is sliced from the text instead of printed again (the test above checks it
+    against LibCST's printing); where a cut cannot be proven the analysis prints it."""
+    module = libcst.parse_module(source)
+    sliced = analysis._statement_code(module, source, analysis._ast_tree(source))
+    assert (sliced is not None) == cut
+    if cut:
+        header = "".join(module.code_for_node(line) for line in module.header)
+        footer = "".join(module.code_for_node(line) for line in module.footer)
+        assert header + "".join(sliced[statement] for statement in module.body) + footer == source
 
 
 def _scope_shape(scope) -> tuple | None:

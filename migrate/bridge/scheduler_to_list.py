@@ -674,13 +674,21 @@ class SchedulerSite(ABC):
             return False
         if any(isinstance(leaving, cst.Continue) for leaving in self.analysis.loop_exits(loop, loop)):
             return False
-        start = self.analysis.code(loop.iter.args[0].value).strip() if len(loop.iter.args) == 2 else "0"
+        start = self._literal_start(loop.iter.args[0].value) if len(loop.iter.args) == 2 else "0"
         wanted = {"0": f"{loop.target.value} + 1", "1": loop.target.value}.get(start)
         if wanted is None or "".join(self.analysis.code(argument.value).split()) != wanted.replace(" ", ""):
             return False
         self.assumptions.append(f"scheduler.step({wanted}) jumps to the count of its calls, one per epoch (torch's "
                                 "closed form, the lr step() gives)")
         return True
+
+    def _literal_start(self, start: cst.BaseExpression) -> str:
+        """The loop's start as written, or the integer a name bound once to one holds (``start_epoch = 0``)."""
+        assignment = self.analysis.single_assignment(start) if isinstance(start, cst.Name) else None
+        found = self.analysis.assigned_value(assignment) if assignment is not None else None
+        if found is not None and isinstance(found[1], cst.Integer):
+            return found[1].value
+        return self.analysis.code(start).strip()
 
     def _handed_to_helpers(self, tracked) -> list[tuple[cst.Arg, cst.Name]]:
         """The arguments that hand the scheduler to a helper (``train_one_epoch(..., scheduler)``): with the
