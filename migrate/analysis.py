@@ -36,6 +36,8 @@ LOOPS = (cst.For, cst.While)
 PASS_THROUGH = frozenset({"builtins.enumerate", "tqdm.tqdm", "tqdm.auto.tqdm", "tqdm.notebook.tqdm", "tqdm.std.tqdm",
                           "tqdm.rich.tqdm"})
 """Wrappers whose iteration yields their first argument's items, one each (``enumerate``, tqdm's progress bars)."""
+TRANGE = frozenset({"tqdm.trange", "tqdm.auto.trange", "tqdm.notebook.trange", "tqdm.std.trange"})
+"""tqdm's ``trange(n, desc=...)``: a progress bar over ``range(n)``, counted as that range."""
 SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)
 TRIES = (cst.Try, cst.TryStar)
 #: Compound statements whose header bindings hold after them: their body runs whole (or they bind by being defined).
@@ -264,9 +266,10 @@ class Analysis:
         """How many times ``loop`` runs, as source text, and the assumption that takes; (None, why) if unknown."""
         if not isinstance(loop, cst.For):
             return None, "a while loop has no static length"
-        iterable = loop.iter
-        if isinstance(iterable, cst.Call) and self.names_of(iterable.func) & {"builtins.range"}:
-            arguments = iterable.args
+        iterable = self.unwrapped(loop.iter)
+        if isinstance(iterable, cst.Call) and self.names_of(iterable.func) & {"builtins.range", *TRANGE}:
+            arguments = [argument for argument in iterable.args
+                         if not (argument.keyword and self.names_of(iterable.func) & TRANGE)]
             if any(argument.star or argument.keyword for argument in arguments):
                 return None, "range() with unpacked arguments"
             if len(arguments) == 1:
@@ -275,7 +278,6 @@ class Analysis:
                 start, stop = (self.code(argument.value) for argument in arguments)
                 return (stop if start == "0" else difference(stop, start)), None
             return None, "range() with a step"
-        iterable = self.unwrapped(iterable)
         if isinstance(iterable, (cst.Name, cst.Attribute)):
             text = self.code(iterable)
             return f"len({text})", f"one pass over {text} is len({text}) iterations"

@@ -44,7 +44,7 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
     t_form = pick("t_max_form", ["positional", "keyword", "float", "separate_t_max"])
     eta = pick("eta_min", ["absent", "zero", "small", "equal_lr"])
     loop = pick("loop", ["plain", "enumerate", "range_batches", "progress", "helper", "tqdm"])
-    epochs_form = pick("epochs_loop", ["range", "range_start", "while"])
+    epochs_form = pick("epochs_loop", ["range", "range_start", "while", "trange", "tqdm_range"])
     cadence = pick("cadence", ["epoch_end", "per_step", "epoch_start", "conditional", "step_epoch"])
     exit_kind = pick("exit", ["none", "break", "continue_nonfinite", "return"])
     extra = pick("extra", ["none", "read_lr", "write_lr", "get_last_lr", "scaler", "mindspore_param",
@@ -117,8 +117,10 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         imports.append("from torch.optim import lr_scheduler")
     if sizes == "argparse":
         imports.insert(0, "import argparse")
-    if loop == "tqdm":
+    if loop == "tqdm" or epochs_form == "tqdm_range":
         imports.append("from tqdm import tqdm")
+    if epochs_form == "trange":
+        imports.append("from tqdm import trange")
 
     optimizer = {
         "SGD": f"torch.optim.SGD(model.parameters(), lr={lr_value}, momentum=0.9)",
@@ -228,6 +230,10 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
 
     if epochs_form == "range":
         epoch_loop = [f"for epoch in range({epochs}):", *_indent(epoch_body, 1)]
+    elif epochs_form == "trange":
+        epoch_loop = [f"for epoch in trange({epochs}, desc=\"epochs\"):", *_indent(epoch_body, 1)]
+    elif epochs_form == "tqdm_range":
+        epoch_loop = [f"for epoch in tqdm(range({epochs})):", *_indent(epoch_body, 1)]
     elif epochs_form == "range_start":
         epoch_loop = ["start_epoch = 0", f"for epoch in range(start_epoch, {epochs}):", *_indent(epoch_body, 1)]
     else:

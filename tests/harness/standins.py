@@ -897,8 +897,9 @@ def build_modules(cosine_decay_lr=mindspore_lr.cosine_decay_lr, warmup_lr=mindsp
         mindspore, ms_nn, dynamic_lr, dtype, common, dataset, callback, train, mindspore.context)}
     modules["numpy"] = numpy
     modules.update(lightning=lightning, pytorch_lightning=pytorch_lightning)
-    progress = _module("tqdm", tqdm=lambda iterable=None, *args, **kwargs: iterable)
-    modules.update(tqdm=progress, **{"tqdm.auto": _module("tqdm.auto", tqdm=progress.tqdm)})
+    progress = _module("tqdm", tqdm=lambda iterable=None, *args, **kwargs: iterable,
+                       trange=lambda *args, **kwargs: range(*args))
+    modules.update(tqdm=progress, **{"tqdm.auto": _module("tqdm.auto", tqdm=progress.tqdm, trange=progress.trange)})
     if include_torch:
         modules.update((module.__name__, module) for module in (
             torch, torch_nn, functional, optim, lr_scheduler, utils, data, amp, cuda, cuda_amp))
