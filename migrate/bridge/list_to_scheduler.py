@@ -216,6 +216,8 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
         self.assumptions: list[str] = []
         self.program = analysis.program
         self.step_reads: list[cst.Subscript] = []
+        self.lr_reads: set[cst.Call] = set()
+        self.late_reads: list[cst.Call] = []
         self.step_statement: cst.CSTNode | None = None
         self.warmup: Warmup | None = None
         self.other_uses: list[cst.Name] = []
@@ -313,6 +315,7 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
             self._resumable(resume, delivery, others)
         scheduler = self._scheduler_name(delivery, several=bool(others))
         cadence = self._cadence(delivery, arguments["step_per_epoch"], scheduler)
+        lr_reads, read_notes = self._optimizer_lr_reads(delivery, cadence.anchor, groups is None and not others)
         rejected = self.pair.rejected(self, arguments)
         if rejected is not None:
             name, message = rejected
@@ -326,6 +329,7 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
         replacements: dict[cst.CSTNode, object] = {carrier: [] for carrier in delivery.carriers}
         replacements[delivery.optimizer_line] = []
         replacements.update(self._current_lr_reads(scheduler))
+        replacements.update(lr_reads)
 
         step_every = texts["step_per_epoch"]
         agreement = self.pair.agreement(texts)
@@ -350,10 +354,11 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
             destination = Schedule(destination_model, {**destination_args, "warmup_epochs": warmup["warmup_epoch"]})
             agrees_for = total
         run_steps = total if run is None else run.steps
+        self._check_late_reads(run.steps if run is not None else None, total)
         defined = definitions(self.analysis, self.analysis.program.function_of(self.call))
         claim = Claim(source, destination, run_steps=run_steps, agrees_for=agrees_for, definitions=defined)
         held = warmup is None and self._held(claim, texts, agreement)
-        notes = self._semantic_notes(delivery, optimizer_arguments, grouped=groups is not None)
+        notes = self._semantic_notes(delivery, optimizer_arguments, grouped=groups is not None) + read_notes
         if held:
             claim = Claim(source, Schedule(self.pair.held_model, dict(destination.args)),
                           run_steps=run_steps, agrees_for=agrees_for, definitions=defined)
@@ -450,6 +455,7 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
         self._check_moves(delivery, self._moving(arguments))
         scheduler = self._scheduler_name(delivery, several=True)
         cadence = self._cadence(delivery, arguments["step_per_epoch"], scheduler)
+        self._optimizer_lr_reads(delivery, cadence.anchor, alone=False)
         name = self.analysis.code(delivery.optimizer_name)
         if cadence.anchor is None:
             raise Refused("MIG106", f"the list also feeds {name}, whose scheduler.step() has no proven place: "

@@ -117,6 +117,8 @@ class TorchSide:
         name = self.analysis.code(delivery.optimizer_name)
         notes = []
         for use in self.program.follow(delivery.optimizer_call).uses:
+            if use.call is not None and use.call in self.lr_reads:
+                continue
             parent = self.analysis.parents.get(use.node)
             if isinstance(parent, cst.Call) and parent.func is use.node:
                 node, idiom = parent, STEP_IDIOM
@@ -207,6 +209,66 @@ class TorchSide:
                                     f"{current}, the lr of the optimizer step that follows it, as {counter} counts "
                                     "the optimizer steps made")
         return replacements
+
+    def _optimizer_lr_reads(self, delivery: Delivery, anchor: cst.CSTNode | None,
+                            alone: bool) -> tuple[dict[cst.CSTNode, cst.BaseExpression], list[Note]]:
+        """Each ``optimizer.get_lr()`` as ``optimizer.param_groups[0]["lr"]``: MindSpore's is the list's entry at
+        the optimizer's step count, the lr of its next step, which torch's param group holds wherever the scheduler
+        has been stepped for every optimizer step made. That fails only between an optimizer step and the
+        ``scheduler.step()`` placed after ``anchor`` (inside a batch loop stepped per epoch, in a helper after its
+        step): such a read is refused, as is one with param groups (MindSpore's is then a tuple), another optimizer
+        on the list, or no proven place for the step (MIG107)."""
+        uses = [use for use in self.program.follow(delivery.optimizer_call).uses
+                if use.kind == METHOD and use.detail == "get_lr" and use.call is not None and not use.call.args]
+        if alone:
+            self.lr_reads, self.late_reads = {use.call for use in uses}, []
+        replacements, notes = {}, []
+        for use in uses:
+            text, line = self.analysis.code(use.call), self.analysis.line(use.call)
+            why = ("the optimizer has param groups (MindSpore's get_lr() gives one lr per group)" if not alone
+                   else "scheduler.step() has no proven place" if anchor is None else self._stale_read(use.call,
+                                                                                                       anchor))
+            if why is not None:
+                raise Refused("MIG107", f"`{text}` at line {line} reads the lr of the optimizer's next step, and "
+                                       f"{why}", use.call)
+            quote = "'" if any(isinstance(node, cst.FormattedString) and '"' in node.start
+                               for node in self.analysis.ancestors(use.call)) else '"'
+            current = f"{self.analysis.code(use.node)}.param_groups[0][{quote}lr{quote}]"
+            replacements[use.call] = cst.parse_expression(current)
+            notes.append(Note(use.call, "MIG111", f"`{text}` reads {current}: the lr of the optimizer's next step, "
+                                                  "as MindSpore's get_lr() gives it (a float, where MindSpore gives "
+                                                  "a float32 Tensor)"))
+        return replacements, notes
+
+    def _stale_read(self, read: cst.Call, anchor: cst.CSTNode) -> str | None:
+        """Why torch's lr is not yet the next step's where ``read`` runs: it runs after the optimizer step and
+        within ``anchor``, before the ``scheduler.step()`` that follows it."""
+        frame = self.program.function_of(anchor)
+        route, stepped = self.program.route(read, frame), self.program.route(self.step_statement, frame)
+        if route is None or stepped is None:
+            return "it runs where when it runs, against the optimizer steps, is not visible"
+        here = tuple(self.analysis.start(hop.node) for hop in route.hops)
+        step = tuple(self.analysis.start(hop.node) for hop in stepped.hops)
+        if step < here and self.analysis.start(anchor) <= here[0] <= self.analysis.end(anchor):
+            return (f"it runs after the optimizer step at line {self.analysis.line(self.step_statement)} and before "
+                    f"scheduler.step() (after line {self.analysis.line(anchor)}), where torch's lr is still the "
+                    "last step's: read it before the optimizer step or after the loop")
+        if step < here:
+            self.late_reads.append(read)
+        return None
+
+    def _check_late_reads(self, run_steps: str | None, total: str) -> None:
+        """A read after an iteration's optimizer steps reads, after the run's last step, the list's entry at the
+        run's length: past the end when the run is the list's whole length, where MindSpore raises and torch
+        gives an lr. Refused unless the list is longer than the run (MIG107)."""
+        for read in self.late_reads:
+            if run_steps is None or not self._at_most(f"{atom(run_steps)} + 1", total):
+                raise Refused("MIG107", f"`{self.analysis.code(read)}` at line {self.analysis.line(read)} runs after "
+                                       "the optimizer's steps, so after the run's last step it reads the list's "
+                                       f"entry {run_steps or 'at the run length'}, past its end when the run is "
+                                       f"total_step={total} steps long: MindSpore raises there, torch would give an "
+                                       "lr; read it before the optimizer step, or make the list one step longer",
+                              read)
 
     def _not_a_step_count(self, read: cst.Subscript) -> str | None:
         """Why ``lr[counter]`` is not the lr of the optimizer step that follows the read; None when it is."""

@@ -374,6 +374,7 @@ def _mindspore_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], 
     list_function = pick("list_function", ["cosine_decay_lr", "cosine_decay_lr", "cosine_decay_lr",
                                            "piecewise_constant_lr", "polynomial_decay_lr", "warmup_lr"])
     list_variant = pick("list_variant", ["plain", "other"])
+    read = pick("read", ["none", "none", "epoch_start", "before_step", "after_step", "after_batches"])
 
     nn = {"mindspore_nn": "mindspore.nn", "from_nn": "nn", "nn_alias": "nn", "ms_alias": "ms.nn"}[reference]
     ms = "ms" if reference == "ms_alias" else "mindspore"
@@ -476,7 +477,12 @@ def _mindspore_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], 
                           "    data, label = batch[\"image\"], batch[\"label\"]"]
         else:
             batch_loop = ["for i in range(steps):", "    data, label = i, i"]
-        loops = [f"for epoch in range({run_epochs}):", *_indent(batch_loop + _indent(step, 1), 1)]
+        step = {"before_step": ["print(\"lr\", optimizer.get_lr())", *step],
+                "after_step": [*step, "print(\"lr\", optimizer.get_lr())"]}.get(read, step)
+        epoch_body = [*(["print(epoch, optimizer.get_lr())"] if read == "epoch_start" else []),
+                      *batch_loop, *_indent(step, 1),
+                      *(["print(epoch, optimizer.get_lr())"] if read == "after_batches" else [])]
+        loops = [f"for epoch in range({run_epochs}):", *_indent(epoch_body, 1)]
     if scope == "function":
         program = [*imports, "", *header, "", "def main():", *_indent(setup + helpers + loops, 1), "", "", "main()"]
     else:
