@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import libcst as cst
 
 from migrate import evaluate, verify
-from migrate.analysis import Analysis, atom, bind, plus_one, product
+from migrate.analysis import Analysis, atom, bind, plus_one, product, read_names
 from migrate.bridge.optimizers import WEIGHT_DECAY_DIFFERENCE, bound_arguments, towards
 from migrate.bridge.optimizers import Mapping as OptimizerMapping
 from migrate.bridge.torch_schedulers import SIBLINGS, Frame, Listed
@@ -36,6 +36,7 @@ from migrate.program.builder import (
     returning_builder_of,
 )
 from migrate.program.cadence import ACCUMULATION, NotVisible, cadence
+from migrate.program.model import calls_in
 from migrate.program.values import definitions
 from migrate.references import (
     GETATTR,
@@ -200,6 +201,7 @@ class SchedulerSite(ABC):
         self._positive: list[str] = []
         self._chain: Chain | None = None
         self._conditional: cst.If | None = None
+        self._flag_guard: cst.If | None = None
         self._branches: dict[cst.SimpleStatementLine, cst.BaseExpression] = {}
         self._branch_verdicts: list[str] = []
         self._groups: cst.BaseExpression | None = None
@@ -328,6 +330,8 @@ class SchedulerSite(ABC):
                 replacements[statement] = schedule
                 for constant in [self._none_first] if self._none_first is not None else []:
                     replacements[constant] = self._constant_lr(constant, list_name, optimizer_arguments)
+                if self._flag_guard is not None:
+                    replacements[optimizer_line] = self._constant_lr(optimizer_line, list_name, optimizer_arguments)
                 replacements.update(self._branch_lists(list_name, values, cadence, package, optimizer_arguments))
                 replacements[after] = [new_optimizer, after]
             else:
@@ -356,7 +360,7 @@ class SchedulerSite(ABC):
         message = (
             f"{self._rewritten(function)} {target}, stepped "
             + ("once per epoch" if cadence.per_epoch else "once per optimizer step")
-            + (self._otherwise(list_name) if self._none_first is not None else "")
+            + (self._otherwise(list_name) if self._none_first is not None or self._flag_guard is not None else "")
             + (self._chosen() if self._branches else "")
             + (self._builder_gets() if self._builder is not None else "")
             + (self._resumed() if self._resume is not None else "")
@@ -656,6 +660,8 @@ class SchedulerSite(ABC):
             lines = ", ".join(str(self.analysis.line(step)) for step in steps)
             raise Refused("MIG106", f"scheduler.step() is called at lines {lines}; only one call site can be "
                                    "mapped to a list")
+        if self._conditional is None and not tracked.competitors and steps:
+            self._guarded_by_its_flag(line, steps[0])
         self._passes = self._handed_to_helpers(tracked)
         return line, steps
 
@@ -958,6 +964,29 @@ class SchedulerSite(ABC):
                 or self.analysis.start(binding) > self.analysis.start(conditional)):
             return None
         return binding
+
+    def _guarded_by_its_flag(self, line, step) -> None:
+        """``if args.cosine: scheduler = CosineAnnealingLR(...)`` and ``if args.cosine: scheduler.step()``: the
+        step runs exactly when the scheduler exists, so the list takes the flag's branch and the optimizer otherwise
+        keeps its constant lr, as with a scheduler bound to None first. The test must be the same, read no call and
+        nothing bound or set twice, and the guard hold the step alone."""
+        created, guard = self._condition_of(line), self._condition_of(step)
+        if (created is None or guard is None or guard is created or len(guard.body.body) != 1
+                or self.analysis.code(guard.test) != self.analysis.code(created.test)
+                or not self._stable_test(created.test)):
+            return
+        self._conditional = self._flag_guard = created
+        self._step_guards[step] = guard
+
+    def _stable_test(self, test: cst.BaseExpression) -> bool:
+        """A flag's test that holds the same value wherever it is read: no call, each name bound once, and no
+        attribute it reads (``args.cosine``) set anywhere in the module."""
+        if calls_in(test) or any(self.analysis.single_assignment(name) is None for name in read_names(test)):
+            return False
+        read = {self.analysis.code(node) for node in self.analysis.nodes(cst.Attribute)
+                if any(ancestor is test for ancestor in self.analysis.ancestors(node)) or node is test}
+        return not any(self.analysis.code(node) in read for node in self.analysis.nodes(cst.Attribute)
+                       if isinstance(self.analysis.parents.get(node), (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)))
 
     def _condition_of(self, line: cst.SimpleStatementLine) -> cst.If | None:
         """The ``if`` (without ``else``) whose body holds ``line`` directly."""
@@ -1712,7 +1741,7 @@ class SchedulerSite(ABC):
                                        "MindSpore's list gives the lr torch's scheduler reports; read it there, "
                                        "then convert", read.call)
             if optimizer_path < here < step_path:
-                if self._none_first is not None:
+                if self._none_first is not None or self._flag_guard is not None:
                     raise Refused("MIG107", f"{self._read_text(read)} at line {line} runs after the iteration's "
                                            "optimizer steps and before scheduler.step(), where the lr is the last "
                                            "step's entry of the list; when the scheduler is not created the "

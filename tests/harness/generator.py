@@ -65,11 +65,12 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         extra = choice["extra"] = "none"
     construction = pick("construction", ["plain", "plain", "none_first", "flag_choice", "builder", "chain",
                                          "scheduler_builder", "scheduler_builder_flag", "sibling", "sibling_flag",
-                                         "guarded", "sibling_chain", "chain_builder"])
+                                         "guarded", "sibling_chain", "chain_builder", "flag_guarded"])
     if construction in ("builder", "scheduler_builder", "scheduler_builder_flag", "chain_builder") \
             and scope != "function":
         construction = choice["construction"] = "plain"
-    if construction in ("none_first", "guarded") and extra in ("get_last_lr", "get_last_lr_in_batch"):
+    if construction in ("none_first", "guarded", "flag_guarded") and extra in ("get_last_lr",
+                                                                              "get_last_lr_in_batch"):
         extra = choice["extra"] = "none"
     holder = (pick("holder", ["main", "trainer_positional", "trainer_keyword"])
               if scope == "function" and construction == "plain" and loop not in ("helper", "range_batches")
@@ -250,8 +251,9 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
                    "main()"]
     else:
         program = [*imports, "", *header, "", *helpers, *main]
-    if construction in ("none_first", "guarded"):
-        program = [line.replace("scheduler.step()", "if scheduler is not None:\n" + line[:len(line) - len(
+    if construction in ("none_first", "guarded", "flag_guarded"):
+        guard = "if USE_COSINE:" if construction == "flag_guarded" else "if scheduler is not None:"
+        program = [line.replace("scheduler.step()", guard + "\n" + line[:len(line) - len(
             line.lstrip())] + "    scheduler.step()") if line.strip() == "scheduler.step()" else line
                    for line in program]
     shape = ",".join(f"{key}={value}" for key, value in sorted(choice.items()))
@@ -289,10 +291,11 @@ def _construction(kind: str, rng: random.Random, choice: dict, optimizer: str, s
     LinearLR warmup SequentialLR (bound, or returned by a builder given the optimizer), or replaced by another scheduler (alone, two under a flag, or two chained by a
     SequentialLR or a ChainedScheduler)."""
     plain = [f"optimizer = {optimizer}", scheduler]
-    if kind == "none_first":
+    if kind in ("none_first", "flag_guarded"):
         choice["flag"] = flag = rng.choice(["True", "False"])
         header.append(f"USE_COSINE = {flag}")
-        return [plain[0], "scheduler = None", "if USE_COSINE:", f"    {scheduler}"], []
+        return [plain[0], *(["scheduler = None"] if kind == "none_first" else []), "if USE_COSINE:",
+                f"    {scheduler}"], []
     if kind == "flag_choice":
         choice["schedule"] = chosen = rng.choice(["cos", "step", "multistep"])
         header.append(f"SCHEDULE = \"{chosen}\"")
