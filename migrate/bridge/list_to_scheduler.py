@@ -358,7 +358,8 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
         defined = definitions(self.analysis, self.analysis.program.function_of(self.call))
         claim = Claim(source, destination, run_steps=run_steps, agrees_for=agrees_for, definitions=defined)
         held = warmup is None and self._held(claim, texts, agreement)
-        notes = self._semantic_notes(delivery, optimizer_arguments, grouped=groups is not None) + read_notes
+        notes = self._semantic_notes(delivery, optimizer_arguments, grouped=groups is not None) + [
+            Note(note.node, note.code, self._citing_the_call(note.message, note.node)) for note in read_notes]
         if held:
             claim = Claim(source, Schedule(self.pair.held_model, dict(destination.args)),
                           run_steps=run_steps, agrees_for=agrees_for, definitions=defined)
