@@ -1194,7 +1194,7 @@ class SchedulerSite(ABC):
         home = program.function_of(self._builder.call) if self._returns_alone() else program.function_of(statement)
         if program.function_of(line) is not home:
             raise Refused("MIG109", f"the optimizer `{self.analysis.code(optimizer)}` is built in another function "
-                                   f"(line {self.analysis.line(line)})", optimizer)
+                                   f"(line {self.analysis.line(line)}){self._handed_advice(line, home)}", optimizer)
         self._optimizer_line = line
         name = self.analysis.code(parent.targets[0].target)
         tracked = program.follow(call)
@@ -1206,6 +1206,19 @@ class SchedulerSite(ABC):
         for use in tracked.uses:
             self._check_use(use, name)
         return line, call, optimizer
+
+    def _handed_advice(self, optimizer_line, home) -> str:
+        """What to change when the optimizer is handed to the function that builds the scheduler: MindSpore takes
+        the list when the optimizer is built, and a scheduler handed to the training helper converts."""
+        program = self.analysis.program
+        owner = program.function_of(optimizer_line)
+        route = program.route(self.call, owner)
+        if route is None or not isinstance(home, cst.FunctionDef) or not isinstance(owner, cst.FunctionDef):
+            return ""
+        return (f" and handed to {home.name.value}() (called at line {self.analysis.line(route.anchor)}), which "
+                f"builds the scheduler: MindSpore takes the list when the optimizer is built, so build the "
+                f"scheduler in {owner.name.value}() right after the optimizer and hand it to "
+                f"{home.name.value}() with the optimizer; that converts")
 
     def _chosen_optimizers(self, optimizer: cst.Name, statement) -> list:
         """``if args.optimizer == "sgd": optimizer = SGD(...) elif ...: optimizer = Adam(...) else: raise ...``
