@@ -14,7 +14,7 @@ import ast
 import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import libcst as cst
 
@@ -36,7 +36,7 @@ from migrate.program.builder import (
     returning_builder_of,
 )
 from migrate.program.cadence import ACCUMULATION, NotVisible, cadence
-from migrate.program.model import calls_in
+from migrate.program.model import Route, bound_names, calls_in, substituted
 from migrate.program.values import definitions
 from migrate.references import (
     GETATTR,
@@ -202,6 +202,8 @@ class SchedulerSite(ABC):
         self._chain: Chain | None = None
         self._conditional: cst.If | None = None
         self._flag_guard: cst.If | None = None
+        self._handed: Route | None = None
+        self._handed_names: set[str] = set()
         self._branches: dict[cst.SimpleStatementLine, cst.BaseExpression] = {}
         self._branch_verdicts: list[str] = []
         self._groups: cst.BaseExpression | None = None
@@ -248,6 +250,9 @@ class SchedulerSite(ABC):
         values = self._values(arguments, optimizer_arguments, cadence)
         reads = [*((arguments.get(name), statement) for name in self.LIST_ARGUMENTS),
                  *((node, node) for node in self._loop_nodes)]
+        if self._handed is not None:
+            values, cadence = self._handed_values(values, cadence, optimizer_line, optimizer_arguments)
+            reads = self._handed_reads()
         if mapping is None:
             reads.append((optimizer_arguments["lr"], optimizer_line))
         else:
@@ -259,6 +264,8 @@ class SchedulerSite(ABC):
             place = self._choice_place(reads)
         elif self._returns_alone():
             place = self._returning_builder_place(optimizer_line)
+        elif self._handed is not None:
+            place = self._handed_place(optimizer_line, reads, mapping)
         else:
             place = self._place(statement, optimizer_line, optimizer_name, reads, moves=mapping is not None)
         package, package_import = package_reference(self.analysis, place, "mindspore")
@@ -363,6 +370,7 @@ class SchedulerSite(ABC):
             + (self._otherwise(list_name) if self._none_first is not None or self._flag_guard is not None else "")
             + (self._chosen() if self._branches else "")
             + (self._builder_gets() if self._builder is not None else "")
+            + (self._handed_where(optimizer_line) if self._handed is not None else "")
             + (self._resumed() if self._resume is not None else "")
             + (f"; scheduler.step() runs at the start of each epoch (torch's order before 1.1), so epoch e trains "
                f"at the lr of scheduler epoch e + 1: {list_name} is read from its second epoch"
@@ -1193,8 +1201,11 @@ class SchedulerSite(ABC):
                                    "unknown", optimizer)
         home = program.function_of(self._builder.call) if self._returns_alone() else program.function_of(statement)
         if program.function_of(line) is not home:
-            raise Refused("MIG109", f"the optimizer `{self.analysis.code(optimizer)}` is built in another function "
-                                   f"(line {self.analysis.line(line)}){self._handed_advice(line, home)}", optimizer)
+            self._handed = self._handed_route(line, home)
+            if self._handed is None:
+                raise Refused("MIG109", f"the optimizer `{self.analysis.code(optimizer)}` is built in another "
+                                       f"function (line {self.analysis.line(line)}){self._handed_advice(line, home)}",
+                              optimizer)
         self._optimizer_line = line
         name = self.analysis.code(parent.targets[0].target)
         tracked = program.follow(call)
@@ -1207,18 +1218,121 @@ class SchedulerSite(ABC):
             self._check_use(use, name)
         return line, call, optimizer
 
-    def _handed_advice(self, optimizer_line, home) -> str:
-        """What to change when the optimizer is handed to the function that builds the scheduler: MindSpore takes
-        the list when the optimizer is built, and a scheduler handed to the training helper converts."""
+    def _handed_route(self, optimizer_line, home) -> Route | None:
+        """``optimizer = SGD(...)`` then ``fit(model, optimizer, loader, epochs)``, where fit() builds the scheduler
+        from the optimizer it is given and trains: the calls from the optimizer's function to the scheduler's, each
+        made once, the first after the optimizer and in the same loops (so at most one scheduler per optimizer; a
+        call skipped by a condition steps nothing). The list is then computed where the optimizer is built, its
+        counts written with the calls' arguments. None when that is not the shape."""
         program = self.analysis.program
         owner = program.function_of(optimizer_line)
         route = program.route(self.call, owner)
-        if route is None or not isinstance(home, cst.FunctionDef) or not isinstance(owner, cst.FunctionDef):
+        if route is None or not isinstance(home, cst.FunctionDef):
+            return None
+        if (self.analysis.loops(route.anchor) != self.analysis.loops(optimizer_line)
+                or self.analysis.start(route.anchor) < self.analysis.end(optimizer_line)):
+            return None
+        return route
+
+    def _in_optimizer_terms(self, text: str | None, optimizer_line) -> str | None:
+        """``text``, written in the function that builds the scheduler, in the terms of the one that builds the
+        optimizer: that function's definitions (``total = epochs * len(loader)``) written out, then its parameters
+        replaced by the arguments of the calls on the way."""
+        if text is None or self._handed is None:
+            return text
+        local = dict(definitions(self.analysis, self._handed.hops[-1].function))
+        for _ in range(len(local)):
+            named = {name.value for name in read_names(cst.parse_expression(text))} & local.keys()
+            if not named:
+                break
+            text = substituted(text, {name: local[name] for name in named})
+        moved = self.analysis.program.in_frame_terms(text, self._handed, self._handed.hops[-1])
+        if moved is None:
+            raise Refused("MIG105", f"`{text}` reads names of {self._handed.hops[-1].function.name.value}() that its "
+                                   f"caller does not give it, so its value where the optimizer is built (line "
+                                   f"{self.analysis.line(optimizer_line)}) is not visible")
+        return moved
+
+    def _handed_values(self, values: ScheduleValues, cadence: Cadence, optimizer_line,
+                       optimizer_arguments) -> tuple[ScheduleValues, Cadence]:
+        """The site's texts in the terms of the function that builds the optimizer. Its own lr is written there
+        already, so no name it reads may be one the scheduler's function binds (it would be read as that)."""
+        other = self._also_has(CHAIN, FLAG, CONDITION, BUILDER, RESUME, OPTIMIZER_CHOICE)
+        if other or self._lightning is not None:
+            raise Refused("MIG109", f"the optimizer is built in another function (line "
+                                   f"{self.analysis.line(optimizer_line)}) and the site also has "
+                                   f"{other or 'another shape'}; each converts alone, not together", self.call)
+        bound = set()
+        for hop in self._handed.hops[1:]:
+            bound |= bound_names(hop.function)
+        lr = optimizer_arguments.get("lr")
+        clash = {name.value for name in read_names(lr) if name.value in bound
+                 and self.analysis.program.in_frame_terms(name.value, self._handed, self._handed.hops[-1])
+                 != name.value} if lr is not None else set()
+        if clash:
+            raise Refused("MIG109", f"the optimizer's lr `{self.analysis.code(lr)}` (line "
+                                   f"{self.analysis.line(optimizer_line)}) reads `{min(clash)}`, which the function "
+                                   "that builds the scheduler binds to something else", lr)
+
+        def moved(value):
+            if isinstance(value, str):
+                text = self._in_optimizer_terms(value, optimizer_line)
+                self._handed_names |= {name.value for name in read_names(cst.parse_expression(text))}
+                return text
+            if isinstance(value, Schedule):
+                return replace(value, args={key: moved(text) for key, text in value.args.items()})
+            if isinstance(value, Claim):
+                return replace(value, source=moved(value.source), target=moved(value.target),
+                               run_steps=moved(value.run_steps), agrees_for=moved(value.agrees_for),
+                               positive=tuple(moved(text) for text in value.positive),
+                               definitions=definitions(self.analysis, self.analysis.program.function_of(
+                                   optimizer_line)))
+            return value
+
+        translated = replace(values, **{item.name: moved(getattr(values, item.name)) for item in fields(values)})
+        return translated, replace(cadence, step_every=moved(cadence.step_every), run_steps=moved(cadence.run_steps))
+
+    def _handed_place(self, optimizer_line, reads, mapping) -> cst.CSTNode:
+        """The optimizer's line, where the list is computed: what the first call passes must hold its value there."""
+        if mapping is None:
+            raise Refused("MIG103", "the optimizer, built in another function, has no mapping", self.call)
+        for node, at in reads:
+            why = self.analysis.unbound_name(node, optimizer_line, at)
+            if why is not None:
+                raise Refused("MIG105", f"the list is computed where the optimizer is built (line "
+                                       f"{self.analysis.line(optimizer_line)}), but there {why}", node)
+        return optimizer_line
+
+    def _handed_where(self, optimizer_line) -> str:
+        helper = self._handed.hops[-1].function.name.value
+        return (f"; the list is computed where the optimizer is built (line {self.analysis.line(optimizer_line)}), "
+                f"{helper}()'s counts written with the arguments of its call at line "
+                f"{self.analysis.line(self._handed.anchor)}")
+
+    def _handed_reads(self) -> list[tuple[cst.BaseExpression, cst.CSTNode]]:
+        """What the moved counts read where the optimizer is built: the first call's arguments they name, as the
+        call passes them."""
+        call = self._handed.anchor
+        return [(argument.value, call) for argument in call.args
+                if {name.value for name in read_names(argument.value)} & self._handed_names]
+
+    def _handed_advice(self, optimizer_line, home) -> str:
+        """Why an optimizer handed to the function that builds the scheduler is not followed there."""
+        program = self.analysis.program
+        owner = program.function_of(optimizer_line)
+        route = program.route(self.call, owner)
+        if route is None or not isinstance(home, cst.FunctionDef):
             return ""
-        return (f" and handed to {home.name.value}() (called at line {self.analysis.line(route.anchor)}), which "
-                f"builds the scheduler: MindSpore takes the list when the optimizer is built, so build the "
-                f"scheduler in {owner.name.value}() right after the optimizer and hand it to "
-                f"{home.name.value}() with the optimizer; that converts")
+        call = self.analysis.line(route.anchor)
+        loop = next((loop for loop in self.analysis.loops(route.anchor)
+                     if loop not in self.analysis.loops(optimizer_line)), None)
+        if loop is not None:
+            return (f" and handed to {home.name.value}() (called at line {call}) in a loop it is not built in (line "
+                    f"{self.analysis.line(loop)}): each call builds a new scheduler on the same optimizer, restarting "
+                    "the schedule, which one list given to the optimizer cannot do")
+        return (f" and handed to {home.name.value}() (called at line {call}), which builds the scheduler: MindSpore "
+                "takes the list when the optimizer is built, and the call does not follow it where the list can be "
+                "computed")
 
     def _chosen_optimizers(self, optimizer: cst.Name, statement) -> list:
         """``if args.optimizer == "sgd": optimizer = SGD(...) elif ...: optimizer = Adam(...) else: raise ...``

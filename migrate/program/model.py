@@ -295,7 +295,7 @@ class Program:
             return None
         given = [argument.value for argument in calls[0].args
                  if (parameter := self.parameter_for(calls[0], argument)) is not None and parameter.value in read]
-        text = _substitute(moved[0], {name: value for name, value in arguments.items() if name in read})
+        text = substituted(moved[0], {name: value for name, value in arguments.items() if name in read})
         return cst.Module(body=[]).code_for_node(cst.parse_expression(text).visit(_FoldedOffsets())), given
 
     def construction_in(self, method: cst.CSTNode, frame: cst.CSTNode) -> cst.Call | None:
@@ -407,7 +407,7 @@ class Program:
             arguments = dict(caller.arguments)
             if reads_locals(text, inner, arguments, method=self.class_of(inner) is not None):
                 return None
-            text = _substitute(text, arguments)
+            text = substituted(text, arguments)
         return text
 
 
@@ -457,8 +457,9 @@ class _FoldedOffsets(cst.CSTTransformer):
         return updated
 
 
-def _substitute(text: str, arguments: dict[str, str]) -> str:
-    """``text`` with the names that are parameters replaced by the caller's argument expressions."""
+def substituted(text: str, arguments: dict[str, str]) -> str:
+    """``text`` with the names in ``arguments`` (a callee's parameters, a function's definitions) replaced by their
+    expressions."""
     if not arguments:
         return text
     replacements = {name: cst.parse_expression(atom(value)) for name, value in arguments.items()}

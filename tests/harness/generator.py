@@ -72,7 +72,7 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
     if construction in ("none_first", "guarded", "flag_guarded") and extra in ("get_last_lr",
                                                                               "get_last_lr_in_batch"):
         extra = choice["extra"] = "none"
-    holder = (pick("holder", ["main", "trainer_positional", "trainer_keyword"])
+    holder = (pick("holder", ["main", "trainer_positional", "trainer_keyword", "fit"])
               if scope == "function" and construction == "plain" and loop not in ("helper", "range_batches")
               and extra not in ("scaler", "mindspore_param") else "main")
 
@@ -241,7 +241,12 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         epoch_loop = ["epoch = 0", f"while epoch < {epochs}:", *_indent(epoch_body, 1), "    epoch += 1"]
 
     main = setup + epoch_loop
-    if holder != "main":
+    if holder == "fit":
+        built = next(line for line in creation if line.startswith("scheduler = "))
+        helpers += ["def fit(model, optimizer, loader, epochs):", f"    {built}",
+                    *_indent([line.replace(epochs, "epochs") for line in epoch_loop], 1), ""]
+        main = [line for line in setup if line != built] + [f"fit(model, optimizer, loader, {epochs})"]
+    elif holder != "main":
         helpers += _trainer(epoch_loop, epochs)
         handed = "scheduler=scheduler" if holder == "trainer_keyword" else "scheduler"
         main = setup + [f"trainer = Trainer(model, optimizer, loader, {epochs}, {handed})", "trainer.fit()"]
