@@ -33,9 +33,10 @@ from libcst.metadata.scope_provider import _ASSIGNMENT_LIKE_NODES, ScopeVisitor,
 from migrate import evaluate
 
 LOOPS = (cst.For, cst.While)
-PASS_THROUGH = frozenset({"builtins.enumerate", "tqdm.tqdm", "tqdm.auto.tqdm", "tqdm.notebook.tqdm", "tqdm.std.tqdm",
-                          "tqdm.rich.tqdm"})
-"""Wrappers whose iteration yields their first argument's items, one each (``enumerate``, tqdm's progress bars)."""
+PASS_THROUGH = frozenset({"builtins.enumerate", "builtins.iter", "tqdm.tqdm", "tqdm.auto.tqdm", "tqdm.notebook.tqdm",
+                          "tqdm.std.tqdm", "tqdm.rich.tqdm"})
+"""Wrappers whose iteration yields their first argument's items, one each (``enumerate``, ``iter``, tqdm's progress
+bars)."""
 TRANGE = frozenset({"tqdm.trange", "tqdm.auto.trange", "tqdm.notebook.trange", "tqdm.std.trange"})
 """tqdm's ``trange(n, desc=...)``: a progress bar over ``range(n)``, counted as that range."""
 SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Module)
