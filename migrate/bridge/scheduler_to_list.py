@@ -36,7 +36,7 @@ from migrate.program.builder import (
     returning_builder_of,
 )
 from migrate.program.cadence import ACCUMULATION, NotVisible, cadence
-from migrate.program.model import Route, bound_names, calls_in, substituted
+from migrate.program.model import Route, bound_names, calls_in, shadows_globals, substituted
 from migrate.program.values import definitions
 from migrate.references import (
     GETATTR,
@@ -1247,6 +1247,10 @@ class SchedulerSite(ABC):
                 break
             text = substituted(text, {name: local[name] for name in named})
         moved = self.analysis.program.in_frame_terms(text, self._handed, self._handed.hops[-1])
+        owner = self._handed.hops[0].function
+        if moved is None and shadows_globals(text, self._handed.hops[-1].function, owner):
+            raise Refused("MIG105", f"`{text}` reads a global that {owner.name.value}() binds to a value of its own "
+                                   f"where the optimizer is built (line {self.analysis.line(optimizer_line)})")
         if moved is None:
             raise Refused("MIG105", f"`{text}` reads names of {self._handed.hops[-1].function.name.value}() that its "
                                    f"caller does not give it, so its value where the optimizer is built (line "
@@ -1933,8 +1937,9 @@ class SchedulerSite(ABC):
                 raise Refused("MIG106", f"`{text}` reads attributes of the {self.analysis.code(built.func)} built at "
                                        f"line {self.analysis.line(built)}, which the list can read only when "
                                        f"{found.runner.name.value}() is called on it once, outside any loop, no "
-                                       "attribute of it is set from outside, and __init__ sets each from its "
-                                       "arguments", step)
+                                       "attribute of it is set from outside, __init__ sets each from its "
+                                       "arguments, and no global it reads is bound where the optimizer is built",
+                              step)
             if moved is None:
                 raise Refused("MIG106", f"`{text}` reads attributes whose value where the optimizer is built "
                                        f"(line {self.analysis.line(statement)}) is not visible", step)

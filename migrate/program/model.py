@@ -291,7 +291,8 @@ class Program:
                 arguments[parameter.name.value] = self.analysis.code(parameter.default)
         own = init.params.params[0].name.value if init.params.params else None
         read = {name.value for name in names_in(cst.parse_expression(moved[0]))}
-        if own in read or reads_locals(moved[0], init, arguments, method=True):
+        if (own in read or reads_locals(moved[0], init, arguments, method=True)
+                or shadows_globals(text, method, frame) or shadows_globals(moved[0], init, frame)):
             return None
         given = [argument.value for argument in calls[0].args
                  if (parameter := self.parameter_for(calls[0], argument)) is not None and parameter.value in read]
@@ -400,12 +401,14 @@ class Program:
 
     def in_frame_terms(self, text: str, route: Route, hop: Hop) -> str | None:
         """``text``, written in ``hop``'s function, in the frame's terms: the parameters replaced by the callers'
-        arguments hop by hop. None when it reads a local of a called function or a parameter no caller gives."""
+        arguments hop by hop. None when it reads a local of a called function, a parameter no caller gives, or a
+        global a caller binds to a value of its own."""
         index = route.hops.index(hop)
         for caller in reversed(route.hops[:index]):
             inner = route.hops[route.hops.index(caller) + 1].function
             arguments = dict(caller.arguments)
-            if reads_locals(text, inner, arguments, method=self.class_of(inner) is not None):
+            if (reads_locals(text, inner, arguments, method=self.class_of(inner) is not None)
+                    or shadows_globals(text, inner, caller.function)):
                 return None
             text = substituted(text, arguments)
         return text
@@ -477,6 +480,15 @@ def reads_locals(text: str, function: cst.CSTNode, arguments: dict[str, str], me
     bound = bound_names(function)
     return any(name.value in bound and name.value not in arguments and name.value != own
                for name in names_in(cst.parse_expression(text)))
+
+
+def shadows_globals(text: str, inner: cst.CSTNode, outer: cst.CSTNode) -> bool:
+    """Whether ``text``, written in ``inner``, reads a global that ``outer`` binds locally: moved into ``outer`` it
+    would read that local instead."""
+    if not isinstance(outer, cst.FunctionDef):
+        return False
+    own = bound_names(inner) if isinstance(inner, cst.FunctionDef) else set()
+    return bool(({name.value for name in names_in(cst.parse_expression(text))} - own) & bound_names(outer))
 
 
 def body_bindings(function: cst.FunctionDef) -> set[str]:
