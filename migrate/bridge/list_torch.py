@@ -242,11 +242,12 @@ class TorchSide:
 
     def _stale_read(self, read: cst.Call, anchor: cst.CSTNode) -> str | None:
         """Why torch's lr is not yet the next step's where ``read`` runs: it runs after the optimizer step and
-        within ``anchor``, before the ``scheduler.step()`` that follows it."""
+        within ``anchor``, before the ``scheduler.step()`` that follows it. A read after the steps elsewhere is
+        kept in ``late_reads``, checked against the run's length once it is known."""
         frame = self.program.function_of(anchor)
         route, stepped = self.program.route(read, frame), self.program.route(self.step_statement, frame)
         if route is None or stepped is None:
-            return "it runs where when it runs, against the optimizer steps, is not visible"
+            return "when it runs, against the optimizer steps, is not visible"
         here = tuple(self.analysis.start(hop.node) for hop in route.hops)
         step = tuple(self.analysis.start(hop.node) for hop in stepped.hops)
         if step < here and self.analysis.start(anchor) <= here[0] <= self.analysis.end(anchor):

@@ -280,11 +280,11 @@ class Program:
         construction = self.construction_in(method, frame)
         if construction is None or not self._called_once_on(construction, method):
             return None
-        init, calls = self.callee(construction), [construction]
+        init = self.callee(construction)
         moved = self.in_method_terms(text, init)
         if moved is None:
             return None
-        arguments = dict(self.arguments(calls[0]))
+        arguments = dict(self.arguments(construction))
         for parameter in (*init.params.params[1:], *init.params.kwonly_params):
             if parameter.name.value not in arguments and parameter.default is not None \
                     and not names_in(parameter.default):
@@ -294,8 +294,8 @@ class Program:
         if (own in read or reads_locals(moved[0], init, arguments, method=True)
                 or shadows_globals(text, method, frame) or shadows_globals(moved[0], init, frame)):
             return None
-        given = [argument.value for argument in calls[0].args
-                 if (parameter := self.parameter_for(calls[0], argument)) is not None and parameter.value in read]
+        given = [argument.value for argument in construction.args
+                 if (parameter := self.parameter_for(construction, argument)) is not None and parameter.value in read]
         text = substituted(moved[0], {name: value for name, value in arguments.items() if name in read})
         return cst.Module(body=[]).code_for_node(cst.parse_expression(text).visit(_FoldedOffsets())), given
 
@@ -310,16 +310,15 @@ class Program:
         """``method`` is called on the instance ``construction`` builds once, in no loop of its own: right on it
         (``Trainer(...).fit()``), or on the name it is bound to, whose every use calls a method (none sets an
         attribute)."""
-        assign = self.analysis.parents.get(construction)
-        called = self.analysis.parents.get(assign)
-        if isinstance(assign, cst.Attribute) and isinstance(called, cst.Call) and called.func is assign:
-            return assign.attr.value == method.name.value
-        if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1
-                and isinstance(assign.targets[0].target, cst.Name)):
+        parent = self.analysis.parents.get(construction)
+        called = self.analysis.parents.get(parent)
+        if isinstance(parent, cst.Attribute) and isinstance(called, cst.Call) and called.func is parent:
+            return parent.attr.value == method.name.value
+        if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1
+                and isinstance(parent.targets[0].target, cst.Name)):
             return False
-        uses = self.variable_references(assign.targets[0].target)
         calls = []
-        for use in uses:
+        for use in self.variable_references(parent.targets[0].target):
             attribute = self.analysis.parents.get(use)
             call = self.analysis.parents.get(attribute)
             if not (isinstance(attribute, cst.Attribute) and isinstance(call, cst.Call) and call.func is attribute):
