@@ -111,7 +111,7 @@ def _lifted(program: Program, result: Cadence, step: cst.CSTNode, created: cst.C
     counts read the caller's names, not the helper's parameters. Raises NotVisible when a function on the way is
     called from several places or a loop's count is not visible there."""
     analysis = program.analysis
-    frame, home = program.function_of(step), program.function_of(created)
+    frame = program.function_of(step)
     result.runner = runner = frame
     if program.route(created, frame) is not None:
         return result
