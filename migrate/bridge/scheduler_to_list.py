@@ -1118,7 +1118,9 @@ class SchedulerSite(ABC):
                     f"`{builder.consumed.name.value}`" + (f" and with {given}" if given else "")
                     + f"; its call moves from line {self.analysis.line(builder.call)} to before the optimizer "
                       f"(line {self.analysis.line(self._optimizer_line)}), which takes the list")
-        return (f"; {builder.function.name.value}() returns the MindSpore optimizer alone"
+        kept = len(builder.returned.value.elements) - 1
+        returns = "the MindSpore optimizer alone" if kept == 1 else f"its other {kept} values, without the scheduler"
+        return (f"; {builder.function.name.value}() returns {returns}"
                 + (f" and gets {given} from its call at line {self.analysis.line(builder.call)}" if given else ""))
 
     def _returned_branches(self) -> dict:
