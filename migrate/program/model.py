@@ -572,3 +572,11 @@ class _Substitution(cst.CSTTransformer):
     def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
         replacement = self.arguments.get(original.value)
         return replacement if replacement is not None else updated
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
+        """A call's argument needs no parentheses around an operation (``int(n * k)``, not ``int((n * k))``)."""
+        value = updated.value
+        if (isinstance(original.value, cst.Name) and original.value.value in self.arguments and not updated.star
+                and isinstance(value, (cst.BinaryOperation, cst.UnaryOperation)) and len(value.lpar) == 1):
+            return updated.with_changes(value=value.with_changes(lpar=[], rpar=[]))
+        return updated
