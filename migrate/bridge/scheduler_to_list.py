@@ -992,7 +992,7 @@ class SchedulerSite(ABC):
         if calls_in(test) or any(self.analysis.single_assignment(name) is None for name in read_names(test)):
             return False
         read = {self.analysis.code(node) for node in self.analysis.nodes(cst.Attribute)
-                if any(ancestor is test for ancestor in self.analysis.ancestors(node)) or node is test}
+                if test in self.analysis.ancestors(node) or node is test}
         return not any(self.analysis.code(node) in read for node in self.analysis.nodes(cst.Attribute)
                        if isinstance(self.analysis.parents.get(node), (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)))
 

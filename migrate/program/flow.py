@@ -160,8 +160,8 @@ class Follower:
         index = list(container.elements).index(element)
         if isinstance(holder, cst.Return) and holder.value is container:
             self._returned(expression, holder, index=index)
-        elif (target := _unpacked_target(holder, container, index)) is not None:
-            self._store(target, self.analysis.parents[holder])
+        elif (pairs := unpacked_pairs(holder)) is not None and holder.value is container:
+            self._store(pairs[index][0], self.analysis.parents[holder])
         else:
             self._use(expression, STORED)
 
@@ -183,15 +183,17 @@ class Follower:
             self._use(expression, ATTRIBUTE, attribute.attr.value)
 
 
-def _unpacked_target(assign, container, index: int) -> cst.BaseExpression | None:
-    """In ``self.a, self.b = a, b``, the target at ``index`` of the tuple ``container`` assigned."""
-    if not (isinstance(assign, cst.Assign) and assign.value is container and len(assign.targets) == 1):
+def unpacked_pairs(assign: cst.CSTNode) -> list[tuple[cst.BaseExpression, cst.BaseExpression]] | None:
+    """For ``self.a, self.b = a, b``: each target with the value at its place on the right; None for any other
+    statement (a starred element, lengths that differ, more than one target)."""
+    if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1):
         return None
-    target = assign.targets[0].target
-    if (not isinstance(target, (cst.Tuple, cst.List)) or len(target.elements) != len(container.elements)
-            or any(isinstance(item, cst.StarredElement) for item in (*target.elements, *container.elements))):
+    target, value = assign.targets[0].target, assign.value
+    if (not isinstance(target, (cst.Tuple, cst.List)) or not isinstance(value, (cst.Tuple, cst.List))
+            or len(target.elements) != len(value.elements)
+            or any(isinstance(item, cst.StarredElement) for item in (*target.elements, *value.elements))):
         return None
-    return target.elements[index].value
+    return [(left.value, right.value) for left, right in zip(target.elements, value.elements)]
 
 
 def _none_test(expression, parent, parents) -> bool:

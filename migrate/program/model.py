@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from migrate.analysis import Analysis, atom, child_nodes, names_in
-from migrate.program.flow import Follower, Tracked
+from migrate.program.flow import Follower, Tracked, unpacked_pairs
 
 FRAMES = (cst.FunctionDef, cst.Lambda, cst.Module)
 MAX_CALL_DEPTH = 8
@@ -340,18 +340,9 @@ class Program:
 
     def _unpacked_value(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """For ``self.a, self.b = a, b``: the value at ``node``'s place in the tuple on the right."""
-        element = self.analysis.parents.get(node)
-        target = self.analysis.parents.get(element)
-        holder = self.analysis.parents.get(target)
-        assign = self.analysis.parents.get(holder)
-        if not (isinstance(target, (cst.Tuple, cst.List)) and isinstance(holder, cst.AssignTarget)
-                and isinstance(assign, cst.Assign) and len(assign.targets) == 1
-                and isinstance(assign.value, (cst.Tuple, cst.List))
-                and len(assign.value.elements) == len(target.elements)
-                and not any(isinstance(item, cst.StarredElement) for item in (*target.elements,
-                                                                              *assign.value.elements))):
-            return None
-        return assign.value.elements[list(target.elements).index(element)].value
+        target = self.analysis.parents.get(self.analysis.parents.get(node))
+        pairs = unpacked_pairs(self.analysis.parents.get(self.analysis.parents.get(target)))
+        return next((value for left, value in pairs or () if left is node), None)
 
     def _assigned_value(self, node: cst.CSTNode) -> cst.CSTNode:
         if (unpacked := self._unpacked_value(node)) is not None:
