@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import tomllib
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,6 +68,31 @@ class Refused(Exception):
     def __init__(self, code: str, message: str, node: cst.CSTNode | None = None):
         super().__init__(message)
         self.code, self.message, self.node = code, message, node
+
+
+class Blocked(Exception):
+    """A site's analysis went to its end and found blockers on the way, each noted where ``blocking`` caught it."""
+
+
+@contextmanager
+def blocking(blockers: list[Note], site: cst.CSTNode) -> Iterator[None]:
+    """A refusal about one use that the rest of a site's analysis does without: noted in ``blockers`` (at its node,
+    else the site's), and the analysis goes on as if that use were not there, so every blocker is reported."""
+    try:
+        yield
+    except Refused as refused:
+        blockers.append(Note(refused.node or site, refused.code, refused.message))
+
+
+def refusal(notes: Iterable[Note], line: Callable[[cst.CSTNode], int]) -> Finding:
+    """A refused site's finding: its first blocker, then every other blocker and behaviour change, one per code
+    and line."""
+    seen, kept = set(), []
+    for note in notes:
+        if (note.code, line(note.node)) not in seen:
+            seen.add((note.code, line(note.node)))
+            kept.append(note)
+    return Finding(kept[0], kept[1:])
 
 
 @dataclass

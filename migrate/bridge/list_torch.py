@@ -13,7 +13,7 @@ from migrate.bridge.list_loops import adds_one, binds_zero, plain_line
 from migrate.bridge.optimizers import WEIGHT_DECAY_DIFFERENCE, bound_arguments
 from migrate.edit import EQUAL, joined_arguments, keyword_argument
 from migrate.program import ARGUMENT, ATTRIBUTE, METHOD
-from migrate.rule import Note, Refused
+from migrate.rule import Note
 
 PARAMETER_LISTS = ("trainable_params", "get_parameters")
 WARMUP_SCHEDULER = "torch.optim.lr_scheduler.LambdaLR"
@@ -199,9 +199,11 @@ class TorchSide:
         for read in self.step_reads:
             why = self._not_a_step_count(read)
             if why is not None:
-                raise Refused("MIG107", f"`{self.analysis.code(read)}` at line {self.analysis.line(read)} reads one "
-                                       f"element of the list, and {why}; a torch scheduler has no list (the lr of "
-                                       "step i is scheduler.get_last_lr()[0] while step i runs)", read)
+                self.blockers.append(Note(read, "MIG107", f"`{self.analysis.code(read)}` at line "
+                                          f"{self.analysis.line(read)} reads one element of the list, and {why}; a "
+                                          "torch scheduler has no list (the lr of step i is "
+                                          "scheduler.get_last_lr()[0] while step i runs)"))
+                continue
             current = f"{scheduler}.get_last_lr()[0]"
             replacements[read] = cst.parse_expression(current)
             counter = self.analysis.code(read.slice[0].slice.value)
@@ -229,8 +231,9 @@ class TorchSide:
                    else "scheduler.step() has no proven place" if anchor is None else self._stale_read(use.call,
                                                                                                        anchor))
             if why is not None:
-                raise Refused("MIG107", f"`{text}` at line {line} reads the lr of the optimizer's next step, and "
-                                       f"{why}", use.call)
+                self.blockers.append(Note(use.call, "MIG107", f"`{text}` at line {line} reads the lr of the "
+                                          f"optimizer's next step, and {why}"))
+                continue
             quote = "'" if any(isinstance(node, cst.FormattedString) and '"' in node.start
                                for node in self.analysis.ancestors(use.call)) else '"'
             current = f"{self.analysis.code(use.node)}.param_groups[0][{quote}lr{quote}]"
@@ -264,12 +267,12 @@ class TorchSide:
         gives an lr. Refused unless the list is longer than the run (MIG107)."""
         for read in self.late_reads:
             if run_steps is None or not self._at_most(f"{atom(run_steps)} + 1", total):
-                raise Refused("MIG107", f"`{self.analysis.code(read)}` at line {self.analysis.line(read)} runs after "
-                                       "the optimizer's steps, so after the run's last step it reads the list's "
-                                       f"entry {run_steps or 'at the run length'}, past its end when the run is "
-                                       f"total_step={total} steps long: MindSpore raises there, torch would give an "
-                                       "lr; read it before the optimizer step, or make the list one step longer",
-                              read)
+                self.blockers.append(Note(read, "MIG107", f"`{self.analysis.code(read)}` at line "
+                                          f"{self.analysis.line(read)} runs after the optimizer's steps, so after the "
+                                          f"run's last step it reads the list's entry "
+                                          f"{run_steps or 'at the run length'}, past its end when the run is "
+                                          f"total_step={total} steps long: MindSpore raises there, torch would give "
+                                          "an lr; read it before the optimizer step, or make the list one step longer"))
 
     def _not_a_step_count(self, read: cst.Subscript) -> str | None:
         """Why ``lr[counter]`` is not the lr of the optimizer step that follows the read; None when it is."""

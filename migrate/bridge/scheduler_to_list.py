@@ -46,7 +46,7 @@ from migrate.references import (
     find_references,
     site_findings,
 )
-from migrate.rule import Finding, Fix, ImportRef, Note, Refused
+from migrate.rule import Blocked, Finding, Fix, ImportRef, Note, Refused, blocking, refusal
 from migrate.verify import SAMPLES, Claim, Schedule
 
 SCHEDULER_MODULE = "torch.optim.lr_scheduler."
@@ -216,19 +216,20 @@ class SchedulerSite(ABC):
         self._initial_lr: tuple[cst.For, cst.BaseExpression] | None = None
         self._loaded: list[cst.SimpleStatementLine] = []
         self._optimizer_loaded = False
+        self._blockers: list[Note] = []
 
     def convert(self) -> Finding | None:
-        """The site's finding; a refusal also reports every behaviour change the site has that does not depend
-        on what blocked it, each at its own line, so the user learns all of them at once."""
+        """The site's finding; a refusal reports every blocker found and every behaviour change the site has that
+        does not depend on what blocked it, each at its own line, so the user learns all of them at once."""
         try:
             return self._convert()
         except Elsewhere:
             return None
+        except Blocked:
+            return refusal([*self._blockers, *self._also()], self.analysis.line)
         except Refused as refused:
-            note = Note(refused.node or self.call, refused.code, refused.message)
-            seen = {(note.code, self.analysis.line(note.node))}
-            also = [extra for extra in self._also() if (extra.code, self.analysis.line(extra.node)) not in seen]
-            return Finding(note, also)
+            last = Note(refused.node or self.call, refused.code, refused.message)
+            return refusal([*self._blockers, last, *self._also()], self.analysis.line)
 
     def _convert(self) -> Finding:
         arguments = self._arguments()
@@ -268,6 +269,8 @@ class SchedulerSite(ABC):
             place = self._handed_place(optimizer_line, reads, mapping)
         else:
             place = self._place(statement, optimizer_line, optimizer_name, reads, moves=mapping is not None)
+        if self._blockers:
+            raise Blocked
         package, package_import = package_reference(self.analysis, place, "mindspore")
         list_name = self.analysis.fresh_name("lr_schedule")
         function, function_import = self._function_reference(package, package_import, mapping is None)
@@ -509,12 +512,14 @@ class SchedulerSite(ABC):
         except (ValueError, SyntaxError) as error:
             raise Refused("MIG105", f"{name.removeprefix(SCHEDULER_MODULE)}: {error}", node) from None
 
-    def _require_below(self, low: str, high: str, refusal: str, assumption: str) -> None:
-        """``low < high`` where MindSpore requires it: refused (MIG105) with ``refusal`` completed by when it fails;
-        when it cannot be decided, assumed (said in the message) and kept positive in the verifier's samples."""
+    def _require_below(self, low: str, high: str, refusal: str, assumption: str,
+                       node: cst.CSTNode | None = None) -> None:
+        """``low < high`` where MindSpore requires it: refused (MIG105, at ``node``) with ``refusal`` completed by
+        when it fails; when it cannot be decided, assumed (said in the message) and kept positive in the verifier's
+        samples."""
         when = self._not_below(low, high)
         if when is not None:
-            raise Refused("MIG105", refusal.format(when=when))
+            raise Refused("MIG105", refusal.format(when=when), node)
         if low not in ("0", "0.0") and None in (self.analysis.value(low), self.analysis.value(high)):
             self.assumptions.append(assumption)
             self._positive.append(f"{atom(high)} - {atom(low)}")
@@ -648,9 +653,11 @@ class SchedulerSite(ABC):
                 continue
             statement = self._method_call_statement(use) if use.detail == "step" else None
             if statement is None:
-                raise Refused("MIG107", f"the scheduler is used at line {self.analysis.line(use.node)} "
-                                       f"(`{self.analysis.first_line(self.analysis.statement(use.node))}`); a "
-                                       f"{self.LIST_FUNCTION} list has no such use", use.node)
+                used = self.analysis.first_line(self.analysis.statement(use.node))
+                self._blockers.append(Note(use.node, "MIG107", f"the scheduler is used at line "
+                                           f"{self.analysis.line(use.node)} (`{used}`); a {self.LIST_FUNCTION} list "
+                                           "has no such use"))
+                continue
             if use.call.args and not self._epoch_argument_counts_steps(use.call, statement):
                 raise Refused("MIG106", f"scheduler.step({self.analysis.code(use.call.args[0].value)}) at line "
                                        f"{self.analysis.line(use.call)} jumps to an epoch (closed form); the list "
@@ -1217,7 +1224,8 @@ class SchedulerSite(ABC):
             raise Refused("MIG109", f"`{name}` is bound again at line {self.analysis.line(statement_)}, so which "
                                    "optimizer the scheduler drives is not one construction", optimizer)
         for use in tracked.uses:
-            self._check_use(use, name)
+            with blocking(self._blockers, self.call):
+                self._check_use(use, name)
         return line, call, optimizer
 
     def _handed_route(self, optimizer_line, home) -> Route | None:
@@ -1849,37 +1857,44 @@ class SchedulerSite(ABC):
         optimizer_path = self._path(program.route(self._optimizer_step_node, frame))
         step_path = self._path(program.route(step, frame))
         for read in self._reads:
-            line = self.analysis.line(read.call)
-            if mapping is None:
-                raise Refused("MIG107", f"{self._read_text(read)} at line {line} reads the lr of an optimizer the "
-                                       "rule does not convert (MIG103)", read.call)
-            if self._group_count is None:
-                raise Refused("MIG107", f"{self._read_text(read)} at line {line}: how many param groups the optimizer "
-                                       "has is not visible, and MindSpore's get_lr() is a float for one group and a "
-                                       "tuple for several", read.call)
-            route = program.route(read.call, frame)
-            if route is None:
-                raise Refused("MIG107", f"{self._read_text(read)} at line {line} is read in a function that "
-                                       f"{'scheduler.step()' if frame is self.analysis.module else frame.name.value + '()'} "
-                                       "does not call from exactly one place, so when it runs is not visible",
-                              read.call)
-            if read.detail != "param_groups":
-                self._read_owners[id(read)] = self._optimizer_text_in(read, optimizer_line)
-            if self._run_loop is not None and self._run_loop not in set(self.analysis.ancestors(route.anchor)):
-                continue
-            here = self._path(route)
-            if self._epoch_start and not step_path < here < optimizer_path:
-                raise Refused("MIG107", f"{self._read_text(read)} at line {line} is not between scheduler.step() at "
-                                       "the start of the epoch and the epoch's first optimizer step, where "
-                                       "MindSpore's list gives the lr torch's scheduler reports; read it there, "
-                                       "then convert", read.call)
-            if optimizer_path < here < step_path:
-                if self._none_first is not None or self._flag_guard is not None:
-                    raise Refused("MIG107", f"{self._read_text(read)} at line {line} runs after the iteration's "
-                                           "optimizer steps and before scheduler.step(), where the lr is the last "
-                                           "step's entry of the list; when the scheduler is not created the "
-                                           "optimizer gets a constant lr, which has no entries", read.call)
-                self._stale_reads.add(id(read))
+            with blocking(self._blockers, self.call):
+                self._check_read(read, frame, optimizer_line, mapping, optimizer_path, step_path)
+
+    def _check_read(self, read: Use, frame, optimizer_line, mapping, optimizer_path: tuple, step_path: tuple) -> None:
+        """One lr read: refused where the list cannot say what torch's scheduler reports, else noted stale when it
+        reads the last step's entry."""
+        program = self.analysis.program
+        line = self.analysis.line(read.call)
+        if mapping is None:
+            raise Refused("MIG107", f"{self._read_text(read)} at line {line} reads the lr of an optimizer the "
+                                   "rule does not convert (MIG103)", read.call)
+        if self._group_count is None:
+            raise Refused("MIG107", f"{self._read_text(read)} at line {line}: how many param groups the optimizer "
+                                   "has is not visible, and MindSpore's get_lr() is a float for one group and a "
+                                   "tuple for several", read.call)
+        route = program.route(read.call, frame)
+        if route is None:
+            raise Refused("MIG107", f"{self._read_text(read)} at line {line} is read in a function that "
+                                   f"{'scheduler.step()' if frame is self.analysis.module else frame.name.value + '()'} "
+                                   "does not call from exactly one place, so when it runs is not visible",
+                          read.call)
+        if read.detail != "param_groups":
+            self._read_owners[id(read)] = self._optimizer_text_in(read, optimizer_line)
+        if self._run_loop is not None and self._run_loop not in set(self.analysis.ancestors(route.anchor)):
+            return
+        here = self._path(route)
+        if self._epoch_start and not step_path < here < optimizer_path:
+            raise Refused("MIG107", f"{self._read_text(read)} at line {line} is not between scheduler.step() at "
+                                   "the start of the epoch and the epoch's first optimizer step, where "
+                                   "MindSpore's list gives the lr torch's scheduler reports; read it there, "
+                                   "then convert", read.call)
+        if optimizer_path < here < step_path:
+            if self._none_first is not None or self._flag_guard is not None:
+                raise Refused("MIG107", f"{self._read_text(read)} at line {line} runs after the iteration's "
+                                       "optimizer steps and before scheduler.step(), where the lr is the last "
+                                       "step's entry of the list; when the scheduler is not created the "
+                                       "optimizer gets a constant lr, which has no entries", read.call)
+            self._stale_reads.add(id(read))
 
     def _path(self, route) -> tuple:
         """Where a node runs within one iteration of the stepping function's loops: the position of each hop of its

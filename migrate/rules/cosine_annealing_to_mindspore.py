@@ -68,9 +68,9 @@ class CosineSite(SchedulerSite):
         if eta_min is None or lr is None:
             return []
         try:
-            CosineSite(self.analysis, self.call)._check_order(self.analysis.code(eta_min), lr)
+            CosineSite(self.analysis, self.call)._check_order(self.analysis.code(eta_min), lr, eta_min)
         except Refused as refused:
-            return [Note(eta_min, refused.code, refused.message)]
+            return [Note(refused.node, refused.code, refused.message)]
         return []
 
     def _values(self, arguments, optimizer_arguments, cadence: Cadence) -> CosineValues:
@@ -80,7 +80,7 @@ class CosineSite(SchedulerSite):
         decay_epoch = self._count(arguments["T_max"], "T_max")
         min_lr = self._float(eta_min, "eta_min") if eta_min is not None else "0.0"
         base_lr_text, max_lr = self._lrs(optimizer_arguments)
-        self._check_order(eta_min_text, base_lr_text)
+        self._check_order(eta_min_text, base_lr_text, eta_min)
         agreement = product(plus_one(t_max), cadence.step_every)
         run_steps = self._run_steps(cadence)
         total_step = self._list_steps(run_steps) or product(plus_one(decay_epoch), cadence.step_every)
@@ -113,7 +113,7 @@ class CosineSite(SchedulerSite):
 
     def _group_schedule(self, values: CosineValues, lr: cst.BaseExpression, list_name: str, function: str):
         """torch anneals each group from its own initial lr to the one eta_min."""
-        self._check_order(self.eta_min, self.analysis.code(lr))
+        self._check_order(self.eta_min, self.analysis.code(lr), lr)
         return self._statements(replace(values, max_lr=self._float(lr, "lr")), list_name, function)
 
     def _statements(self, values: CosineValues, list_name: str, function: str) -> list[cst.SimpleStatementLine]:
@@ -177,10 +177,11 @@ class CosineSite(SchedulerSite):
                     f"{values.agreement} on, torch's lr climbs back towards the base lr (period 2*T_max) while "
                     f"{list_name} stays at min_lr")
 
-    def _check_order(self, eta_min: str, base_lr: str) -> None:
-        """MindSpore rejects min_lr >= max_lr: that configuration is the user's, refused here with a warning."""
+    def _check_order(self, eta_min: str, base_lr: str, node: cst.CSTNode | None) -> None:
+        """MindSpore rejects min_lr >= max_lr: that configuration is the user's, refused here with a warning at
+        ``node`` (eta_min, or the param group's lr)."""
         self._require_below(eta_min, base_lr, ORDER.format(eta_min=eta_min, lr=base_lr, when="{when}"),
-                            f"eta_min={eta_min} is below lr={base_lr} (MindSpore rejects min_lr >= max_lr)")
+                            f"eta_min={eta_min} is below lr={base_lr} (MindSpore rejects min_lr >= max_lr)", node)
 
     def _warmup_list(self, values: CosineValues, split: str, function: str, step: str = "step") -> Listed:
         """The chain's warmup as its list over the milestone's ``split`` optimizer steps."""
