@@ -225,11 +225,19 @@ class SchedulerSite(ABC):
             return self._convert()
         except Elsewhere:
             return None
-        except Blocked:
-            return refusal([*self._blockers, *self._also()], self.analysis.line)
-        except Refused as refused:
-            last = Note(refused.node or self.call, refused.code, refused.message)
-            return refusal([*self._blockers, last, *self._also()], self.analysis.line)
+        except (Refused, Blocked) as refused:
+            if isinstance(refused, Refused):
+                self._blockers.append(Note(refused.node or self.call, refused.code, refused.message))
+            return refusal([Note(note.node, note.code, self._citing_the_call(note.message, note.node))
+                            for note in [*self._blockers, *self._also()]], self.analysis.line)
+
+    def _citing_the_call(self, message: str, node: cst.CSTNode) -> str:
+        """``message``, reported at ``node``, with the line of the scheduler call it is about when it is reported
+        on another line and does not say so."""
+        line = self.analysis.line(self.call)
+        if self.analysis.line(node) == line or f"line {line}" in message:
+            return message
+        return f"{message} (the {self.NAME} of line {line})"
 
     def _convert(self) -> Finding:
         arguments = self._arguments()
