@@ -53,8 +53,9 @@ def _conversion_options(command):
         click.option("--exit-non-zero-on-fix", is_flag=True,
                      help="Exit 1 when a file was rewritten, whatever fail-on says."),
         click.option("--statistics", is_flag=True, help="Print how many times each code was reported, not each."),
-        click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
-                     help="Files processed in parallel (0: one per core); results are identical to a serial run."),
+        click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
+                     help="Files processed in parallel (0: one per core; default: one per core for a run of 32 "
+                          "files or more, else 1); results are identical to a serial run."),
         click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only: no summary, no progress."),
     ]
     for option in reversed(options):

@@ -37,7 +37,7 @@ class Run:
     output_format: str
     output_file: str | None
     stdin_filename: str | None
-    jobs: int
+    jobs: int | None
     quiet: bool
     configs: dict = field(default_factory=dict)
     discovery: Discovery | None = None
@@ -124,7 +124,7 @@ class Run:
         failures = sorted((engine.FileResult(_shown(path), [_error(path, error)], failed=True) for path, error in errors),
                           key=lambda result: result.path)
         self.progress = progress = Progress(len(work), enabled=not self.quiet and sys.stderr.isatty())
-        jobs = self.jobs or os.cpu_count() or 1
+        jobs = worker_count(self.jobs, len(work))
         processed = _in_parallel(work, jobs) if jobs > 1 and len(work) > 1 else (_process(*item) for item in work)
         yield from heapq.merge(failures, (progress.advance(result) for result in processed),
                                key=lambda result: result.path)
@@ -170,6 +170,8 @@ STREAMED_FORMATS = {"concise": "", "full": "\n"}
 #: Formats that quote the source lines of a diagnostic, so its file's text is kept until the report.
 QUOTING_FORMATS = ("full", "sarif")
 #: ``max-file-size`` when the configuration sets none: larger files are skipped with TOO_LARGE.
+AUTO_PARALLEL_FILES = 32
+"""Without ``-j``, a run of this many files or more uses one process per core (``migrate --help`` says so)."""
 MAX_FILE_SIZE = 10 * 1024 * 1024
 TOO_LARGE = "MIG009"
 
@@ -255,6 +257,16 @@ class _AllCodes(Mapping):
 
     def __len__(self) -> int:
         return len(self._table)
+
+
+def worker_count(asked: int | None, files: int) -> int:
+    """The processes a run uses: ``-j N`` as asked (0: one per core); without it, one per core for a run of
+    ``AUTO_PARALLEL_FILES`` files or more, as ruff runs in parallel by default, and one below that, where starting
+    workers (each imports LibCST) costs more than it saves (a pre-commit hook's few files, an editor's one)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if asked is None:
+        return cores if files >= AUTO_PARALLEL_FILES else 1
+    return asked or cores
 
 
 def _in_parallel(work: list[tuple[str, engine.Options]], jobs: int) -> Iterator[engine.FileResult]:

@@ -129,6 +129,24 @@ def test_parallel_run_reports_what_the_serial_run_does(tmp_path, monkeypatch, jo
     assert "src/broken.py:" in serial.stdout and "src/site_4.py:" in serial.stdout
 
 
+def test_without_jobs_a_large_run_uses_every_core_and_a_small_one_stays_serial(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    project_files(tmp_path)
+    for index in range(run.AUTO_PARALLEL_FILES):
+        (tmp_path / "src" / f"more_{index}.py").write_text(f"y = {index}\n")
+    parallel_runs = []
+    in_parallel = run._in_parallel
+    monkeypatch.setattr(run, "_in_parallel", lambda work, jobs: parallel_runs.append(jobs) or in_parallel(work, jobs))
+    monkeypatch.setattr(run.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    large = CliRunner().invoke(main, ["convert", "--check", "src"])
+    assert parallel_runs == [2]
+    small = CliRunner().invoke(main, ["convert", "--check", "src/site_0.py", "src/site_1.py", "src/broken.py"])
+    assert parallel_runs == [2], "three files run in this process"
+    serial = CliRunner().invoke(main, ["convert", "--check", "-j", "1", "src"])
+    assert large.stdout == serial.stdout and large.exit_code == serial.exit_code == 3
+    assert small.exit_code == 3 and "src/broken.py:" in small.stdout
+
+
 def test_the_parent_sends_a_worker_only_files_a_rule_may_rewrite(tmp_path):
     project_files(tmp_path)
     options = engine.Options()
