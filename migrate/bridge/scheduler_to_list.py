@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
@@ -161,6 +162,19 @@ def scheduler_findings(analysis: Analysis, site: type[SchedulerSite], indirect: 
     references = references or find_references(analysis, {site.SCHEDULER}, STAR_SOURCES)
     found = site_findings(references, lambda call: site(analysis, call).convert(), "MIG108", indirect)
     return (finding for finding in found if finding is not None)
+
+
+LR_WORDS = frozenset({"lr", "lrs", "learning", "schedule", "scheduler", "warmup"})
+"""Words of a function's name that say it moves the optimizer's lr (``SWALR``, ``adjust_learning_rate``,
+``GradualWarmupScheduler``, ``get_cosine_schedule_with_warmup``)."""
+
+
+def _sets_lrs(function: str) -> bool:
+    """Whether a function defined outside the module, given the optimizer, is named as something that moves its lr:
+    the rewrite cannot see its body, and assuming it leaves the lr alone would hide a change."""
+    leaf = function.rpartition(".")[2]
+    words = re.findall(r"[A-Z]+(?=[A-Z][a-z]|\b|_|\d)|[A-Z]?[a-z]+|[A-Z]+", leaf)
+    return leaf.endswith("LR") or any(word.lower() in LR_WORDS for word in words)
 
 
 class SchedulerSite(ABC):
@@ -909,6 +923,13 @@ class SchedulerSite(ABC):
                      else ("schedulers", "optimizer")).values
         inner = bound.get("schedulers")
         milestones = bound.get("milestones")
+        chosen = [f"`{self.analysis.code(item.value)}`" for item in getattr(inner, "elements", ())
+                  if isinstance(item.value, cst.Name) and self.analysis.program.origin(item.value) is None]
+        if chosen:
+            raise Refused("MIG107", refusal + f"{', '.join(chosen)} {'is' if len(chosen) == 1 else 'are'} not bound "
+                                             "to one scheduler construction (chosen in a flag's branches, or given "
+                                             "from elsewhere), and a chain converts only when each of its "
+                                             "schedulers is one", chain_call)
         if (not isinstance(inner, cst.List) or len(inner.elements) != 2 or inner.elements[1] is not element
                 or sequential and (not isinstance(milestones, cst.List) or len(milestones.elements) != 1)
                 or "last_epoch" in bound):
@@ -1542,6 +1563,11 @@ class SchedulerSite(ABC):
                                    f"{self.analysis.line(use.call)}; one optimizer takes one learning-rate list")
         if isinstance(use.call.func, cst.Attribute) and use.call.func.attr.value == "step":
             return
+        if program.callee(use.call) is None and _sets_lrs(self.analysis.code(use.call.func)):
+            raise Refused("MIG107", f"the optimizer `{name}` is also given to {self.analysis.code(use.call.func)}() at "
+                                   f"line {self.analysis.line(use.call)}, defined elsewhere, whose name says it "
+                                   "schedules or sets the lr: the list cannot follow an lr another scheduler moves",
+                          use.call)
         if not any(qualified.startswith("builtins.") for qualified in callee):
             self.assumptions.append(f"{self.analysis.code(use.call.func)}() at line {self.analysis.line(use.call)} "
                                     f"neither reads nor changes the lr of `{name}`")

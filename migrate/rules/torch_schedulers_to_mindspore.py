@@ -73,7 +73,7 @@ class ListedSite(SchedulerSite):
     def _check_owner(self, chosen: list[cst.BaseExpression]) -> None:
         calls = [value for value in chosen if isinstance(value, cst.Call)]
         if any(COSINE in self.analysis.names_of(call.func) for call in calls) or min(
-                calls, key=self.analysis.start) is not self.call:
+                calls, key=self.analysis.start, default=self.call) is not self.call:
             raise Elsewhere
 
     def _warmup_chain(self, tracked, line) -> Chain | None:
@@ -89,7 +89,7 @@ class ListedSite(SchedulerSite):
         last = schedulers[-1]
         if any(COSINE in self.analysis.names_of(call.func) for call in calls) or last is not self.call and (
                 last in calls and self.analysis.names_of(last.func) & SIBLINGS.keys()
-                or min(calls, key=self.analysis.start) is not self.call):
+                or min(calls, key=self.analysis.start, default=self.call) is not self.call):
             raise Elsewhere
         return super()._warmup_chain(tracked, line)
 
