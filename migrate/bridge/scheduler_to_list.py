@@ -1563,14 +1563,29 @@ class SchedulerSite(ABC):
                                    f"{self.analysis.line(use.call)}; one optimizer takes one learning-rate list")
         if isinstance(use.call.func, cst.Attribute) and use.call.func.attr.value == "step":
             return
-        if program.callee(use.call) is None and _sets_lrs(self.analysis.code(use.call.func)):
-            raise Refused("MIG107", f"the optimizer `{name}` is also given to {self.analysis.code(use.call.func)}() at "
-                                   f"line {self.analysis.line(use.call)}, defined elsewhere, whose name says it "
-                                   "schedules or sets the lr: the list cannot follow an lr another scheduler moves",
-                          use.call)
+        outside = self._super_bases(use.call) or ([use.call.func] if program.callee(use.call) is None else [])
+        for base in outside:
+            if _sets_lrs(self.analysis.code(base)) or any(qualified.startswith(SCHEDULER_MODULE)
+                                                          for qualified in self.analysis.names_of(base)):
+                raise Refused("MIG107", f"the optimizer `{name}` is also given to {self.analysis.code(use.call.func)}() "
+                                       f"at line {self.analysis.line(use.call)}"
+                                       + (f", of the base class {self.analysis.code(base)}" if base is not use.call.func
+                                          else "")
+                                       + ", defined elsewhere, whose name says it schedules or sets the lr: the list "
+                                         "cannot follow an lr another scheduler moves", use.call)
         if not any(qualified.startswith("builtins.") for qualified in callee):
             self.assumptions.append(f"{self.analysis.code(use.call.func)}() at line {self.analysis.line(use.call)} "
                                     f"neither reads nor changes the lr of `{name}`")
+
+    def _super_bases(self, call: cst.Call) -> list[cst.BaseExpression]:
+        """The bases of the class whose method makes ``call`` when it is ``super().<method>(...)``: what runs is
+        theirs (a subclass of torch's ``LRScheduler`` hands the optimizer to it this way)."""
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)
+                and isinstance(func.value.func, cst.Name) and func.value.func.value == "super"):
+            return []
+        owner = next((node for node in self.analysis.ancestors(call) if isinstance(node, cst.ClassDef)), None)
+        return [base.value for base in owner.bases] if owner is not None else []
 
     def _initial_lr_loop(self, use: Use) -> tuple[cst.For, cst.BaseExpression] | None:
         """``for group in optimizer.param_groups: group["initial_lr"] = value`` in the scheduler's block, before

@@ -48,7 +48,7 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
     cadence = pick("cadence", ["epoch_end", "per_step", "epoch_start", "conditional", "step_epoch"])
     exit_kind = pick("exit", ["none", "break", "continue_nonfinite", "return"])
     extra = pick("extra", ["none", "read_lr", "write_lr", "get_last_lr", "scaler", "mindspore_param",
-                           "read_lr_after_batches", "get_last_lr_in_batch"])
+                           "read_lr_after_batches", "get_last_lr_in_batch", "own_warmup"])
     if loop == "range_batches" and exit_kind == "break":
         exit_kind = choice["exit"] = "none"
     if exit_kind == "return" and scope != "function":
@@ -74,7 +74,7 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         extra = choice["extra"] = "none"
     holder = (pick("holder", ["main", "trainer_positional", "trainer_keyword", "fit"])
               if scope == "function" and construction == "plain" and loop not in ("helper", "range_batches")
-              and extra not in ("scaler", "mindspore_param") else "main")
+              and extra not in ("scaler", "mindspore_param", "own_warmup") else "main")
 
     lr = "0.1" if optimizer_kind.startswith("SGD") else "0.001"
     if sizes == "literal":
@@ -157,6 +157,14 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         setup += creation + data
     if extra == "scaler":
         setup.append("scaler = torch.cuda.amp.GradScaler()")
+    if extra == "own_warmup":
+        helpers += ["class Warmup(torch.optim.lr_scheduler.LRScheduler):",
+                    "    def __init__(self, optimizer, epochs, last_epoch=-1):",
+                    "        self.epochs = epochs", "        super().__init__(optimizer, last_epoch)", "",
+                    "    def get_lr(self):",
+                    "        return [base * min(1.0, (self.last_epoch + 1) / self.epochs) for base in self.base_lrs]",
+                    ""]
+        setup.append("warmup = Warmup(optimizer, 2)")
 
     step_call = "scaler.step(optimizer)" if extra == "scaler" else "optimizer.step()"
     body_step = ["optimizer.zero_grad()", "loss = torch.nn.functional.mse_loss(model(x), y)"]
@@ -226,6 +234,8 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         epoch_body.append("scheduler.step(epoch + 1)")
     if extra == "get_last_lr":
         epoch_body.append("print(epoch, scheduler.get_last_lr()[0])")
+    if extra == "own_warmup":
+        epoch_body.append("warmup.step()")
     if exit_kind == "return":
         epoch_body += [f"if epoch == {epochs} - 2:", "    return"]
 
