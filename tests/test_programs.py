@@ -58,6 +58,7 @@ EXACT_TODAY = {
     "mindspore_to_torch/train_one_step_cell",
     "mindspore_to_torch/train_one_step_cell_in_helper",
     "mindspore_to_torch/train_step_value_and_grad",
+    "mindspore_to_torch/tutorial_iterator_and_eval_model",
     "mindspore_to_torch/trainer_class_attributes",
     "mindspore_to_torch/warmup_plus_cosine",
     "mindspore_to_torch/resume_sliced_list",

@@ -277,7 +277,8 @@ class ListCadence:
         dataset = next(filter(None, (dataset_size_of(analysis, node) for node in candidates)), None)
         iterable = unenumerated(analysis, loop.iter) if isinstance(loop, cst.For) else None
         for text in in_frame(analysis.code(iterable)) if iterable is not None else []:
-            if dataset is not None and iterates(analysis, cst.parse_expression(text), dataset):
+            node = iterable if text == analysis.code(iterable) else cst.parse_expression(text)
+            if dataset is not None and iterates(analysis, node, dataset):
                 return [f"one pass over {text} is {dataset}.get_dataset_size() batches"]
         runs = f"`{count}` times" if count is not None else f"an unknown number of times ({why})"
         return f"the batch loop at line {line} runs {runs}, not visibly step_per_epoch={analysis.code(step_per_epoch)}"

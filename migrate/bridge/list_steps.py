@@ -61,7 +61,8 @@ def _refuse_competitors(analysis: Analysis, tracked, what: str) -> None:
 
 def _wrapper_uses(analysis: Analysis, call: cst.Call, step_cell: bool) -> tuple[list[cst.Call], list[cst.Call]]:
     """A Model's train()/fit() calls, or a TrainOneStepCell's calls (each one optimizer step), followed like the
-    optimizer into the module's functions it is passed to."""
+    optimizer into the module's functions it is passed to. A Model only evaluated or predicted with (MindSpore's
+    tutorials build it with the optimizer and only call ``eval``) never steps the optimizer: no calls."""
     parent = analysis.parents.get(call)
     target = parent.targets[0].target if isinstance(parent, cst.Assign) and len(parent.targets) == 1 else None
     if not isinstance(target, cst.Name) or analysis.single_assignment(target) is None:
@@ -85,6 +86,6 @@ def _wrapper_uses(analysis: Analysis, call: cst.Call, step_cell: bool) -> tuple[
         else:
             raise Refused("MIG106", f"`{target.value}` is used at line {analysis.line(node)}, where how it "
                                    "runs the optimizer is not visible", node)
-    if not steps and not runs:
+    if step_cell and not steps:
         raise Refused("MIG106", f"`{target.value}` never runs the optimizer here", call)
     return steps, runs

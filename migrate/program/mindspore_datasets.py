@@ -36,7 +36,13 @@ def unenumerated(analysis: Analysis, iterable: cst.BaseExpression) -> cst.BaseEx
 
 
 def iterates(analysis: Analysis, iterable: cst.BaseExpression, dataset: str) -> bool:
-    """True for ``dataset``, ``dataset.create_dict_iterator(...)`` and ``dataset.create_tuple_iterator(...)``."""
+    """True for ``dataset``, ``dataset.create_dict_iterator(...)`` and ``dataset.create_tuple_iterator(...)``, and
+    for a name bound once to such an iterator (each pass over it is one epoch of the dataset)."""
     if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Attribute):
         return iterable.func.attr.value in DATASET_ITERATORS and analysis.code(iterable.func.value) == dataset
+    if isinstance(iterable, cst.Name) and iterable in analysis.scopes:
+        assignment = analysis.single_assignment(iterable)
+        bound = analysis.assigned_value(assignment) if assignment is not None else None
+        if bound is not None and isinstance(bound[1], cst.Call) and iterates(analysis, bound[1], dataset):
+            return True
     return isinstance(iterable, (cst.Name, cst.Attribute)) and analysis.code(iterable) == dataset

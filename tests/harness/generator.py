@@ -386,7 +386,8 @@ def _mindspore_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], 
     delivery = pick("delivery", ["keyword", "positional", "tensor", "numpy"])
     optimizer_kind = pick("optimizer", ["SGD", "Momentum", "Adam", "AdamWeightDecay"])
     step_form = pick("step", ["grad_fn", "train_one_step_cell", "train_step_helper", "model_train"])
-    loop = pick("loop", ["tuple_iterator", "dict_iterator", "range_steps"])
+    loop = pick("loop", ["tuple_iterator", "dict_iterator", "range_steps", "iterator_variable"])
+    evaluates = pick("evaluates", ["no", "eval_model"]) if step_form != "model_train" else "no"
     run = pick("run", ["equal", "longer"])
     rebinding = pick("rebinding", ["none", "torch_none"])
     list_function = pick("list_function", ["cosine_decay_lr", "cosine_decay_lr", "cosine_decay_lr",
@@ -490,6 +491,9 @@ def _mindspore_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], 
     else:
         if loop == "tuple_iterator":
             batch_loop = ["for data, label in dataset.create_tuple_iterator():"]
+        elif loop == "iterator_variable":
+            setup.append(f"iterator = dataset.create_tuple_iterator(num_epochs={run_epochs})")
+            batch_loop = ["for data, label in iterator:"]
         elif loop == "dict_iterator":
             batch_loop = ["for batch in dataset.create_dict_iterator():",
                           "    data, label = batch[\"image\"], batch[\"label\"]"]
@@ -497,9 +501,12 @@ def _mindspore_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], 
             batch_loop = ["for i in range(steps):", "    data, label = i, i"]
         step = {"before_step": ["print(\"lr\", optimizer.get_lr())", *step],
                 "after_step": [*step, "print(\"lr\", optimizer.get_lr())"]}.get(read, step)
+        if evaluates == "eval_model":
+            setup.append(f"model = {ms}.Model(net, loss_fn, optimizer)")
         epoch_body = [*(["print(epoch, optimizer.get_lr())"] if read == "epoch_start" else []),
                       *batch_loop, *_indent(step, 1),
-                      *(["print(epoch, optimizer.get_lr())"] if read == "after_batches" else [])]
+                      *(["print(epoch, optimizer.get_lr())"] if read == "after_batches" else []),
+                      *(["print(epoch, model.eval(dataset))"] if evaluates == "eval_model" else [])]
         loops = [f"for epoch in range({run_epochs}):", *_indent(epoch_body, 1)]
     if scope == "function":
         program = [*imports, "", *header, "", "def main():", *_indent(setup + helpers + loops, 1), "", "", "main()"]

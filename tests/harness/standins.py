@@ -257,7 +257,7 @@ class MindSporeDataset:
         return DataLoader(self.source, self.batch_size, drop_last=self.drop_remainder).__len__()
 
     def create_tuple_iterator(self, *args, **kwargs):
-        return iter(DataLoader(self.source, self.batch_size, drop_last=self.drop_remainder))
+        return EpochIterator(lambda: iter(DataLoader(self.source, self.batch_size, drop_last=self.drop_remainder)))
 
     def create_dict_iterator(self, *args, **kwargs):
         for batch in self.create_tuple_iterator():
@@ -265,6 +265,26 @@ class MindSporeDataset:
                    for index, name in enumerate([*self.column_names, "data"])}
 
     __iter__ = create_tuple_iterator
+
+
+class EpochIterator:
+    """A MindSpore dataset iterator: each pass over it is one epoch of the dataset, so one iterator made before the
+    epoch loop (``create_tuple_iterator(num_epochs=N)``) serves every epoch."""
+
+    def __init__(self, epoch):
+        self._epoch, self._current = epoch, None
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._current is None:
+            self._current = self._epoch()
+        try:
+            return next(self._current)
+        except StopIteration:
+            self._current = None
+            raise
 
 
 # ---------------------------------------------------------------- torch optimizers and schedulers
