@@ -388,11 +388,21 @@ def test_an_optimizer_chosen_by_flag_takes_one_list_built_before_the_choice(argv
     assert "mindspore.nn.AdamWeightDecay does not" in outcome.diagnostics
 
 
-def test_optimizers_chosen_with_different_lrs_are_refused_naming_both():
+def test_optimizers_chosen_with_different_lrs_each_get_a_list_from_their_own_lr():
     source = OPTIMIZER_CHOICE.replace("Adam(model.parameters(), lr=args.lr,", "Adam(model.parameters(), lr=1e-3,")
+    for argv in ((), ("--optimizer", "adam"), ("--optimizer", "adamw", "--lr", "0.2")):
+        outcome = _judge(source, argv)
+        assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
+    assert outcome.output.count("max_lr=float(args.lr)") == 2 and outcome.output.count("max_lr=1e-3") == 1
+    assert "each branch builds lr_schedule from its own lr" in outcome.diagnostics
+
+
+def test_an_optimizer_choice_whose_other_lr_is_not_above_eta_min_is_refused_at_that_lr():
+    source = OPTIMIZER_CHOICE.replace("Adam(model.parameters(), lr=args.lr,", "Adam(model.parameters(), lr=1e-6,")
     outcome = _judge(source, unsafe=True)
     assert outcome.verdict == differential.REFUSED
-    assert "lr=args.lr at line 16, lr=1e-3 at line 18" in outcome.diagnostics
+    assert ":18:57: MIG105" in outcome.diagnostics and "eta_min=1e-5 is not below the optimizer's lr=1e-6" in (
+        outcome.diagnostics)
 
 
 def test_an_optimizer_choice_that_may_bind_nothing_is_refused():

@@ -224,6 +224,7 @@ class SchedulerSite(ABC):
         self._group_count: int | None = 1
         self._resume: cst.BaseExpression | None = None
         self._optimizer_choice: list[tuple[cst.SimpleStatementLine, cst.Call, OptimizerMapping]] = []
+        self._choice_lrs: dict[cst.SimpleStatementLine, cst.BaseExpression] = {}
         self._lightning: LightningReturn | None = None
         self._epoch_start = False
         self._optimizer_line: cst.SimpleStatementLine | None = None
@@ -343,10 +344,13 @@ class SchedulerSite(ABC):
                                                 group_lists)
             replacements[optimizer_line] = []
             if self._optimizer_choice:
-                replacements[place] = [*schedule, place]
+                if not self._choice_lrs:
+                    replacements[place] = [*schedule, place]
                 for line, call, chosen in self._optimizer_choice:
-                    replacements[line] = self._new_optimizer(line, call, chosen, list_name,
-                                                             package + chosen.target.removeprefix("mindspore"), {})
+                    own = ([] if not self._choice_lrs else schedule if call is optimizer_call
+                           else self._group_schedule(values, self._choice_lrs[line], list_name, function))
+                    replacements[line] = [*own, self._new_optimizer(
+                        line, call, chosen, list_name, package + chosen.target.removeprefix("mindspore"), {})]
                     if call is not optimizer_call:
                         notes.extend(self._semantic_notes(call, chosen, self._optimizer_arguments(call, chosen)))
             elif self._returns_alone():
@@ -1379,9 +1383,10 @@ class SchedulerSite(ABC):
 
     def _chosen_optimizers(self, optimizer: cst.Name, statement) -> list:
         """``if args.optimizer == "sgd": optimizer = SGD(...) elif ...: optimizer = Adam(...) else: raise ...``
-        before the scheduler: each branch binds the name once to a mapped optimizer with the same lr, so one list
-        serves whichever runs. The branches' (line, call, mapping) in source order; [] when the bindings are not
-        such a choice (the caller then reports them)."""
+        before the scheduler: each branch binds the name once to a mapped optimizer. With the same lr one list
+        serves whichever runs; with different lrs (kept in ``_choice_lrs``) each branch builds its own. The
+        branches' (line, call, mapping) in source order; [] when the bindings are not such a choice (the caller then
+        reports them)."""
         scope = self.analysis.scopes.get(optimizer)
         lines, top = [], None
         for assignment in scope[optimizer.value] if scope is not None else []:
@@ -1419,10 +1424,13 @@ class SchedulerSite(ABC):
             lrs[self.analysis.line(line)] = self.analysis.code(lr) if lr is not None else TORCH_DEFAULT_LR
             chosen.append((line, call, mapping))
         if len(set(lrs.values())) > 1:
-            given = ", ".join(f"lr={lr} at line {line}" for line, lr in lrs.items())
-            raise Refused("MIG109", f"the `if` at line {self.analysis.line(top)} chooses optimizers with different "
-                                   f"lrs ({given}): the scheduler anneals from whichever ran, and one list "
-                                   "cannot start from both", optimizer)
+            for line, call, mapping in chosen:
+                lr = self._optimizer_arguments(call, mapping).get("lr")
+                if lr is None:
+                    raise Refused("MIG109", f"the `if` at line {self.analysis.line(top)} chooses optimizers with "
+                                           f"different lrs, and the one at line {self.analysis.line(line)} takes "
+                                           "torch's default: give it lr= so its branch can build its own list", call)
+                self._choice_lrs[line] = lr
         return chosen
 
     def _bound_at(self, optimizer: cst.BaseExpression) -> str:
@@ -1525,6 +1533,10 @@ class SchedulerSite(ABC):
         top = self._choice_of(self._optimizer_choice[0][0])
         built = ", ".join(f"{self.analysis.code(call.func)} → {chosen.target} (line {self.analysis.line(line)})"
                           for line, call, chosen in self._optimizer_choice)
+        if self._choice_lrs:
+            return (f"; the `if` at line {self.analysis.line(top)} chooses optimizers with different lrs: each branch "
+                    f"builds {list_name} from its own lr, annealed as torch anneals from it, before its optimizer "
+                    f"({built})")
         return (f"; the `if` at line {self.analysis.line(top)} chooses the optimizer: {list_name} is built before it "
                 f"and each branch's optimizer takes it ({built})")
 

@@ -65,7 +65,8 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         extra = choice["extra"] = "none"
     construction = pick("construction", ["plain", "plain", "none_first", "flag_choice", "builder", "chain",
                                          "scheduler_builder", "scheduler_builder_flag", "sibling", "sibling_flag",
-                                         "guarded", "sibling_chain", "chain_builder", "flag_guarded"])
+                                         "guarded", "sibling_chain", "chain_builder", "flag_guarded",
+                                         "optimizer_flag"])
     if construction in ("builder", "scheduler_builder", "scheduler_builder_flag", "chain_builder") \
             and scope != "function":
         construction = choice["construction"] = "plain"
@@ -311,6 +312,12 @@ def _construction(kind: str, rng: random.Random, choice: dict, optimizer: str, s
         header.append(f"USE_COSINE = {flag}")
         return [plain[0], *(["scheduler = None"] if kind == "none_first" else []), "if USE_COSINE:",
                 f"    {scheduler}"], []
+    if kind == "optimizer_flag":
+        choice["flag"] = flag = rng.choice(["True", "False"])
+        choice["other_lr"] = other = rng.choice(["same", "half"])
+        header.append(f"USE_FIRST = {flag}")
+        second = optimizer.replace("lr=", "lr=0.5 * ", 1) if other == "half" else optimizer
+        return ["if USE_FIRST:", f"    optimizer = {optimizer}", "else:", f"    optimizer = {second}", scheduler], []
     if kind == "flag_choice":
         choice["schedule"] = chosen = rng.choice(["cos", "step", "multistep"])
         header.append(f"SCHEDULE = \"{chosen}\"")
