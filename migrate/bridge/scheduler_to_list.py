@@ -225,6 +225,7 @@ class SchedulerSite(ABC):
         self._resume: cst.BaseExpression | None = None
         self._optimizer_choice: list[tuple[cst.SimpleStatementLine, cst.Call, OptimizerMapping]] = []
         self._choice_lrs: dict[cst.SimpleStatementLine, cst.BaseExpression] = {}
+        self._default_branch: cst.SimpleStatementLine | None = None
         self._lightning: LightningReturn | None = None
         self._epoch_start = False
         self._optimizer_line: cst.SimpleStatementLine | None = None
@@ -841,38 +842,61 @@ class SchedulerSite(ABC):
         """``if flag: scheduler = <this>(...) elif ...: scheduler = StepLR(...) else: ...``: every branch
         of one ``if`` chain binds the scheduler once, to a scheduler of the same optimizer that has a list form (or
         to None). The branches by statement, with the value each binds."""
-        top = self._choice_of(line)
+        bound = {binding: value for binding, value in tracked.competitors}
+        bound[line] = self.call
+        default, top = self._default_then_override(bound)
+        top = top or self._choice_of(line)
         if top is None:
             raise Refused("MIG107", f"{unfollowed}; the variable is not chosen by a flag's `if` (the one way several "
                                    "values convert together): give each training phase's scheduler and optimizer "
                                    "names of their own, then convert")
         blocks, exhaustive = self._branch_blocks(top)
-        bound = {binding: value for binding, value in tracked.competitors}
-        bound[line] = self.call
         self._check_owner(list(bound.values()))
         optimizer = self.analysis.code(bind(self.call, self.SIGNATURE).values["optimizer"])
         problems = []
-        if not exhaustive:
+        if not exhaustive and default is None:
             problems.append("not every path through the flag's `if` binds it")
+        if exhaustive and default is not None:
+            problems.append(f"line {self.analysis.line(default)} is replaced on every path through the `if`")
         blocks = [block for block in blocks if not _raises(block)]
         for statement, value in bound.items():
-            if self.analysis.parents.get(statement) not in blocks:
+            if statement is default:
+                if not isinstance(value, cst.Call) or value is not self.call and not self._sibling(value, optimizer):
+                    problems.append(f"line {self.analysis.line(statement)} (`{self.analysis.first_line(value)}`) has "
+                                    "no list form here")
+            elif self.analysis.parents.get(statement) not in blocks:
                 problems.append(f"line {self.analysis.line(statement)} is not a branch of that `if`")
             elif isinstance(value, cst.Name) and value.value == "None":
                 continue
             elif not isinstance(value, cst.Call) or value is not self.call and not self._sibling(value, optimizer):
                 problems.append(f"line {self.analysis.line(statement)} (`{self.analysis.first_line(value)}`) has no "
                                 "list form here")
-        holders = {self.analysis.parents.get(statement) for statement in bound}
-        if len(holders) != len(bound):
+        holders = {self.analysis.parents.get(statement) for statement in bound if statement is not default}
+        if len(holders) != len(bound) - (default is not None):
             problems.append("a branch binds it twice")
         elif any(block not in holders for block in blocks):
             problems.append("a branch of that `if` neither binds it nor raises")
         if problems:
             raise Refused("MIG107", f"{unfollowed}; the branches convert together only when each becomes a list: "
                                    + "; ".join(problems))
-        self._conditional = top
+        self._conditional, self._default_branch = top, default
         return {statement: bound[statement] for statement in sorted(bound, key=self.analysis.start)}
+
+    def _default_then_override(self, bound: dict) -> tuple[cst.SimpleStatementLine | None, cst.If | None]:
+        """``scheduler = StepLR(...)`` right before ``if args.cosine: scheduler = CosineAnnealingLR(...)``: the
+        first binding is the choice's ``else``. That binding and the ``if`` whose branches bind the rest; (None, None)
+        for any other shape."""
+        outside = [statement for statement in bound if self._choice_of(statement) is None]
+        tops = {id(top): top for statement in bound if (top := self._choice_of(statement)) is not None}
+        if len(outside) != 1 or len(tops) != 1:
+            return None, None
+        default, top = outside[0], next(iter(tops.values()))
+        block = self.analysis.parents.get(default)
+        body = list(getattr(block, "body", ()))
+        if (self.analysis.parents.get(top) is not block or default not in body
+                or body.index(default) + 1 >= len(body) or body[body.index(default) + 1] is not top):
+            return None, None
+        return default, top
 
     def _choice_of(self, line) -> cst.If | None:
         """The outermost ``if`` of the ``if``/``elif``/``else`` chain whose branch holds ``line`` directly."""
@@ -2195,11 +2219,12 @@ class SchedulerSite(ABC):
             return f"the optimizer cannot move from line {self.analysis.line(optimizer_line)} into another block"
         tracked = self.analysis.program.follow(self._creation(optimizer))
         low, high = self.analysis.end(optimizer_line), self.analysis.start(place)
-        skipped = (self.analysis.start(statement), self.analysis.end(statement))
+        skipped = [(self.analysis.start(line), self.analysis.end(line))
+                   for line in (statement, self._default_branch) if line is not None]
         for node in sorted(tracked.references[1:], key=self.analysis.start):
             runs = self._runs_at(node, optimizer_line)
             where = self.analysis.start(runs) if runs is not None else None
-            if where is not None and low <= where < high and not skipped[0] <= where < skipped[1]:
+            if where is not None and low <= where < high and not any(start <= where < end for start, end in skipped):
                 through = "" if runs is node else f" (in a function called at line {self.analysis.line(runs)})"
                 return (f"`{self.analysis.code(optimizer)}` is used at line {self.analysis.line(node)}{through}, so "
                         "the optimizer cannot move below that line")

@@ -66,7 +66,7 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
     construction = pick("construction", ["plain", "plain", "none_first", "flag_choice", "builder", "chain",
                                          "scheduler_builder", "scheduler_builder_flag", "sibling", "sibling_flag",
                                          "guarded", "sibling_chain", "chain_builder", "flag_guarded",
-                                         "optimizer_flag"])
+                                         "optimizer_flag", "default_override"])
     if construction in ("builder", "scheduler_builder", "scheduler_builder_flag", "chain_builder") \
             and scope != "function":
         construction = choice["construction"] = "plain"
@@ -311,6 +311,11 @@ def _construction(kind: str, rng: random.Random, choice: dict, optimizer: str, s
         choice["flag"] = flag = rng.choice(["True", "False"])
         header.append(f"USE_COSINE = {flag}")
         return [plain[0], *(["scheduler = None"] if kind == "none_first" else []), "if USE_COSINE:",
+                f"    {scheduler}"], []
+    if kind == "default_override":
+        choice["flag"] = flag = rng.choice(["True", "False"])
+        header.append(f"USE_COSINE = {flag}")
+        return [plain[0], "scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 2, gamma=0.5)", "if USE_COSINE:",
                 f"    {scheduler}"], []
     if kind == "optimizer_flag":
         choice["flag"] = flag = rng.choice(["True", "False"])
