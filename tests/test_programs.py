@@ -65,6 +65,7 @@ EXACT_TODAY = {
     "torch_to_mindspore/resume_start_epoch",
     "torch_to_mindspore/optimizer_chosen_by_flag",
     "torch_to_mindspore/optimizer_flag_different_lrs",
+    "torch_to_mindspore/optimizer_flag_step_first_constant_branch",
     "torch_to_mindspore/default_step_overridden_by_cosine_flag",
     "torch_to_mindspore/flag_choice_poly_lambda",
     "torch_to_mindspore/star_import_scheduler",

@@ -101,8 +101,7 @@ class CosineSite(SchedulerSite):
         return cosine_lists.shifted(values) if self._epoch_start else values
 
     def _schedule(self, values: CosineValues, cadence: Cadence, list_name: str, function: str):
-        """The chain's list, the periodic list when the plain one diverges where the run is visible, else the
-        plain call."""
+        """The chain's list, the periodic list where the plain one diverges in the visible run, else the call."""
         if self._chain is not None:
             split = product(self._count(self._chain.milestone, "milestone"), cadence.step_every)
             values = cosine_lists.chained(values, self._warmup_list(values, split, function), split,
@@ -112,7 +111,10 @@ class CosineSite(SchedulerSite):
         return values, self._statements(values, list_name, function)
 
     def _group_schedule(self, values: CosineValues, lr: cst.BaseExpression, list_name: str, function: str):
-        """torch anneals each group from its own initial lr to the one eta_min."""
+        """torch anneals each group (or optimizer a flag chooses) from its own lr to the one eta_min, and keeps an lr
+        that is eta_min itself (the same expression) constant."""
+        if self.analysis.code(lr) == self.eta_min:
+            return [cst.parse_statement(f"{list_name} = {self._float(lr, 'lr')}\n")]
         self._check_order(self.eta_min, self.analysis.code(lr), lr)
         return self._statements(replace(values, max_lr=self._float(lr, "lr")), list_name, function)
 
@@ -178,8 +180,7 @@ class CosineSite(SchedulerSite):
                     f"{list_name} stays at min_lr")
 
     def _check_order(self, eta_min: str, base_lr: str, node: cst.CSTNode | None) -> None:
-        """MindSpore rejects min_lr >= max_lr: that configuration is the user's, refused here with a warning at
-        ``node`` (eta_min, or the param group's lr)."""
+        """MindSpore rejects min_lr >= max_lr: refused with a warning at ``node`` (eta_min, or a group's lr)."""
         self._require_below(eta_min, base_lr, ORDER.format(eta_min=eta_min, lr=base_lr, when="{when}"),
                             f"eta_min={eta_min} is below lr={base_lr} (MindSpore rejects min_lr >= max_lr)", node)
 
