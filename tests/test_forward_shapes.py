@@ -178,10 +178,10 @@ def test_a_group_lr_below_eta_min_is_refused_naming_it():
     assert "eta_min=1e-5 is not below the optimizer's lr=1e-6" in outcome.diagnostics
 
 
-def test_a_group_whose_lr_is_eta_min_itself_keeps_it_constant():
+def test_a_group_whose_lr_is_eta_min_itself_is_refused_naming_it():
     outcome = _judge(GROUPS.format(epochs=6).replace('"lr": 2e-4', '"lr": 1e-5'))
-    assert outcome.verdict == differential.EXACT, f"{outcome.detail}\n{outcome.diagnostics}"
-    assert "lr_schedule_group1 = 1e-5\n" in outcome.output
+    assert outcome.verdict == differential.REFUSED
+    assert "eta_min=1e-5 is not below the optimizer's lr=1e-5" in outcome.diagnostics
 
 CHAIN = '''
 import torch

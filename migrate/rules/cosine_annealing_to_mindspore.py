@@ -111,10 +111,10 @@ class CosineSite(SchedulerSite):
         return values, self._statements(values, list_name, function)
 
     def _group_schedule(self, values: CosineValues, lr: cst.BaseExpression, list_name: str, function: str):
-        """torch anneals each group (or optimizer a flag chooses) from its own lr to the one eta_min, and keeps an lr
-        that is eta_min itself (the same expression) constant."""
-        if self.analysis.code(lr) == self.eta_min:
-            return [cst.parse_statement(f"{list_name} = {self._float(lr, 'lr')}\n")]
+        """torch anneals each group (or optimizer a flag chooses) from its own lr to the one eta_min; a chosen
+        optimizer's lr that is eta_min itself (the same expression) stays constant, a list of it."""
+        if self.analysis.code(lr) == self.eta_min and all(element.value is not lr for _, element in self._group_lrs):
+            return [cst.parse_statement(f"{list_name} = [{self._float(lr, 'lr')}] * ({values.total_step})\n")]
         self._check_order(self.eta_min, self.analysis.code(lr), lr)
         return self._statements(replace(values, max_lr=self._float(lr, "lr")), list_name, function)
 
