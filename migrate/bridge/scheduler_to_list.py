@@ -695,6 +695,8 @@ class SchedulerSite(ABC):
             raise Refused("MIG106", f"the scheduler is stepped at line {self.analysis.line(steps[0])} and also "
                                    "returned to Lightning, which steps it too", steps[0])
         if not steps and self._lightning is None:
+            if self._blockers:
+                raise Blocked
             raise Refused("MIG106", "the scheduler's step() is never called here, so its cadence is not visible")
         for use in none_tests:
             self._guard_step(use, steps)
