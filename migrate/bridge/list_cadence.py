@@ -20,6 +20,7 @@ from migrate.bridge.list_loops import (
 from migrate.bridge.list_steps import optimizer_steps
 from migrate.bridge.list_texts import count_text, same_expression
 from migrate.bridge.list_torch import FreshName
+from migrate.edit import EQUAL, joined_arguments
 from migrate.program.budget import Budget, step_budget
 from migrate.program.mindspore_datasets import (
     DatasetSizes,
@@ -54,6 +55,9 @@ class Cadence:
     assumptions: list[str]
     by_hand: Note | None = None
     epoch_call: bool = False
+    handed: tuple[cst.FunctionDef, cst.Call] | None = None
+    """The helper that holds the epoch and batch loops (``fit(net, optimizer, dataset, epochs)``) and its one
+    call: the scheduler is handed to it as a parameter, and steps after its batch loop."""
 
 
 class ListCadence:
@@ -229,19 +233,58 @@ class ListCadence:
         helper = route.hops[1].function
         called = f"{helper.name.value}()" if isinstance(helper, cst.FunctionDef) else "a lambda"
         outer = [other for other, where in around[len(base):] if where is not route.hops[0] and other is not loop]
-        if outer:
+        handed = self._handed_helper(route, index, outer, delivery) if outer else None
+        if isinstance(handed, str):
             return by_hand(outer[0], f"the loop at line {analysis.line(outer[0])} runs its batch loop several times "
-                                     f"per call of {called}")
+                                     f"per call of {called}, which {handed}")
         if self._helpers_skip_or_repeat(route.hops[1:index]) or analysis.guards(loop, hop.function) or any(
                 returns_early(other.function) for other in route.hops[1:index + 1]):
             return by_hand(loop, f"a condition or an early return can skip the batch loop at line "
                                  f"{analysis.line(loop)} in a call of {called}")
+        if handed is not None:
+            return Cadence(loop, f"once per epoch, after the batch loop at line {analysis.line(loop)} in {called}, "
+                                 f"which holds the epochs and is handed {scheduler} (its call at line "
+                                 f"{analysis.line(handed[1])} passes it)", proof, handed=handed)
         anchor = analysis.statement(route.hops[0].node)
         if not insertable(analysis, anchor):
             return by_hand(anchor, f"the call of {called} at line {analysis.line(anchor)} is not a line of its own "
                                    "a statement can follow")
         return Cadence(anchor, f"once per epoch, after each call of {called} (line {analysis.line(anchor)}), whose "
                                f"batch loop at line {analysis.line(loop)} steps the optimizer", proof, epoch_call=True)
+
+    def _handed_edits(self, cadence: Cadence, scheduler: FreshName, replacements: dict) -> None:
+        """The scheduler handed to the helper that steps it: a last parameter of its own, and its one call passing
+        it by keyword."""
+        helper, call = cadence.handed
+        inside = [node for node in replacements if self.analysis.start(call) <= self.analysis.start(node)
+                  and self.analysis.end(node) <= self.analysis.end(call)]
+        if inside:
+            raise Refused("MIG106", f"the call at line {self.analysis.line(call)} would hand the scheduler to "
+                                   f"{helper.name.value}() and is rewritten itself", call)
+        name = str(scheduler)
+        parameter = cst.Param(cst.Name(name))
+        replacements[helper.params] = helper.params.with_changes(
+            params=joined_arguments(list(helper.params.params), [parameter], cst.MaybeSentinel.DEFAULT))
+        argument = cst.Arg(cst.Name(name), keyword=cst.Name(name), equal=EQUAL)
+        last = call.args[-1].comma if call.args else cst.MaybeSentinel.DEFAULT
+        replacements[call] = call.with_changes(args=joined_arguments(list(call.args), [argument], last))
+
+    def _handed_helper(self, route, index: int, outer: list, delivery: Delivery) -> tuple | str:
+        """The helper that runs the epochs and their batch loops, called once from the optimizer's function after
+        the optimizer is built, and its call: scheduler.step() can follow its batch loop once the scheduler is a
+        parameter of its own. Else why not."""
+        helper, call = route.hops[1].function, route.hops[0].node
+        if (index != 1 or not isinstance(helper, cst.FunctionDef) or not isinstance(call, cst.Call)
+                or delivery.owner is not None):
+            return "is not one function called directly where the optimizer is built"
+        parameters = helper.params
+        if (not isinstance(parameters.star_arg, cst.MaybeSentinel) or parameters.kwonly_params
+                or parameters.posonly_params or any(param.default is not None for param in parameters.params)):
+            return "takes * or keyword-only parameters or defaults, after which a scheduler parameter cannot go"
+        if (len(self.program.call_sites(helper)) != 1 or not self._sees(route.hops[0].function, delivery)
+                or self.analysis.start(call) < self.analysis.end(delivery.optimizer_line)):
+            return "is not called once, after the optimizer is built, where the scheduler is"
+        return helper, call
 
     def _pass_through_calls(self, route, loop: cst.CSTNode, hop, step_per_epoch,
                             delivery: Delivery) -> list[str] | str:

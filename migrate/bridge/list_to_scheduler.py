@@ -403,6 +403,8 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
             replacements.update({line: [] for line in self._read_only_by_the_slice(resume)})
         if cadence.anchor is not None:
             replacements[cadence.anchor] = [cadence.anchor, self._step_statement(scheduler, held)]
+        if cadence.handed is not None:
+            self._handed_edits(cadence, scheduler, replacements)
         if run is None:
             self.assumptions.append(f"a run of at most {argument_text('total_step', total)} optimizer steps (the "
                                     "loops do not show it; past the list MindSpore raises, torch runs on)")
@@ -480,6 +482,9 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
         replacements[delivery.optimizer_line] = []
         replacements[place] = [self._new_optimizer(delivery, optimizer_arguments, texts[self.pair.base_lr], package),
                                scheduler_line]
+        if cadence.handed is not None:
+            raise Refused("MIG106", f"the list also feeds {name}, which steps in {cadence.handed[0].name.value}(): "
+                                   "only one scheduler is handed to a helper", delivery.optimizer_call)
         existing = replacements.get(cadence.anchor)
         step = self._step_statement(scheduler, held)
         replacements[cadence.anchor] = [*existing, step] if isinstance(existing, list) else [cadence.anchor, step]

@@ -400,6 +400,7 @@ def _mindspore_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], 
     step_form = pick("step", ["grad_fn", "train_one_step_cell", "train_step_helper", "model_train"])
     loop = pick("loop", ["tuple_iterator", "dict_iterator", "range_steps", "iterator_variable"])
     evaluates = pick("evaluates", ["no", "eval_model"]) if step_form != "model_train" else "no"
+    holder = pick("holder", ["main", "main", "fit"]) if step_form != "model_train" else "main"
     run = pick("run", ["equal", "longer"])
     rebinding = pick("rebinding", ["none", "torch_none"])
     list_function = pick("list_function", ["cosine_decay_lr", "cosine_decay_lr", "cosine_decay_lr",
@@ -520,6 +521,10 @@ def _mindspore_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], 
                       *(["print(epoch, optimizer.get_lr())"] if read == "after_batches" else []),
                       *(["print(epoch, model.eval(dataset))"] if evaluates == "eval_model" else [])]
         loops = [f"for epoch in range({run_epochs}):", *_indent(epoch_body, 1)]
+        if holder == "fit":
+            helpers += ["def fit(optimizer, dataset, epochs):", "    for epoch in range(epochs):",
+                        *_indent(epoch_body, 2), ""]
+            loops = [f"fit(optimizer, dataset, {run_epochs})"]
     if scope == "function":
         program = [*imports, "", *header, "", "def main():", *_indent(setup + helpers + loops, 1), "", "", "main()"]
     else:
