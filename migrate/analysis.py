@@ -211,7 +211,27 @@ class Analysis:
             changed = [node for node in nodes if low <= self.start(node) < high]
             if changed:
                 return f"`{name.value}` is bound again at line {self.line(changed[0])}"
+        for attribute in _attributes_read(expression):
+            text = self.code(attribute)
+            changed = [node for node in self._attribute_writes.get(text, ()) if low <= self.start(node) < high]
+            if changed and not text.startswith("self."):
+                return f"`{text}` is assigned at line {self.line(changed[0])}"
         return None
+
+    @functools.cached_property
+    def _attribute_writes(self) -> dict[str, list[cst.CSTNode]]:
+        """Each attribute the module assigns (``args.epochs = 1000``, ``cfg.lr *= 2``, one of a tuple's targets),
+        by its text, with the nodes assigned."""
+        writes: dict[str, list[cst.CSTNode]] = {}
+        for node in self.nodes(cst.AssignTarget, cst.AugAssign, cst.AnnAssign):
+            targets = [node.target]
+            while targets:
+                target = targets.pop()
+                if isinstance(target, (cst.Tuple, cst.List)):
+                    targets += [element.value for element in target.elements]
+                elif isinstance(target, cst.Attribute):
+                    writes.setdefault(self.code(target), []).append(target)
+        return writes
 
     def runs_before(self, binding: cst.CSTNode, place: cst.CSTNode) -> bool:
         """Whether the statement holding ``binding`` has run, on every path, when ``place`` starts.
@@ -970,6 +990,18 @@ def names_in(node: cst.CSTNode) -> list[cst.Name]:
     collector = _NameCollector()
     node.visit(collector)
     return collector.names
+
+
+def _attributes_read(node: cst.CSTNode) -> list[cst.Attribute]:
+    """The outermost attribute chains ``node`` reads (``args.epochs`` in ``args.epochs * len(loader)``)."""
+    found, pending = [], [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, cst.Attribute):
+            found.append(current)
+            continue
+        pending.extend(current.children)
+    return found
 
 
 def read_names(node: cst.CSTNode) -> list[cst.Name]:

@@ -1153,7 +1153,7 @@ class SchedulerSite(ABC):
                 raise Refused("MIG106", f"{where} needs the run length for its list, and the loops do not show it",
                               value)
             frame = frame or Frame(values.claim.source.args["base_lr"], values.max_lr, cadence.step_every,
-                                   values.step_per_epoch, values.claim.run_steps, f"{package}.nn",
+                                   values.step_per_epoch, values.total_step, f"{package}.nn",
                                    (self.analysis.fresh_name("step"), self.analysis.fresh_name("milestone")))
             sibling = SIBLINGS[next(iter(self.analysis.names_of(value.func) & SIBLINGS.keys()))]
             bound = bind(value, ("optimizer", *sibling.signature)).values

@@ -157,9 +157,11 @@ def _count_from(program: Program, result: Cadence, route: Route, created: cst.CS
     if moved[0] is None or result.run_steps is not None and moved[1] is None:
         raise NotVisible(f"the optimizer steps counted in {frame.name.value}() read names its caller does not give "
                          "it, so they are not visible where the scheduler is built", route.hops[-1].node)
-    counts = []
+    counts, limits = [], []
     for loop, hop in outer:
         budget = step_budget(analysis, loop, hop.node) if isinstance(loop, cst.While) else None
+        if budget is not None and budget.counted is loop and hop is route.hops[0]:
+            limits.append(budget.limit)
         count, why = ((budget.count, None) if budget is not None and budget.counted is loop
                       else analysis.iteration_count(loop))
         text = program.in_frame_terms(count, route, hop) if count is not None else None
@@ -174,7 +176,7 @@ def _count_from(program: Program, result: Cadence, route: Route, created: cst.CS
         wanted = {name.value for text in (*counts, *moved) if text is not None
                   for name in read_names(cst.parse_expression(text))}
         result.reads = [analysis.unwrapped(loop.iter) for loop, hop in outer
-                        if hop is route.hops[0] and isinstance(loop, cst.For)]
+                        if hop is route.hops[0] and isinstance(loop, cst.For)] + limits
         result.reads += [argument.value for argument in call.args
                          if {name.value for name in read_names(argument.value)} & wanted]
     return bool(outer)

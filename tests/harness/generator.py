@@ -48,7 +48,7 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
     cadence = pick("cadence", ["epoch_end", "per_step", "epoch_start", "conditional", "step_epoch"])
     exit_kind = pick("exit", ["none", "break", "continue_nonfinite", "return"])
     extra = pick("extra", ["none", "read_lr", "write_lr", "get_last_lr", "scaler", "mindspore_param",
-                           "read_lr_after_batches", "get_last_lr_in_batch", "own_warmup"])
+                           "read_lr_after_batches", "get_last_lr_in_batch", "own_warmup", "epochs_override"])
     if loop == "range_batches" and exit_kind == "break":
         exit_kind = choice["exit"] = "none"
     if exit_kind == "return" and scope != "function":
@@ -158,6 +158,8 @@ def _torch_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], str]
         setup += creation + data
     if extra == "scaler":
         setup.append("scaler = torch.cuda.amp.GradScaler()")
+    if extra == "epochs_override":
+        setup.append("args.epochs = args.epochs + 1" if sizes == "argparse" else "EPOCHS = EPOCHS + 1")
     if extra == "own_warmup":
         helpers += ["class Warmup(torch.optim.lr_scheduler.LRScheduler):",
                     "    def __init__(self, optimizer, epochs, last_epoch=-1):",
