@@ -215,8 +215,23 @@ def test_milestone_rates_are_torch_multistep_for_runs_shorter_and_longer_than_th
     for epochs in (3, 7, 12):
         torch_args = {"base_lr": 0.1, "milestones": [5, 8], "gamma": 0.1, "step_every": 4}
         list_args = {"milestones": [5, 8], "learning_rates": [0.1, 0.1 * 0.1, 0.1 * 0.1 * 0.1], "step_per_epoch": 4,
-                     "total_step": epochs * 4}
+                     "total_step": epochs * 4, "whole_only": False}
         expected = model("torch.MultiStepLR").per_step(torch_args, epochs * 4)
         actual = model("mindspore.milestone_rates").per_step(list_args, epochs * 4 + 1)
         assert list(actual[:-1]) == list(expected)
         assert actual[-1] == float("inf")
+
+
+def test_a_milestone_that_is_not_whole_never_fires_in_torch_nor_in_the_whole_only_list():
+    """``milestones=[0.5 * n, 0.75 * n]``: torch decays only at an epoch equal to a milestone, so 2.5 never fires
+    and 6.0 does; the list that counts whole milestones only agrees, the plain count does not."""
+    from migrate.schedules import model
+
+    torch_args = {"base_lr": 0.1, "milestones": [2.5, 6.0], "gamma": 0.1, "step_every": 2}
+    list_args = {"milestones": [2.5, 6.0], "learning_rates": [0.1, 0.1 * 0.1, 0.1 * 0.1 * 0.1], "step_per_epoch": 2,
+                 "total_step": 20}
+    expected = list(model("torch.MultiStepLR").per_step(torch_args, 20))
+    assert expected[5 * 2] == 0.1 and expected[7 * 2] != 0.1
+    whole = model("mindspore.milestone_rates").per_step({**list_args, "whole_only": True}, 20)
+    plain = model("mindspore.milestone_rates").per_step({**list_args, "whole_only": False}, 20)
+    assert list(whole) == expected and list(plain) != expected

@@ -27,7 +27,8 @@ def random_kwargs(name, rng):
     if name == "StepLR":
         return {"step_size": rng.choice([1, rng.randint(1, 15), rng.randint(1, 4) + 0.5]), "gamma": factor()}
     if name == "MultiStepLR":
-        milestones = [rng.randint(0, 40) for _ in range(rng.randint(0, 5))]
+        milestones = [rng.choice([rng.randint(0, 40), rng.randint(0, 40) + 0.5, float(rng.randint(0, 40))])
+                      for _ in range(rng.randint(0, 5))]
         return {"milestones": milestones, "gamma": rng.choice([factor(), 2, 0.1])}
     if name == "ConstantLR":
         return {"factor": factor(), "total_iters": rng.choice([0, 1, rng.randint(1, 30), 4.0])}

@@ -89,14 +89,31 @@ def _multistep(args: dict[str, str], frame: Frame) -> Listed:
         rates.append(rate)
     step, milestone = frame.names
     epoch = step if frame.step_per_epoch == "1" else f"{step} // {atom(frame.step_per_epoch)}"
-    expression = (f"[[{', '.join(rates)}][sum({epoch} >= {milestone} for {milestone} in {args['milestones']})] "
-                  f"for {step} in range({frame.run_steps})]")
+    whole_only = not all(_whole(text) for text in milestones)
+    expression = (f"[[{', '.join(rates)}][sum({epoch} >= {milestone} for {milestone} in {args['milestones']}"
+                  + (f" if {milestone} == int({milestone})" if whole_only else "")
+                  + f")] for {step} in range({frame.run_steps})]")
     source = Schedule("torch.MultiStepLR", {"base_lr": frame.base_lr, "milestones": args["milestones"],
                                             "gamma": args["gamma"], "step_every": frame.step_every})
     target = Schedule("mindspore.milestone_rates", {
         "milestones": args["milestones"], "learning_rates": f"[{', '.join(rates)}]",
-        "step_per_epoch": frame.step_per_epoch, "total_step": frame.run_steps})
+        "step_per_epoch": frame.step_per_epoch, "total_step": frame.run_steps, "whole_only": str(whole_only)})
     return Listed(expression, source, target)
+
+
+def _whole(text: str) -> bool:
+    """Whether a milestone is written as a whole number (no float literal or true division outside ``int()``,
+    ``round()``, ``math.floor``/``ceil``): torch's MultiStepLR decays only at an epoch *equal* to a milestone, so
+    ``0.5 * n_epochs`` decays only when it is whole, which the list then checks."""
+    pending = [ast.parse(text, mode="eval").body]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Call) and ast.unparse(node.func) in ("int", "round", "math.floor", "math.ceil"):
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, float) or isinstance(node, ast.Div):
+            return False
+        pending.extend(ast.iter_child_nodes(node))
+    return True
 
 
 def _lambda(args: dict[str, str], frame: Frame) -> Listed:

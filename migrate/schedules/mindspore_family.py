@@ -207,11 +207,15 @@ def polynomial_decay_per_step(
     return _per_step(value, total_step, step_per_epoch, steps)
 
 
-def milestone_rates_per_step(milestones, learning_rates, step_per_epoch, total_step, steps: int):
+def milestone_rates_per_step(milestones, learning_rates, step_per_epoch, total_step, whole_only, steps: int):
     """The list ``[learning_rates[sum(step // step_per_epoch >= m for m in milestones)] for step in
     range(total_step)]`` a rewrite of ``MultiStepLR`` writes: the rate after as many milestones as the epoch has
-    passed, for a run of any length (``piecewise_constant_lr`` needs the run to pass its last milestone)."""
+    passed, for a run of any length (``piecewise_constant_lr`` needs the run to pass its last milestone); with
+    ``whole_only`` (``... if m == int(m)``) a milestone that is not a whole number never counts."""
     import numpy as np
+
+    if whole_only:
+        milestones = [milestone for milestone in milestones if milestone == int(milestone)]
 
     epochs = np.arange(min(steps, total_step)) // step_per_epoch
     passed = sum((epochs >= milestone).astype(int) for milestone in milestones) if milestones else 0 * epochs
@@ -274,7 +278,7 @@ def models() -> list[MindSporeListModel]:
             Param("total_step", "count"))),
         MindSporeListModel("mindspore.milestone_rates", (
             Param("milestones", "milestones"), Param("learning_rates", "lr_list"), Param("step_per_epoch", "count"),
-            Param("total_step", "count"))),
+            Param("total_step", "count"), Param("whole_only", "flag", False))),
         MindSporeListModel("mindspore.natural_exp_decay_lr", decay),
         MindSporeListModel("mindspore.inverse_decay_lr", decay),
         MindSporeListModel(
