@@ -14,7 +14,13 @@ import libcst as cst
 from migrate.analysis import Analysis, child_nodes
 from migrate.rule import Finding, Note, Refused
 
-VALUE, GETATTR, STAR = "value", "getattr", "star"
+VALUE, GETATTR, STAR, UNIMPORTED = "value", "getattr", "star", "unimported"
+SHARED_MESSAGES = {
+    UNIMPORTED: "the API is reached through a module name that no import here binds (a star import of another "
+                "module may), so what is called is not known to be it; import that module by name (`import torch`, "
+                "`import mindspore`) so the call can be rewritten",
+}
+"""What every rule says of the references no rule can follow that are not the rule's own business."""
 
 
 @dataclass
@@ -37,7 +43,7 @@ def site_findings(references: References, convert: Callable[[cst.Call], Finding]
         except Refused as refused:
             yield Finding(Note(refused.node or call, refused.code, refused.message))
     for node, kind in references.indirect:
-        yield Finding(Note(node, indirect_code, indirect_messages[kind]))
+        yield Finding(Note(node, indirect_code, indirect_messages.get(kind) or SHARED_MESSAGES[kind]))
 
 
 #: The node kinds ``_Finder._visit`` records or does not walk into; it walks into every other node and records nothing.
@@ -116,6 +122,8 @@ class _Finder:
         names = self.analysis.names_of(node)
         if names & self.qualified:
             self.references.indirect.append((node, VALUE))
+        elif not names and isinstance(node, cst.Attribute) and self.analysis.code(node) in self.qualified:
+            self.references.indirect.append((node, UNIMPORTED))
         elif self.star and isinstance(node, cst.Name) and node.value in self.names and not names:
             parent = self.analysis.parents.get(node)
             if not (isinstance(parent, cst.Attribute) and parent.attr is node):

@@ -71,21 +71,24 @@ class ListedSite(SchedulerSite):
         self.listed: Listed | None = None
 
     def _check_owner(self, chosen: list[cst.BaseExpression]) -> None:
-        calls = [value for value in chosen if isinstance(value, cst.Call)]
+        calls = [value for value in chosen if isinstance(value, cst.Call) and self._site(value)]
         if any(COSINE in self.analysis.names_of(call.func) for call in calls) or min(
                 calls, key=self.analysis.start, default=self.call) is not self.call:
             raise Elsewhere
 
+    def _site(self, call: cst.Call) -> bool:
+        """Whether ``call`` is a site (of this rule or the cosine's): the first site among choices reports them."""
+        return bool(self.analysis.names_of(call.func) & (SIBLINGS.keys() | {COSINE}))
+
     def _warmup_chain(self, tracked, line) -> Chain | None:
-        """``SequentialLR(optimizer, [warmup, this], milestones=[M])`` becomes one list, by this site; any chain
-        holding a cosine is the cosine's, another chain is reported by its first scheduler's site."""
+        """``SequentialLR(optimizer, [warmup, this], milestones=[M])``: one list, by this site (a cosine's by it)."""
         holding = self._chain_holding(tracked)
         if holding is None:
             return None
         chain_call, element = holding
         schedulers = [self.analysis.program.origin(item.value) or item.value
                       for item in self.analysis.parents[element].elements]
-        calls = [value for value in schedulers if isinstance(value, cst.Call)]
+        calls = [value for value in schedulers if isinstance(value, cst.Call) and self._site(value)]
         last = schedulers[-1]
         if any(COSINE in self.analysis.names_of(call.func) for call in calls) or last is not self.call and (
                 last in calls and self.analysis.names_of(last.func) & SIBLINGS.keys()
@@ -117,8 +120,7 @@ class ListedSite(SchedulerSite):
         return ScheduleValues(frame.max_lr, frame.run_steps, cadence.step_per_epoch, None, claim)
 
     def _listed(self, frame: Frame) -> Listed:
-        """The site's list over the frame's run: the scheduler's, or the chain's warmup list for the milestone's
-        steps followed by the scheduler's from its epoch 0 (torch restarts it there)."""
+        """The site's list over the run: its own, or the chain's warmup list then its own from epoch 0."""
         arguments = bind(self.call, self.SIGNATURE).values
         if self._chain is None:
             return self._scheduler_list(self.SCHEDULER, arguments, frame)
@@ -128,7 +130,7 @@ class ListedSite(SchedulerSite):
         split = product(milestone, frame.step_every)
         first = self._scheduler_list(self._chain.warmup_name, self._chain.warmup, replace(frame, run_steps=split))
         second = self._scheduler_list(self.SCHEDULER, arguments,
-                                    replace(frame, run_steps=f"{frame.run_steps} - {atom(split)}"))
+                                      replace(frame, run_steps=f"{frame.run_steps} - {atom(split)}"))
         shared = ("base_lr", "step_every")
         source = Schedule(f"torch.SequentialLR[{first.source.model},{second.source.model}]", {
             "base_lr": frame.base_lr, "step_every": frame.step_every, "milestones": f"[{milestone}]",
