@@ -106,9 +106,9 @@ class Analysis:
             return None
 
     def first_line(self, node: cst.CSTNode) -> str:
-        """The first line of ``node``'s code, to quote it in a message."""
-        text = self.code(node).strip()
-        return text.splitlines()[0] if text else text
+        """The first line of ``node``'s code, to quote it in a message: not a comment or blank line before it."""
+        lines = [line.strip() for line in self.code(node).splitlines()]
+        return next((line for line in lines if line and not line.startswith("#")), "")
 
     def names_of(self, node: cst.CSTNode) -> set[str]:
         return {name.name for name in self.qualified.get(node, ())}

@@ -84,13 +84,14 @@ def blocking(blockers: list[Note], site: cst.CSTNode) -> Iterator[None]:
         blockers.append(Note(refused.node or site, refused.code, refused.message))
 
 
-def refusal(notes: Iterable[Note], line: Callable[[cst.CSTNode], int]) -> Finding:
-    """A refused site's finding: its first blocker, then every other blocker and behaviour change, one per code
-    and line."""
-    seen, kept = set(), []
-    for note in notes:
-        if (note.code, line(note.node)) not in seen:
-            seen.add((note.code, line(note.node)))
+def refusal(blockers: Iterable[Note], changes: Iterable[Note], line: Callable[[cst.CSTNode], int]) -> Finding:
+    """A refused site's finding: its first blocker, then every other blocker, each once, and the behaviour changes
+    checked on their own that no blocker of the same code already reports at their line."""
+    kept = list(dict.fromkeys(blockers))
+    places = {(note.code, line(note.node)) for note in kept}
+    for note in changes:
+        if (note.code, line(note.node)) not in places:
+            places.add((note.code, line(note.node)))
             kept.append(note)
     return Finding(kept[0], kept[1:])
 

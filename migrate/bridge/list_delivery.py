@@ -16,7 +16,7 @@ from migrate.analysis import bind
 from migrate.bridge.list_texts import dict_key
 from migrate.bridge.optimizers import Mapping as OptimizerMapping
 from migrate.bridge.optimizers import towards
-from migrate.rule import Blocked, Refused, blocking
+from migrate.rule import Refused, blocking
 
 OPTIMIZERS = towards("torch")
 TENSORS = {"mindspore.Tensor", "mindspore.common.Tensor", "mindspore.common.tensor.Tensor"}
@@ -261,7 +261,8 @@ class ListDelivery:
                 followed.append((use, self._follow(use)))
         uses, reached = [use for use, _ in followed], [found for _, found in followed]
         if not uses:
-            raise Blocked
+            last = self.blockers.pop()
+            raise Refused(last.code, last.message, last.node)
         if len(uses) == 1:
             return uses[0]
         if (self._holds_the_list(line) and len({id(self.analysis.parents[arg]) for arg, _ in reached}) == 1

@@ -237,7 +237,7 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
                 self.blockers.append(Note(refused.node or self.call, refused.code, refused.message))
             notes = [Note(note.node, note.code, self._citing_the_call(note.message, note.node))
                      for note in self.blockers]
-            return refusal([*notes, *self._also(notes)], self.analysis.line)
+            return refusal(notes, self._also(notes), self.analysis.line)
 
     def _citing_the_call(self, message: str, node: cst.CSTNode) -> str:
         """``message``, reported at ``node``, with the line of the list's call it is about when it is reported

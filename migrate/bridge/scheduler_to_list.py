@@ -244,8 +244,9 @@ class SchedulerSite(ABC):
         except (Refused, Blocked) as refused:
             if isinstance(refused, Refused):
                 self._blockers.append(Note(refused.node or self.call, refused.code, refused.message))
-            return refusal([Note(note.node, note.code, self._citing_the_call(note.message, note.node))
-                            for note in [*self._blockers, *self._also()]], self.analysis.line)
+            cited = [Note(note.node, note.code, self._citing_the_call(note.message, note.node))
+                     for note in [*self._blockers, *self._also()]]
+            return refusal(cited[:len(self._blockers)], cited[len(self._blockers):], self.analysis.line)
 
     def _citing_the_call(self, message: str, node: cst.CSTNode) -> str:
         """``message``, reported at ``node``, with the line of the scheduler call it is about when it is reported
@@ -769,8 +770,11 @@ class SchedulerSite(ABC):
             index = None
             value = assign.value
             if isinstance(assign.targets[0].target, (cst.Tuple, cst.List)):
-                index = [element.value for element in assign.targets[0].target.elements].index(binding.target)
-                value = assign.value.elements[index].value
+                targets = [element.value for element in assign.targets[0].target.elements]
+                if not isinstance(value, (cst.Tuple, cst.List)) or len(value.elements) != len(targets):
+                    continue
+                index = targets.index(binding.target)
+                value = value.elements[index].value
             if isinstance(value, cst.Name) and any(program.function_of(name) is program.function_of(line)
                                                    and name.value == value.value for name in handed):
                 found.append((line, index))
