@@ -297,7 +297,12 @@ class Analysis:
                 return self.code(arguments[0].value), None
             if len(arguments) == 2:
                 start, stop = (self.code(argument.value) for argument in arguments)
-                return (stop if start == "0" else difference(stop, start)), None
+                if start == "0":
+                    return stop, None
+                known = [self.value(text) for text in (start, stop)]
+                sure = None not in known and known[0] < known[1]
+                return difference(stop, start), (None if sure else f"{start} < {stop}: the loop runs at least once "
+                                                 "(a list for no step at all is one MindSpore rejects)")
             return None, "range() with a step"
         if isinstance(iterable, (cst.Name, cst.Attribute)):
             text = self.code(iterable)

@@ -16,9 +16,9 @@ from migrate.rule import Finding, Note, Refused
 
 VALUE, GETATTR, STAR, UNIMPORTED = "value", "getattr", "star", "unimported"
 SHARED_MESSAGES = {
-    UNIMPORTED: "the API is reached through a module name that no import here binds (a star import of another "
-                "module may), so what is called is not known to be it; import that module by name (`import torch`, "
-                "`import mindspore`) so the call can be rewritten",
+    UNIMPORTED: "the API is reached through a name that no import here binds by name (only a star import can), so "
+                "what is called is not known to be it; import it by name (`import torch`, `from torch.optim import "
+                "lr_scheduler`, `import mindspore`) so the call can be rewritten",
 }
 """What every rule says of the references no rule can follow that are not the rule's own business."""
 
@@ -116,13 +116,18 @@ class _Finder:
             if isinstance(attribute, cst.SimpleString) and attribute.evaluated_value in self.names:
                 self.references.indirect.append((node, GETATTR))
 
+    def _unimported(self, text: str) -> bool:
+        """Whether a dotted name no import resolves spells the API or its tail (``torch.optim.lr_scheduler.X``,
+        ``optim.lr_scheduler.X``, ``lr_scheduler.X`` after ``from torch.optim import *``)."""
+        return any(qualified == text or qualified.endswith("." + text) for qualified in self.qualified)
+
     def _reference(self, node: cst.BaseExpression) -> None:
         if node in self._callees:
             return
         names = self.analysis.names_of(node)
         if names & self.qualified:
             self.references.indirect.append((node, VALUE))
-        elif not names and isinstance(node, cst.Attribute) and self.analysis.code(node) in self.qualified:
+        elif not names and isinstance(node, cst.Attribute) and self._unimported(self.analysis.code(node)):
             self.references.indirect.append((node, UNIMPORTED))
         elif self.star and isinstance(node, cst.Name) and node.value in self.names and not names:
             parent = self.analysis.parents.get(node)
