@@ -302,7 +302,7 @@ class Analysis:
                 known = [self.value(text) for text in (start, stop)]
                 sure = None not in known and known[0] < known[1]
                 return difference(stop, start), (None if sure else f"{start} < {stop}: the loop runs at least once "
-                                                 "(a list for no step at all is one MindSpore rejects)")
+                                                 "(MindSpore rejects a list of no step)")
             return None, "range() with a step"
         if isinstance(iterable, (cst.Name, cst.Attribute)):
             text = self.code(iterable)

@@ -169,9 +169,9 @@ class Progress:
 STREAMED_FORMATS = {"concise": "", "full": "\n"}
 #: Formats that quote the source lines of a diagnostic, so its file's text is kept until the report.
 QUOTING_FORMATS = ("full", "sarif")
-#: ``max-file-size`` when the configuration sets none: larger files are skipped with TOO_LARGE.
 AUTO_PARALLEL_FILES = 32
 """Without ``-j``, a run of this many files or more uses one process per core (``migrate --help`` says so)."""
+#: ``max-file-size`` when the configuration sets none: larger files are skipped with TOO_LARGE.
 MAX_FILE_SIZE = 10 * 1024 * 1024
 TOO_LARGE = "MIG009"
 
