@@ -268,6 +268,15 @@ def _with_carried_lines(statement, carried):
     return statement.with_changes(leading_lines=(*lines, *own))
 
 
+def _lines_before(before, after, statements: list) -> list:
+    """The leading lines of ``before`` that go to the first statement of its replacement. When the statement stays,
+    after statements put before it, they get the blank lines that open its paragraph, and its comments stay on it."""
+    lines = list(before.leading_lines)
+    if not any(statement is after for statement in statements):
+        return lines
+    return lines[:next((index for index, line in enumerate(lines) if line.comment is not None), len(lines))]
+
+
 def _rebuilt(node: cst.CSTNode, transformer: _Replace, on_the_way: set[cst.CSTNode]):
     """``node`` as ``transformer`` leaves it, where only the nodes in ``on_the_way`` hold a replaced node."""
     replacement = transformer.replacements.get(node)
@@ -334,7 +343,7 @@ class _Replace(cst.CSTTransformer):
                 body.append(_with_carried_lines(after, carried))
             else:
                 first = statements[0].with_changes(leading_lines=())
-                body.append(_with_carried_lines(first, [*carried, *before.leading_lines]))
+                body.append(_with_carried_lines(first, [*carried, *_lines_before(before, after, statements)]))
             body.extend(statements[1:])
             carried = []
         if not body and isinstance(updated, cst.IndentedBlock):

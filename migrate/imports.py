@@ -21,10 +21,14 @@ from migrate.rule import ImportRef
 
 
 def pruned_imports(analysis: Analysis, replacements: Mapping[cst.CSTNode, object]) -> dict[cst.CSTNode, object]:
-    """Replacements that remove the import aliases whose every use lies in replaced code and is not kept."""
-    spans = [(analysis.start(node), analysis.end(node)) for node in replacements]
-    touched = {_top_level(analysis, node) for node in replacements}
-    kept = {name.value for value in replacements.values() for node in _nodes(value) for name in names_in(node)}
+    """Replacements that remove the import aliases whose every use lies in replaced code and is not kept. A
+    statement that stays where it was, with statements added beside it, is not replaced code: its uses count where
+    they are, in it or in the replaced statements it holds."""
+    replaced_nodes = [node for node, value in replacements.items() if not _stays(node, value)]
+    spans = [(analysis.start(node), analysis.end(node)) for node in replaced_nodes]
+    touched = {_top_level(analysis, node) for node in replaced_nodes}
+    kept = {name.value for node, value in replacements.items() for written in _nodes(value) if written is not node
+            for name in names_in(written)}
     unused: set[cst.ImportAlias] = set()
     replaced: dict[cst.CSTNode, bool] = {}
 
@@ -55,6 +59,10 @@ def _top_level(analysis: Analysis, node: cst.CSTNode) -> cst.CSTNode:
             break
         top = ancestor
     return top
+
+
+def _stays(node: cst.CSTNode, value: object) -> bool:
+    return isinstance(value, (list, tuple)) and any(written is node for written in value)
 
 
 def _nodes(value: object) -> Iterable[cst.CSTNode]:

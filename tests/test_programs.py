@@ -49,6 +49,8 @@ EXACT_TODAY = {
     "mindspore_to_torch/dataset_size_positional_adam",
     "mindspore_to_torch/decay_epoch_shorter_than_run",
     "mindspore_to_torch/fit_one_epoch_helper",
+    "mindspore_to_torch/flag_choice_cosine_step_constant",
+    "mindspore_to_torch/flag_choice_default_step_else_raises",
     "mindspore_to_torch/helper_returns_lr_list",
     "mindspore_to_torch/inline_dict_iterator",
     "mindspore_to_torch/logs_lr_by_step",

@@ -227,6 +227,10 @@ class ListDelivery:
         scope = self.analysis.scopes[name]
         assignments = sorted((assignment for assignment in scope[name.value] if isinstance(assignment, Assignment)),
                              key=lambda assignment: self.analysis.start(assignment.node))
+        choice = self._choice(line, name, assignments) if self.choice is None else None
+        if choice is not None:
+            self.choice = choice
+            return choice.use
         block = self.analysis.parents[line]
         statements = []
         for assignment in assignments:

@@ -29,6 +29,7 @@ import libcst as cst
 from migrate import evaluate, verify
 from migrate.analysis import Analysis, atom, bind, names_in, plus_one, product
 from migrate.bridge.list_cadence import Cadence, ListCadence, Run
+from migrate.bridge.list_choice import ListChoice
 from migrate.bridge.list_delivery import (
     WARMUP_SIGNATURE,
     Delivery,
@@ -205,7 +206,7 @@ class ResumingPair(ListPair):
         return None
 
 
-class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
+class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, TorchSide):
     """One call of the pair's list function on its way to a Finding."""
 
     def __init__(self, pair: ListPair, analysis: Analysis, call: cst.Call):
@@ -224,6 +225,7 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
         self.resume_slice: cst.Subscript | None = None
         self.group_carriers: list[cst.SimpleStatementLine] = []
         self.blockers: list[Note] = []
+        self.choice = None
 
     def convert(self) -> Finding | None:
         """The site's finding (None for a param group's list another site converts with the others); a refusal
@@ -297,6 +299,8 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
         arguments = self._in_caller_terms(self._arguments())
         texts = {name: self.analysis.code(value) for name, value in arguments.items()}
         delivery = self._delivery()
+        if self.choice is not None and self._choice_owner() is not self.call:
+            return None
         groups = self._param_groups(delivery)
         if groups is not None and groups.main is not self.call and self.call in self._group_calls(groups):
             return None
@@ -315,6 +319,8 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
         resume = self._resume(arguments) if self.resume_slice is not None else None
         if resume is not None:
             self._resumable(resume, delivery, others)
+        if self.choice is not None:
+            self._choice_alone(warmup, groups, others, resume)
         scheduler = self._scheduler_name(delivery, several=bool(others))
         cadence = self._cadence(delivery, arguments["step_per_epoch"], scheduler)
         lr_reads, read_notes = self._optimizer_lr_reads(delivery, cadence.anchor, groups is None and not others)
@@ -323,7 +329,7 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
             name, message = rejected
             raise Refused("MIG105", message, bind(self.call, self.pair.signature).values[name])
 
-        place = self._construction_place(delivery)
+        place = self.choice.conditional if self.choice is not None else self._construction_place(delivery)
         package, package_import = package_reference(self.analysis, place, "torch")
         optimizer = self.analysis.code(delivery.optimizer_name)
         scheduler_arguments = f"{optimizer}, {self.pair.scheduler_arguments(texts)}"
@@ -343,10 +349,7 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
         destination_args = self.pair.destination(texts)
         if warmup is None:
             total = texts["total_step"]
-            source = Schedule(self.pair.source_model, self.pair.source(texts))
-            destination = Schedule(self.pair.destination_model, destination_args)
-            agrees_for = (total if agreement is None else agreement if run is None else
-                          f"min({total}, {agreement})")
+            source, destination, agrees_for = self._plain_schedules(texts, run)
         else:
             total = f"{atom(warmup['total_step'])} + {atom(texts['total_step'])}"
             source_model, destination_model = self.pair.warmup_models
@@ -362,6 +365,9 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
         defined = definitions(self.analysis, self.analysis.program.function_of(self.call))
         claim = Claim(source, destination, run_steps=run_steps, agrees_for=agrees_for, definitions=defined)
         held = warmup is None and self._held(claim, texts, agreement)
+        if held and self.choice is not None:
+            raise Refused("MIG101", f"{self.pair.hold_reason()}, and the run goes past it: the scheduler would be "
+                                    "held there, which the rule writes for a list not chosen by a flag")
         notes = self._semantic_notes(delivery, optimizer_arguments, grouped=groups is not None) + [
             Note(note.node, note.code, self._citing_the_call(note.message, note.node)) for note in read_notes]
         if held:
@@ -397,7 +403,15 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
             ]
             self.assumptions.append(f"the start epoch {resume.epoch} is not negative (a negative start would count "
                                     "from the list's end)")
-        replacements[place] = [new_optimizer, *scheduler_lines]
+        chosen = ""
+        if self.choice is None:
+            replacements[place] = [new_optimizer, *scheduler_lines]
+        else:
+            self._optimizer_moves(delivery, torch_lr)
+            replacements[place] = [new_optimizer, place]
+            own = next(line for line, value in self.choice.lines if value is self.call)
+            replacements[own] = [own.with_changes(body=scheduler_lines[0].body)]
+            chosen = self._branch_edits(texts, run, defined, package, optimizer, scheduler, replacements)
         replacements.update({line: [] for line in self.pair.spent(self) if line not in replacements})
         if resume is not None:
             replacements.update({line: [] for line in self._read_only_by_the_slice(resume)})
@@ -439,7 +453,7 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
         message = (
             f"{converted} driving {delivery.mapping.target}"
             + (f" ({self.analysis.code(delivery.optimizer_name)})" if others else "")
-            + f", stepped {cadence.description}{also}{grouped}"
+            + f", stepped {cadence.description}{also}{grouped}{chosen}"
             + (self._resume_description(resume, last_epoch, skipped, resumed is not None) if resume is not None
                else "")
             + (f"; assumes {'; '.join(assumptions)}" if assumptions else "")
@@ -533,6 +547,15 @@ class ListSite(ListDelivery, ListResume, ListGroups, ListCadence, TorchSide):
                                    f"and {mismatch}: no SequentialLR(LambdaLR, {self.pair.scheduler_name}) "
                                    "reproduces the sum", warmup.call)
         return found
+
+    def _plain_schedules(self, texts: dict[str, str], run: Run | None) -> tuple[Schedule, Schedule, str]:
+        """The list and the pair's scheduler as the verifier's schedules, and how long they must agree: the whole
+        list, or within the pair's agreement."""
+        total, agreement = texts["total_step"], self.pair.agreement(texts)
+        source = Schedule(self.pair.source_model, self.pair.source(texts))
+        destination = Schedule(self.pair.destination_model, self.pair.destination(texts))
+        return source, destination, (total if agreement is None else agreement if run is None else
+                                     f"min({total}, {agreement})")
 
     def _equal(self, left: str, right: str) -> bool:
         """The same expression, or the same value for every sampled count."""

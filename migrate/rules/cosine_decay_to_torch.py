@@ -16,6 +16,7 @@ import libcst as cst
 
 from migrate.analysis import Analysis, atom, plus_one, product
 from migrate.bridge.list_texts import argument_text, same_expression
+from migrate.bridge.list_choice import register_branch_pairs
 from migrate.bridge.list_to_scheduler import (
     HorizonPair,
     ListSite,
@@ -138,6 +139,7 @@ class CosineDecayPair(HorizonPair, ResumingPair):
 
 
 PAIR = CosineDecayPair()
+register_branch_pairs(FUNCTIONS, lambda analysis, call: PAIR)
 
 
 class CosineDecayToTorch(Rule):

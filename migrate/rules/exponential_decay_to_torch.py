@@ -17,6 +17,7 @@ from types import MappingProxyType
 import libcst as cst
 
 from migrate.analysis import Analysis, atom, bind
+from migrate.bridge.list_choice import register_branch_pairs
 from migrate.bridge.list_to_scheduler import ListPair, ListSite, list_findings
 from migrate.references import GETATTR, STAR, VALUE
 from migrate.rule import Finding, Rule, documentation
@@ -89,6 +90,8 @@ def pair_of(analysis: Analysis, call: cst.Call) -> ExponentialDecayPair:
     written = bind(call, SIGNATURE).values.get("is_stair")
     return STEPS if written is not None and analysis.code(written) == "True" else SMOOTH
 
+
+register_branch_pairs(FUNCTIONS, pair_of)
 
 class ExponentialDecayToTorch(Rule):
     name = "exponential-decay-to-torch"

@@ -22,6 +22,7 @@ import libcst as cst
 
 from migrate.analysis import Analysis, atom, bind
 from migrate.bridge.list_texts import elements, same_expression, spelled
+from migrate.bridge.list_choice import register_branch_pairs
 from migrate.bridge.list_to_scheduler import ListPair, ListSite, list_findings
 from migrate.references import GETATTR, STAR, VALUE
 from migrate.rule import Finding, Refused, Rule, documentation
@@ -170,6 +171,8 @@ def rates_lambda(changes: list[str], rates: list[str]) -> str:
     terms.append(f"{atom(rates[-1])} * {passed[-1]}")
     return f"lambda {epoch}: ({' + '.join(terms)}) / {atom(rates[0])}"
 
+
+register_branch_pairs(FUNCTIONS, lambda analysis, call: PiecewiseConstantPair())
 
 class PiecewiseConstantToTorch(Rule):
     name = "piecewise-constant-to-torch"

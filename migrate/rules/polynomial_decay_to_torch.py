@@ -19,6 +19,7 @@ from types import MappingProxyType
 import libcst as cst
 
 from migrate.analysis import Analysis, atom, bind
+from migrate.bridge.list_choice import register_branch_pairs
 from migrate.bridge.list_to_scheduler import ListPair, ListSite, list_findings
 from migrate.references import GETATTR, STAR, VALUE
 from migrate.rule import Finding, Rule, documentation
@@ -123,6 +124,8 @@ def pair_of(analysis: Analysis, call: cst.Call) -> PolynomialDecayPair:
              and (update is None or analysis.code(update) == "False"))
     return PLAIN if plain else LAMBDA
 
+
+register_branch_pairs(FUNCTIONS, pair_of)
 
 class PolynomialDecayToTorch(Rule):
     name = "polynomial-decay-to-torch"

@@ -17,6 +17,7 @@ import libcst as cst
 
 from migrate.analysis import Analysis, atom
 from migrate.bridge.list_delivery import WARMUP, WARMUP_SIGNATURE
+from migrate.bridge.list_choice import register_branch_pairs
 from migrate.bridge.list_to_scheduler import ListPair, ListSite, list_findings
 from migrate.references import GETATTR, STAR, VALUE
 from migrate.rule import Finding, Rule, documentation
@@ -72,6 +73,7 @@ class WarmupPair(ListPair):
 
 
 PAIR = WarmupPair()
+register_branch_pairs(WARMUP, lambda analysis, call: PAIR)
 
 
 def in_a_sum(analysis: Analysis, call: cst.Call) -> bool:

@@ -409,6 +409,7 @@ def _mindspore_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], 
                                            "piecewise_constant_lr", "polynomial_decay_lr", "warmup_lr"])
     list_variant = pick("list_variant", ["plain", "other"])
     read = pick("read", ["none", "none", "epoch_start", "before_step", "after_step", "after_batches"])
+    flag = pick("flag", ["none", "none", "lists", "constant"]) if sizes == "argparse" else "none"
 
     nn = {"mindspore_nn": "mindspore.nn", "from_nn": "nn", "nn_alias": "nn", "ms_alias": "ms.nn"}[reference]
     ms = "ms" if reference == "ms_alias" else "mindspore"
@@ -461,6 +462,15 @@ def _mindspore_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], 
     elif list_function == "warmup_lr":
         warmup_epoch = "2" if list_variant == "plain" else values[4]
         schedule = [f"lr = {nn}.warmup_lr({lr_value}, {values[2]}, {values[3]}, {warmup_epoch})"]
+    if flag != "none":
+        header.insert(-1, f"parser.add_argument(\"--schedule\", default=\"{pick('flag_default', ['a', 'b', 'c'])}\")")
+        first = f"max({decay_epoch} // 2, 1) * steps" if cadence == "per_epoch" else "2 * steps + 1"
+        other = (f"lr = {nn}.piecewise_constant_lr([{first}, {epochs} * steps], [{lr_value}, {lr_value} * 0.5])"
+                 if list_function != "piecewise_constant_lr" else f"lr = {nn}.cosine_decay_lr({call_arguments})")
+        last = f"lr = {lr_value}" if flag == "constant" else "raise ValueError(args.schedule)"
+        schedule = ["if args.schedule == \"a\":", *_indent(schedule, 1), "elif args.schedule == \"b\":",
+                    *_indent([other], 1), "else:", *_indent([last], 1)]
+        argvs = [(*argv, "--schedule", name) for argv in argvs[::2] for name in "abc"]
     learning_rate = "lr"
     if delivery == "tensor":
         learning_rate = "Tensor(lr, mstype.float32)"

@@ -1,0 +1,217 @@
+"""A MindSpore list chosen by a flag → the torch optimizer built before the flag's ``if``, and in each branch the
+scheduler of that branch's list.
+
+MindSpore code picks its schedule by flag (``if args.lr_scheduler == "cosine": lr = nn.cosine_decay_lr(...)`` ``elif
+...: lr = nn.piecewise_constant_lr(...)`` ``else: lr = args.lr``) and builds the optimizer once, after the ``if``,
+from whichever list the branch bound. torch needs the optimizer before any scheduler, so it moves up to the ``if``
+(what it reads must hold there, and every branch must start from the same lr), each list branch builds its own
+pair's scheduler from it, and a branch that binds the constant lr gets a ``LambdaLR`` of factor 1, which keeps it:
+``scheduler.step()`` then runs alike in every branch. The site of the first list branch converts the whole choice;
+each other branch's scheduler is verified against its list over the same run before anything is written.
+
+``ListChoice`` is the part of ``ListSite`` (``migrate/bridge/list_to_scheduler.py``) that does this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import libcst as cst
+from libcst.metadata import Assignment
+
+from migrate import verify
+from migrate.analysis import Analysis, names_in
+from migrate.bridge.list_texts import same_expression
+from migrate.bridge.list_torch import in_package
+from migrate.rule import Refused
+from migrate.verify import Claim
+
+if TYPE_CHECKING:
+    from migrate.bridge.list_to_scheduler import ListPair
+
+BRANCH_PAIRS: dict[str, Callable[[Analysis, cst.Call], ListPair]] = {}
+"""Each list function's pair, registered by its rule module, so the site owning a choice converts every branch."""
+
+KEEPS_THE_LR = "torch.optim.lr_scheduler.LambdaLR"
+
+
+def register_branch_pairs(functions, pair_of: Callable[[Analysis, cst.Call], ListPair]) -> None:
+    """Let a choice's owner convert a branch holding one of ``functions``' lists with ``pair_of``'s pair."""
+    BRANCH_PAIRS.update(dict.fromkeys(functions, pair_of))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The ``if`` whose branches each bind the list's name once (``lines``, with the value each binds), and the
+    one read of the name after it."""
+
+    conditional: cst.If
+    lines: tuple[tuple[cst.SimpleStatementLine, cst.BaseExpression], ...]
+    use: cst.Name
+
+
+class ListChoice:
+    """The part of ``ListSite`` that reads and converts a list chosen by a flag."""
+
+    def _choice(self, line: cst.SimpleStatementLine, name: cst.Name,
+                assignments: list[Assignment]) -> Choice | None:
+        """The choice ``line`` is one branch of: every binding of ``name`` is the one binding of a branch of the
+        same ``if``/``elif``/``else`` (a branch may instead end by raising), and the name is read once, after it.
+        None when the bindings have another shape."""
+        analysis = self.analysis
+        conditional = self._chain_top(line)
+        if conditional is None:
+            return None
+        blocks, complete = self._branch_blocks(conditional)
+        if not complete:
+            return None
+        bound = {}
+        for assignment in assignments:
+            value = analysis.assigned_value(assignment) if type(assignment) is Assignment else None
+            if value is None or analysis.parents.get(value[0]) not in blocks or analysis.parents[value[0]] in bound:
+                return None
+            bound[analysis.parents[value[0]]] = value
+        for block in blocks:
+            if block not in bound and not _raises(block):
+                return None
+        reads = sorted({access.node for assignment in assignments for access in assignment.references},
+                       key=analysis.start)
+        if len(reads) != 1 or analysis.start(reads[0]) < analysis.end(conditional):
+            return None
+        lines = tuple(bound[block] for block in blocks if block in bound)
+        return Choice(conditional, lines, reads[0]) if len(lines) > 1 else None
+
+    def _chain_top(self, line: cst.SimpleStatementLine) -> cst.If | None:
+        """The outermost ``if`` of the ``elif`` chain whose branch block holds ``line``."""
+        block = self.analysis.parents.get(line)
+        branch = self.analysis.parents.get(block)
+        if isinstance(branch, cst.Else):
+            branch = self.analysis.parents.get(branch)
+        if not isinstance(branch, cst.If):
+            return None
+        while isinstance(parent := self.analysis.parents.get(branch), cst.If) and parent.orelse is branch:
+            branch = parent
+        return branch
+
+    @staticmethod
+    def _branch_blocks(conditional: cst.If) -> tuple[list[cst.BaseSuite], bool]:
+        """The chain's branch blocks in order, and whether it ends with ``else`` (a name bound in every branch)."""
+        blocks = []
+        branch: cst.If | cst.Else | None = conditional
+        while isinstance(branch, cst.If):
+            blocks.append(branch.body)
+            branch = branch.orelse
+        if isinstance(branch, cst.Else):
+            blocks.append(branch.body)
+        return blocks, branch is not None
+
+    def _choice_owner(self) -> cst.Call | None:
+        """The list call of the first branch that binds one: its site converts the whole choice."""
+        return next((value for _, value in self.choice.lines
+                     if isinstance(value, cst.Call) and self.analysis.names_of(value.func) & BRANCH_PAIRS.keys()),
+                    None)
+
+    def _choice_alone(self, warmup, groups, others, resume) -> None:
+        """A choice converts when the list is the whole learning_rate of one optimizer in every branch."""
+        other = ("a warmup_lr list summed before it" if warmup is not None else "param groups" if groups is not None
+                 else "other optimizers" if others else "a resume slice" if resume is not None else None)
+        if other is not None:
+            raise Refused("MIG107", f"the list is chosen by the `if` at line "
+                                   f"{self.analysis.line(self.choice.conditional)} and also has {other}; the rule "
+                                   "converts a choice only of lists each given whole to one optimizer")
+
+    def _optimizer_moves(self, delivery, base_lr: str) -> None:
+        """The torch optimizer is built before the ``if``: what it reads must hold there as where it was built,
+        and no branch may bind a name its lr reads."""
+        analysis, conditional = self.analysis, self.choice.conditional
+        for argument in delivery.optimizer_call.args:
+            if any(argument.value is node for node in (self.choice.use, *analysis.ancestors(self.choice.use))):
+                continue
+            why = analysis.unbound_name(argument.value, conditional, delivery.optimizer_line)
+            if why is not None:
+                raise Refused("MIG105", f"the optimizer would move before the `if` at line "
+                                       f"{analysis.line(conditional)} that chooses the list, but there {why}",
+                              argument.value)
+        written = cst.parse_expression(base_lr)
+        why = analysis.unbound_name(written, conditional, delivery.optimizer_line)
+        if why is not None:
+            raise Refused("MIG105", f"the optimizer would start from lr={base_lr} before the `if` at line "
+                                   f"{analysis.line(conditional)} that chooses the list, but there {why}")
+        scope = analysis.scopes.get(conditional)
+        low, high = analysis.start(conditional), analysis.start(delivery.optimizer_line)
+        for name in names_in(written):
+            for assignment in scope[name.value] if scope is not None else ():
+                if (isinstance(assignment, Assignment) and assignment.scope is scope
+                        and assignment.node in analysis.positions
+                        and low <= analysis.start(assignment.node) < high):
+                    raise Refused("MIG105", f"the optimizer would start from lr={base_lr} before the `if` at line "
+                                           f"{analysis.line(conditional)} that chooses the list, but `{name.value}` "
+                                           f"is bound at line {analysis.line(assignment.node)}", assignment.node)
+
+    def _branch_edits(self, texts: dict[str, str], run, defined, package: str, optimizer: str, scheduler,
+                      replacements: dict) -> str:
+        """Each other branch's scheduler, verified against its list over the run; the constant lr's branch keeps
+        it. Returns what the message says of them."""
+        base_lr = texts[self.pair.base_lr]
+        described = []
+        for line, value in self.choice.lines:
+            if value is self.call:
+                continue
+            where = f"the branch of line {self.analysis.line(line)}"
+            if not (isinstance(value, cst.Call) and self.analysis.names_of(value.func) & BRANCH_PAIRS.keys()):
+                if not same_expression(self.analysis.code(value), base_lr):
+                    raise Refused("MIG107", f"{where} binds `{self.analysis.code(value)}`, not a list function's "
+                                           f"list nor the lr {base_lr} the others start from: the torch optimizer "
+                                           "is built once, before the `if`, with one lr", value)
+                keeps = f"{in_package(KEEPS_THE_LR, package)}({optimizer}, lambda _: 1.0)"
+                replacements[line] = [line.with_changes(body=cst.parse_statement(f"{scheduler} = {keeps}\n").body)]
+                described.append(f"{where} keeps the constant lr (a LambdaLR of factor 1)")
+                continue
+            described.append(self._branch_scheduler(line, value, base_lr, texts, run, defined, package, optimizer,
+                                                    scheduler, replacements))
+        return (f"; the `if` at line {self.analysis.line(self.choice.conditional)} chooses the scheduler: "
+                + "; ".join(described))
+
+    def _branch_scheduler(self, line, call: cst.Call, base_lr: str, texts: dict[str, str], run, defined,
+                          package: str, optimizer: str, scheduler, replacements: dict) -> str:
+        pair_of = BRANCH_PAIRS[next(iter(sorted(self.analysis.names_of(call.func) & BRANCH_PAIRS.keys())))]
+        branch = type(self)(pair_of(self.analysis, call), self.analysis, call)
+        where = f"the {branch.pair.function} branch (line {self.analysis.line(line)})"
+        try:
+            arguments = branch._arguments()
+        except Refused as refused:
+            raise Refused(refused.code, f"{where}: {refused.message}", refused.node or call) from None
+        rejected = branch.pair.rejected(branch, arguments)
+        if rejected is not None:
+            raise Refused("MIG105", f"{where}: {rejected[1]}", arguments[rejected[0]])
+        own = {name: self.analysis.code(value) for name, value in arguments.items()}
+        line_of_site = self.analysis.line(self.call)
+        if not same_expression(own[branch.pair.base_lr], base_lr):
+            differs = f"starts from lr={own[branch.pair.base_lr]} and the branch of line {line_of_site} from {base_lr}"
+        elif not same_expression(own["step_per_epoch"], texts["step_per_epoch"]):
+            differs = (f"steps its scheduler every {own['step_per_epoch']} optimizer steps and the "
+                       f"branch of line {line_of_site} every {texts['step_per_epoch']}")
+        else:
+            differs = None
+        if differs is not None:
+            raise Refused("MIG107", f"{where} {differs}: the torch optimizer is built once, before the `if`, and "
+                                   "scheduler.step() has one place", call)
+        source, destination, agrees_for = branch._plain_schedules(own, run)
+        claim = Claim(source, destination, run_steps=own["total_step"] if run is None else run.steps,
+                      agrees_for=agrees_for, definitions=defined)
+        verdict = verify.verify(claim, self.analysis.constants)
+        if verdict.kind != verify.EQUIVALENT:
+            raise Refused("MIG105", f"{where} would not keep its learning rates as "
+                                   f"{branch.pair.scheduler_name}: {verdict.detail}", call)
+        built = f"{in_package(branch.pair.scheduler, package)}({optimizer}, {branch.pair.scheduler_arguments(own)})"
+        replacements[line] = [line.with_changes(body=cst.parse_statement(f"{scheduler} = {built}\n").body)]
+        replacements.update({spent: [] for spent in branch.pair.spent(branch) if spent not in replacements})
+        return f"{where} → {branch.pair.scheduler_name} [{verdict.kind}: {verdict.detail}]"
+
+
+def _raises(block: cst.BaseSuite) -> bool:
+    """A branch that ends by raising binds nothing and runs no further."""
+    last = block.body[-1] if isinstance(block, cst.IndentedBlock) and block.body else None
+    return isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Raise)
