@@ -186,16 +186,22 @@ class Analysis:
             return None
         return line, assign.value
 
-    def unbound_name(self, expression: cst.CSTNode, place: cst.CSTNode, evaluated_at: cst.CSTNode) -> str | None:
+    def unbound_name(self, expression: cst.CSTNode, place: cst.CSTNode, evaluated_at: cst.CSTNode,
+                     only: set[str] | None = None) -> str | None:
         """Why ``expression``, evaluated where ``place`` starts, may not have the value it had at ``evaluated_at``.
 
         Every local name it reads must be bound on every path to ``place`` and not bound again between ``place``
-        and ``evaluated_at``; parameters and module-level, enclosing or builtin bindings always hold. None when
-        nothing is wrong; else a sentence naming the name and the line.
+        and ``evaluated_at``; parameters and module-level, enclosing or builtin bindings always hold. An attribute
+        or item it reads (``args.lr``, ``cfg["lr"]``) must not be assigned between them, nor its object handed to a
+        call that may change it (``setattr(args, ...)``, ``update(cfg)``, ``cfg.update(...)``). ``only`` limits the
+        check to what is read through these names. None when nothing is wrong; else a sentence naming the name and
+        the line.
         """
         scope = self.scopes.get(place)
         low, high = sorted((self.start(place), self.start(evaluated_at)))
         for name in read_names(expression):
+            if only is not None and name.value not in only:
+                continue
             used_in = self.scopes.get(name)
             if used_in is None:
                 continue
@@ -211,17 +217,51 @@ class Analysis:
             changed = [node for node in nodes if low <= self.start(node) < high]
             if changed:
                 return f"`{name.value}` is bound again at line {self.line(changed[0])}"
+        return self.attribute_changed(expression, low, high, only)
+
+    def attribute_changed(self, expression: cst.CSTNode, low: tuple[int, int], high: tuple[int, int],
+                          only: set[str] | None = None) -> str | None:
+        """Why an attribute or item ``expression`` reads (on a name in ``only``, when given) may change between
+        positions ``low`` and ``high``: an assignment to it, or its object handed to a call that may change it."""
         for attribute in _attributes_read(expression):
-            text = self.code(attribute)
+            text, root = _written_text(self.code(attribute)), _root_name(attribute)
+            if text.startswith("self.") or (only is not None and root not in only):
+                continue
             changed = [node for node in self._attribute_writes.get(text, ()) if low <= self.start(node) < high]
-            if changed and not text.startswith("self."):
-                return f"`{text}` is assigned at line {self.line(changed[0])}"
+            if changed:
+                return f"`{self.code(attribute)}` is assigned at line {self.line(changed[0])}"
+            handed = [call for call in self._handed_objects.get(root, ()) if low <= self.start(call) < high]
+            if handed:
+                return (f"`{root}` is handed to `{self.first_line(handed[0])}` at line {self.line(handed[0])}, which "
+                        f"may change `{self.code(attribute)}`")
         return None
 
     @functools.cached_property
+    def _handed_objects(self) -> dict[str, list[cst.Call]]:
+        """Each name whose object a call may change: handed to ``setattr``/``vars``, or to a function the module
+        defines whose body changes that parameter, or whose own method changes it (``cfg.update(...)``,
+        ``cfg.merge_from_file(...)``)."""
+        defined = {function.name.value: function for function in reversed(self.nodes(cst.FunctionDef))}
+        handed: dict[str, list[cst.Call]] = {}
+        for call in self.nodes(cst.Call):
+            func = call.func
+            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and _mutating(func.attr.value):
+                handed.setdefault(func.value.value, []).append(call)
+            if not isinstance(func, cst.Name):
+                continue
+            function = defined.get(func.value)
+            for index, argument in enumerate(call.args):
+                if not isinstance(argument.value, cst.Name) or argument.star:
+                    continue
+                if func.value in ("setattr", "vars") or (function is not None
+                                                         and _changes_parameter(function, index, argument)):
+                    handed.setdefault(argument.value.value, []).append(call)
+        return handed
+
+    @functools.cached_property
     def _attribute_writes(self) -> dict[str, list[cst.CSTNode]]:
-        """Each attribute the module assigns (``args.epochs = 1000``, ``cfg.lr *= 2``, one of a tuple's targets),
-        by its text, with the nodes assigned."""
+        """Each attribute or item the module assigns (``args.epochs = 1000``, ``cfg.lr *= 2``, ``cfg["lr"] = x``,
+        one of a tuple's targets), by its text, with the nodes assigned."""
         writes: dict[str, list[cst.CSTNode]] = {}
         for node in self.nodes(cst.AssignTarget, cst.AugAssign, cst.AnnAssign):
             targets = [node.target]
@@ -229,8 +269,8 @@ class Analysis:
                 target = targets.pop()
                 if isinstance(target, (cst.Tuple, cst.List)):
                     targets += [element.value for element in target.elements]
-                elif isinstance(target, cst.Attribute):
-                    writes.setdefault(self.code(target), []).append(target)
+                elif isinstance(target, (cst.Attribute, cst.Subscript)):
+                    writes.setdefault(_written_text(self.code(target)), []).append(target)
         return writes
 
     def runs_before(self, binding: cst.CSTNode, place: cst.CSTNode) -> bool:
@@ -997,16 +1037,74 @@ def names_in(node: cst.CSTNode) -> list[cst.Name]:
     return collector.names
 
 
-def _attributes_read(node: cst.CSTNode) -> list[cst.Attribute]:
-    """The outermost attribute chains ``node`` reads (``args.epochs`` in ``args.epochs * len(loader)``)."""
+MUTATING_PREFIXES = ("update", "setdefault", "pop", "clear", "set", "merge", "override", "load")
+"""How the methods that change the dict or config object they are called on begin (yacs' ``merge_from_file``)."""
+
+
+def _mutating(method: str) -> bool:
+    return method.lstrip("_").startswith(MUTATING_PREFIXES)
+
+
+def _changes_parameter(function: cst.FunctionDef, index: int, argument: cst.Arg) -> bool:
+    """Whether ``function``'s body changes the object its call passes as ``argument`` (the ``index``-th): assigns
+    an attribute or item of the parameter, hands it to ``setattr``/``vars``, or calls a changing method on it."""
+    params = [*function.params.posonly_params, *function.params.params]
+    if argument.keyword is not None:
+        named = [param for param in (*params, *function.params.kwonly_params)
+                 if param.name.value == argument.keyword.value]
+    else:
+        named = params[index:index + 1]
+    if not named:
+        return True
+    parameter = named[0].name.value
+    pending = [function.body]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)):
+            targets = [node.target]
+            while targets:
+                target = targets.pop()
+                if isinstance(target, (cst.Tuple, cst.List)):
+                    targets += [element.value for element in target.elements]
+                elif isinstance(target, (cst.Attribute, cst.Subscript)) and _root_name(target) == parameter:
+                    return True
+        if isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and (
+                    func.value.value == parameter and _mutating(func.attr.value)):
+                return True
+            if isinstance(func, cst.Name) and func.value in ("setattr", "vars") and any(
+                    isinstance(arg.value, cst.Name) and arg.value.value == parameter for arg in node.args):
+                return True
+        pending.extend(node.children)
+    return False
+
+
+def _attributes_read(node: cst.CSTNode) -> list[cst.Attribute | cst.Subscript]:
+    """The outermost attribute and item chains ``node`` reads on a name (``args.epochs`` in ``args.epochs *
+    len(loader)``, ``cfg["lr"]``)."""
     found, pending = [], [node]
     while pending:
         current = pending.pop()
-        if isinstance(current, cst.Attribute):
+        if isinstance(current, (cst.Attribute, cst.Subscript)) and _root_name(current) is not None:
             found.append(current)
+            if isinstance(current, cst.Subscript):
+                pending.extend(element.slice for element in current.slice)
             continue
         pending.extend(current.children)
     return found
+
+
+def _root_name(node: cst.BaseExpression) -> str | None:
+    """``args`` of ``args.opt.lr`` or ``cfg["opt"]["lr"]``; None when the chain starts elsewhere (a call)."""
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _written_text(code: str) -> str:
+    """An attribute or item chain's text as it is compared: one quote style for string keys."""
+    return code.replace("'", '"')
 
 
 def read_names(node: cst.CSTNode) -> list[cst.Name]:

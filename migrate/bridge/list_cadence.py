@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from migrate.analysis import LOOPS, names_in, product
+from migrate.analysis import LOOPS, names_in, product, read_names
 from migrate.bridge.list_delivery import Delivery
 from migrate.bridge.list_loops import (
     insertable,
@@ -408,7 +408,7 @@ class ListCadence:
             counts.append(self.analysis.code(arguments["step_per_epoch"]))
         if isinstance(anchor, LOOPS):
             loops.append(anchor)
-        if not loops or any(count is None for count in counts):
+        if not loops or any(count is None for count in counts) or self._counts_change(around, route, arguments):
             return None
         exact = (not program.guards(route, route.hops[0].function)
                  and not any(leaves_early(loop) or returns_inside(loop) for loop in loops)
@@ -416,6 +416,25 @@ class ListCadence:
         helper = route.hops[-1].function if route.through_calls else None
         named = f"{helper.name.value}()" if isinstance(helper, cst.FunctionDef) else "a lambda"
         return Run(product(*counts), loops[0], exact, named if helper is not None else None)
+
+    def _counts_change(self, around, route, arguments) -> bool:
+        """Whether a loop of the list's function counts with a name the list's counts read that may change
+        between the list and the loop (``args.epochs += 2``): the same text is then not the same value. The
+        reason joins the site's assumptions, and the run is out of sight."""
+        counts = [arguments["total_step"], arguments["step_per_epoch"]]
+        roots = {name.value for count in counts for name in read_names(count)}
+        place = self.analysis.statement(self.list_node)
+        counted = [(loop.iter if isinstance(loop, cst.For) else loop.test, loop, f"the loop at line "
+                    f"{self.analysis.line(loop)}") for loop, hop in around if hop is route.hops[0]]
+        if route.through_calls:
+            call = route.hops[0].node
+            counted.append((call, call, f"the call at line {self.analysis.line(call)}"))
+        for expression, at, what in counted:
+            why = self.analysis.unbound_name(expression, place, at, only=roots)
+            if why is not None:
+                self.assumptions.append(f"{what} is not counted: it reads what the list's counts read, but {why}")
+                return True
+        return False
 
     def _budget(self, around, route) -> Budget | None:
         """The step budget of the run's outermost loop, a ``while`` in the function that makes the run: its

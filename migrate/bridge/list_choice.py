@@ -56,32 +56,55 @@ class ListChoice:
     """The part of ``ListSite`` that reads and converts a list chosen by a flag."""
 
     def _choice(self, line: cst.SimpleStatementLine, name: cst.Name,
-                assignments: list[Assignment]) -> Choice | None:
-        """The choice ``line`` is one branch of: every binding of ``name`` is the one binding of a branch of the
-        same ``if``/``elif``/``else`` (a branch may instead end by raising), and the name is read once, after it.
-        None when the bindings have another shape."""
+                assignments: list[Assignment]) -> Choice | str | None:
+        """The choice ``line`` is one branch of: every binding of ``name`` up to the ``if``'s end is the one binding
+        of a branch of the same ``if``/``elif``/``else`` (a branch may instead end by raising), and what they bind
+        is read once, after it (a later binding, ``lr = Tensor(lr, mstype.float32)``, is followed as usual). When
+        ``line`` is in such an ``if`` among other bindings of the name but the shape is another, why; None when
+        ``line`` is in no ``if`` or binds the name alone."""
         analysis = self.analysis
         conditional = self._chain_top(line)
-        if conditional is None:
+        if conditional is None or len(assignments) < 2:
             return None
+        where = f"the `if` at line {analysis.line(conditional)} that chooses the list"
         blocks, complete = self._branch_blocks(conditional)
         if not complete:
-            return None
-        bound = {}
+            return (f"{where} has no `else`, so `{name.value}` may keep another value: the rule converts a choice "
+                    f"whose every branch binds it or raises (write the constant lr's branch as `else: {name.value} "
+                    "= ...`)")
+        bound, branch_assignments, later = {}, [], []
         for assignment in assignments:
+            statement = analysis.statement(assignment.node)
+            if (analysis.parents.get(statement) is analysis.parents.get(conditional)
+                    and analysis.start(assignment.node) >= analysis.end(conditional)):
+                later.append(statement)
+                continue
             value = analysis.assigned_value(assignment) if type(assignment) is Assignment else None
-            if value is None or analysis.parents.get(value[0]) not in blocks or analysis.parents[value[0]] in bound:
-                return None
-            bound[analysis.parents[value[0]]] = value
+            block = analysis.parents.get(value[0]) if value is not None else None
+            if block not in blocks:
+                return (f"`{name.value}` is also bound at line {analysis.line(assignment.node)}, outside the branches "
+                        f"of {where}: the rule converts a choice whose branches alone bind it, each once")
+            if block in bound:
+                return (f"`{name.value}` is bound twice in one branch of {where} (lines "
+                        f"{analysis.line(bound[block][0])} and {analysis.line(value[0])})")
+            bound[block] = value
+            branch_assignments.append(assignment)
         for block in blocks:
             if block not in bound and not _raises(block):
-                return None
-        reads = sorted({access.node for assignment in assignments for access in assignment.references},
-                       key=analysis.start)
+                return (f"the branch at line {analysis.line(analysis.parents[block])} of {where} binds no "
+                        f"`{name.value}` and does not raise")
+        limit = min((analysis.end(statement) for statement in later), default=None)
+        reads = sorted({access.node for assignment in branch_assignments for access in assignment.references
+                        if limit is None or analysis.start(access.node) < limit}, key=analysis.start)
         if len(reads) != 1 or analysis.start(reads[0]) < analysis.end(conditional):
-            return None
+            lines = ", ".join(str(analysis.line(read)) for read in reads) or "no line"
+            return (f"`{name.value}` is read at {'line' if len(reads) == 1 else 'lines'} {lines}, not once after "
+                    f"{where}: a torch scheduler can stand in for it only where one optimizer takes it")
         lines = tuple(bound[block] for block in blocks if block in bound)
         return Choice(conditional, lines, reads[0]) if len(lines) > 1 else None
+
+    def _in_choice(self, assignment: Assignment) -> bool:
+        return any(self.analysis.statement(assignment.node) is line for line, _ in self.choice.lines)
 
     def _chain_top(self, line: cst.SimpleStatementLine) -> cst.If | None:
         """The outermost ``if`` of the ``elif`` chain whose branch block holds ``line``."""
@@ -122,12 +145,12 @@ class ListChoice:
                                    f"{self.analysis.line(self.choice.conditional)} and also has {other}; the rule "
                                    "converts a choice only of lists each given whole to one optimizer")
 
-    def _optimizer_moves(self, delivery, base_lr: str) -> None:
-        """The torch optimizer is built before the ``if``: what it reads must hold there as where it was built,
-        and no branch may bind a name its lr reads."""
+    def _optimizer_moves(self, delivery, list_argument: cst.BaseExpression, base_lr: str) -> None:
+        """The torch optimizer is built before the ``if``: what it reads (but the list) must hold there as where it
+        was built, and no branch may bind a name its lr reads."""
         analysis, conditional = self.analysis, self.choice.conditional
         for argument in delivery.optimizer_call.args:
-            if any(argument.value is node for node in (self.choice.use, *analysis.ancestors(self.choice.use))):
+            if argument.value is list_argument:
                 continue
             why = analysis.unbound_name(argument.value, conditional, delivery.optimizer_line)
             if why is not None:
@@ -161,7 +184,7 @@ class ListChoice:
                 continue
             where = f"the branch of line {self.analysis.line(line)}"
             if not (isinstance(value, cst.Call) and self.analysis.names_of(value.func) & BRANCH_PAIRS.keys()):
-                if not same_expression(self.analysis.code(value), base_lr):
+                if not same_expression(self.analysis.code(_without_float(value)), base_lr):
                     raise Refused("MIG107", f"{where} binds `{self.analysis.code(value)}`, not a list function's "
                                            f"list nor the lr {base_lr} the others start from: the torch optimizer "
                                            "is built once, before the `if`, with one lr", value)
@@ -209,6 +232,14 @@ class ListChoice:
         replacements[line] = [line.with_changes(body=cst.parse_statement(f"{scheduler} = {built}\n").body)]
         replacements.update({spent: [] for spent in branch.pair.spent(branch) if spent not in replacements})
         return f"{where} → {branch.pair.scheduler_name} [{verdict.kind}: {verdict.detail}]"
+
+
+def _without_float(value: cst.BaseExpression) -> cst.BaseExpression:
+    """``x`` of ``float(x)``: a constant lr the optimizer takes as the float it is."""
+    if (isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "float"
+            and len(value.args) == 1 and value.args[0].keyword is None and not value.args[0].star):
+        return value.args[0].value
+    return value
 
 
 def _raises(block: cst.BaseSuite) -> bool:

@@ -227,17 +227,24 @@ class ListDelivery:
         scope = self.analysis.scopes[name]
         assignments = sorted((assignment for assignment in scope[name.value] if isinstance(assignment, Assignment)),
                              key=lambda assignment: self.analysis.start(assignment.node))
-        choice = self._choice(line, name, assignments) if self.choice is None else None
-        if choice is not None:
-            self.choice = choice
-            return choice.use
+        unsupported = None
+        if self.choice is None:
+            found = self._choice(line, name, assignments)
+            if isinstance(found, str):
+                unsupported = found
+            elif found is not None:
+                self.choice = found
+                return found.use
+        else:
+            assignments = [assignment for assignment in assignments if not self._in_choice(assignment)]
         block = self.analysis.parents[line]
         statements = []
         for assignment in assignments:
             bound = self.analysis.assigned_value(assignment) if type(assignment) is Assignment else None
             if bound is None or self.analysis.parents.get(bound[0]) is not block:
-                raise Refused("MIG107", f"`{name.value}` is also bound at line {self.analysis.line(assignment.node)}, "
-                                       "so the list cannot be followed to its use", assignment.node)
+                raise Refused("MIG107", unsupported or f"`{name.value}` is also bound at line "
+                                                      f"{self.analysis.line(assignment.node)}, so the list cannot be "
+                                                      "followed to its use", assignment.node)
             statements.append(bound[0])
         later = sorted((s for s in statements if self.analysis.start(s) > self.analysis.start(line)),
                        key=self.analysis.start)

@@ -407,7 +407,7 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
         if self.choice is None:
             replacements[place] = [new_optimizer, *scheduler_lines]
         else:
-            self._optimizer_moves(delivery, torch_lr)
+            self._optimizer_moves(delivery, optimizer_arguments.get("learning_rate"), torch_lr)
             replacements[place] = [new_optimizer, place]
             own = next(line for line, value in self.choice.lines if value is self.call)
             replacements[own] = [own.with_changes(body=scheduler_lines[0].body)]
@@ -727,6 +727,10 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
                 if scope is not None and len(scope[name.value]) > 1:
                     return argument, (f"`{name.value}` is assigned more than once, and the LambdaLR that replaces "
                                       f"{self.pair.function} reads it at every scheduler step")
+            why = self.analysis.attribute_changed(expression, self.analysis.start(self.call), (10**9, 0))
+            if why is not None:
+                return argument, (f"{why}, after the list is built, and the LambdaLR that replaces "
+                                  f"{self.pair.function} reads it at every scheduler step")
         return None
 
     def _moving(self, arguments: dict[str, cst.BaseExpression]) -> list[cst.BaseExpression]:
@@ -754,6 +758,10 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
                             and self.analysis.statement(node) not in removed):
                         raise Refused("MIG105", f"`{name.value}` is assigned at line {self.analysis.line(node)}, "
                                                "between the list and the optimizer that will use it instead", node)
+            why = self.analysis.attribute_changed(expression, self.analysis.end(first), self.analysis.end(last))
+            if why is not None:
+                raise Refused("MIG105", f"{why}, between the list and the optimizer that will use it instead",
+                              expression if expression in self.analysis.positions else None)
 
 
 class _Parameters(cst.CSTTransformer):

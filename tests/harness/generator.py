@@ -410,6 +410,8 @@ def _mindspore_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], 
     list_variant = pick("list_variant", ["plain", "other"])
     read = pick("read", ["none", "none", "epoch_start", "before_step", "after_step", "after_batches"])
     flag = pick("flag", ["none", "none", "lists", "constant"]) if sizes == "argparse" else "none"
+    override = pick("override", ["none", "none", "none", "lr_after_list", "epochs_before_loop"]) \
+        if sizes == "argparse" else "none"
 
     nn = {"mindspore_nn": "mindspore.nn", "from_nn": "nn", "nn_alias": "nn", "ms_alias": "ms.nn"}[reference]
     ms = "ms" if reference == "ms_alias" else "mindspore"
@@ -492,6 +494,7 @@ def _mindspore_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], 
         f"net = {nn}.Dense(4, 1)",
         f"loss_fn = {nn}.MSELoss()",
         *schedule,
+        *(["args.lr = args.lr * 0.5"] if override == "lr_after_list" else []),
         f"optimizer = {optimizer}",
     ]
     helpers: list[str] = []
@@ -537,6 +540,8 @@ def _mindspore_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], 
             helpers += ["def fit(optimizer, dataset, epochs):", "    for epoch in range(epochs):",
                         *_indent(epoch_body, 2), ""]
             loops = [f"fit(optimizer, dataset, {run_epochs})"]
+    if override == "epochs_before_loop":
+        loops = ["args.epochs = args.epochs + 1", *loops]
     if scope == "function":
         program = [*imports, "", *header, "", "def main():", *_indent(setup + helpers + loops, 1), "", "", "main()"]
     else:

@@ -14,7 +14,7 @@ neither), and every model has both ``parameters()`` and ``trainable_params()``.
 
 A MindSpore optimizer records the float64 value its list holds at the gathered index; MindSpore casts the list to
 float32 before gathering, so comparing the float64 value keeps the check as tight as torch's float64 lrs. For the
-same reason ``np.array(lr).astype(np.float32)`` keeps the float64 values here.
+same reason ``np.array(lr).astype(np.float32)`` keeps the float64 values here, of a list or of one constant lr.
 """
 
 from __future__ import annotations
@@ -666,6 +666,14 @@ class StandinArray(list):
         return (len(self),)
 
 
+class StandinScalar(float):
+    """``np.array(lr)`` of one number (a flag's constant lr): its float64 value, whatever ``astype`` asks, as for a
+    list."""
+
+    def astype(self, dtype):
+        return self
+
+
 def _schedule_of(learning_rate):
     """A list of per-step lrs, or a float for a constant lr."""
     if isinstance(learning_rate, Tensor) and learning_rate.rows is not None:
@@ -859,6 +867,8 @@ def _is_finite(tensor):
 def _numpy_array(data, dtype=None, **kwargs):
     if isinstance(data, (list, tuple)) and all(isinstance(item, (int, float)) for item in data):
         return StandinArray(float(item) for item in data)
+    if isinstance(data, (int, float)) and not isinstance(data, bool):
+        return StandinScalar(data)
     return real_numpy.array(data, dtype=dtype, **kwargs)
 
 
