@@ -51,6 +51,7 @@ EXACT_TODAY = {
     "mindspore_to_torch/fit_one_epoch_helper",
     "mindspore_to_torch/flag_choice_cosine_step_constant",
     "mindspore_to_torch/flag_choice_default_step_else_raises",
+    "mindspore_to_torch/flag_default_then_override",
     "mindspore_to_torch/helper_returns_lr_list",
     "mindspore_to_torch/inline_dict_iterator",
     "mindspore_to_torch/logs_lr_by_step",

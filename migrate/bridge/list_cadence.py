@@ -424,8 +424,8 @@ class ListCadence:
         counts = [arguments["total_step"], arguments["step_per_epoch"]]
         roots = {name.value for count in counts for name in read_names(count)}
         place = self.analysis.statement(self.list_node)
-        counted = [(loop.iter if isinstance(loop, cst.For) else loop.test, loop, f"the loop at line "
-                    f"{self.analysis.line(loop)}") for loop, hop in around if hop is route.hops[0]]
+        counted = [(loop.iter if isinstance(loop, cst.For) else loop.test, loop,
+                    f"the loop at line {self.analysis.line(loop)}") for loop, hop in around if hop is route.hops[0]]
         if route.through_calls:
             call = route.hops[0].node
             counted.append((call, call, f"the call at line {self.analysis.line(call)}"))

@@ -50,6 +50,7 @@ class Choice:
     conditional: cst.If
     lines: tuple[tuple[cst.SimpleStatementLine, cst.BaseExpression], ...]
     use: cst.Name
+    default: cst.SimpleStatementLine | None = None
 
 
 class ListChoice:
@@ -58,21 +59,18 @@ class ListChoice:
     def _choice(self, line: cst.SimpleStatementLine, name: cst.Name,
                 assignments: list[Assignment]) -> Choice | str | None:
         """The choice ``line`` is one branch of: every binding of ``name`` up to the ``if``'s end is the one binding
-        of a branch of the same ``if``/``elif``/``else`` (a branch may instead end by raising), and what they bind
-        is read once, after it (a later binding, ``lr = Tensor(lr, mstype.float32)``, is followed as usual). When
-        ``line`` is in such an ``if`` among other bindings of the name but the shape is another, why; None when
-        ``line`` is in no ``if`` or binds the name alone."""
+        of a branch of the same ``if``/``elif``/``else`` (a branch may instead end by raising), or the default bound
+        right before the ``if`` that branches without a binding keep, and what they bind is read once, after it (a
+        later binding, ``lr = Tensor(lr, mstype.float32)``, is followed as usual). When ``line`` is in such an
+        ``if`` among other bindings of the name but the shape is another, why; None when ``line`` is in no ``if``
+        or binds the name alone."""
         analysis = self.analysis
         conditional = self._chain_top(line)
         if conditional is None or len(assignments) < 2:
             return None
         where = f"the `if` at line {analysis.line(conditional)} that chooses the list"
         blocks, complete = self._branch_blocks(conditional)
-        if not complete:
-            return (f"{where} has no `else`, so `{name.value}` may keep another value: the rule converts a choice "
-                    f"whose every branch binds it or raises (write the constant lr's branch as `else: {name.value} "
-                    "= ...`)")
-        bound, branch_assignments, later = {}, [], []
+        bound, branch_assignments, later, defaults = {}, [], [], []
         for assignment in assignments:
             statement = analysis.statement(assignment.node)
             if (analysis.parents.get(statement) is analysis.parents.get(conditional)
@@ -80,6 +78,11 @@ class ListChoice:
                 later.append(statement)
                 continue
             value = analysis.assigned_value(assignment) if type(assignment) is Assignment else None
+            if (value is not None and analysis.parents.get(value[0]) is analysis.parents.get(conditional)
+                    and not defaults):
+                defaults.append(value)
+                branch_assignments.append(assignment)
+                continue
             block = analysis.parents.get(value[0]) if value is not None else None
             if block not in blocks:
                 return (f"`{name.value}` is also bound at line {analysis.line(assignment.node)}, outside the branches "
@@ -89,8 +92,11 @@ class ListChoice:
                         f"{analysis.line(bound[block][0])} and {analysis.line(value[0])})")
             bound[block] = value
             branch_assignments.append(assignment)
+        if not complete and not defaults:
+            return (f"{where} has no `else`, so `{name.value}` may keep another value: the rule converts a choice "
+                    f"whose every branch binds it or raises, or keeps the value bound right before the `if`")
         for block in blocks:
-            if block not in bound and not _raises(block):
+            if block not in bound and not _raises(block) and not defaults:
                 return (f"the branch at line {analysis.line(analysis.parents[block])} of {where} binds no "
                         f"`{name.value}` and does not raise")
         limit = min((analysis.end(statement) for statement in later), default=None)
@@ -100,8 +106,9 @@ class ListChoice:
             lines = ", ".join(str(analysis.line(read)) for read in reads) or "no line"
             return (f"`{name.value}` is read at {'line' if len(reads) == 1 else 'lines'} {lines}, not once after "
                     f"{where}: a torch scheduler can stand in for it only where one optimizer takes it")
-        lines = tuple(bound[block] for block in blocks if block in bound)
-        return Choice(conditional, lines, reads[0]) if len(lines) > 1 else None
+        lines = (*defaults, *(bound[block] for block in blocks if block in bound))
+        default = defaults[0][0] if defaults else None
+        return Choice(conditional, lines, reads[0], default) if len(lines) > 1 else None
 
     def _in_choice(self, assignment: Assignment) -> bool:
         return any(self.analysis.statement(assignment.node) is line for line, _ in self.choice.lines)
@@ -182,20 +189,31 @@ class ListChoice:
         for line, value in self.choice.lines:
             if value is self.call:
                 continue
-            where = f"the branch of line {self.analysis.line(line)}"
+            where = (f"the default of line {self.analysis.line(line)}" if line is self.choice.default else
+                     f"the branch of line {self.analysis.line(line)}")
             if not (isinstance(value, cst.Call) and self.analysis.names_of(value.func) & BRANCH_PAIRS.keys()):
                 if not same_expression(self.analysis.code(_without_float(value)), base_lr):
                     raise Refused("MIG107", f"{where} binds `{self.analysis.code(value)}`, not a list function's "
                                            f"list nor the lr {base_lr} the others start from: the torch optimizer "
                                            "is built once, before the `if`, with one lr", value)
                 keeps = f"{in_package(KEEPS_THE_LR, package)}({optimizer}, lambda _: 1.0)"
-                replacements[line] = [line.with_changes(body=cst.parse_statement(f"{scheduler} = {keeps}\n").body)]
+                self._put(line, cst.parse_statement(f"{scheduler} = {keeps}\n"), replacements)
                 described.append(f"{where} keeps the constant lr (a LambdaLR of factor 1)")
                 continue
             described.append(self._branch_scheduler(line, value, base_lr, texts, run, defined, package, optimizer,
                                                     scheduler, replacements))
         return (f"; the `if` at line {self.analysis.line(self.choice.conditional)} chooses the scheduler: "
                 + "; ".join(described))
+
+    def _put(self, line: cst.SimpleStatementLine, statement: cst.SimpleStatementLine, replacements: dict) -> None:
+        """``statement`` in place of a branch's binding; the default's, bound before the ``if``, goes after the
+        torch optimizer that now comes right before the ``if`` (a branch's scheduler then replaces it)."""
+        if line is not self.choice.default:
+            replacements[line] = [line.with_changes(body=statement.body)]
+            return
+        replacements[line] = []
+        placed = replacements[self.choice.conditional]
+        placed.insert(len(placed) - 1, statement)
 
     def _branch_scheduler(self, line, call: cst.Call, base_lr: str, texts: dict[str, str], run, defined,
                           package: str, optimizer: str, scheduler, replacements: dict) -> str:
@@ -211,9 +229,9 @@ class ListChoice:
             raise Refused("MIG105", f"{where}: {rejected[1]}", arguments[rejected[0]])
         own = {name: self.analysis.code(value) for name, value in arguments.items()}
         line_of_site = self.analysis.line(self.call)
-        if not same_expression(own[branch.pair.base_lr], base_lr):
+        if not _same_value(own[branch.pair.base_lr], base_lr, defined):
             differs = f"starts from lr={own[branch.pair.base_lr]} and the branch of line {line_of_site} from {base_lr}"
-        elif not same_expression(own["step_per_epoch"], texts["step_per_epoch"]):
+        elif not _same_value(own["step_per_epoch"], texts["step_per_epoch"], defined):
             differs = (f"steps its scheduler every {own['step_per_epoch']} optimizer steps and the "
                        f"branch of line {line_of_site} every {texts['step_per_epoch']}")
         else:
@@ -229,9 +247,43 @@ class ListChoice:
             raise Refused("MIG105", f"{where} would not keep its learning rates as "
                                    f"{branch.pair.scheduler_name}: {verdict.detail}", call)
         built = f"{in_package(branch.pair.scheduler, package)}({optimizer}, {branch.pair.scheduler_arguments(own)})"
-        replacements[line] = [line.with_changes(body=cst.parse_statement(f"{scheduler} = {built}\n").body)]
+        self._put(line, cst.parse_statement(f"{scheduler} = {built}\n"), replacements)
         replacements.update({spent: [] for spent in branch.pair.spent(branch) if spent not in replacements})
         return f"{where} → {branch.pair.scheduler_name} [{verdict.kind}: {verdict.detail}]"
+
+
+def _same_value(left: str, right: str, defined: tuple[tuple[str, str], ...]) -> bool:
+    """The same expression once the names the function binds once are read as what they are bound to
+    (``steps`` and ``dataset.get_dataset_size()`` after ``steps = dataset.get_dataset_size()``)."""
+    return same_expression(left, right) or same_expression(_expanded(left, dict(defined)),
+                                                           _expanded(right, dict(defined)))
+
+
+def _expanded(text: str, defined: dict[str, str], depth: int = 3) -> str:
+    """``text`` with each defined name replaced by its definition, ``depth`` times over."""
+    node = cst.parse_expression(text)
+    for _ in range(depth):
+        node = node.visit(_Definitions(defined))
+    return cst.Module([]).code_for_node(node)
+
+
+class _Definitions(cst.CSTTransformer):
+    """Names replaced by their definitions, parenthesized; attribute names after a dot are not names."""
+
+    def __init__(self, defined: dict[str, str]):
+        self.defined = defined
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
+        return updated.with_changes(value=original.value.visit(self))
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        if original.value not in self.defined:
+            return updated
+        return cst.parse_expression(f"({self.defined[original.value]})")
 
 
 def _without_float(value: cst.BaseExpression) -> cst.BaseExpression:

@@ -410,7 +410,7 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
             self._optimizer_moves(delivery, optimizer_arguments.get("learning_rate"), torch_lr)
             replacements[place] = [new_optimizer, place]
             own = next(line for line, value in self.choice.lines if value is self.call)
-            replacements[own] = [own.with_changes(body=scheduler_lines[0].body)]
+            self._put(own, scheduler_lines[0], replacements)
             chosen = self._branch_edits(texts, run, defined, package, optimizer, scheduler, replacements)
         replacements.update({line: [] for line in self.pair.spent(self) if line not in replacements})
         if resume is not None:

@@ -409,7 +409,7 @@ def _mindspore_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], 
                                            "piecewise_constant_lr", "polynomial_decay_lr", "warmup_lr"])
     list_variant = pick("list_variant", ["plain", "other"])
     read = pick("read", ["none", "none", "epoch_start", "before_step", "after_step", "after_batches"])
-    flag = pick("flag", ["none", "none", "lists", "constant"]) if sizes == "argparse" else "none"
+    flag = pick("flag", ["none", "none", "lists", "constant", "default"]) if sizes == "argparse" else "none"
     override = pick("override", ["none", "none", "none", "lr_after_list", "epochs_before_loop"]) \
         if sizes == "argparse" else "none"
 
@@ -471,7 +471,9 @@ def _mindspore_program(rng: random.Random) -> tuple[str, list[tuple[str, ...]], 
                  if list_function != "piecewise_constant_lr" else f"lr = {nn}.cosine_decay_lr({call_arguments})")
         last = f"lr = {lr_value}" if flag == "constant" else "raise ValueError(args.schedule)"
         schedule = ["if args.schedule == \"a\":", *_indent(schedule, 1), "elif args.schedule == \"b\":",
-                    *_indent([other], 1), "else:", *_indent([last], 1)]
+                    *_indent([other], 1), *(["else:", *_indent([last], 1)] if flag != "default" else [])]
+        if flag == "default":
+            schedule.insert(0, f"lr = {lr_value}")
         argvs = [(*argv, "--schedule", name) for argv in argvs[::2] for name in "abc"]
     learning_rate = "lr"
     if delivery == "tensor":
