@@ -214,6 +214,12 @@ class Analysis:
             if not any(self.runs_before(node, place) for node in nodes):
                 where = f" (it is bound at line {self.line(nodes[0])})" if nodes else ""
                 return f"`{name.value}` is not bound on every path before line {self.line(place)}{where}"
+            elsewhere = [node for node in nodes if self.enclosing_scope(node) is not self.enclosing_scope(place)]
+            if elsewhere:
+                function = self.enclosing_scope(elsewhere[0])
+                called = f"{function.name.value}()" if isinstance(function, cst.FunctionDef) else "another scope"
+                return (f"`{name.value}` is also assigned in {called} (line {self.line(elsewhere[0])}), which may run "
+                        "in between")
             changed = [node for node in nodes if low <= self.start(node) < high]
             if changed:
                 return f"`{name.value}` is bound again at line {self.line(changed[0])}"
@@ -231,31 +237,41 @@ class Analysis:
             if changed:
                 return f"`{self.code(attribute)}` is assigned at line {self.line(changed[0])}"
             handed = [call for call in self._handed_objects.get(root, ()) if low <= self.start(call) < high]
-            if handed:
+            if handed and isinstance(handed[0], cst.Call):
                 return (f"`{root}` is handed to `{self.first_line(handed[0])}` at line {self.line(handed[0])}, which "
                         f"may change `{self.code(attribute)}`")
+            if handed:
+                return (f"`{self.code(handed[0])}` is assigned at line {self.line(handed[0])}, which changes "
+                        f"`{self.code(attribute)}`")
         return None
 
     @functools.cached_property
-    def _handed_objects(self) -> dict[str, list[cst.Call]]:
-        """Each name whose object a call may change: handed to ``setattr``/``vars``, or to a function the module
-        defines whose body changes that parameter, or whose own method changes it (``cfg.update(...)``,
-        ``cfg.merge_from_file(...)``)."""
+    def _handed_objects(self) -> dict[str, list[cst.CSTNode]]:
+        """Each name whose object a statement may change: handed to ``setattr`` or to a function the module defines
+        whose body changes that parameter, a changing method called on it or on what it holds
+        (``cfg.update(...)``, ``cfg.merge_from_file(...)``, ``args.__dict__.update(...)``), or an item of its
+        ``vars()``/``__dict__`` assigned."""
         defined = {function.name.value: function for function in reversed(self.nodes(cst.FunctionDef))}
-        handed: dict[str, list[cst.Call]] = {}
+        handed: dict[str, list[cst.CSTNode]] = {}
         for call in self.nodes(cst.Call):
             func = call.func
-            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and _mutating(func.attr.value):
-                handed.setdefault(func.value.value, []).append(call)
+            if isinstance(func, cst.Attribute) and _mutating(func.attr.value):
+                root = _root_name(func.value) or _vars_of(func.value)
+                if root is not None:
+                    handed.setdefault(root, []).append(call)
             if not isinstance(func, cst.Name):
                 continue
             function = defined.get(func.value)
             for index, argument in enumerate(call.args):
                 if not isinstance(argument.value, cst.Name) or argument.star:
                     continue
-                if func.value in ("setattr", "vars") or (function is not None
-                                                         and _changes_parameter(function, index, argument)):
+                if func.value == "setattr" or (function is not None
+                                               and _changes_parameter(function, index, argument)):
                     handed.setdefault(argument.value.value, []).append(call)
+        for target in self._item_targets:
+            root = _vars_of(target)
+            if root is not None:
+                handed.setdefault(root, []).append(target)
         return handed
 
     @functools.cached_property
@@ -272,6 +288,33 @@ class Analysis:
                 elif isinstance(target, (cst.Attribute, cst.Subscript)):
                     writes.setdefault(_written_text(self.code(target)), []).append(target)
         return writes
+
+    def attribute_targets(self, text: str) -> list[cst.CSTNode]:
+        """Where the module assigns the attribute or item spelled ``text`` (``self.warmup``)."""
+        return list(self._attribute_writes.get(_written_text(text), ()))
+
+    @staticmethod
+    def self_attributes_read(node: cst.CSTNode) -> list[str]:
+        """The ``x`` of each ``self.x`` ``node`` reads."""
+        return [attribute.attr.value for attribute in _attributes_read(node)
+                if isinstance(attribute, cst.Attribute) and isinstance(attribute.value, cst.Name)
+                and attribute.value.value == "self"]
+
+    def attribute_set_from_outside(self, name: str) -> bool:
+        """Whether the module assigns an attribute ``name`` of an object other than ``self`` (``trainer.epochs =
+        6``), or hands an object to ``setattr`` with that name."""
+        for targets in self._attribute_writes.values():
+            if any(isinstance(target, cst.Attribute) and target.attr.value == name
+                   and not (isinstance(target.value, cst.Name) and target.value.value == "self") for target in targets):
+                return True
+        return any(isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == "setattr"
+                   and len(call.args) > 1 and self.code(call.args[1].value).strip("'\"") == name
+                   for calls in self._handed_objects.values() for call in calls)
+
+    @functools.cached_property
+    def _item_targets(self) -> list[cst.CSTNode]:
+        """Every attribute or item the module assigns, in order."""
+        return [target for targets in self._attribute_writes.values() for target in targets]
 
     def runs_before(self, binding: cst.CSTNode, place: cst.CSTNode) -> bool:
         """Whether the statement holding ``binding`` has run, on every path, when ``place`` starts.
@@ -1047,7 +1090,8 @@ def _mutating(method: str) -> bool:
 
 def _changes_parameter(function: cst.FunctionDef, index: int, argument: cst.Arg) -> bool:
     """Whether ``function``'s body changes the object its call passes as ``argument`` (the ``index``-th): assigns
-    an attribute or item of the parameter, hands it to ``setattr``/``vars``, or calls a changing method on it."""
+    an attribute or item of the parameter (also through ``vars``/``__dict__``), hands it to ``setattr``, or calls a
+    changing method on it."""
     params = [*function.params.posonly_params, *function.params.params]
     if argument.keyword is not None:
         named = [param for param in (*params, *function.params.kwonly_params)
@@ -1066,14 +1110,15 @@ def _changes_parameter(function: cst.FunctionDef, index: int, argument: cst.Arg)
                 target = targets.pop()
                 if isinstance(target, (cst.Tuple, cst.List)):
                     targets += [element.value for element in target.elements]
-                elif isinstance(target, (cst.Attribute, cst.Subscript)) and _root_name(target) == parameter:
+                elif isinstance(target, (cst.Attribute, cst.Subscript)) and parameter in (_root_name(target),
+                                                                                            _vars_of(target)):
                     return True
         if isinstance(node, cst.Call):
             func = node.func
-            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and (
-                    func.value.value == parameter and _mutating(func.attr.value)):
+            if isinstance(func, cst.Attribute) and _mutating(func.attr.value) and parameter in (
+                    _root_name(func.value), _vars_of(func.value)):
                 return True
-            if isinstance(func, cst.Name) and func.value in ("setattr", "vars") and any(
+            if isinstance(func, cst.Name) and func.value == "setattr" and any(
                     isinstance(arg.value, cst.Name) and arg.value.value == parameter for arg in node.args):
                 return True
         pending.extend(node.children)
@@ -1093,6 +1138,19 @@ def _attributes_read(node: cst.CSTNode) -> list[cst.Attribute | cst.Subscript]:
             continue
         pending.extend(current.children)
     return found
+
+
+def _vars_of(node: cst.BaseExpression) -> str | None:
+    """``args`` of a chain through ``vars(args)`` or ``args.__dict__`` (``vars(args)["lr"]``,
+    ``args.__dict__.update``): what is changed through it is an attribute of ``args``."""
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        if isinstance(node, cst.Attribute) and node.attr.value == "__dict__":
+            return _root_name(node.value)
+        node = node.value
+    if (isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "vars"
+            and len(node.args) == 1 and isinstance(node.args[0].value, cst.Name)):
+        return node.args[0].value.value
+    return None
 
 
 def _root_name(node: cst.BaseExpression) -> str | None:

@@ -144,12 +144,43 @@ def _collect(node: ast.expr, constants, found) -> None:
     elif isinstance(node, ast.Call) and _pure_call(node):
         for argument in node.args:
             _collect(argument, constants, found)
+    elif isinstance(node, (ast.IfExp, ast.Compare, ast.BoolOp)) and _decidable(node):
+        for part in ast.iter_child_nodes(node):
+            if isinstance(part, ast.expr):
+                _collect(part, constants, found)
     elif ast.unparse(node) in _MATH:
         return
     elif isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
         found[ast.unparse(node)] = None
     else:
         raise NotEvaluable(f"cannot evaluate {ast.unparse(node)!r}")
+
+
+_COMPARE = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
+            ast.Eq: operator.eq, ast.NotEq: operator.ne}
+
+
+def _decidable(node: ast.expr) -> bool:
+    """A conditional the evaluator decides: ``a if test else b`` over numeric comparisons joined by and/or (a
+    warmup lambda's ``(e + 1) / w if e < w else 1.0``)."""
+    if isinstance(node, ast.Compare):
+        return all(type(op) in _COMPARE for op in node.ops)
+    if isinstance(node, ast.BoolOp):
+        return all(isinstance(value, (ast.Compare, ast.BoolOp)) and _decidable(value) for value in node.values)
+    return isinstance(node, ast.IfExp) and isinstance(node.test, (ast.Compare, ast.BoolOp)) and _decidable(node.test)
+
+
+def _truth(node: ast.expr, constants, values) -> bool:
+    if isinstance(node, ast.BoolOp):
+        decide = all if isinstance(node.op, ast.And) else any
+        return decide(_truth(value, constants, values) for value in node.values)
+    left = _evaluate(node.left, constants, values)
+    for op, comparator in zip(node.ops, node.comparators, strict=True):
+        right = _evaluate(comparator, constants, values)
+        if not _COMPARE[type(op)](left, right):
+            return False
+        left = right
+    return True
 
 
 def _pure_call(node: ast.Call) -> bool:
@@ -205,6 +236,9 @@ def _evaluate_unchecked(node: ast.expr, constants, values):
         name = ast.unparse(node.func)
         function = _BUILTINS.get(name) or _MATH[name]
         return function(*(_evaluate(argument, constants, values) for argument in node.args))
+    if isinstance(node, ast.IfExp) and _decidable(node):
+        chosen = node.body if _truth(node.test, constants, values) else node.orelse
+        return _evaluate(chosen, constants, values)
     text = ast.unparse(node)
     if text in _MATH:
         return _MATH[text]

@@ -95,6 +95,9 @@ GROUP_WRITERS = ("update", "setdefault", "__setitem__")
 #: Keys of a torch param group a MindSpore group dict takes as they are ("lr" becomes that group's own list).
 GROUP_KEYS = {"params", "lr", "weight_decay"}
 
+#: Why a LambdaLR's lambda cannot read what changes after the scheduler is built.
+LAZY_LAMBDA = "its lambda reads it at every scheduler step, a MindSpore list only once, where it is built"
+
 
 OPTIMIZERS = towards("mindspore")
 
@@ -533,12 +536,44 @@ class SchedulerSite(ABC):
     def _scheduler_list(self, name: str, arguments: dict, frame: Frame, node: cst.CSTNode | None = None) -> Listed:
         """A scheduler of ``SIBLINGS`` with these bound arguments as its list over the frame's run."""
         sibling = SIBLINGS[name]
+        self._lambda_reads_hold(arguments)
         texts = {**sibling.defaults, **{key: self.analysis.code(value) for key, value in arguments.items()
                                         if key != "optimizer"}}
         try:
             return sibling.listed(texts, frame)
         except (ValueError, SyntaxError) as error:
             raise Refused("MIG105", f"{name.removeprefix(SCHEDULER_MODULE)}: {error}", node) from None
+
+    def _lambda_reads_hold(self, arguments: dict) -> None:
+        """A LambdaLR's lambda reads its free names and attributes at every scheduler step, the list once, where it
+        is built: none of them may be assigned after the scheduler (in the training loop, or for a shorter run)."""
+        function = arguments.get("lr_lambda")
+        if not isinstance(function, cst.Lambda):
+            return
+        analysis = self.analysis
+        built = analysis.end(analysis.statement(function))
+        own = {parameter.name.value for parameter in function.params.params}
+        for name in read_names(function.body):
+            scope = analysis.scopes.get(name)
+            if name.value in own or scope is None:
+                continue
+            later = sorted((assignment.node for assignment in scope[name.value]
+                            if getattr(assignment, "node", None) in analysis.positions
+                            and analysis.start(assignment.node) >= built), key=analysis.start)
+            if later:
+                raise Refused("MIG105", f"`{name.value}` is assigned at line {analysis.line(later[0])}, after the "
+                                       f"LambdaLR is built: {LAZY_LAMBDA}", later[0])
+        why = analysis.attribute_changed(function.body, built, (10**9, 0))
+        if why is not None:
+            raise Refused("MIG105", f"{why}, after the LambdaLR is built: {LAZY_LAMBDA}", function)
+        home = analysis.program.function_of(function)
+        for attribute in analysis.self_attributes_read(function.body):
+            stores = [target for target in analysis.attribute_targets(f"self.{attribute}")
+                      if analysis.program.function_of(target) is not home or analysis.start(target) >= built]
+            if stores or analysis.attribute_set_from_outside(attribute):
+                where = f" at line {analysis.line(stores[0])}" if stores else " from outside its class"
+                raise Refused("MIG105", f"`self.{attribute}` is assigned{where}, apart from where the LambdaLR is "
+                                       f"built: {LAZY_LAMBDA}", stores[0] if stores else function)
 
     def _require_below(self, low: str, high: str, refusal: str, assumption: str,
                        node: cst.CSTNode | None = None) -> None:
@@ -1162,6 +1197,7 @@ class SchedulerSite(ABC):
             sibling = SIBLINGS[next(iter(self.analysis.names_of(value.func) & SIBLINGS.keys()))]
             bound = bind(value, ("optimizer", *sibling.signature)).values
             texts = {**sibling.defaults, **{name: self.analysis.code(node) for name, node in bound.items()}}
+            self._lambda_reads_hold(bound)
             try:
                 listed = sibling.listed(texts, frame)
             except (ValueError, SyntaxError) as error:

@@ -119,8 +119,8 @@ def _whole(text: str) -> bool:
 def _lambda(args: dict[str, str], frame: Frame) -> Listed:
     """``lr * lr_lambda(epoch)``: the lambda's body written into the comprehension with the epoch of each step
     for its argument (a lambda spelled out in the call, which the verifier reads; a named function is not)."""
-    text = args["lr_lambda"]
-    function = ast.parse(text.strip(), mode="eval").body
+    function = ast.parse(f"({args['lr_lambda'].strip()})", mode="eval").body
+    text = ast.unparse(function)
     if not (isinstance(function, ast.Lambda) and len(function.args.args) == 1 and not function.args.defaults
             and not any((function.args.posonlyargs, function.args.kwonlyargs, function.args.vararg,
                          function.args.kwarg))):

@@ -246,7 +246,8 @@ class Program:
     def in_method_terms(self, text: str, method: cst.CSTNode) -> tuple[str, list[cst.CSTNode]] | None:
         """``text`` with each ``self.x`` replaced by the value ``method`` stores in it, and those values (what the
         text now reads). None when a ``self.x`` is not stored exactly once in the class, by a statement of
-        ``method``'s own body: its value where ``method`` runs is not visible then."""
+        ``method``'s own body, or an ``x`` of another object is assigned in the module (``trainer.epochs = 6``,
+        maybe this instance): its value where ``method`` runs is not visible then."""
         owner = self.class_of(method) if isinstance(method, cst.FunctionDef) else None
         expression = cst.parse_expression(text)
         wanted = _SelfAttributes()
@@ -260,6 +261,8 @@ class Program:
             stores = [node for node in self._class_attributes(owner, name) if self._is_store(node)]
             line = self.analysis.statement(stores[0]) if len(stores) == 1 else None
             if line is None or self.analysis.parents.get(line) is not method.body:
+                return None
+            if self.analysis.attribute_set_from_outside(name):
                 return None
             value = self._assigned_value(stores[0])
             if value is stores[0]:

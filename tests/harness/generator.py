@@ -349,6 +349,12 @@ def _construction(kind: str, rng: random.Random, choice: dict, optimizer: str, s
             "    raise ValueError(SCHEDULE)", ""]
     if kind == "sibling":
         choice["sibling"] = name = rng.choice(sorted(SIBLINGS))
+        if name == "LambdaLR":
+            choice["lambda"] = form = rng.choice(["plain", "warmup", "warmup_rebound"])
+            if form != "plain":
+                return [plain[0], "warmup = 2", "scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, "
+                        "lambda epoch: (epoch + 1) / warmup if epoch < warmup else 0.5 ** (epoch - warmup))",
+                        *(["warmup = 3"] if form == "warmup_rebound" else [])], []
         return [plain[0], f"scheduler = torch.optim.lr_scheduler.{name}(optimizer, {SIBLINGS[name]})"], []
     if kind == "sibling_flag":
         first, second = rng.sample(sorted(SIBLINGS), 2)
