@@ -236,7 +236,9 @@ class Analysis:
             changed = [node for node in self._attribute_writes.get(text, ()) if low <= self.start(node) < high]
             if changed:
                 return f"`{self.code(attribute)}` is assigned at line {self.line(changed[0])}"
-            handed = [call for call in self._handed_objects.get(root, ()) if low <= self.start(call) < high]
+            key = _first_key(attribute)
+            handed = [node for node, keys in self._handed_objects.get(root, ())
+                      if low <= self.start(node) < high and (keys is None or key in keys)]
             if handed and isinstance(handed[0], cst.Call):
                 return (f"`{root}` is handed to `{self.first_line(handed[0])}` at line {self.line(handed[0])}, which "
                         f"may change `{self.code(attribute)}`")
@@ -246,32 +248,37 @@ class Analysis:
         return None
 
     @functools.cached_property
-    def _handed_objects(self) -> dict[str, list[cst.CSTNode]]:
-        """Each name whose object a statement may change: handed to ``setattr`` or to a function the module defines
-        whose body changes that parameter, a changing method called on it or on what it holds
-        (``cfg.update(...)``, ``cfg.merge_from_file(...)``, ``args.__dict__.update(...)``), or an item of its
-        ``vars()``/``__dict__`` assigned."""
+    def _handed_objects(self) -> dict[str, list[tuple[cst.CSTNode, frozenset[str] | None]]]:
+        """Each name whose object a statement may change, with the attributes it may change (None: any): handed to
+        ``setattr`` or to a function the module defines whose body changes that parameter, a changing method called
+        on it or on what it holds (``cfg.update(...)``, ``cfg.merge_from_file(...)``, ``args.__dict__.update(...)``),
+        or an item of its ``vars()``/``__dict__`` assigned."""
         defined = {function.name.value: function for function in reversed(self.nodes(cst.FunctionDef))}
-        handed: dict[str, list[cst.CSTNode]] = {}
+        handed: dict[str, list[tuple[cst.CSTNode, frozenset[str] | None]]] = {}
         for call in self.nodes(cst.Call):
             func = call.func
             if isinstance(func, cst.Attribute) and _mutating(func.attr.value):
-                root = _root_name(func.value) or _vars_of(func.value)
-                if root is not None:
-                    handed.setdefault(root, []).append(call)
+                root = _root_name(func.value)
+                if root is not None or (root := _vars_of(func.value)) is not None:
+                    key = _first_key(func.value) if _vars_of(func.value) is None else None
+                    handed.setdefault(root, []).append((call, frozenset({key}) if key else None))
             if not isinstance(func, cst.Name):
                 continue
             function = defined.get(func.value)
             for index, argument in enumerate(call.args):
                 if not isinstance(argument.value, cst.Name) or argument.star:
                     continue
-                if func.value == "setattr" or (function is not None
-                                               and _changes_parameter(function, index, argument)):
-                    handed.setdefault(argument.value.value, []).append(call)
+                if func.value == "setattr":
+                    name = call.args[1].value if len(call.args) > 1 else None
+                    keys = (frozenset({name.evaluated_value}) if isinstance(name, cst.SimpleString)
+                            and isinstance(name.evaluated_value, str) else None)
+                    handed.setdefault(argument.value.value, []).append((call, keys))
+                elif function is not None and (keys := _parameter_changes(function, index, argument)) != frozenset():
+                    handed.setdefault(argument.value.value, []).append((call, keys))
         for target in self._item_targets:
             root = _vars_of(target)
             if root is not None:
-                handed.setdefault(root, []).append(target)
+                handed.setdefault(root, []).append((target, None))
         return handed
 
     @functools.cached_property
@@ -308,8 +315,7 @@ class Analysis:
                    and not (isinstance(target.value, cst.Name) and target.value.value == "self") for target in targets):
                 return True
         return any(isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == "setattr"
-                   and len(call.args) > 1 and self.code(call.args[1].value).strip("'\"") == name
-                   for calls in self._handed_objects.values() for call in calls)
+                   and (keys is None or name in keys) for calls in self._handed_objects.values() for call, keys in calls)
 
     @functools.cached_property
     def _item_targets(self) -> list[cst.CSTNode]:
@@ -1088,10 +1094,11 @@ def _mutating(method: str) -> bool:
     return method.lstrip("_").startswith(MUTATING_PREFIXES)
 
 
-def _changes_parameter(function: cst.FunctionDef, index: int, argument: cst.Arg) -> bool:
-    """Whether ``function``'s body changes the object its call passes as ``argument`` (the ``index``-th): assigns
-    an attribute or item of the parameter (also through ``vars``/``__dict__``), hands it to ``setattr``, or calls a
-    changing method on it."""
+def _parameter_changes(function: cst.FunctionDef, index: int, argument: cst.Arg) -> frozenset[str] | None:
+    """The attributes ``function``'s body changes on the object its call passes as ``argument`` (the
+    ``index``-th): those it assigns (``config.lr = ...``), through a changing method of one (``config.opt.update``);
+    None when it may change any (a changing method on it, ``setattr``, ``vars``/``__dict__``, an argument it cannot
+    match to a parameter); empty when none."""
     params = [*function.params.posonly_params, *function.params.params]
     if argument.keyword is not None:
         named = [param for param in (*params, *function.params.kwonly_params)
@@ -1099,8 +1106,9 @@ def _changes_parameter(function: cst.FunctionDef, index: int, argument: cst.Arg)
     else:
         named = params[index:index + 1]
     if not named:
-        return True
+        return None
     parameter = named[0].name.value
+    changed: set[str] = set()
     pending = [function.body]
     while pending:
         node = pending.pop()
@@ -1110,19 +1118,37 @@ def _changes_parameter(function: cst.FunctionDef, index: int, argument: cst.Arg)
                 target = targets.pop()
                 if isinstance(target, (cst.Tuple, cst.List)):
                     targets += [element.value for element in target.elements]
-                elif isinstance(target, (cst.Attribute, cst.Subscript)) and parameter in (_root_name(target),
-                                                                                            _vars_of(target)):
-                    return True
+                elif isinstance(target, (cst.Attribute, cst.Subscript)) and _vars_of(target) == parameter:
+                    return None
+                elif isinstance(target, (cst.Attribute, cst.Subscript)) and _root_name(target) == parameter:
+                    changed.add(_first_key(target))
         if isinstance(node, cst.Call):
             func = node.func
             if isinstance(func, cst.Attribute) and _mutating(func.attr.value) and parameter in (
                     _root_name(func.value), _vars_of(func.value)):
-                return True
+                key = _first_key(func.value) if _vars_of(func.value) is None else None
+                if key is None:
+                    return None
+                changed.add(key)
             if isinstance(func, cst.Name) and func.value == "setattr" and any(
                     isinstance(arg.value, cst.Name) and arg.value.value == parameter for arg in node.args):
-                return True
+                return None
         pending.extend(node.children)
-    return False
+    return frozenset(changed)
+
+
+def _first_key(chain: cst.BaseExpression) -> str | None:
+    """The attribute (or item) of the root name a chain goes through first: ``lr`` of ``args.lr`` and
+    ``cfg.lr.base``, ``"lr"`` of ``cfg["lr"]``; None for the name itself."""
+    first = None
+    while isinstance(chain, (cst.Attribute, cst.Subscript)):
+        first = chain
+        chain = chain.value
+    if isinstance(first, cst.Attribute):
+        return first.attr.value
+    if isinstance(first, cst.Subscript):
+        return _written_text(cst.Module([]).code_for_node(first.slice[0].slice).strip())
+    return None
 
 
 def _attributes_read(node: cst.CSTNode) -> list[cst.Attribute | cst.Subscript]:
