@@ -136,6 +136,18 @@ class Analysis:
                 return candidate
         raise ValueError("node is not inside a statement")
 
+    def chain_top(self, line: cst.CSTNode) -> cst.If | None:
+        """The outermost ``if`` of the ``if``/``elif``/``else`` chain whose branch holds ``line`` directly."""
+        block = self.parents.get(line)
+        owner = self.parents.get(block)
+        if isinstance(owner, cst.Else):
+            owner = self.parents.get(owner)
+        if not isinstance(owner, cst.If):
+            return None
+        while isinstance(parent := self.parents.get(owner), cst.If) and parent.orelse is owner:
+            owner = parent
+        return owner
+
     def enclosing_scope(self, node: cst.CSTNode) -> cst.CSTNode:
         for candidate in self.ancestors(node):
             if isinstance(candidate, SCOPES):

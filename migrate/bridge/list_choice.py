@@ -65,7 +65,7 @@ class ListChoice:
         ``if`` among other bindings of the name but the shape is another, why; None when ``line`` is in no ``if``
         or binds the name alone."""
         analysis = self.analysis
-        conditional = self._chain_top(line)
+        conditional = analysis.chain_top(line)
         if conditional is None or len(assignments) < 2:
             return None
         where = f"the `if` at line {analysis.line(conditional)} that chooses the list"
@@ -112,18 +112,6 @@ class ListChoice:
 
     def _in_choice(self, assignment: Assignment) -> bool:
         return any(self.analysis.statement(assignment.node) is line for line, _ in self.choice.lines)
-
-    def _chain_top(self, line: cst.SimpleStatementLine) -> cst.If | None:
-        """The outermost ``if`` of the ``elif`` chain whose branch block holds ``line``."""
-        block = self.analysis.parents.get(line)
-        branch = self.analysis.parents.get(block)
-        if isinstance(branch, cst.Else):
-            branch = self.analysis.parents.get(branch)
-        if not isinstance(branch, cst.If):
-            return None
-        while isinstance(parent := self.analysis.parents.get(branch), cst.If) and parent.orelse is branch:
-            branch = parent
-        return branch
 
     @staticmethod
     def _branch_blocks(conditional: cst.If) -> tuple[list[cst.BaseSuite], bool]:

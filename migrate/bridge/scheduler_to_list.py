@@ -886,7 +886,7 @@ class SchedulerSite(ABC):
         bound = {binding: value for binding, value in tracked.competitors}
         bound[line] = self.call
         default, top = self._default_then_override(bound)
-        top = top or self._choice_of(line)
+        top = top or self.analysis.chain_top(line)
         if top is None:
             raise Refused("MIG107", f"{unfollowed}; the variable is not chosen by a flag's `if` (the one way several "
                                    "values convert together): give each training phase's scheduler and optimizer "
@@ -927,8 +927,8 @@ class SchedulerSite(ABC):
         """``scheduler = StepLR(...)`` right before ``if args.cosine: scheduler = CosineAnnealingLR(...)``: the
         first binding is the choice's ``else``. That binding and the ``if`` whose branches bind the rest; (None, None)
         for any other shape."""
-        outside = [statement for statement in bound if self._choice_of(statement) is None]
-        tops = {id(top): top for statement in bound if (top := self._choice_of(statement)) is not None}
+        outside = [statement for statement in bound if self.analysis.chain_top(statement) is None]
+        tops = {id(top): top for statement in bound if (top := self.analysis.chain_top(statement)) is not None}
         if len(outside) != 1 or len(tops) != 1:
             return None, None
         default, top = outside[0], next(iter(tops.values()))
@@ -938,18 +938,6 @@ class SchedulerSite(ABC):
                 or body.index(default) + 1 >= len(body) or body[body.index(default) + 1] is not top):
             return None, None
         return default, top
-
-    def _choice_of(self, line) -> cst.If | None:
-        """The outermost ``if`` of the ``if``/``elif``/``else`` chain whose branch holds ``line`` directly."""
-        block = self.analysis.parents.get(line)
-        owner = self.analysis.parents.get(block)
-        if isinstance(owner, cst.Else):
-            owner = self.analysis.parents.get(owner)
-        if not isinstance(owner, cst.If):
-            return None
-        while isinstance(parent := self.analysis.parents.get(owner), cst.If) and parent.orelse is owner:
-            owner = parent
-        return owner
 
     def _branch_blocks(self, top: cst.If) -> tuple[list, bool]:
         """The bodies of an ``if``/``elif``/``else`` chain, and whether it ends with an ``else`` (some branch
@@ -1463,7 +1451,7 @@ class SchedulerSite(ABC):
             if not (isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1
                     and len(assign.targets) == 1 and isinstance(assign.value, cst.Call)):
                 return []
-            choice = self._choice_of(line)
+            choice = self.analysis.chain_top(line)
             if choice is None or top not in (None, choice):
                 return []
             top = choice
@@ -1588,7 +1576,7 @@ class SchedulerSite(ABC):
 
     def _choice_place(self, reads) -> cst.CSTNode:
         """The ``if`` that chooses the optimizer: the list is built before it, for every branch."""
-        top = self._choice_of(self._optimizer_choice[0][0])
+        top = self.analysis.chain_top(self._optimizer_choice[0][0])
         why = next(filter(None, (self.analysis.unbound_name(node, top, at) for node, at in reads)), None)
         if why is not None:
             raise Refused("MIG105", f"the list is built before the `if` at line {self.analysis.line(top)} that "
@@ -1596,7 +1584,7 @@ class SchedulerSite(ABC):
         return top
 
     def _optimizers_chosen(self, list_name: str) -> str:
-        top = self._choice_of(self._optimizer_choice[0][0])
+        top = self.analysis.chain_top(self._optimizer_choice[0][0])
         built = ", ".join(f"{self.analysis.code(call.func)} → {chosen.target} (line {self.analysis.line(line)})"
                           for line, call, chosen in self._optimizer_choice)
         if self._choice_lrs:
