@@ -280,12 +280,13 @@ class Analysis:
             for index, argument in enumerate(call.args):
                 if not isinstance(argument.value, cst.Name) or argument.star:
                     continue
-                if func.value == "setattr":
+                if func.value == "setattr" and index == 0:
                     name = call.args[1].value if len(call.args) > 1 else None
                     keys = (frozenset({name.evaluated_value}) if isinstance(name, cst.SimpleString)
                             and isinstance(name.evaluated_value, str) else None)
                     handed.setdefault(argument.value.value, []).append((call, keys))
-                elif function is not None and (keys := _parameter_changes(function, index, argument)) != frozenset():
+                elif (func.value != "setattr" and function is not None
+                      and (keys := _parameter_changes(function, index, argument)) != frozenset()):
                     handed.setdefault(argument.value.value, []).append((call, keys))
         for target in self._item_targets:
             root = _vars_of(target)
