@@ -309,6 +309,10 @@ class ListDelivery:
             return Refused("MIG107", f"the list is returned from {where}; the rule converts a list built and given "
                                     "to its optimizer in one function: build it where the optimizer is built",
                            parent)
+        if isinstance(parent, cst.IfExp) and node is not parent.test:
+            return Refused("MIG107", f"the list is one side of `... if {self.analysis.code(parent.test)} else ...` at "
+                                    f"line {self.analysis.line(parent)}: the rule follows a list chosen by a flag "
+                                    "written as an `if`/`else` whose branches bind the name", parent)
         statement = self.analysis.statement(node)
         return Refused("MIG107", f"the list is used at line {self.analysis.line(node)} "
                                 f"(`{self.analysis.first_line(statement)}`), not given to an optimizer", node)
