@@ -174,6 +174,15 @@ class Analysis:
                 found.append(candidate)
         return found
 
+    def bindings(self, scope, name: str) -> list:
+        """The assignments of ``name`` that ``scope`` sees, in source order (a scope keeps them in a set, whose
+        order changes from run to run); those without a node in the module last."""
+        def place(assignment) -> tuple[int, int]:
+            node = getattr(assignment, "node", None)
+            return self.start(node) if node is not None and node in self.positions else (1 << 30, 0)
+
+        return sorted(scope[name], key=place) if scope is not None else []
+
     def single_assignment(self, name: cst.Name) -> Assignment | None:
         """The one plain assignment a name refers to, or None when it has several or is not a variable."""
         scope = self.scopes.get(name)
@@ -245,19 +254,57 @@ class Analysis:
             text, root = _written_text(self.code(attribute)), _root_name(attribute)
             if text.startswith("self.") or (only is not None and root not in only):
                 continue
-            changed = [node for node in self._attribute_writes.get(text, ()) if low <= self.start(node) < high]
-            if changed:
-                return f"`{self.code(attribute)}` is assigned at line {self.line(changed[0])}"
-            key = _first_key(attribute)
-            handed = [node for node, keys in self._handed_objects.get(root, ())
-                      if low <= self.start(node) < high and (keys is None or key in keys)]
-            if handed and isinstance(handed[0], cst.Call):
-                return (f"`{root}` is handed to `{self.first_line(handed[0])}` at line {self.line(handed[0])}, which "
-                        f"may change `{self.code(attribute)}`")
-            if handed:
-                return (f"`{self.code(handed[0])}` is assigned at line {self.line(handed[0])}, which changes "
-                        f"`{self.code(attribute)}`")
+            for spelled, holder in self._spellings(attribute):
+                changed = [node for node in self._writes_changing(spelled) if low <= self.start(node) < high]
+                if changed:
+                    return f"`{self.code(changed[0])}` is assigned at line {self.line(changed[0])}{holder}"
+                key = spelled.key
+                handed = [node for node, keys in self._handed_objects.get(spelled.root, ())
+                          if low <= self.start(node) < high and (keys is None or key in keys)]
+                if handed and isinstance(handed[0], cst.Call):
+                    return (f"`{spelled.root}` is handed to `{self.first_line(handed[0])}` at line "
+                            f"{self.line(handed[0])}, which may change `{self.code(attribute)}`")
+                if handed:
+                    return (f"`{self.code(handed[0])}` is assigned at line {self.line(handed[0])}, which changes "
+                            f"`{self.code(attribute)}`")
         return None
+
+    def _spellings(self, attribute: cst.Attribute | cst.Subscript) -> list[tuple[_Chain, str]]:
+        """The ways the module can write what ``attribute`` reads: its own chain, and the chain through each name
+        bound to one of its objects (``sub`` of ``sub = cfg["sched"]`` for ``cfg["sched"]["epochs"]``), with the
+        words that name the alias in a message."""
+        chain = _Chain.of(attribute, self.code)
+        found = [(chain, "")]
+        for dropped, prefix in enumerate(chain.prefixes()):
+            for alias in self._aliases.get(prefix, ()):
+                if alias != chain.root:
+                    rest = chain.parts[len(chain.parts) - dropped:]
+                    found.append((_Chain(alias, rest), f" (`{alias}` is `{prefix}`)"))
+        return found
+
+    def _writes_changing(self, chain: _Chain) -> list[cst.CSTNode]:
+        """The assignments that change what ``chain`` reads: to it, to an object on its way (``cfg["sched"] =
+        ...``) or to a part of it (``cfg.milestones[0] = 5``), in source order."""
+        found = [node for prefix in chain.prefixes()[1:] for node in self._attribute_writes.get(prefix, ())]
+        whole = chain.text
+        found += [node for written, nodes in self._attribute_writes.items()
+                  if written == whole or written.startswith((f"{whole}.", f"{whole}[")) for node in nodes]
+        return sorted(found, key=self.start)
+
+    @functools.cached_property
+    def _aliases(self) -> dict[str, list[str]]:
+        """Each name or attribute chain that a plain name is bound to somewhere (``sub = cfg["sched"]``,
+        ``c = cfg``), by the chain's text: writing through the name changes the chain's object."""
+        aliases: dict[str, list[str]] = {}
+        for node in self.nodes(cst.AssignTarget):
+            assign = self.parents.get(node)
+            if not isinstance(node.target, cst.Name) or not isinstance(assign, cst.Assign):
+                continue
+            value = assign.value
+            if isinstance(value, cst.Name) or (isinstance(value, (cst.Attribute, cst.Subscript))
+                                               and _root_name(value) is not None):
+                aliases.setdefault(_written_text(self.code(value)), []).append(node.target.value)
+        return aliases
 
     @functools.cached_property
     def _handed_objects(self) -> dict[str, list[tuple[cst.CSTNode, frozenset[str] | None]]]:
@@ -408,8 +455,39 @@ class Analysis:
             return None, "range() with a step"
         if isinstance(iterable, (cst.Name, cst.Attribute)):
             text = self.code(iterable)
+            resized = self._resized_during(iterable, loop)
+            if resized is not None:
+                return None, (f"{text} may hold a different number of items from one pass to the next: "
+                              f"`{self.first_line(resized)}` at line {self.line(resized)} changes its size")
             return f"len({text})", f"one pass over {text} is len({text}) iterations"
         return None, f"cannot tell how many times `for ... in {self.code(loop.iter)}` runs"
+
+    def _resized_during(self, iterable: cst.BaseExpression, loop: cst.CSTNode) -> cst.CSTNode | None:
+        """The first statement inside the loops around ``loop`` that changes the size of what ``iterable`` is,
+        or of the first argument of the call that made it (``rows.append(x)`` for ``loader = DataLoader(rows)``):
+        the passes over it then differ in length. None when there is none."""
+        holders = [iterable]
+        if isinstance(iterable, cst.Name) and (assignment := self.single_assignment(iterable)) is not None:
+            assigned = self.assigned_value(assignment)
+            if assigned is not None and isinstance(assigned[1], cst.Call) and assigned[1].args:
+                holders.append(assigned[1].args[0].value)
+        texts = tuple(_written_text(self.code(holder)) for holder in holders
+                      if isinstance(holder, (cst.Name, cst.Attribute, cst.Subscript)))
+
+        def held(target: cst.CSTNode) -> bool:
+            text = _written_text(self.code(target))
+            return text in texts or text.startswith(tuple(f"{holder}{mark}" for holder in texts for mark in ".["))
+
+        pending: list[cst.CSTNode] = [(self.loops(loop) or [loop])[0]]
+        while pending:
+            node = pending.pop()
+            if ((isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+                 and node.func.attr.value in SIZE_CHANGING and held(node.func.value))
+                    or (isinstance(node, cst.AugAssign) and held(node.target))
+                    or (isinstance(node, cst.Del) and held(_deleted(node.target)))):
+                return self.statement(node)
+            pending.extend(reversed(child_nodes(node)))
+        return None
 
     def unwrapped(self, iterable: cst.BaseExpression) -> cst.BaseExpression:
         """``loader`` for ``enumerate(loader)``, ``tqdm(loader, desc=...)`` and their nestings, which iterate as
@@ -1103,6 +1181,16 @@ MUTATING_PREFIXES = ("update", "setdefault", "pop", "clear", "set", "merge", "ov
 """How the methods that change the dict or config object they are called on begin (yacs' ``merge_from_file``)."""
 
 
+SIZE_CHANGING = frozenset({"append", "extend", "insert", "remove", "pop", "popitem", "clear", "add", "discard",
+                           "update"})
+"""The methods of Python's lists, sets and dicts that change how many items they hold."""
+
+
+def _deleted(target: cst.BaseExpression) -> cst.BaseExpression:
+    """The container ``del rows[0]`` removes from: the value of the item deleted."""
+    return target.value if isinstance(target, cst.Subscript) else target
+
+
 def _mutating(method: str) -> bool:
     return method.lstrip("_").startswith(MUTATING_PREFIXES)
 
@@ -1148,6 +1236,39 @@ def _parameter_changes(function: cst.FunctionDef, index: int, argument: cst.Arg)
                 return None
         pending.extend(node.children)
     return frozenset(changed)
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """An attribute or item chain on a name, ``root`` then each ``.attr`` or ``[key]`` as written."""
+
+    root: str
+    parts: tuple[str, ...]
+
+    @classmethod
+    def of(cls, chain: cst.BaseExpression, code) -> _Chain:
+        parts = []
+        while isinstance(chain, (cst.Attribute, cst.Subscript)):
+            inner = chain.value
+            parts.append(_written_text(code(chain))[len(_written_text(code(inner))):])
+            chain = inner
+        return cls(cst.ensure_type(chain, cst.Name).value, tuple(reversed(parts)))
+
+    @property
+    def text(self) -> str:
+        return self.root + "".join(self.parts)
+
+    @property
+    def key(self) -> str | None:
+        """What ``_first_key`` gives for this chain: the first attribute or item after the root."""
+        if not self.parts:
+            return None
+        first = self.parts[0]
+        return first[1:] if first.startswith(".") else first[1:-1].strip()
+
+    def prefixes(self) -> list[str]:
+        """The chain's text and that of each object on its way, longest first, down to the root name."""
+        return [self.root + "".join(self.parts[:length]) for length in range(len(self.parts), -1, -1)]
 
 
 def _first_key(chain: cst.BaseExpression) -> str | None:

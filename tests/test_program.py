@@ -103,3 +103,41 @@ def test_origin_follows_self_attributes_and_parameters():
     assert analysis.code(program.origin(call.args[0].value).func) == "torch.optim.SGD"
     analysis, program, call = _site("builder_returns_tuple.py")
     assert analysis.code(program.origin(call.args[0].value).func) == "torch.optim.SGD"
+
+
+def _loops(source: str):
+    analysis = Analysis(MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True), source)
+    return analysis, analysis.nodes(cst.For)
+
+
+GROWING = '''
+rows = [1, 2, 3]
+loader = DataLoader(rows, batch_size=2)
+for epoch in range(3):
+    for batch in loader:
+        step(batch)
+    rows.append(epoch)
+'''
+
+TRAINER = '''
+class Trainer:
+    def fit(self):
+        for epoch in range(3):
+            for batch in self.loader:
+                self.step += 1
+                self.samples.extend(batch)
+            self.loader.dataset.extend([epoch])
+'''
+
+
+def test_a_loop_over_what_grows_between_passes_has_no_static_length():
+    analysis, (_, batches) = _loops(GROWING)
+    count, why = analysis.iteration_count(batches)
+    assert count is None and "`rows.append(epoch)` at line 7 changes its size" in why
+    analysis, (_, batches) = _loops(GROWING.replace("    rows.append(epoch)\n", "    history.append(epoch)\n"))
+    assert analysis.iteration_count(batches)[0] == "len(loader)"
+    analysis, (_, batches) = _loops(TRAINER)
+    count, why = analysis.iteration_count(batches)
+    assert count is None and "`self.loader.dataset.extend([epoch])` at line 8" in why
+    analysis, (_, batches) = _loops(TRAINER.replace("            self.loader.dataset.extend([epoch])\n", ""))
+    assert analysis.iteration_count(batches)[0] == "len(self.loader)"

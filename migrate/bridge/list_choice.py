@@ -160,7 +160,7 @@ class ListChoice:
         scope = analysis.scopes.get(conditional)
         low, high = analysis.start(conditional), analysis.start(delivery.optimizer_line)
         for name in names_in(written):
-            for assignment in scope[name.value] if scope is not None else ():
+            for assignment in analysis.bindings(scope, name.value):
                 if (isinstance(assignment, Assignment) and assignment.scope is scope
                         and assignment.node in analysis.positions
                         and low <= analysis.start(assignment.node) < high):

@@ -750,7 +750,7 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
                 scope = self.analysis.scopes.get(name)
                 if scope is None:
                     continue
-                for assignment in scope[name.value]:
+                for assignment in self.analysis.bindings(scope, name.value):
                     node = getattr(assignment, "node", None)
                     if node is None or node not in self.analysis.positions:
                         continue

@@ -218,10 +218,10 @@ class Program:
         scope = self.analysis.scopes.get(target)
         if scope is None:
             return
-        for assignment in scope[target.value]:
-            node = getattr(assignment, "node", None)
-            if node is None or node is target or getattr(assignment, "scope", None) is not scope:
-                continue
+        nodes = [node for assignment in scope[target.value]
+                 if (node := getattr(assignment, "node", None)) is not None and node is not target
+                 and getattr(assignment, "scope", None) is scope]
+        for node in sorted(nodes, key=self.analysis.start):
             where = self._statement_or_node(node)
             if where is statement:
                 continue
