@@ -25,6 +25,7 @@ torch's other list-form schedulers."""
 
 EXACT_TODAY = {
     "torch_to_mindspore/amp_scaler_helper",
+    "schedulers_to_mindspore/step_lr_at_epoch_start_old_torch_order",
     "torch_to_mindspore/build_scheduler_per_iteration_handed_to_helper",
     "torch_to_mindspore/builder_returns_tuple",
     "torch_to_mindspore/builder_sequential_warmup",

@@ -96,3 +96,32 @@ def test_the_epoch_start_model_matches_torch_stepped_before_each_epochs_batches(
     modelled = model("torch.EpochStartCosineAnnealingLR").per_step(
         {"base_lr": 0.1, "T_max": T_max, "eta_min": eta_min, "step_every": step_every}, steps)
     np.testing.assert_allclose(modelled, seen, rtol=RTOL, atol=ATOL_SCALE * 0.1)
+
+
+@pytest.mark.parametrize("name, arguments, step_every, steps", [
+    ("StepLR", {"step_size": 3, "gamma": 0.5}, 4, 40),
+    ("MultiStepLR", {"milestones": [2, 5], "gamma": 0.1}, 3, 30),
+    ("ExponentialLR", {"gamma": 0.9}, 1, 12),
+    ("LambdaLR", {"lr_lambda": "lambda epoch: 0.95 ** epoch"}, 2, 20),
+])
+def test_the_epoch_start_wrapper_matches_torch_stepped_before_each_epochs_batches(torch, name, arguments, step_every,
+                                                                                  steps):
+    real_arguments = {key: eval(value) if key == "lr_lambda" else value for key, value in arguments.items()}
+    optimizer = sgd(torch, [0.1])
+    scheduler = getattr(torch.optim.lr_scheduler, name)(optimizer, **real_arguments)
+    seen = np.empty(steps)
+    for i in range(steps):
+        if i % step_every == 0:
+            scheduler.step()
+        seen[i] = optimizer.param_groups[0]["lr"]
+    modelled = model(f"torch.EpochStart[torch.{name}]").per_step(
+        {"base_lr": 0.1, **real_arguments, "step_every": step_every}, steps)
+    np.testing.assert_allclose(modelled, seen, rtol=RTOL, atol=ATOL_SCALE * 0.1)
+
+
+def test_a_sliced_list_is_read_from_its_start_and_raises_past_its_end():
+    whole = model("mindspore.piecewise_constant_lr").per_step({"milestone": [4, 8], "learning_rates": [0.1, 0.01]}, 8)
+    sliced = model("mindspore.sliced[mindspore.piecewise_constant_lr]").per_step(
+        {"milestone": [4, 8], "learning_rates": [0.1, 0.01], "start": 2}, 8)
+    np.testing.assert_array_equal(sliced[:6], whole[2:])
+    assert np.isinf(sliced[6:]).all()

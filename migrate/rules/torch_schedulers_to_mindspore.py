@@ -24,6 +24,7 @@ from migrate.bridge.scheduler_to_list import (
     ScheduleValues,
     scheduler_findings,
 )
+from migrate.bridge.cosine_lists import one_epoch_more
 from migrate.bridge.torch_schedulers import NO_LIST_FORM, SIBLINGS, Frame, Listed
 from migrate.bridge.torch_schedulers import called_scheduler as called
 from migrate.bridge.torch_schedulers import without_list_form as unlisted_calls
@@ -109,12 +110,15 @@ class ListedSite(SchedulerSite):
         if cadence.run_steps is None:
             raise Refused("MIG102", f"the training length is not visible: a {self.NAME} list is written for the "
                                    "run's optimizer steps, and MindSpore raises one step past its end")
-        if self._epoch_start:
-            raise Refused("MIG106", "scheduler.step() runs at the start of each epoch; only a CosineAnnealingLR "
-                                   "stepped so converts (its list read from its second epoch)")
+        if self._epoch_start and (self._chain is not None or self._loaded):
+            raise Refused("MIG106", "scheduler.step() runs at the start of each epoch; a chain or a scheduler whose "
+                                   "state is loaded converts only when stepped after the epoch's optimizer steps")
         run_steps = self._run_steps(cadence)
-        frame = Frame(*self._lrs(optimizer_arguments), cadence.step_every, cadence.step_per_epoch,
-                      self._list_steps(run_steps), "mindspore.nn")
+        list_steps = self._list_steps(run_steps)
+        if self._epoch_start:
+            list_steps = one_epoch_more(list_steps, cadence.step_every)
+        frame = Frame(*self._lrs(optimizer_arguments), cadence.step_every, cadence.step_per_epoch, list_steps,
+                      "mindspore.nn")
         self.listed = self._listed(frame)
         claim = self._claim(self.listed.source, self.listed.target, run_steps, positive=self.listed.positive)
         return ScheduleValues(frame.max_lr, frame.run_steps, cadence.step_per_epoch, None, claim)
@@ -122,6 +126,8 @@ class ListedSite(SchedulerSite):
     def _listed(self, frame: Frame) -> Listed:
         """The site's list over the run: its own, or the chain's warmup list then its own from epoch 0."""
         arguments = bind(self.call, self.SIGNATURE).values
+        if self._chain is None and self._epoch_start:
+            return _read_from_second_epoch(self._scheduler_list(self.SCHEDULER, arguments, frame), frame.step_every)
         if self._chain is None:
             return self._scheduler_list(self.SCHEDULER, arguments, frame)
         if self._chain.milestone is None:
@@ -194,6 +200,15 @@ class ListedSite(SchedulerSite):
         return Note(self.call, "MIG101", f"{list_name} was written for a run of {values.total_step} optimizer "
                                          f"steps; the verifier found its rates differ from the {self.NAME}'s")
 
+
+
+def _read_from_second_epoch(listed: Listed, every: str) -> Listed:
+    """Stepped at the start of each epoch, torch trains epoch ``e`` at scheduler epoch ``e + 1``: the list (one
+    epoch longer) read from its second epoch."""
+    return Listed(f"{listed.expression}[{every}:]",
+                  Schedule(f"torch.EpochStart[{listed.source.model}]", listed.source.args),
+                  Schedule(f"mindspore.sliced[{listed.target.model}]", {**listed.target.args, "start": every}),
+                  listed.positive)
 
 
 RULE = TorchSchedulersToMindSpore()

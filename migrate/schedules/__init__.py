@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from migrate.schedules import mindspore_family, resume, torch_family, warmup_cosine
+from migrate.schedules.resume import whole
 from migrate.schedules.mindspore_lr import (
     cosine_decay_floats,
     cosine_decay_lr,
@@ -292,5 +293,40 @@ class _Concatenated:
                                second.per_step(_part_arguments(1, second, args), steps - head)))
 
 
+class _EpochStart:
+    """A torch scheduler whose ``step()`` runs at the start of every epoch, before its ``step_every`` optimizer
+    steps (torch's order before 1.1): epoch ``e`` trains at the lr of scheduler epoch ``e + 1``."""
+
+    def __init__(self, name: str, parts: tuple):
+        if len(parts) != 1:
+            raise KeyError(f"{name}: one scheduler stepped at the start of each epoch")
+        self.name, (self.part,) = name, parts
+        self.params = self.part.params
+
+    def per_step(self, args: dict, steps: int):
+        every = args["step_every"]
+        if not whole(every) or every < 1:
+            raise ValueError(f"step_every must be a whole number of optimizer steps >= 1, got {every!r}")
+        return self.part.per_step(args, steps + int(every))[int(every):]
+
+
+class _Sliced:
+    """An optimizer fed ``list[start:]``: step ``i`` uses element ``start + i``, raising past the list's end."""
+
+    def __init__(self, name: str, parts: tuple):
+        if len(parts) != 1:
+            raise KeyError(f"{name}: one list sliced")
+        self.name, (self.part,) = name, parts
+        self.params = (*self.part.params, Param("start", "offset", 0))
+
+    def per_step(self, args: dict, steps: int):
+        start = args["start"]
+        if not whole(start) or start < 0:
+            raise ValueError(f"the slice must start at a whole step >= 0, got {start!r}")
+        own = {parameter.name: args[parameter.name] for parameter in self.part.params}
+        return self.part.per_step(own, int(start) + steps)[int(start):]
+
+
 _CHAINS = {"torch.SequentialLR": _TorchSequential, "torch.ChainedScheduler": _TorchChained,
-           "mindspore.concat": _Concatenated, "mindspore.product": _Multiplied}
+           "mindspore.concat": _Concatenated, "mindspore.product": _Multiplied, "torch.EpochStart": _EpochStart,
+           "mindspore.sliced": _Sliced}

@@ -18,7 +18,7 @@ from migrate.schedules.torch_cosine import TorchCosineAnnealingLR
 from migrate.schedules.torch_family import scheduler_epochs
 
 
-def _whole(value) -> bool:
+def whole(value) -> bool:
     return not isinstance(value, bool) and isinstance(value, numbers.Real) and math.isfinite(value) \
         and value == int(value)
 
@@ -32,7 +32,7 @@ def torch_resumed_cosine_per_epoch(initial_lr, start_lr, T_max, eta_min, start_e
 
     groups = [{"lr": start_lr, "initial_lr": initial_lr}]
     scheduler = TorchCosineAnnealingLR(groups, T_max, eta_min, last_epoch=start_epoch - 1)
-    if _whole(T_max) and _whole(start_epoch) and 0 <= start_epoch < T_max:
+    if whole(T_max) and whole(start_epoch) and 0 <= start_epoch < T_max:
         e = np.arange(start_epoch, start_epoch + epochs, dtype=float)
         rescaled = eta_min + (start_lr - eta_min) * (1 + np.cos(np.pi * e / T_max)) \
             / (1 + math.cos(math.pi * start_epoch / T_max))
@@ -48,7 +48,7 @@ def torch_resumed_cosine_per_epoch(initial_lr, start_lr, T_max, eta_min, start_e
 def torch_resumed_cosine_per_step(initial_lr, start_lr, T_max, eta_min, start_epoch, step_every, steps: int):
     """``CosineAnnealingLR(optimizer, T_max, eta_min, last_epoch=start_epoch - 1)`` on an optimizer whose lr is
     ``start_lr`` and whose groups hold ``initial_lr``, stepped after every ``step_every`` optimizer steps."""
-    if not _whole(start_epoch) or start_epoch < 0:
+    if not whole(start_epoch) or start_epoch < 0:
         raise ValueError(f"start_epoch must be a whole number >= 0, got {start_epoch!r}")
     TorchCosineAnnealingLR([{"lr": start_lr, "initial_lr": initial_lr}], T_max, eta_min,
                            last_epoch=start_epoch - 1).step()
@@ -60,7 +60,7 @@ def torch_resumed_cosine_per_step(initial_lr, start_lr, T_max, eta_min, start_ep
 def sliced_cosine_decay_per_step(min_lr, max_lr, total_step, step_per_epoch, decay_epoch, start, steps: int):
     """An optimizer fed ``cosine_decay_lr(...)[start:]``: step ``i`` uses element ``start + i``; past the end the
     optimizer raises (infinite lr, as for the whole list)."""
-    if not _whole(start) or start < 0:
+    if not whole(start) or start < 0:
         raise ValueError(f"the slice must start at a whole step >= 0, got {start!r}")
     return cosine_decay_per_step(min_lr, max_lr, total_step, step_per_epoch, decay_epoch, int(start) + steps)[
         int(start):]
@@ -87,7 +87,7 @@ class MindSporeSlicedCosineDecayLR:
 
     def per_step_floats(self, args: dict, steps: int) -> list[float]:
         *arguments, start = (args[parameter.name] for parameter in self.params)
-        if not _whole(start) or start < 0:
+        if not whole(start) or start < 0:
             raise ValueError(f"the slice must start at a whole step >= 0, got {start!r}")
         return cosine_decay_floats(*arguments, int(start) + steps)[int(start):]
 
