@@ -348,6 +348,10 @@ class ListCadence:
         count, why = self.analysis.iteration_count(loop)
         every = self.analysis.code(step_per_epoch)
         candidates = [step_per_epoch, *self._alias(step_per_epoch)]
+        counted = loop.iter if isinstance(loop, cst.For) else loop.test
+        changed = self._changed_since_counted(counted, loop, [step_per_epoch])
+        if changed is not None:
+            return loop, f"the batch loop at line {line} is not counted as step_per_epoch={every} was: {changed}"
         if count is not None and any(same_expression(count, self.analysis.code(node)) for node in candidates):
             return loop, [why] if why else []
         dataset = next(filter(None, (dataset_size_of(self.analysis, node) for node in candidates)), None)
@@ -395,6 +399,8 @@ class ListCadence:
                   for count, (_, hop) in zip(counts, around)]
         counts = [(self._in_builder_terms(count, frame, delivery) or [None])[-1] for count in counts]
         counts = [spellings.get(count, count) if count is not None else None for count in counts]
+        if self._counts_change(around, route, arguments, anchor):
+            return None
         if budget is not None and counts[0] is not None:
             whole = budget.counted is not loops[0]
             self.assumptions.append(
@@ -408,7 +414,7 @@ class ListCadence:
             counts.append(self.analysis.code(arguments["step_per_epoch"]))
         if isinstance(anchor, LOOPS):
             loops.append(anchor)
-        if not loops or any(count is None for count in counts) or self._counts_change(around, route, arguments):
+        if not loops or any(count is None for count in counts):
             return None
         exact = (not program.guards(route, route.hops[0].function)
                  and not any(leaves_early(loop) or returns_inside(loop) for loop in loops)
@@ -417,24 +423,45 @@ class ListCadence:
         named = f"{helper.name.value}()" if isinstance(helper, cst.FunctionDef) else "a lambda"
         return Run(product(*counts), loops[0], exact, named if helper is not None else None)
 
-    def _counts_change(self, around, route, arguments) -> bool:
-        """Whether a loop of the list's function counts with a name the list's counts read that may change
-        between the list and the loop (``args.epochs += 2``): the same text is then not the same value. The
-        reason joins the site's assumptions, and the run is out of sight."""
+    def _counts_change(self, around, route, arguments, anchor: cst.CSTNode) -> bool:
+        """Whether a loop of the list's function (the batch loop too) counts with a name the list's counts read
+        that may change between the list and the loop (``args.epochs += 2``, ``steps //= 2``), or with a name the
+        value of one of them read where it was bound (``dataset`` of ``steps = dataset.get_dataset_size()``,
+        batched or rebuilt after): the same text is then not the same value. The reason joins the site's
+        assumptions, and the run is out of sight."""
         counts = [arguments["total_step"], arguments["step_per_epoch"]]
-        roots = {name.value for count in counts for name in read_names(count)}
-        place = self.analysis.statement(self.list_node)
+        loops = [loop for loop, hop in around if hop is route.hops[0]]
+        if isinstance(anchor, LOOPS) and not route.through_calls:
+            loops.append(anchor)
         counted = [(loop.iter if isinstance(loop, cst.For) else loop.test, loop,
-                    f"the loop at line {self.analysis.line(loop)}") for loop, hop in around if hop is route.hops[0]]
+                    f"the loop at line {self.analysis.line(loop)}") for loop in loops]
         if route.through_calls:
             call = route.hops[0].node
             counted.append((call, call, f"the call at line {self.analysis.line(call)}"))
         for expression, at, what in counted:
-            why = self.analysis.unbound_name(expression, place, at, only=roots)
+            why = self._changed_since_counted(expression, at, counts)
             if why is not None:
                 self.assumptions.append(f"{what} is not counted: it reads what the list's counts read, but {why}")
                 return True
         return False
+
+    def _changed_since_counted(self, expression: cst.CSTNode, at: cst.CSTNode,
+                               counts: list[cst.BaseExpression]) -> str | None:
+        """Why ``expression``, evaluated at ``at``, may not count what ``counts`` counted where the list was built:
+        a name they read is bound again in between, or a name read by the value one of them was bound to
+        (``dataset`` of ``steps = dataset.get_dataset_size()``) is bound again after that binding."""
+        names = [name for count in counts for name in read_names(count)]
+        windows = [(self.analysis.statement(self.list_node), {name.value for name in names})]
+        for name in names:
+            assignment = self.analysis.single_assignment(name)
+            bound = self.analysis.assigned_value(assignment) if assignment is not None else None
+            if bound is not None:
+                windows.append((bound[0], {read.value for read in read_names(bound[1])}))
+        for place, roots in windows:
+            why = self.analysis.unbound_name(expression, place, at, only=roots)
+            if why is not None:
+                return why
+        return None
 
     def _budget(self, around, route) -> Budget | None:
         """The step budget of the run's outermost loop, a ``while`` in the function that makes the run: its
