@@ -609,7 +609,10 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
         if same_expression(left, right):
             return True
         constants = self.analysis.constants
+        defined = dict(definitions(self.analysis, self.analysis.program.function_of(self.call)))
         try:
+            if defined:
+                left, right = evaluate.substitute(left, defined), evaluate.substitute(right, defined)
             names = list(dict.fromkeys(evaluate.unknowns(left, constants) + evaluate.unknowns(right, constants)))
             return all(evaluate.evaluate(left, constants, values) <= evaluate.evaluate(right, constants, values)
                        for values in (dict(zip(names, point))
