@@ -13,7 +13,7 @@ import libcst as cst
 from libcst.metadata import Assignment
 
 from migrate.analysis import bind
-from migrate.bridge.list_texts import dict_key
+from migrate.bridge.list_texts import dict_key, written_into, written_into_refusal
 from migrate.bridge.optimizers import Mapping as OptimizerMapping
 from migrate.bridge.optimizers import towards
 from migrate.rule import Refused, blocking
@@ -287,6 +287,8 @@ class ListDelivery:
         return uses[0]
 
     def _other_use(self, node: cst.BaseExpression, parent) -> Refused:
+        if isinstance(parent, cst.Subscript) and parent.value is node and written_into(self.analysis, parent):
+            return Refused("MIG107", written_into_refusal(self.analysis, parent, self.pair.scheduler_name), parent)
         if isinstance(parent, cst.Subscript) and parent.value is node:
             text = self.analysis.code(parent)
             return Refused("MIG107", f"`{text}` at line {self.analysis.line(parent)} reads one element of the list; "

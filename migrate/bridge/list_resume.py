@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from migrate.bridge.list_delivery import Delivery
-from migrate.bridge.list_texts import same_expression, slice_text
+from migrate.bridge.list_texts import same_expression, slice_text, written_into, written_into_refusal
 from migrate.rule import Refused
 
 
@@ -33,6 +33,9 @@ class ListResume:
         elements = subscript.slice
         if not any(isinstance(element.slice, cst.Slice) for element in elements):
             return False
+        if written_into(self.analysis, subscript):
+            raise Refused("MIG107", written_into_refusal(self.analysis, subscript, self.pair.scheduler_name),
+                          subscript)
         text, line = slice_text(self.analysis, subscript), self.analysis.line(subscript)
         part = elements[0].slice
         if len(elements) != 1 or part.lower is None or part.upper is not None or part.step is not None:

@@ -17,6 +17,21 @@ def same_expression(left: str, right: str) -> bool:
         return False
 
 
+def written_into(analysis: Analysis, subscript: cst.Subscript) -> bool:
+    """Whether ``subscript`` is assigned to or deleted (``lr[:warmup] = ...``, ``lr[i] *= 2``, ``del lr[0]``),
+    not read."""
+    parent = analysis.parents.get(subscript)
+    return (isinstance(parent, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)) and parent.target is subscript
+            or isinstance(parent, cst.Del))
+
+
+def written_into_refusal(analysis: Analysis, subscript: cst.Subscript, scheduler: str) -> str:
+    """Why a list changed in place has no scheduler, for MIG107."""
+    return (f"`{analysis.first_line(analysis.statement(subscript))}` at line {analysis.line(subscript)} changes the "
+            f"list in place; a {scheduler} computes each step's lr itself, so the rule converts a list given to "
+            "its optimizer as built")
+
+
 def argument_text(name: str, text: str) -> str:
     """An argument for a message: ``name=text``, or the name alone when the code spells it so."""
     return name if text == name else f"{name}={text}"
