@@ -177,7 +177,8 @@ def test_the_emitted_scheduler_matches_the_list_where_the_verdict_says_so(case):
     else:
         schedule = verify.Schedule("torch.HeldCosineAnnealingLR" if held else "torch.CosineAnnealingLR",
                                    emitted_arguments)
-    emitted_claim = verify.Claim(claim.source, schedule, run_steps=claim.run_steps, agrees_for=claim.agrees_for)
+    emitted_claim = verify.Claim(claim.source, schedule, run_steps=claim.run_steps, agrees_for=claim.agrees_for,
+                                 definitions=claim.definitions)
     agreement = verify.verify(emitted_claim, constants)
     assert agreement.kind == verify.verify(claim, constants).kind
 
