@@ -43,6 +43,9 @@ class Run:
     loop: cst.CSTNode
     exact: bool
     helper: str | None = None
+    resumed: tuple[str, str] | None = None
+    """For a list sliced to resume (``lr[start:]``): the steps the slice skips and the loops' own steps, whose
+    sum is ``steps`` (counted on the whole list)."""
 
 
 @dataclass

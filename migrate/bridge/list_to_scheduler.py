@@ -345,7 +345,7 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
         skipped = product(atom(resume.epoch), step_every) if resume is not None else None
         resumed_run = run.steps if run is not None else None
         if resume is not None and run is not None:
-            run = dataclasses.replace(run, steps=f"{skipped} + {atom(run.steps)}")
+            run = dataclasses.replace(run, steps=f"{skipped} + {atom(run.steps)}", resumed=(skipped, run.steps))
         destination_args = self.pair.destination(texts)
         if warmup is None:
             total = texts["total_step"]
@@ -594,10 +594,18 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
                         f"{self.pair.diverging(texts)}")
         runs = "runs" if run.exact else "can run up to"
         through = f" (through {run.helper}, which steps the optimizer)" if run.helper is not None else ""
-        message = (f"the loop at line {self.analysis.line(run.loop)}{through} {runs} {run.steps} optimizer steps but "
-                   f"the list has total_step={total} entries: MindSpore raises at optimizer step {total} (counted "
-                   "from 0, the first past the end of the list) and the original program stops there, while torch's "
-                   "scheduler runs on")
+        if run.resumed is None:
+            message = (f"the loop at line {self.analysis.line(run.loop)}{through} {runs} {run.steps} optimizer steps "
+                       f"but the list has total_step={total} entries: MindSpore raises at optimizer step {total} "
+                       "(counted from 0, the first past the end of the list) and the original program stops there, "
+                       "while torch's scheduler runs on")
+        else:
+            skipped, own = run.resumed
+            message = (f"the loop at line {self.analysis.line(run.loop)}{through} {runs} {own} optimizer steps on "
+                       f"the list sliced at {skipped}, which leaves {total} - {atom(skipped)} of its "
+                       f"total_step={total} entries: MindSpore raises at the run's optimizer step {total} - "
+                       f"{atom(skipped)} (counted from 0, the first past the end of the slice) and the original "
+                       "program stops there, while torch's scheduler runs on")
         if not held and agreement is not None and not self._at_most(total, agreement):
             message += (f"; before that, from optimizer step {agreement} = {self.pair.agreement_text}, "
                         f"{self.pair.diverging(texts)}")
