@@ -294,6 +294,11 @@ class ListDelivery:
             return Refused("MIG107", f"`{text}` at line {self.analysis.line(parent)} reads one element of the list; "
                                     "a torch scheduler has no list (the lr of step i is "
                                     "scheduler.get_last_lr()[0] while step i runs)", parent)
+        if isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, (cst.Multiply, cst.Divide)):
+            return Refused("MIG107", f"`{self.analysis.code(parent)}` at line {self.analysis.line(parent)} "
+                                    "multiplies or divides the list (a NumPy array or tensor so scales every lr, a "
+                                    "Python list times n repeats itself): the rule converts a list given to its "
+                                    "optimizer as built", parent)
         if isinstance(parent, cst.BinaryOperation):
             other = parent.right if parent.left is node else parent.left
             warmup = isinstance(other, cst.Call) and self.analysis.names_of(other.func) & WARMUP
