@@ -1506,13 +1506,25 @@ class SchedulerSite(ABC):
                    OPTIMIZER_CHOICE: bool(self._optimizer_choice), READS: bool(self._reads)}
         return next((shape for shape in shapes if present[shape]), None)
 
+    def _lightning_module(self, owner: cst.ClassDef | None, depth: int = 4) -> bool:
+        """Whether ``owner`` derives from Lightning's ``LightningModule``, directly or through classes of this
+        module: only then does a Trainer call its ``configure_optimizers`` and step what it returns."""
+        if owner is None or depth == 0:
+            return False
+        for base in owner.bases:
+            if any(name.endswith("LightningModule") for name in self.analysis.names_of(base.value)):
+                return True
+            if self._lightning_module(self.analysis.program.own_class(base.value), depth - 1):
+                return True
+        return False
+
     def _lightning_return(self, use: Use) -> LightningReturn | None:
         """The scheduler returned from a LightningModule's ``configure_optimizers``: ``[optimizer], [scheduler]``,
         ``{"optimizer": ..., "lr_scheduler": scheduler}`` or a scheduler config dict ``{"scheduler": scheduler,
         "interval": "epoch" | "step"}`` in either; a ``frequency`` other than 1 or a ``monitor`` is not followed."""
         function = self.analysis.program.function_of(self.call)
         if not (isinstance(function, cst.FunctionDef) and function.name.value == "configure_optimizers"
-                and self.analysis.program.class_of(function) is not None):
+                and self._lightning_module(self.analysis.program.class_of(function))):
             return None
         node, interval = use.node, "epoch"
         parent = self.analysis.parents.get(node)
@@ -1858,8 +1870,15 @@ class SchedulerSite(ABC):
         or in a function of this module the optimizer reaches as a global or a parameter."""
         tracked = self.analysis.program.follow(self._creation(optimizer))
         sites = [self.analysis.statement(use.call) for use in tracked.methods("step")]
-        sites += [self.analysis.statement(use.call) for use in tracked.of_kind(ARGUMENT)
-                  if isinstance(use.call.func, cst.Attribute) and use.call.func.attr.value == "step"]
+        stepped_by = [use.call for use in tracked.of_kind(ARGUMENT)
+                      if isinstance(use.call.func, cst.Attribute) and use.call.func.attr.value == "step"]
+        for call in stepped_by:
+            own = self.analysis.program.instance_of_own_class(call.func.value)
+            if own is not None:
+                raise Refused("MIG106", f"`{self.analysis.code(call)}` at line {self.analysis.line(call)} calls the "
+                                       f"step() of {own.name.value}, a class of this module, which may step the "
+                                       "optimizer any number of times: the optimizer steps are not visible", call)
+        sites += [self.analysis.statement(call) for call in stepped_by]
         if len(sites) != 1:
             lines = ", ".join(str(self.analysis.line(site)) for site in sites)
             raise Refused("MIG106", f"optimizer.step() is called {len(sites)} times" + (f" (lines {lines})" if lines

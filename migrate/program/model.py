@@ -119,6 +119,20 @@ class Program:
                 return candidate
         return self.analysis.module
 
+    def instance_of_own_class(self, expression: cst.BaseExpression) -> cst.ClassDef | None:
+        """The class of this module whose instance ``expression`` holds (``scaler = Scaler()``), whatever it
+        derives from: its methods do what its body says, not what a library class of the same method does."""
+        built = self.origin(expression)
+        return self.own_class(built.func) if built is not None else None
+
+    def own_class(self, name: cst.BaseExpression) -> cst.ClassDef | None:
+        """The class of this module ``name`` refers to (bound once, by its ``class`` statement), else None."""
+        if not isinstance(name, cst.Name):
+            return None
+        assignments = self.analysis.bindings(self.analysis.scopes.get(name), name.value)
+        node = getattr(assignments[0], "node", None) if len(assignments) == 1 else None
+        return node if isinstance(node, cst.ClassDef) else None
+
     def class_of(self, function: cst.CSTNode) -> cst.ClassDef | None:
         parent = self.analysis.parents.get(function)
         block = self.analysis.parents.get(parent) if isinstance(parent, cst.IndentedBlock) else None
