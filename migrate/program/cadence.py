@@ -189,8 +189,10 @@ def _unreached(program: Program, site: cst.CSTNode, frame: cst.CSTNode) -> str:
         return f"optimizer.step() at line {line} is not reached from the function where scheduler.step() runs"
     calls = program.call_sites(function)
     where = ", ".join(str(program.analysis.line(call)) for call in calls)
+    owner = program.class_of(function)
     how = (f"called from lines {where}" if len(calls) > 1 else
            f"called from line {where}, outside the function where scheduler.step() runs" if calls else
+           f"a method of {owner.name.value}, whose calls on an instance are not followed" if owner is not None else
            "never called in this module")
     return f"optimizer.step() at line {line} is in `{function.name.value}()`, {how}, so how often it runs is not visible"
 
