@@ -1879,11 +1879,28 @@ class SchedulerSite(ABC):
                                        f"step() of {own.name.value}, a class of this module, which may step the "
                                        "optimizer any number of times: the optimizer steps are not visible", call)
         sites += [self.analysis.statement(call) for call in stepped_by]
+        sites = self._one_of_two_branches(sites)
         if len(sites) != 1:
             lines = ", ".join(str(self.analysis.line(site)) for site in sites)
             raise Refused("MIG106", f"optimizer.step() is called {len(sites)} times" + (f" (lines {lines})" if lines
                                    else "") + "; the rewrite needs exactly one call site to count optimizer steps")
         return sites[0]
+
+    def _one_of_two_branches(self, sites: list[cst.CSTNode]) -> list[cst.CSTNode]:
+        """``[the if]`` for two step sites, one in each branch of an ``if``/``else`` (``if scaler is not None:
+        scaler.step(optimizer)`` ``else: optimizer.step()``), each a statement of its branch itself in a branch
+        that nothing can leave early: whichever runs, the ``if`` steps the optimizer once. Else ``sites``."""
+        if len(sites) != 2:
+            return sites
+        blocks = [self.analysis.parents.get(site) for site in sites]
+        conditional = next((owner for block in blocks if isinstance(owner := self.analysis.parents.get(block), cst.If)),
+                           None)
+        if not (conditional is not None and isinstance(conditional.orelse, cst.Else)
+                and {id(block) for block in blocks} == {id(conditional.body), id(conditional.orelse.body)}):
+            return sites
+        if any(_may_leave(block) for block in blocks):
+            return sites
+        return [conditional]
 
     def _left_to_port(self, optimizer_call: cst.Call, owner: str) -> list[Note]:
         """Each use of the converted optimizer that is still torch's API, with the MindSpore idiom (MIG112)."""
@@ -2370,6 +2387,19 @@ class SchedulerSite(ABC):
         if decays is not None and self.analysis.value(decays) != 0:
             notes.append(Note(call, "MIG104", f"weight_decay={decays}: {WEIGHT_DECAY_DIFFERENCE}"))
         return notes
+
+
+def _may_leave(block: cst.CSTNode) -> bool:
+    """Whether a ``break``, ``continue``, ``return`` or ``raise`` in ``block`` (not in a function it defines) can
+    leave it before its end."""
+    pending = [block]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (cst.Break, cst.Continue, cst.Return, cst.Raise)):
+            return True
+        if not isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            pending.extend(node.children)
+    return False
 
 
 def _raises(block: cst.BaseSuite) -> bool:
