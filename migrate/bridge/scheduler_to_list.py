@@ -23,7 +23,7 @@ from migrate import evaluate, verify
 from migrate.analysis import Analysis, atom, bind, plus_one, product, read_names
 from migrate.bridge.optimizers import WEIGHT_DECAY_DIFFERENCE, bound_arguments, towards
 from migrate.bridge.optimizers import Mapping as OptimizerMapping
-from migrate.bridge.torch_schedulers import SIBLINGS, Frame, Listed
+from migrate.bridge.torch_schedulers import SIBLINGS, Frame, Listed, written_whole
 from migrate.edit import EQUAL, SPACED_COMMA, joined_arguments, keyword_argument, without, without_parameters
 from migrate.imports import package_reference
 from migrate.program import ARGUMENT, ATTRIBUTE, METHOD, NONE_TEST, STORED, Use
@@ -279,6 +279,10 @@ class SchedulerSite(ABC):
         values = self._values(arguments, optimizer_arguments, cadence)
         reads = [*((arguments.get(name), statement) for name in self.LIST_ARGUMENTS),
                  *((node, node) for node in self._loop_nodes)]
+        if self._chain is not None:
+            reads += [(value, self._chain.warmup_line) for name, value in self._chain.warmup.items()
+                      if name != "optimizer"]
+            reads.append((self._chain.milestone, self._chain.line))
         if self._handed is not None:
             values, cadence = self._handed_values(values, cadence, optimizer_line, optimizer_arguments)
             reads = self._handed_reads()
@@ -537,12 +541,24 @@ class SchedulerSite(ABC):
         """A scheduler of ``SIBLINGS`` with these bound arguments as its list over the frame's run."""
         sibling = SIBLINGS[name]
         self._lambda_reads_hold(arguments)
+        for count in ("step_size", "total_iters"):
+            if count in arguments and not written_whole(self.analysis.code(arguments[count]), self._fractional):
+                raise Refused("MIG105", f"{name.removeprefix(SCHEDULER_MODULE)}: {count}="
+                                       f"{self.analysis.code(arguments[count])} may not be a whole number of epochs "
+                                       "(a float or a division), which torch takes and a list of epochs does not: "
+                                       "the rule converts a whole count (int(...), //)", arguments[count])
         texts = {**sibling.defaults, **{key: self.analysis.code(value) for key, value in arguments.items()
                                         if key != "optimizer"}}
         try:
             return sibling.listed(texts, frame)
         except (ValueError, SyntaxError) as error:
             raise Refused("MIG105", f"{name.removeprefix(SCHEDULER_MODULE)}: {error}", node) from None
+
+    @property
+    def _fractional(self) -> frozenset[str]:
+        """The names and attributes whose stated value (an argparse default) is a fraction."""
+        return frozenset(name for name, value in self.analysis.program.stated
+                         if isinstance(value, float) and not value.is_integer())
 
     def _lambda_reads_hold(self, arguments: dict) -> None:
         """A LambdaLR's lambda reads its free names and attributes at every scheduler step, the list once, where it
@@ -574,6 +590,15 @@ class SchedulerSite(ABC):
                 where = f" at line {analysis.line(stores[0])}" if stores else " from outside its class"
                 raise Refused("MIG105", f"`self.{attribute}` is assigned{where}, apart from where the LambdaLR is "
                                        f"built: {LAZY_LAMBDA}", stores[0] if stores else function)
+
+    def _assume_positive(self, counts: tuple[str, ...]) -> None:
+        """Say that each count a list is written for (``total_iters``, a milestone) is taken above 0 where the code
+        does not fix it: torch accepts 0 (``total_iters=0`` keeps one factor throughout, a milestone at 0 or below
+        is never reached), which the list does not follow. The verifier keeps them positive (``Listed.positive``)."""
+        for text in counts:
+            value = self.analysis.value(text)
+            if value is None or value <= 0:
+                self.assumptions.append(f"{text} > 0 (torch also takes 0 or less, where it behaves otherwise)")
 
     def _require_below(self, low: str, high: str, refusal: str, assumption: str,
                        node: cst.CSTNode | None = None) -> None:
@@ -1190,6 +1215,7 @@ class SchedulerSite(ABC):
                 listed = sibling.listed(texts, frame)
             except (ValueError, SyntaxError) as error:
                 raise Refused("MIG105", f"{where}: {error}", value) from None
+            self._assume_positive(listed.positive)
             claim = replace(values.claim, source=listed.source, target=listed.target, agrees_for=None,
                             positive=(*values.claim.positive, *listed.positive))
             verdict = verify.verify(claim, self.analysis.constants)
@@ -2285,8 +2311,10 @@ class SchedulerSite(ABC):
             return f"the optimizer cannot move from line {self.analysis.line(optimizer_line)} into another block"
         tracked = self.analysis.program.follow(self._creation(optimizer))
         low, high = self.analysis.end(optimizer_line), self.analysis.start(place)
-        skipped = [(self.analysis.start(line), self.analysis.end(line))
-                   for line in (statement, self._default_branch) if line is not None]
+        removed = (statement, self._default_branch,
+                   *((self._chain.line, self._chain.warmup_line, self._chain.scheduler_line) if self._chain is not None
+                     else ()))
+        skipped = [(self.analysis.start(line), self.analysis.end(line)) for line in removed if line is not None]
         for node in sorted(tracked.references[1:], key=self.analysis.start):
             runs = self._runs_at(node, optimizer_line)
             where = self.analysis.start(runs) if runs is not None else None

@@ -89,7 +89,7 @@ def _multistep(args: dict[str, str], frame: Frame) -> Listed:
         rates.append(rate)
     step, milestone = frame.names
     epoch = step if frame.step_per_epoch == "1" else f"{step} // {atom(frame.step_per_epoch)}"
-    whole_only = not all(_whole(text) for text in milestones)
+    whole_only = not all(written_whole(text) for text in milestones)
     expression = (f"[[{', '.join(rates)}][sum({epoch} >= {milestone} for {milestone} in {args['milestones']}"
                   + (f" if {milestone} == int({milestone})" if whole_only else "")
                   + f")] for {step} in range({frame.run_steps})]")
@@ -98,19 +98,21 @@ def _multistep(args: dict[str, str], frame: Frame) -> Listed:
     target = Schedule("mindspore.milestone_rates", {
         "milestones": args["milestones"], "learning_rates": f"[{', '.join(rates)}]",
         "step_per_epoch": frame.step_per_epoch, "total_step": frame.run_steps, "whole_only": str(whole_only)})
-    return Listed(expression, source, target)
+    return Listed(expression, source, target, tuple(text for text in milestones if not text.isdigit()))
 
 
-def _whole(text: str) -> bool:
-    """Whether a milestone is written as a whole number (no float literal or true division outside ``int()``,
+def written_whole(text: str, fractional: frozenset[str] = frozenset()) -> bool:
+    """Whether a count or milestone is written as a whole number (no float literal or true division outside ``int()``,
     ``round()``, ``math.floor``/``ceil``): torch's MultiStepLR decays only at an epoch *equal* to a milestone, so
-    ``0.5 * n_epochs`` decays only when it is whole, which the list then checks."""
+    ``0.5 * n_epochs`` decays only when it is whole, which the list then checks. ``fractional`` are names and
+    attributes known to hold a fraction (an argparse ``type=float`` default of 0.8)."""
     pending = [ast.parse(text, mode="eval").body]
     while pending:
         node = pending.pop()
         if isinstance(node, ast.Call) and ast.unparse(node.func) in ("int", "round", "math.floor", "math.ceil"):
             continue
-        if isinstance(node, ast.Constant) and isinstance(node.value, float) or isinstance(node, ast.Div):
+        if (isinstance(node, ast.Constant) and isinstance(node.value, float) or isinstance(node, ast.Div)
+                or isinstance(node, (ast.Name, ast.Attribute)) and ast.unparse(node) in fractional):
             return False
         pending.extend(ast.iter_child_nodes(node))
     return True
@@ -165,7 +167,7 @@ def _constant(args: dict[str, str], frame: Frame) -> Listed:
     target = Schedule("mindspore.milestone_rates", {
         "milestones": f"[{args['total_iters']}]", "learning_rates": f"[{scaled}, {frame.max_lr}]",
         "step_per_epoch": frame.step_per_epoch, "total_step": frame.run_steps})
-    return Listed(expression, source, target)
+    return Listed(expression, source, target, (args["total_iters"],))
 
 
 def _polynomial(args: dict[str, str], frame: Frame) -> Listed:

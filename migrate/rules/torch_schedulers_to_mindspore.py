@@ -120,6 +120,7 @@ class ListedSite(SchedulerSite):
         frame = Frame(*self._lrs(optimizer_arguments), cadence.step_every, cadence.step_per_epoch, list_steps,
                       "mindspore.nn")
         self.listed = self._listed(frame)
+        self._assume_positive(self.listed.positive)
         claim = self._claim(self.listed.source, self.listed.target, run_steps, positive=self.listed.positive)
         return ScheduleValues(frame.max_lr, frame.run_steps, cadence.step_per_epoch, None, claim)
 
