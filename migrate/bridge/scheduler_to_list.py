@@ -720,7 +720,7 @@ class SchedulerSite(ABC):
                 or (tracked.competitors and self._conditional is None)
                 or len(tracked.bindings) != 1 + (self._builder is not None and self._builder.index is not None)
                 + len(self._kept_attributes)):
-            raise Refused("MIG107", self._unfollowed(target, tracked))
+            raise Refused("MIG107", self._unfollowed(target, tracked) + self._returned_after_branches(tracked))
         steps, none_tests = [], []
         for use in tracked.uses:
             if use.kind == NONE_TEST and (self._none_first is not None or not tracked.competitors or any(
@@ -903,6 +903,19 @@ class SchedulerSite(ABC):
         return (f"the scheduler is passed on and bound again (line {lines}); the list must be computed where the "
                 "optimizer is built" if lines else
                 f"`{self.analysis.code(target)}` is bound in a way its step() calls cannot be followed through")
+
+    def _returned_after_branches(self, tracked) -> str:
+        """A hint for a builder whose flag's branches bind the scheduler and one ``return`` hands it back: the
+        shape with a ``return`` in each branch converts."""
+        program = self.analysis.program
+        builder = program.function_of(tracked.bindings[0].statement) if tracked.bindings else None
+        if not tracked.competitors or not isinstance(builder, cst.FunctionDef) or not any(
+                program.function_of(binding.statement) is not builder for binding in tracked.bindings) or not all(
+                program.function_of(statement) is builder and self.analysis.chain_top(statement) is not None
+                for statement, _ in tracked.competitors):
+            return ""
+        return ("; a builder whose flag chooses the scheduler converts when each branch returns its own "
+                "(`if ...: return StepLR(...)` `else: return CosineAnnealingLR(...)`)")
 
     def _flag_branches(self, tracked, line, unfollowed: str) -> dict:
         """``if flag: scheduler = <this>(...) elif ...: scheduler = StepLR(...) else: ...``: every branch
