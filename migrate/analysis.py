@@ -252,7 +252,13 @@ class Analysis:
         positions ``low`` and ``high``: an assignment to it, or its object handed to a call that may change it."""
         for attribute in _attributes_read(expression):
             text, root = _written_text(self.code(attribute)), _root_name(attribute)
-            if text.startswith("self.") or (only is not None and root not in only):
+            if only is not None and root not in only:
+                continue
+            if text.startswith("self."):
+                changed = [node for node in self._writes_changing(_Chain.of(attribute, self.code))
+                           if low <= self.start(node) < high and self._holds(self.enclosing_scope(node), low, high)]
+                if changed:
+                    return f"`{self.code(changed[0])}` is assigned at line {self.line(changed[0])}"
                 continue
             for spelled, holder in self._spellings(attribute):
                 changed = [node for node in self._writes_changing(spelled) if low <= self.start(node) < high]
@@ -268,6 +274,11 @@ class Analysis:
                     return (f"`{self.code(handed[0])}` is assigned at line {self.line(handed[0])}, which changes "
                             f"`{self.code(attribute)}`")
         return None
+
+    def _holds(self, scope: cst.CSTNode, low: tuple[int, int], high: tuple[int, int]) -> bool:
+        """Whether ``scope`` (a function) spans both positions: a ``self.x`` written there between them is written
+        between them when it runs; one in another method runs whenever that method is called."""
+        return isinstance(scope, cst.FunctionDef) and self.start(scope) <= low and high <= self.end(scope)
 
     def _spellings(self, attribute: cst.Attribute | cst.Subscript) -> list[tuple[_Chain, str]]:
         """The ways the module can write what ``attribute`` reads: its own chain, and the chain through each name
@@ -463,14 +474,17 @@ class Analysis:
         return None, f"cannot tell how many times `for ... in {self.code(loop.iter)}` runs"
 
     def _resized_during(self, iterable: cst.BaseExpression, loop: cst.CSTNode) -> cst.CSTNode | None:
-        """The first statement inside the loops around ``loop`` that changes the size of what ``iterable`` is,
-        or of the first argument of the call that made it (``rows.append(x)`` for ``loader = DataLoader(rows)``):
-        the passes over it then differ in length. None when there is none."""
-        holders = [iterable]
+        """The first statement that changes the size of what ``iterable`` is, or of the first argument of the call
+        that made it (``rows.append(x)``, ``dataset.tensors = ...`` for ``loader = DataLoader(rows)``), inside the
+        loops around ``loop`` or, when the iterable is bound once by such a call, anywhere after that binding in
+        its scope: the passes over it then differ in length, or from what was counted before the loop. None when
+        there is none."""
+        holders, after = [iterable], None
         if isinstance(iterable, cst.Name) and (assignment := self.single_assignment(iterable)) is not None:
             assigned = self.assigned_value(assignment)
             if assigned is not None and isinstance(assigned[1], cst.Call) and assigned[1].args:
                 holders.append(assigned[1].args[0].value)
+                after = assigned[0]
         texts = tuple(_written_text(self.code(holder)) for holder in holders
                       if isinstance(holder, (cst.Name, cst.Attribute, cst.Subscript)))
 
@@ -478,15 +492,25 @@ class Analysis:
             text = _written_text(self.code(target))
             return text in texts or text.startswith(tuple(f"{holder}{mark}" for holder in texts for mark in ".["))
 
-        pending: list[cst.CSTNode] = [(self.loops(loop) or [loop])[0]]
+        def changes_size(node: cst.CSTNode) -> bool:
+            return ((isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+                     and node.func.attr.value in SIZE_CHANGING and held(node.func.value))
+                    or (isinstance(node, cst.AugAssign) and held(node.target))
+                    or (isinstance(node, cst.Del) and held(_deleted(node.target)))
+                    or (isinstance(node, cst.AssignTarget) and isinstance(node.target, (cst.Attribute, cst.Subscript))
+                        and held(node.target)))
+
+        region = (self.loops(loop) or [loop])[0]
+        if after is not None:
+            region = self.enclosing_scope(after)
+        start = self.end(after) if after is not None else None
+        pending: list[cst.CSTNode] = [region]
         while pending:
             node = pending.pop()
-            if ((isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
-                 and node.func.attr.value in SIZE_CHANGING and held(node.func.value))
-                    or (isinstance(node, cst.AugAssign) and held(node.target))
-                    or (isinstance(node, cst.Del) and held(_deleted(node.target)))):
+            if changes_size(node) and (start is None or self.start(node) >= start):
                 return self.statement(node)
-            pending.extend(reversed(child_nodes(node)))
+            if node is region or not isinstance(node, SCOPES):
+                pending.extend(reversed(child_nodes(node)))
         return None
 
     def unwrapped(self, iterable: cst.BaseExpression) -> cst.BaseExpression:

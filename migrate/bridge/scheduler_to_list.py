@@ -202,6 +202,9 @@ class SchedulerSite(ABC):
         self.call = call
         self.assumptions: list[str] = []
         self._loop_nodes: list[cst.BaseExpression] = []
+        self._counted_at: list[tuple[cst.BaseExpression, cst.CSTNode]] = []
+        """The counts of loops in a function the run calls, written in the caller's terms, with that call: what
+        they read must hold from where the list is built to the call (``args.epochs = ...`` in between)."""
         self._run_loop: cst.CSTNode | None = None
         self._runner: cst.CSTNode | None = None
         self._reads: list[Use] = []
@@ -278,7 +281,7 @@ class SchedulerSite(ABC):
             self._check_optimizer_choice()
         values = self._values(arguments, optimizer_arguments, cadence)
         reads = [*((arguments.get(name), statement) for name in self.LIST_ARGUMENTS),
-                 *((node, node) for node in self._loop_nodes)]
+                 *((node, node) for node in self._loop_nodes), *self._counted_at]
         if self._chain is not None:
             reads += [(value, self._chain.warmup_line) for name, value in self._chain.warmup.items()
                       if name != "optimizer"]
@@ -2121,6 +2124,14 @@ class SchedulerSite(ABC):
         except NotVisible as error:
             raise Refused("MIG106", error.message, error.node) from None
         self._loop_nodes = found.reads
+        program = self.analysis.program
+        into = program.route(step, found.runner) if found.runner is not program.function_of(step) else found.route
+        if into is not None and into.through_calls:
+            in_runner = found.run_loop is not None and program.function_of(found.run_loop) is found.runner
+            inside = (found.step_every,) if in_runner else (
+                found.step_every, found.run_steps)
+            self._counted_at = [(cst.parse_expression(text), into.hops[0].node) for text in inside
+                                if text is not None]
         self._run_loop = found.run_loop
         self._runner = found.runner
         if found.epoch_start:
@@ -2137,9 +2148,9 @@ class SchedulerSite(ABC):
                                f"{self.analysis.line(statement)}")
         counts = []
         for text in (found.step_every, found.run_steps):
-            moved = program.in_method_terms(text, home) if text is not None else (None, [])
+            moved = program.in_method_terms(text, home, evaluated=True) if text is not None else (None, [])
             if moved is None:
-                moved = program.in_instance_terms(text, found.runner, home)
+                moved = program.in_instance_terms(text, found.runner, home, evaluated=True)
             if moved is None and (built := program.construction_in(found.runner, home)) is not None:
                 raise Refused("MIG106", f"`{text}` reads attributes of the {self.analysis.code(built.func)} built at "
                                        f"line {self.analysis.line(built)}, which the list can read only when "

@@ -257,11 +257,14 @@ class Program:
             return []
         return [(node, self._is_store(node)) for node in self._class_attributes(owner, target.attr.value)]
 
-    def in_method_terms(self, text: str, method: cst.CSTNode) -> tuple[str, list[cst.CSTNode]] | None:
+    def in_method_terms(self, text: str, method: cst.CSTNode,
+                        evaluated: bool = False) -> tuple[str, list[cst.CSTNode]] | None:
         """``text`` with each ``self.x`` replaced by the value ``method`` stores in it, and those values (what the
         text now reads). None when a ``self.x`` is not stored exactly once in the class, by a statement of
         ``method``'s own body, or an ``x`` of another object is assigned in the module (``trainer.epochs = 6``,
-        maybe this instance): its value where ``method`` runs is not visible then."""
+        maybe this instance): its value where ``method`` runs is not visible then. When the text is to be
+        ``evaluated`` (written into the program), also None for a value that evaluating again may change
+        (``_builds_anew``)."""
         owner = self.class_of(method) if isinstance(method, cst.FunctionDef) else None
         expression = cst.parse_expression(text)
         wanted = _SelfAttributes()
@@ -279,15 +282,20 @@ class Program:
             if self.analysis.attribute_set_from_outside(name):
                 return None
             value = self._assigned_value(stores[0])
-            if value is stores[0]:
+            if value is stores[0] or evaluated and self._builds_anew(value):
                 return None
             values[name] = value
         replaced = expression.visit(_SelfSubstitution({name: cst.parse_expression(atom(self.analysis.code(value)))
                                                        for name, value in values.items()}))
         return cst.Module(body=[]).code_for_node(replaced), list(values.values())
 
+    def _builds_anew(self, value: cst.BaseExpression) -> bool:
+        """Whether evaluating ``value`` again may not give the same object or count: it calls something other than
+        a builtin that only reads (``DataLoader(list(stream))`` consumes a generator, ``torch.randn`` draws)."""
+        return any(not self.analysis.names_of(call.func) & READING_CALLS for call in calls_in(value))
+
     def in_instance_terms(self, text: str, method: cst.CSTNode,
-                          frame: cst.CSTNode) -> tuple[str, list[cst.CSTNode]] | None:
+                          frame: cst.CSTNode, evaluated: bool = False) -> tuple[str, list[cst.CSTNode]] | None:
         """``text``, written in a method, in the terms of ``frame``, which builds the one instance of its class
         (``trainer = Trainer(model, loader, epochs=10)``) and calls ``method`` on it once, outside any loop: each
         ``self.x`` replaced by what ``__init__`` stores in it, written with the constructor's arguments (or a
@@ -298,7 +306,7 @@ class Program:
         if construction is None or not self._called_once_on(construction, method):
             return None
         init = self.callee(construction)
-        moved = self.in_method_terms(text, init)
+        moved = self.in_method_terms(text, init, evaluated)
         if moved is None:
             return None
         arguments = dict(self.arguments(construction))
@@ -419,6 +427,12 @@ class Program:
                 return None
             text = substituted(text, arguments)
         return text
+
+
+#: Calls a definition may make: they read their arguments and change nothing, so the value is the same wherever the
+#: verifier reads it (``total_steps = args.epochs * len(loader)``).
+READING_CALLS = {"builtins.len", "builtins.int", "builtins.float", "builtins.min", "builtins.max", "builtins.abs",
+                 "builtins.round", "math.ceil", "math.floor"}
 
 
 def calls_in(node: cst.CSTNode) -> list[cst.Call]:

@@ -12,7 +12,7 @@ import libcst as cst
 
 from migrate import evaluate
 from migrate.analysis import Analysis
-from migrate.program.model import calls_in
+from migrate.program.model import READING_CALLS, calls_in
 
 
 def stated_defaults(analysis: Analysis) -> dict[str, object]:
@@ -86,12 +86,6 @@ def all_definitions(analysis: Analysis) -> dict[cst.CSTNode, tuple[tuple[str, st
             continue
         found.setdefault(analysis.program.function_of(assign), {})[name.value] = text
     return {function: tuple(sorted(names.items())) for function, names in found.items()}
-
-
-#: Calls a definition may make: they read their arguments and change nothing, so the value is the same wherever the
-#: verifier reads it (``total_steps = args.epochs * len(loader)``).
-READING_CALLS = {"builtins.len", "builtins.int", "builtins.float", "builtins.min", "builtins.max", "builtins.abs",
-                 "builtins.round", "math.ceil", "math.floor"}
 
 
 def _reads_only(analysis: Analysis, call: cst.Call) -> bool:
