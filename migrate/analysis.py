@@ -1186,8 +1186,12 @@ def _code(node: cst.CSTNode) -> str:
 
 
 def atom(text: str) -> str:
-    """``text`` as an operand: parenthesised unless it is a name, call, subscript or number."""
-    expression = cst.parse_expression(text)
+    """``text`` as an operand: parenthesised unless it is a name, call, subscript or number (an expression that
+    parses only in parentheses, ``x := 2``, gets them)."""
+    try:
+        expression = cst.parse_expression(text)
+    except cst.ParserSyntaxError:
+        return f"({text})"
     atomic = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.Integer, cst.Float)
     if isinstance(expression, atomic) or expression.lpar:
         return text

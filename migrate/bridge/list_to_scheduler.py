@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 
 import libcst as cst
+import libcst.matchers as matchers
 
 from migrate import evaluate, verify
 from migrate.analysis import Analysis, atom, bind, names_in, plus_one, product
@@ -633,6 +634,11 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
         bound = bind(self.call, signature)
         if bound.error:
             raise Refused("MIG105", f"cannot read the arguments of {self.pair.function}: {bound.error}")
+        walrus = next(iter(matchers.findall(self.call, matchers.NamedExpr())), None)
+        if isinstance(walrus, cst.NamedExpr):
+            raise Refused("MIG105", f"`{self.analysis.code(walrus)}` binds `{self.analysis.code(walrus.target)}` "
+                                   f"inside the {self.pair.function} call, which the rewrite replaces: bind it on a "
+                                   "line of its own, then convert", walrus)
         missing = [name for name in signature if name not in bound.values and name not in self.pair.defaults]
         if missing:
             raise Refused("MIG105", f"{self.pair.function} without {', '.join(missing)}")
@@ -668,6 +674,11 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
         if function.body.body[-1] is not line or returns_early(function) or program.class_of(function) is not None:
             raise Refused("MIG107", f"the list is returned from {name}, which can return something else first",
                           parent)
+        effect = _effect_before(function, line)
+        if effect is not None:
+            raise Refused("MIG107", f"the list is returned from {name}, which also does "
+                                   f"`{analysis.first_line(effect)}` (line {analysis.line(effect)}): the rewrite would "
+                                   "drop its only call, and that with it", effect)
         call = calls[0]
         given = {}
         for argument in call.args:
@@ -773,6 +784,27 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
             if why is not None:
                 raise Refused("MIG105", f"{why}, between the list and the optimizer that will use it instead",
                               expression if expression in self.analysis.positions else None)
+
+
+def _effect_before(function: cst.FunctionDef, end: cst.CSTNode) -> cst.CSTNode | None:
+    """The first statement of ``function`` before ``end`` that does something besides binding local names: a call
+    made for its effect (``print(...)``, ``cfg.update(...)``), an attribute or item assigned (``cfg.total = ...``),
+    a ``global``/``nonlocal``, a ``del``. None when there is none."""
+    for statement in function.body.body:
+        if statement is end:
+            break
+        pending = [statement]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, (cst.Global, cst.Nonlocal, cst.Del)) or isinstance(node, cst.Expr) and not isinstance(
+                    node.value, (cst.SimpleString, cst.ConcatenatedString)):
+                return statement
+            if isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)) and isinstance(
+                    node.target, (cst.Attribute, cst.Subscript)):
+                return statement
+            if not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                pending.extend(node.children)
+    return None
 
 
 class _Parameters(cst.CSTTransformer):

@@ -140,9 +140,15 @@ class PiecewiseConstantPair(ListPair):
         lists = {name: spelled(site.analysis, arguments[name]) for name in SIGNATURE if name in arguments}
         if self.gamma is not None or any(found is None for found in lists.values()) or len(lists) < 2:
             return None
-        if lists["learning_rates"].elements and site.value_of(lists["learning_rates"].elements[0].value) == 0:
-            return "learning_rates", ("learning_rates[0] is 0: torch's schedulers scale the optimizer's lr, "
+        first = lists["learning_rates"].elements[0].value if lists["learning_rates"].elements else None
+        text = site.analysis.code(first) if first is not None else ""
+        stated = dict(site.analysis.program.stated).get(text)
+        if first is not None and (site.value_of(first) == 0 or stated == 0):
+            given = "is 0" if stated is None else f"is {text}, which defaults to 0"
+            return "learning_rates", (f"learning_rates[0] {given}: torch's schedulers scale the optimizer's lr, "
                                       "and no factor of an lr of 0 gives the later rates")
+        if first is not None and site.value_of(first) is None:
+            site.assumptions.append(f"{text} > 0 (the LambdaLR's factors are the rates over it)")
         return site.reassigned(lists)
 
 
