@@ -11,6 +11,7 @@ signature, the list and the claim the verifier checks (the ``_values``/``_schedu
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 import re
 from abc import ABC, abstractmethod
@@ -1549,16 +1550,29 @@ class SchedulerSite(ABC):
         return next((shape for shape in shapes if present[shape]), None)
 
     def _lightning_module(self, owner: cst.ClassDef | None, depth: int = 4) -> bool:
-        """Whether ``owner`` derives from Lightning's ``LightningModule``, directly or through classes of this
-        module: only then does a Trainer call its ``configure_optimizers`` and step what it returns."""
+        """Whether ``owner`` derives from Lightning's ``LightningModule``: directly, through classes of this module,
+        or through a class imported from elsewhere in a module that imports Lightning (``BenchmarkModule`` of a
+        library built on it). Only then does a Trainer call its ``configure_optimizers`` and step what it returns;
+        a plain ``torch.nn.Module`` with such a method is driven by the script's own loop."""
         if owner is None or depth == 0:
             return False
         for base in owner.bases:
-            if any(name.endswith("LightningModule") for name in self.analysis.names_of(base.value)):
+            names = self.analysis.names_of(base.value)
+            if any(name.endswith("LightningModule") for name in names):
                 return True
-            if self._lightning_module(self.analysis.program.own_class(base.value), depth - 1):
+            own = self.analysis.program.own_class(base.value)
+            if own is not None and self._lightning_module(own, depth - 1):
+                return True
+            if own is None and names and not any(name.startswith(("torch.", "builtins.")) for name in names) \
+                    and self._imports_lightning:
                 return True
         return False
+
+    @functools.cached_property
+    def _imports_lightning(self) -> bool:
+        modules = [self.analysis.code(alias.name) for node in self.analysis.nodes(cst.Import) for alias in node.names]
+        modules += [self.analysis.code(node.module) for node in self.analysis.nodes(cst.ImportFrom) if node.module]
+        return any(module.split(".")[0] in ("lightning", "pytorch_lightning") for module in modules)
 
     def _lightning_return(self, use: Use) -> LightningReturn | None:
         """The scheduler returned from a LightningModule's ``configure_optimizers``: ``[optimizer], [scheduler]``,
@@ -2163,7 +2177,30 @@ class SchedulerSite(ABC):
                                        f"(line {self.analysis.line(statement)}) is not visible", step)
             counts.append(moved[0])
             self._loop_nodes += moved[1]
+        if found.runner is not home:
+            self._check_held_from_construction(counts, home, step)
         return Cadence(counts[0], counts[1], found.per_epoch, assumptions)
+
+    def _check_held_from_construction(self, counts: list[str | None], home, step) -> None:
+        """The list is built when ``__init__`` runs, the run later, in another method: what the counts read through
+        ``__init__``'s parameters (the caller's ``args``, ``cfg``) must not change after the instance is built
+        (``trainer = Trainer(args); args.epochs = 5; trainer.fit()``). Refused (MIG106) when it may."""
+        program, analysis = self.analysis.program, self.analysis
+        if not (isinstance(home, cst.FunctionDef) and home.name.value == "__init__"):
+            return
+        for construction in program.call_sites(home):
+            given = dict(program.arguments(construction))
+            scope = analysis.enclosing_scope(construction)
+            end = analysis.end(scope) if scope is not analysis.module else (10**9, 0)
+            for text in counts:
+                if text is None:
+                    continue
+                expression = cst.parse_expression(substituted(text, given))
+                why = analysis.attribute_changed(expression, analysis.end(construction), end)
+                if why is not None:
+                    raise Refused("MIG106", f"the list is built when {analysis.code(construction.func)}(...) runs "
+                                           f"(line {analysis.line(construction)}) and the run reads "
+                                           f"`{analysis.code(expression)}` later: {why}", step)
 
     def _builder_cadence(self, found, assumptions: list[str], step) -> Cadence:
         """The cadence in the builder's terms: what only the caller knows comes in as new parameters, given at
