@@ -350,6 +350,15 @@ class Analysis:
             root = _vars_of(target)
             if root is not None:
                 handed.setdefault(root, []).append((target, None))
+        for loop in self.nodes(cst.For):
+            root = _held_root(loop.iter)
+            if isinstance(loop.target, cst.Name) and root is not None:
+                pending: list[cst.CSTNode] = [loop.body]
+                while pending:
+                    node = pending.pop()
+                    if _writes_through(node, {loop.target.value}):
+                        handed.setdefault(root, []).append((getattr(node, "target", node), None))
+                    pending.extend(node.children)
         return handed
 
     @functools.cached_property
@@ -1219,6 +1228,41 @@ def _deleted(target: cst.BaseExpression) -> cst.BaseExpression:
     return target.value if isinstance(target, cst.Subscript) else target
 
 
+def _held_root(value: cst.BaseExpression) -> str | None:
+    """The name whose object ``value`` is or holds a part of: ``cfg`` of ``cfg["sched"]``, ``cfg.values()``,
+    ``cfg.get("sched")``."""
+    while isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute):
+        value = value.func.value
+    return _root_name(value)
+
+
+def _local_aliases(body: cst.CSTNode, name: str) -> set[str]:
+    """The names ``body`` binds to ``name``'s object or a part of it, directly or through another such name
+    (``node = cfg["sched"]``, ``for section in cfg.values()``, ``node = node[key]``); ``name`` not included."""
+    aliases = {name}
+    for _ in range(3):
+        pending, before = [body], len(aliases)
+        while pending:
+            node = pending.pop()
+            if (isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name)
+                    and _held_root(node.value) in aliases):
+                aliases.add(node.targets[0].target.value)
+            elif isinstance(node, cst.For) and isinstance(node.target, cst.Name) and _held_root(node.iter) in aliases:
+                aliases.add(node.target.value)
+            pending.extend(node.children)
+        if len(aliases) == before:
+            break
+    return aliases - {name}
+
+
+def _writes_through(node: cst.CSTNode, aliases: set[str]) -> bool:
+    """Whether ``node`` assigns an attribute or item of one of ``aliases``, or calls a changing method on one."""
+    if isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)):
+        return isinstance(node.target, (cst.Attribute, cst.Subscript)) and _root_name(node.target) in aliases
+    return (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and _mutating(node.func.attr.value)
+            and _root_name(node.func.value) in aliases)
+
+
 def _mutating(method: str) -> bool:
     return method.lstrip("_").startswith(MUTATING_PREFIXES)
 
@@ -1237,10 +1281,13 @@ def _parameter_changes(function: cst.FunctionDef, index: int, argument: cst.Arg)
     if not named:
         return None
     parameter = named[0].name.value
+    aliases = _local_aliases(function.body, parameter)
     changed: set[str] = set()
     pending = [function.body]
     while pending:
         node = pending.pop()
+        if _writes_through(node, aliases):
+            return None
         if isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)):
             targets = [node.target]
             while targets:
