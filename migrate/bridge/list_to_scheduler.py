@@ -413,7 +413,9 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
             own = next(line for line, value in self.choice.lines if value is self.call)
             self._put(own, scheduler_lines[0], replacements)
             chosen = self._branch_edits(texts, run, defined, package, optimizer, scheduler, replacements)
-        replacements.update({line: [] for line in self.pair.spent(self) if line not in replacements})
+        home = self.program.function_of(self.list_node)
+        replacements.update({line: [] for line in self.pair.spent(self)
+                             if line not in replacements and self.program.function_of(line) is home})
         if resume is not None:
             replacements.update({line: [] for line in self._read_only_by_the_slice(resume)})
         if cadence.anchor is not None:
