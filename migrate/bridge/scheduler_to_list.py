@@ -554,9 +554,11 @@ class SchedulerSite(ABC):
         texts = {**sibling.defaults, **{key: self.analysis.code(value) for key, value in arguments.items()
                                         if key != "optimizer"}}
         try:
-            return sibling.listed(texts, frame)
+            listed = sibling.listed(texts, frame)
         except (ValueError, SyntaxError) as error:
             raise Refused("MIG105", f"{name.removeprefix(SCHEDULER_MODULE)}: {error}", node) from None
+        self._assume_positive(listed.positive)
+        return listed
 
     @property
     def _fractional(self) -> frozenset[str]:
@@ -601,8 +603,9 @@ class SchedulerSite(ABC):
         is never reached), which the list does not follow. The verifier keeps them positive (``Listed.positive``)."""
         for text in counts:
             value = self.analysis.value(text)
-            if value is None or value <= 0:
-                self.assumptions.append(f"{text} > 0 (torch also takes 0 or less, where it behaves otherwise)")
+            assumption = f"{text} > 0 (torch also takes 0 or less, where it behaves otherwise)"
+            if (value is None or value <= 0) and assumption not in self.assumptions:
+                self.assumptions.append(assumption)
 
     def _require_below(self, low: str, high: str, refusal: str, assumption: str,
                        node: cst.CSTNode | None = None) -> None:

@@ -186,6 +186,15 @@ def _polynomial(args: dict[str, str], frame: Frame) -> Listed:
     return Listed(expression, source, target, (args["total_iters"],))
 
 
+def read_from_second_epoch(listed: Listed, every: str) -> Listed:
+    """Stepped at the start of each epoch, torch trains epoch ``e`` at scheduler epoch ``e + 1``: the list (built
+    one epoch longer) read from its second epoch, checked against ``torch.EpochStart[...]``."""
+    return Listed(f"{listed.expression}[{every}:]",
+                  Schedule(f"torch.EpochStart[{listed.source.model}]", listed.source.args),
+                  Schedule(f"mindspore.sliced[{listed.target.model}]", {**listed.target.args, "start": every}),
+                  listed.positive)
+
+
 def _epoch_function(frame: Frame, function: str) -> Schedule:
     return Schedule("mindspore.epoch_function_list", {"learning_rate": frame.max_lr, "lr_lambda": function,
                                                       "step_per_epoch": frame.step_per_epoch,

@@ -104,10 +104,8 @@ class CosineSite(SchedulerSite):
         """The chain's list, the periodic list where the plain one diverges in the visible run, else the call."""
         if self._chain is not None:
             split = product(self._count(self._chain.milestone, "milestone"), cadence.step_every)
-            warmup = self._warmup_list(values, split, function)
-            self._assume_positive(warmup.positive)
-            values = cosine_lists.chained(values, warmup, split, self.analysis.code(self._chain.milestone),
-                                          cadence.step_every)
+            values = cosine_lists.chained(values, self._warmup_list(values, split, function), split,
+                                          self.analysis.code(self._chain.milestone), cadence.step_every)
         elif self._resume is None and not self._epoch_start and (periodic := self._periodic(values, cadence)):
             values, self.periodic_list = periodic, True
         return values, self._statements(values, list_name, function)

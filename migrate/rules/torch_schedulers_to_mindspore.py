@@ -25,7 +25,7 @@ from migrate.bridge.scheduler_to_list import (
     scheduler_findings,
 )
 from migrate.bridge.cosine_lists import one_epoch_more
-from migrate.bridge.torch_schedulers import NO_LIST_FORM, SIBLINGS, Frame, Listed
+from migrate.bridge.torch_schedulers import NO_LIST_FORM, SIBLINGS, Frame, Listed, read_from_second_epoch
 from migrate.bridge.torch_schedulers import called_scheduler as called
 from migrate.bridge.torch_schedulers import without_list_form as unlisted_calls
 from migrate.references import find_references
@@ -120,7 +120,6 @@ class ListedSite(SchedulerSite):
         frame = Frame(*self._lrs(optimizer_arguments), cadence.step_every, cadence.step_per_epoch, list_steps,
                       "mindspore.nn")
         self.listed = self._listed(frame)
-        self._assume_positive(self.listed.positive)
         claim = self._claim(self.listed.source, self.listed.target, run_steps, positive=self.listed.positive)
         return ScheduleValues(frame.max_lr, frame.run_steps, cadence.step_per_epoch, None, claim)
 
@@ -128,7 +127,7 @@ class ListedSite(SchedulerSite):
         """The site's list over the run: its own, or the chain's warmup list then its own from epoch 0."""
         arguments = bind(self.call, self.SIGNATURE).values
         if self._chain is None and self._epoch_start:
-            return _read_from_second_epoch(self._scheduler_list(self.SCHEDULER, arguments, frame), frame.step_every)
+            return read_from_second_epoch(self._scheduler_list(self.SCHEDULER, arguments, frame), frame.step_every)
         if self._chain is None:
             return self._scheduler_list(self.SCHEDULER, arguments, frame)
         if self._chain.milestone is None:
@@ -201,15 +200,6 @@ class ListedSite(SchedulerSite):
         return Note(self.call, "MIG101", f"{list_name} was written for a run of {values.total_step} optimizer "
                                          f"steps; the verifier found its rates differ from the {self.NAME}'s")
 
-
-
-def _read_from_second_epoch(listed: Listed, every: str) -> Listed:
-    """Stepped at the start of each epoch, torch trains epoch ``e`` at scheduler epoch ``e + 1``: the list (one
-    epoch longer) read from its second epoch."""
-    return Listed(f"{listed.expression}[{every}:]",
-                  Schedule(f"torch.EpochStart[{listed.source.model}]", listed.source.args),
-                  Schedule(f"mindspore.sliced[{listed.target.model}]", {**listed.target.args, "start": every}),
-                  listed.positive)
 
 
 RULE = TorchSchedulersToMindSpore()
