@@ -71,6 +71,8 @@ class Analysis:
         self.positions = _Positions(self.module, self.parents, _statement_code(self.module, source, tree))
         self.constants = evaluate.module_constants(source, tree) if tree is not None else {}
         self._names: set[str] | None = None
+        self._resized: dict[cst.CSTNode, cst.CSTNode | None] = {}
+        """Per loop, what changes the size of what it iterates (``_resized_during``), asked once."""
 
     @property
     def statement_code(self) -> Mapping[cst.CSTNode, str]:
@@ -475,7 +477,9 @@ class Analysis:
             return None, "range() with a step"
         if isinstance(iterable, (cst.Name, cst.Attribute)):
             text = self.code(iterable)
-            resized = self._resized_during(iterable, loop)
+            if loop not in self._resized:
+                self._resized[loop] = self._resized_during(iterable, loop)
+            resized = self._resized[loop]
             if resized is not None:
                 return None, (f"{text} may hold a different number of items from one pass to the next: "
                               f"`{self.first_line(resized)}` at line {self.line(resized)} changes its size")
