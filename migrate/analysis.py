@@ -31,6 +31,7 @@ from libcst.metadata.position_provider import PositionProvidingCodegenState
 from libcst.metadata.scope_provider import _ASSIGNMENT_LIKE_NODES, ScopeVisitor, _gen_dotted_names
 
 from migrate import evaluate
+from migrate.stubs import LINES
 
 LOOPS = (cst.For, cst.While)
 PASS_THROUGH = frozenset({"builtins.enumerate", "builtins.iter", "tqdm.tqdm", "tqdm.auto.tqdm", "tqdm.notebook.tqdm",
@@ -56,18 +57,25 @@ class Bound:
 class Analysis:
     """Metadata of one module, resolved once and shared by every rule."""
 
-    def __init__(self, wrapper: MetadataWrapper, source: str, policies: Mapping[str, str] | None = None):
+    def __init__(self, wrapper: MetadataWrapper, source: str, policies: Mapping[str, str] | None = None,
+                 tree: ast.Module | None = None, hidden_names: Sequence[str] = ()):
         """The tables LibCST's metadata providers give, at a fraction of their cost: each provider is a visitor
         pass that rebuilds every node, several times slower than a plain walk over the nodes' fields. Parents and
         expression contexts come from such walks, the scope analysis is LibCST's own visitor run once, qualified
         names are asked of the scopes when a rule asks, and positions are printed per top-level statement, for
-        the statements holding the nodes asked about."""
+        the statements holding the nodes asked about.
+
+        ``source`` is the file's text and ``tree`` its ``ast`` (parsed here when not given); the module may have
+        been parsed from that text with closed functions stubbed (``migrate.stubs``), and every statement's code
+        is then cut from ``source``, so the stubs are never printed, and ``hidden_names`` are the names the stubs
+        hide, which a fresh name avoids too."""
         self.policies = dict(policies or {})
         self.module = wrapper.module
         self._order, self.parents, self._names_read = _walk(self.module)
+        self._names_read.extend(hidden_names)
         self.scopes = _Eager(_scopes(self.module, source))
         self.qualified = _QualifiedNames(self.module, self.parents, self.scopes)
-        tree = _ast_tree(source)
+        tree = tree or ast_tree(source)
         self.positions = _Positions(self.module, self.parents, _statement_code(self.module, source, tree))
         self.constants = evaluate.module_constants(source, tree) if tree is not None else {}
         self._names: set[str] | None = None
@@ -275,7 +283,75 @@ class Analysis:
                 if handed:
                     return (f"`{self.code(handed[0])}` is assigned at line {self.line(handed[0])}, which changes "
                             f"`{self.code(attribute)}`")
+                called = self._changed_by_call(spelled, low, high)
+                if called is not None:
+                    call, write = called
+                    return (f"`{self.first_line(call)}` at line {self.line(call)} runs "
+                            f"`{self.first_line(self.statement(write))}` (line {self.line(write)}), which changes "
+                            f"`{self.code(attribute)}`")
         return None
+
+    def _changed_by_call(self, chain: _Chain, low: tuple[int, int], high: tuple[int, int]
+                         ) -> tuple[cst.Call, cst.CSTNode] | None:
+        """A call between the positions that runs a write changing what ``chain`` reads, with that write: a
+        function of the module that writes it as a module name (``def scale(): cfg["lr"] *= 2``), or a method
+        called on the chain's root that writes it through ``self`` (``cfg.scale_lr()`` doing ``self.lr *= 2``),
+        following the calls they make to the module's functions and to ``self``'s methods."""
+        for call in self.nodes(cst.Call):
+            if not low <= self.start(call) < high:
+                continue
+            func = call.func
+            if isinstance(func, cst.Name):
+                pending = [(function, chain) for function in self._functions.get(func.value, ())]
+            elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == chain.root:
+                pending = [(method, _Chain("self", chain.parts)) for method in self._methods.get(func.attr.value, ())]
+            else:
+                continue
+            seen: set[cst.CSTNode] = set()
+            while pending:
+                function, written = pending.pop()
+                if function in seen:
+                    continue
+                seen.add(function)
+                write = self._write_in(function, written)
+                if write is not None:
+                    return call, write
+                for inner in self._calls_in(function):
+                    if isinstance(inner.func, cst.Name):
+                        pending += [(other, chain) for other in self._functions.get(inner.func.value, ())]
+                    elif (written.root == "self" and isinstance(inner.func, cst.Attribute)
+                          and isinstance(inner.func.value, cst.Name) and inner.func.value.value == "self"):
+                        pending += [(other, written) for other in self._methods.get(inner.func.attr.value, ())]
+        return None
+
+    def _write_in(self, function: cst.FunctionDef, chain: _Chain) -> cst.CSTNode | None:
+        """The first assignment in ``function`` that changes what ``chain`` reads, or a call there that may."""
+        inside = [node for node in self._writes_changing(chain) if function in self.ancestors(node)]
+        inside += [node for node, keys in self._handed_objects.get(chain.root, ())
+                   if (keys is None or chain.key in keys) and function in self.ancestors(node)]
+        return min(inside, key=self.start, default=None)
+
+    def _calls_in(self, function: cst.FunctionDef) -> list[cst.Call]:
+        start, end = self.start(function), self.end(function)
+        return [call for call in self.nodes(cst.Call) if start <= self.start(call) < end]
+
+    @functools.cached_property
+    def _functions(self) -> dict[str, list[cst.FunctionDef]]:
+        """The module's functions that are not methods, by name."""
+        found: dict[str, list[cst.FunctionDef]] = {}
+        for function in self.nodes(cst.FunctionDef):
+            if not isinstance(self.enclosing_scope(function), cst.ClassDef):
+                found.setdefault(function.name.value, []).append(function)
+        return found
+
+    @functools.cached_property
+    def _methods(self) -> dict[str, list[cst.FunctionDef]]:
+        """The methods of the module's classes, by name."""
+        found: dict[str, list[cst.FunctionDef]] = {}
+        for function in self.nodes(cst.FunctionDef):
+            if isinstance(self.enclosing_scope(function), cst.ClassDef):
+                found.setdefault(function.name.value, []).append(function)
+        return found
 
     def _holds(self, scope: cst.CSTNode, low: tuple[int, int], high: tuple[int, int]) -> bool:
         """Whether ``scope`` (a function) spans both positions: a ``self.x`` written there between them is written
@@ -483,7 +559,7 @@ class Analysis:
             if resized is not None:
                 return None, (f"{text} may hold a different number of items from one pass to the next: "
                               f"`{self.first_line(resized)}` at line {self.line(resized)} changes its size")
-            return f"len({text})", f"one pass over {text} is len({text}) iterations"
+            return f"len({text})", f"one pass over {text} is len({text}) iterations, at least 1"
         return None, f"cannot tell how many times `for ... in {self.code(loop.iter)}` runs"
 
     def _resized_during(self, iterable: cst.BaseExpression, loop: cst.CSTNode) -> cst.CSTNode | None:
@@ -1012,6 +1088,8 @@ class _Positions(Mapping):
 
     def __init__(self, module: cst.Module, parents: Mapping, sliced: dict[cst.CSTNode, str] | None = None):
         self._module, self._parents = module, parents
+        self.cut = sliced is not None
+        """Whether each statement's code was cut from the source rather than printed from the module."""
         if sliced is not None:
             self.code_of = sliced
         self._computed: dict[cst.CSTNode, CodeRange] = {}
@@ -1077,10 +1155,8 @@ class _Positions(Mapping):
         return starts
 
 
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-
-
-def _ast_tree(source: str) -> ast.Module | None:
+def ast_tree(source: str) -> ast.Module | None:
+    """The `ast` of ``source``, or None when CPython rejects it."""
     try:
         return ast.parse(source)
     except (SyntaxError, ValueError):
@@ -1109,7 +1185,7 @@ def _statement_code(module: cst.Module, source: str, tree: ast.Module | None) ->
         lasts.append(nodes[-1].end_lineno)
     if next(statements, None) is not None:
         return None
-    lines = _LINES.findall(source)
+    lines = LINES.findall(source)
     end = len(lines) - len(module.footer)
     if firsts[0] != 1 + len(module.header) or end < lasts[-1]:
         return None

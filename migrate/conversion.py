@@ -4,6 +4,7 @@ reported (``migrate.engine`` reads the file and imports this module only when a 
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import functools
 import re
@@ -13,8 +14,9 @@ from dataclasses import replace
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from migrate import engine, files, verify
-from migrate.analysis import Analysis
+from migrate import engine, files, stubs, verify
+from migrate.stubs import LINES
+from migrate.analysis import Analysis, ast_tree
 from migrate.bridge.codes import CONCERNS
 from migrate.config import parse_noqa
 from migrate.diagnostics import SAFE, UNSAFE, Diagnostic, FixEdits
@@ -38,18 +40,22 @@ class Conversion:
         self.deferred: list[tuple[Finding, int]] = []
 
     def run(self) -> FileResult:
-        rejected = engine.compile_error(self.source.text, self.path)
+        text = self.source.text
+        rejected = engine.compile_error(text, self.path)
         if rejected is None:
+            tree = ast_tree(text)
+            triggers = [trigger for rule in self.rules for trigger in rule.triggers]
+            parsed = stubs.stubbed(text, tree, triggers) if tree is not None else stubs.Stubbed(text)
             try:
-                module = cst.parse_module(self.source.text)
+                wrapper = self._analysed(parsed, tree) if parsed.functions else None
+                if wrapper is None:
+                    wrapper = self._analysed(stubs.Stubbed(text), tree)
             except cst.ParserSyntaxError as error:
                 rejected = _libcst_error(error)
         if rejected is not None:
             line, col, message = rejected
             diagnostic = Diagnostic(self.path, line, col, "MIG003", "syntax-error", "error", message)
             return FileResult(self.path, [diagnostic], original=self.data, failed=True)
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        self.analysis = Analysis(wrapper, self.source.text, self.options.policies)
         self.codes = {code.code: code for rule in self.rules for code in rule.codes}
         self.suppressed = parse_noqa(self.source.text) if _MAY_SUPPRESS.search(self.source.text) else {}
         accepted: list[tuple[Finding, int]] = []
@@ -85,6 +91,18 @@ class Conversion:
         if self.options.fix_edits:
             self._attach_edits(wrapper, accepted, [*self.offered, *self.deferred], text)
         return FileResult(self.path, self.diagnostics, original=self.data, output=output, tally=self.tally)
+
+    def _analysed(self, parsed: stubs.Stubbed, tree: ast.Module) -> MetadataWrapper | None:
+        """Parse and analyse the file's text, or it with stubs; None when it holds stubs but the statements' code
+        cannot be cut from the file's text, since printing the module would print the stubs."""
+        wrapper = MetadataWrapper(cst.parse_module(parsed.text), unsafe_skip_copy=True)
+        self.analysis = Analysis(wrapper, self.source.text, self.options.policies, tree, parsed.hidden_names)
+        self.stubbed = {statement.body: statement for statement in wrapper.module.body
+                        if isinstance(statement, cst.FunctionDef) and statement.name.value in parsed.functions}
+        """Each stub's body, to its statement: a rewrite may give a stub other leading lines, never another body."""
+        if self.stubbed and not self.analysis.positions.cut:
+            return None
+        return wrapper
 
     def _decide(self, finding: Finding):
         """Report a finding; return the index of its diagnostic when its fix is to be applied."""
@@ -168,7 +186,7 @@ class Conversion:
         module = with_imports(module, [ref for fix in fixes for ref in fix.add_imports])
         module = _without_new_leading_blank_lines(module, wrapper.module)
         changed = self._changed_code(module)
-        text = module.code if changed is None else self._code(module)
+        text = module.code if changed is None and not self.stubbed else self._code(module)
         checked = text if changed is None else "".join(changed)
         try:
             cst.parse_module(checked)
@@ -188,7 +206,7 @@ class Conversion:
                 or (module.default_indent, module.default_newline) != (original.default_indent,
                                                                        original.default_newline)):
             return None
-        return [module.code_for_node(statement) for statement in module.body if statement not in self._original_code]
+        return [self._code_of(module, statement) for statement in module.body if statement not in self._original_code]
 
     def _replaced(self, module: cst.Module, replacements: dict) -> cst.Module:
         """``module`` with the replacements made, rebuilding only the nodes on the way from the module to each
@@ -212,11 +230,25 @@ class Conversion:
 
     def _code_of(self, module: cst.Module, statement: cst.CSTNode) -> str:
         cached = self._original_code.get(statement)
-        return cached if cached is not None else module.code_for_node(statement)
+        if cached is not None:
+            return cached
+        stub = self.stubbed.get(statement.body) if isinstance(statement, cst.FunctionDef) else None
+        return module.code_for_node(statement) if stub is None else self._unstubbed(module, statement, stub)
+
+    def _unstubbed(self, module: cst.Module, statement: cst.FunctionDef, stub: cst.FunctionDef) -> str:
+        """The original code of the function ``stub`` stands for, after the leading lines ``statement`` (the stub
+        with other leading lines) has."""
+        if any(getattr(statement, field) is not getattr(stub, field)
+               for field in _field_names(cst.FunctionDef) if field != "leading_lines"):
+            raise ValueError(f"a rewrite changed more than the leading lines of {stub.name.value}(), parsed as a stub")
+        own = LINES.findall(self._original_code[stub])[len(stub.leading_lines):]
+        return "".join([*(module.code_for_node(line) for line in statement.leading_lines), *own])
 
     def _code(self, module: cst.Module) -> str:
         """``module.code``, printing again only the top-level statements that are not the original ones."""
         if not module.has_trailing_newline or not module.body:
+            if self.stubbed:
+                raise ValueError("the rewritten module cannot be printed without its stubs")
             return module.code
         return "".join([*(module.code_for_node(line) for line in module.header),
                         *(self._code_of(module, statement) for statement in module.body),

@@ -340,7 +340,7 @@ def test_statement_code_is_cut_from_the_source_where_the_cuts_are_proven(source,
     """Each top-level statement's code is sliced from the text instead of printed again (the test above checks it
     against LibCST's printing); where a cut cannot be proven the analysis prints it."""
     module = libcst.parse_module(source)
-    sliced = analysis._statement_code(module, source, analysis._ast_tree(source))
+    sliced = analysis._statement_code(module, source, analysis.ast_tree(source))
     assert (sliced is not None) == cut
     if cut:
         header = "".join(module.code_for_node(line) for line in module.header)

@@ -235,6 +235,11 @@ class ListDelivery:
             elif found is not None:
                 self.choice = found
                 return found.use
+        elif any(line is chosen for chosen, _ in self.choice.lines):
+            raise Refused("MIG107", f"the list reaches `{name.value}` in more than one branch of the `if` at line "
+                                   f"{self.analysis.line(self.choice.conditional)} (lines "
+                                   f"{', '.join(str(self.analysis.line(chosen)) for chosen, _ in self.choice.lines)}"
+                                   "): the rule converts a choice whose branches each build their own list", line)
         else:
             assignments = [assignment for assignment in assignments if not self._in_choice(assignment)]
         block = self.analysis.parents[line]

@@ -545,6 +545,11 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
             if scope is not None and len(scope[name.value]) > 1:
                 raise Refused("MIG105", f"`{name.value}` is assigned more than once, and the LambdaLR that replaces "
                                        "warmup_lr reads it at every scheduler step", name)
+        why = self.analysis.attribute_changed(warmup.arguments["warmup_epoch"], self.analysis.start(warmup.call),
+                                              (10**9, 0))
+        if why is not None:
+            raise Refused("MIG105", f"{why}, after the list is built, and the LambdaLR that replaces warmup_lr reads "
+                                   "it at every scheduler step", warmup.call)
         if mismatch is not None:
             raise Refused("MIG118", f"the list follows a warmup_lr list at line {self.analysis.line(warmup.call)}, "
                                    f"and {mismatch}: no SequentialLR(LambdaLR, {self.pair.scheduler_name}) "
