@@ -297,15 +297,15 @@ class Analysis:
         function of the module that writes it as a module name (``def scale(): cfg["lr"] *= 2``), or a method
         called on the chain's root that writes it through ``self`` (``cfg.scale_lr()`` doing ``self.lr *= 2``),
         following the calls they make to the module's functions and to ``self``'s methods."""
-        for call in self.nodes(cst.Call):
-            if not low <= self.start(call) < high:
-                continue
+        for call in self._calls_of_own_functions:
             func = call.func
             if isinstance(func, cst.Name):
                 pending = [(function, chain) for function in self._functions.get(func.value, ())]
-            elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == chain.root:
+            elif isinstance(func.value, cst.Name) and func.value.value == chain.root:
                 pending = [(method, _Chain("self", chain.parts)) for method in self._methods.get(func.attr.value, ())]
             else:
+                continue
+            if not low <= self.start(call) < high:
                 continue
             seen: set[cst.CSTNode] = set()
             while pending:
@@ -332,8 +332,15 @@ class Analysis:
         return min(inside, key=self.start, default=None)
 
     def _calls_in(self, function: cst.FunctionDef) -> list[cst.Call]:
-        start, end = self.start(function), self.end(function)
-        return [call for call in self.nodes(cst.Call) if start <= self.start(call) < end]
+        return [call for call in self._calls_of_own_functions if function in self.ancestors(call)]
+
+    @functools.cached_property
+    def _calls_of_own_functions(self) -> list[cst.Call]:
+        """The calls of a function of the module by its name, or of a method of its classes on a name."""
+        return [call for call in self.nodes(cst.Call)
+                if isinstance(call.func, cst.Name) and call.func.value in self._functions
+                or isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Name)
+                and call.func.attr.value in self._methods]
 
     @functools.cached_property
     def _functions(self) -> dict[str, list[cst.FunctionDef]]:

@@ -765,7 +765,8 @@ class SchedulerSite(ABC):
         if not steps and self._lightning is None:
             if self._blockers:
                 raise Blocked
-            raise Refused("MIG106", "the scheduler's step() is never called here, so its cadence is not visible")
+            raise Refused("MIG106", "the scheduler's step() is never called here, so its cadence is not visible"
+                          + self._through_a_global())
         for use in none_tests:
             self._guard_step(use, steps)
         if len(steps) > 1:
@@ -879,6 +880,21 @@ class SchedulerSite(ABC):
         for declared, dropped in parameters.items():
             replacements[declared] = without_parameters(declared, dropped)
 
+    def _through_a_global(self) -> str:
+        """Where the scheduler is bound to a module global (``global scheduler``), that its uses in other functions
+        are not followed: the reason step() looks never called."""
+        function = self.analysis.program.function_of(self.call)
+        assign = self.analysis.parents.get(self.call)
+        if not (isinstance(function, cst.FunctionDef) and isinstance(assign, cst.Assign) and len(assign.targets) == 1
+                and isinstance(assign.targets[0].target, cst.Name)):
+            return ""
+        name = assign.targets[0].target.value
+        if not any(isinstance(node, cst.Global) and any(item.name.value == name for item in node.names)
+                   and function in self.analysis.ancestors(node) for node in self.analysis.nodes(cst.Global)):
+            return ""
+        return (f": `{name}` is a module global (`global {name}` in {function.name.value}()), and the rule follows "
+                "the scheduler through the functions it is handed to, not through a global into other functions")
+
     def _unfollowed(self, target, tracked) -> str:
         """Why the scheduler cannot be followed to its step() calls: the other values its variable holds, each
         with its line, or where it goes instead."""
@@ -894,10 +910,14 @@ class SchedulerSite(ABC):
                     "lambda")
         if target is None:
             return "the scheduler is not bound to a variable, so its step() calls cannot be followed"
-        others = [f"line {self.analysis.line(statement)} (`{self.analysis.first_line(value)}`)"
+        name = self.analysis.code(target)
+        through = [statement for statement, _ in tracked.competitors
+                   if not self.analysis.first_line(statement).startswith((f"{name} =", f"{name}: "))]
+        others = [f"line {self.analysis.line(statement)} (`{self.analysis.first_line(statement if through else value)}`)"
                   for statement, value in tracked.competitors]
+        holder = (f"`{name}` is used through a name that" if through else f"`{name}`")
         if others:
-            return (f"`{self.analysis.code(target)}` also holds other values: {', '.join(others)}; one list can "
+            return (f"{holder} also holds other values: {', '.join(others)}; one list can "
                     f"stand only for this {self.NAME}, which would become a {self.LIST_FUNCTION} list given to the "
                     "optimizer")
         lines = ", ".join(str(self.analysis.line(binding.statement)) for binding in tracked.bindings[1:])
@@ -1737,14 +1757,29 @@ class SchedulerSite(ABC):
                 and isinstance(loop.body, cst.IndentedBlock) and len(loop.body.body) == 1 and not loop.orelse):
             return None
         line = loop.body.body[0]
-        assign = line.body[0] if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 else None
-        if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1):
+        only = line.body[0] if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 else None
+        if isinstance(only, cst.Expr) and isinstance(only.value, cst.Call):
+            return self._initial_lr_default(loop, only.value)
+        if not (isinstance(only, cst.Assign) and len(only.targets) == 1):
             return None
-        target = assign.targets[0].target
+        target = only.targets[0].target
         if not (isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name)
                 and target.value.value == loop.target.value and subscript_key(target) == "initial_lr"):
             return None
-        return loop, assign.value
+        return loop, only.value
+
+    @staticmethod
+    def _initial_lr_default(loop: cst.For, call: cst.Call) -> tuple[cst.For, cst.BaseExpression] | None:
+        """``group.setdefault("initial_lr", value)``: what assigning it does on an optimizer whose groups have no
+        ``initial_lr`` yet, as a resume on an optimizer without a loaded state has (``_check_resume``)."""
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "setdefault" and isinstance(func.value, cst.Name)
+                and func.value.value == loop.target.value and len(call.args) == 2
+                and not any(argument.keyword or argument.star for argument in call.args)
+                and isinstance(call.args[0].value, cst.SimpleString)
+                and call.args[0].value.evaluated_value == "initial_lr"):
+            return None
+        return loop, call.args[1].value
 
     def _lr_state_message(self, attribute: cst.Attribute, local: str, name: str) -> str:
         line = self.analysis.line(attribute)
