@@ -31,7 +31,6 @@ from libcst.metadata.position_provider import PositionProvidingCodegenState
 from libcst.metadata.scope_provider import _ASSIGNMENT_LIKE_NODES, ScopeVisitor, _gen_dotted_names
 
 from migrate import evaluate
-from migrate.stubs import LINES
 
 LOOPS = (cst.For, cst.While)
 PASS_THROUGH = frozenset({"builtins.enumerate", "builtins.iter", "tqdm.tqdm", "tqdm.auto.tqdm", "tqdm.notebook.tqdm",
@@ -1160,6 +1159,10 @@ class _Positions(Mapping):
             starts[statement] = line
             line += _newlines(code)
         return starts
+
+
+LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+"""A text's lines, each with its line break (``\\r\\n``, ``\\r`` or ``\\n``), as LibCST and ``ast`` count them."""
 
 
 def ast_tree(source: str) -> ast.Module | None:

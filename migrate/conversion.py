@@ -15,8 +15,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from migrate import engine, files, stubs, verify
-from migrate.stubs import LINES
-from migrate.analysis import Analysis, ast_tree
+from migrate.analysis import LINES, Analysis, ast_tree
 from migrate.bridge.codes import CONCERNS
 from migrate.config import parse_noqa
 from migrate.diagnostics import SAFE, UNSAFE, Diagnostic, FixEdits

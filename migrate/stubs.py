@@ -5,10 +5,13 @@ the functions near a site matter. A top-level function can be left out of that w
 reach it or be reached by it:
 
 - nothing in the file names it (its name is one word of the file, its own ``def``), it has no decorator (a
-  decorator can register it to be called), and it mentions none of the rules' triggers;
+  decorator can register it to be called), it mentions none of the rules' triggers, and it is ASCII (``ast``
+  normalises identifiers, LibCST keeps them as written);
 - it is *closed*: it reads only its own names, builtins and the module's imports (never a module variable,
-  function or class, ``globals()`` or ``eval``), and writes only its own names and what they hold (no ``global``,
-  ``nonlocal``, nor a store into an import), so it can change nothing a rule reads.
+  function or class, ``globals()`` or ``eval``), binds only its own names (no ``global``, ``nonlocal``), and holds
+  nothing the analysis gathers from the whole module by its spelling (an attribute or item assigned, an import, an
+  alias, a changing method, an argparse call), so it can change nothing a rule reads and the analysis finds
+  nothing in it.
 
 Such a function becomes a stub of the same lines that still reads the imports it read, so that what a rule asks
 of the module (is this import still used?) is answered as before. The stub ends on the
@@ -25,8 +28,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-"""A text's lines, each with its line break (``\\r\\n``, ``\\r`` or ``\\n``), as LibCST and ``ast`` count them."""
+from migrate.analysis import LINES, MUTATING_PREFIXES, SIZE_CHANGING
+
 
 #: The builtins that reach a module's names or run code: a function that calls them is not closed.
 _REACHING = {"globals", "locals", "vars", "exec", "eval", "compile", "setattr", "delattr", "__import__"}
@@ -34,6 +37,8 @@ _READABLE_BUILTINS = frozenset(dir(builtins)) - _REACHING
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _DEFINITIONS = (*_FUNCTIONS, ast.ClassDef)
 _IMPORTS = (ast.Import, ast.ImportFrom)
+_CHAINS = (ast.Name, ast.Attribute, ast.Subscript, ast.Starred)
+_ARGPARSE = frozenset({"add_argument", "parse_args", "parse_known_args", "set_defaults"})
 
 
 @dataclass(frozen=True)
@@ -59,10 +64,12 @@ def stubbed(text: str, tree: ast.Module, triggers: Iterable[str]) -> Stubbed:
     functions: set[str] = set()
     hidden: list[str] = []
     for function in tree.body:
-        if not isinstance(function, _FUNCTIONS) or function.decorator_list or function.end_lineno == function.lineno:
+        if (not isinstance(function, _FUNCTIONS) or function.decorator_list
+                or function.body[0].lineno == function.lineno):
             continue
         code = "".join(lines[function.lineno - 1:function.end_lineno])
-        if any(trigger in code for trigger in triggers) or _mentions(text, function.name) != 1:
+        if (any(trigger in code for trigger in triggers) or _mentions(text, function.name) != 1
+                or not code.isascii()):
             continue
         reads = _closed_reads(function, *names)
         if reads is not None:
@@ -116,6 +123,8 @@ def _bound(statement: ast.AST, nested: bool = False) -> set[str]:
             names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
         elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
             names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
         if isinstance(node, _DEFINITIONS) and node is not statement:
             names.add(node.name)
             if not nested:
@@ -135,20 +144,32 @@ def _closed_reads(function: ast.AST, readable: frozenset[str], module: frozenset
         return None
     reads = set()
     for node in ast.walk(function):
-        if isinstance(node, (ast.Global, ast.Nonlocal)):
+        if isinstance(node, (ast.Global, ast.Nonlocal, *_IMPORTS)) or _recorded(node):
             return None
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in own:
             if node.id not in readable:
                 return None
             if node.id not in _READABLE_BUILTINS:
                 reads.add(node.id)
-        elif isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
-            root = node.value
-            while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
-                root = root.func if isinstance(root, ast.Call) else root.value
-            if not (isinstance(root, ast.Name) and root.id in own):
-                return None
     return sorted(reads)
+
+
+def _recorded(node: ast.AST) -> bool:
+    """Whether ``node`` is something the analysis gathers from the whole module by its spelling, wherever it is:
+    an attribute or item assigned or deleted (``args.cos = False`` in a helper of its own ``args``), an import, a
+    name bound to another object's name (an alias), a method that changes its object or its size, or an argparse
+    call. A function holding one is parsed whole, so that the analysis sees what it saw without stubs."""
+    if isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
+        return True
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and isinstance(node.value, _CHAINS):
+        return True
+    if isinstance(node, ast.withitem) and node.optional_vars is not None and isinstance(node.context_expr, _CHAINS):
+        return True
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        method = node.func.attr
+        return (method.lstrip("_").startswith(MUTATING_PREFIXES) or method in SIZE_CHANGING
+                or method in _ARGPARSE)
+    return False
 
 
 def _stub(function: ast.AST, lines: list[str], reads: list[str]) -> str:
@@ -156,7 +177,7 @@ def _stub(function: ast.AST, lines: list[str], reads: list[str]) -> str:
     function's lines, indented as its body, so LibCST gives the lines after it to the same statements."""
     newline = _newline(lines[function.lineno - 1])
     body_line = lines[function.body[0].lineno - 1]
-    indent = body_line[:len(body_line) - len(body_line.lstrip(" \t"))] or "    "
+    indent = body_line[:len(body_line) - len(body_line.lstrip(" \t"))]
     keyword = "async def" if isinstance(function, ast.AsyncFunctionDef) else "def"
     span = function.end_lineno - function.lineno + 1
     items = "".join(f"{name}, " for name in reads)
@@ -167,7 +188,8 @@ def _stub(function: ast.AST, lines: list[str], reads: list[str]) -> str:
 
 
 def _names_in(function: ast.AST) -> list[str]:
-    """The names LibCST would give ``function`` as ``Name`` nodes: every identifier but an attribute's."""
+    """The names LibCST would give ``function`` (closed: no import, ``global`` or ``nonlocal``) as ``Name``
+    nodes: every identifier but an attribute's."""
     names = []
     for node in ast.walk(function):
         if isinstance(node, ast.Name):
@@ -178,13 +200,13 @@ def _names_in(function: ast.AST) -> list[str]:
             names.append(node.name)
         elif isinstance(node, ast.keyword) and node.arg:
             names.append(node.arg)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            names.extend(node.names)
-        elif isinstance(node, _IMPORTS):
-            names.extend((getattr(node, "module", None) or "").split(".") if isinstance(node, ast.ImportFrom) else ())
-            for alias in node.names:
-                names.extend([*alias.name.split("."), *([alias.asname] if alias.asname else [])])
-    return [name for name in names if name]
+        elif isinstance(node, ast.MatchClass):
+            names.extend(node.kwd_attrs)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.append(node.rest)
+        elif isinstance(node, ast.Constant) and any(node.value is constant for constant in (None, True, False)):
+            names.append(str(node.value))
+    return names
 
 
 def _newline(line: str) -> str:

@@ -32,6 +32,9 @@ SAMPLES: Mapping[str, tuple] = {
     "power": (1.0, 2.0, 0.5),
     "flag": (False, True),
 }
+#: The domains of real numbers, which a count or offset parameter reading the same unknown overrides.
+_REAL_DOMAINS = frozenset({"lr", "min_lr", "factor", "power"})
+_WHOLE_DOMAINS = frozenset({"count", "offset"})
 #: Domains of a list argument, with the domain of its elements. The code must spell the list out (``[30, 60]``):
 #: each element is an expression, its unknowns sampled by the element domain; a list held in a variable is not
 #: verifiable (its length is unknown), never sampled as a number.
@@ -129,14 +132,16 @@ class _Plan:
     unknowns: dict[str, str] = field(default_factory=dict)
     literals: set[int] = field(default_factory=set)
 
-    def add(self, text: str, domain: str, constants) -> None:
+    def add(self, text: str, domain: str, constants, parameter: bool = True) -> None:
+        """The unknowns of ``text``, read by a parameter of ``domain`` (or, with ``parameter`` False, by the run's
+        length or a positive assumption, which only default to counts)."""
         if domain not in (FUNCTION_DOMAIN, "flag"):
             self.literals.update(node.value for node in ast.walk(evaluate.parse(text))
                                  if isinstance(node, ast.Constant) and type(node.value) is int
                                  and node.value >= max(SAMPLES["count"]) - 1)
         if domain in LIST_DOMAINS:
             for element in _spelled_list(text).elts:
-                self.add(ast.unparse(element), LIST_DOMAINS[domain], constants)
+                self.add(ast.unparse(element), LIST_DOMAINS[domain], constants, parameter)
             return
         if domain == FUNCTION_DOMAIN:
             argument, body = _spelled_lambda(text)
@@ -145,8 +150,8 @@ class _Plan:
                 if name == argument:
                     continue
                 leaf = evaluate.parse(name)
-                if any(isinstance(node, ast.Call) or isinstance(node, ast.Name) and node.id == argument
-                       for node in ast.walk(leaf)):
+                if any(isinstance(node, ast.Call) and not _length_of_a_name(node)
+                       or isinstance(node, ast.Name) and node.id == argument for node in ast.walk(leaf)):
                     raise evaluate.NotEvaluable(f"the lambda runs {name}, code the verifier does not run")
                 self.unknowns.setdefault(name, LAMBDA_UNKNOWN_DOMAIN)
             return
@@ -156,7 +161,17 @@ class _Plan:
                 self.unknowns.setdefault(flag, domain)
             return
         for name in evaluate.unknowns(text, constants):
-            self.unknowns.setdefault(name, domain)
+            if parameter:
+                self._note(name, domain)
+            else:
+                self.unknowns.setdefault(name, domain)
+
+    def _note(self, name: str, domain: str) -> None:
+        """An unknown's domain: the first parameter's that reads it, except that a count (or offset) parameter
+        reading it makes a real-valued one a count (a loop's ``args.epochs`` is a whole number of epochs, also where it divides a gamma first:
+        ``0.5 ** (1 / args.epochs)``). A lambda's other names only default to counts."""
+        if name not in self.unknowns or domain in _WHOLE_DOMAINS and self.unknowns[name] in _REAL_DOMAINS:
+            self.unknowns[name] = domain
 
     def samples(self, limit: int, stated: Mapping[str, object] | None = None) -> list[dict]:
         """The grid of sampled values, thinned evenly to ``limit`` points when larger. Each unknown's stated value
@@ -183,6 +198,15 @@ class _Plan:
                     for value in (literal + 1, literal + 2):
                         probes.append(base[:position] + (value,) + base[position + 1:])
         return probes
+
+
+def _length_of_a_name(call: ast.Call) -> bool:
+    """``len(loader)``, ``len(self.loader)``: a count the verifier samples as it does outside a lambda, where the
+    rule has stated what it assumes of it (one pass over the loader has that many batches)."""
+    argument = call.args[0] if len(call.args) == 1 and not call.keywords else None
+    while isinstance(argument, ast.Attribute):
+        argument = argument.value
+    return isinstance(call.func, ast.Name) and call.func.id == "len" and isinstance(argument, ast.Name)
 
 
 def verify(claim: Claim, constants: Mapping[str, object] | None = None, max_samples: int = MAX_SAMPLES) -> Verdict:
@@ -325,7 +349,7 @@ def _plan(claim: Claim, constants) -> _Plan:
                 raise KeyError(f"{schedule.model} needs {name!r}")
     for text in (claim.run_steps, claim.agrees_for, *claim.positive):
         if text is not None:
-            plan.add(text, "count", constants)
+            plan.add(text, "count", constants, parameter=False)
     return plan
 
 

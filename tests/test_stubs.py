@@ -19,7 +19,7 @@ def smoothed(values, weight=0.9):
     total, seen = 0.0, []
     for value in values:
         total = weight * total + (1 - weight) * value
-        seen.append(total)
+        seen = seen + [total]
     return {"last": total, "history": seen}
 '''
 
@@ -51,13 +51,21 @@ def test_a_closed_function_nothing_names_becomes_a_stub_of_the_same_lines_readin
 def test_a_function_that_can_reach_the_rest_of_the_module_is_parsed_whole(change, why):
     body = {
         "reads a module variable": CLOSED.replace("seen = 0.0, []", "seen = config['start'], []"),
-        "writes into an import": CLOSED.replace("seen.append(total)", "os.environ['LAST'] = str(total)"),
+        "writes into an import": CLOSED.replace("seen = seen + [total]", "os.environ['LAST'] = str(total)"),
     }.get(why, CLOSED)
     source = change.format(name="smoothed") + "\n\n" + body
     assert stubbed_text(source)[0] == source, why
 
 
 @pytest.mark.parametrize("function", [
+    "def disable(args):\n    args.cos = False\n    return args\n",
+    "def alias(cfg):\n    c = cfg\n    return c\n",
+    "def reconfigure(self):\n    del self.warmup_epochs\n    return self\n",
+    "def use_lightning(x):\n    import pytorch_lightning\n    return x\n",
+    "def options(parser):\n    parser.add_argument('--epochs', default=7)\n    return parser\n",
+    "def merged(config, other):\n    config.update(other)\n    return config\n",
+    "def grown(rows):\n    rows.append(1)\n    return rows\n",
+    "def body_on_the_def_line(a): return (a +\n    1)\n",
     "@functools.cache\n" + CLOSED,
     CLOSED.replace("total, seen = 0.0, []", "global history\n    total, seen = 0.0, []"),
     CLOSED.replace("total, seen = 0.0, []", "total, seen = eval('0.0'), []"),
@@ -65,9 +73,20 @@ def test_a_function_that_can_reach_the_rest_of_the_module_is_parsed_whole(change
     CLOSED.replace("return {", "lr = schedule(0.0, 0.1, 10, 1, 10)\n    return {"),
     "def one_line(x): return x\n",
 ])
-def test_decorated_global_dynamic_triggering_or_one_line_functions_are_parsed_whole(function):
+def test_a_function_holding_what_the_analysis_gathers_by_spelling_or_decorated_dynamic_or_triggering_is_parsed_whole(
+        function):
     source = "import functools\nimport torch\nfrom mindspore.nn import cosine_decay_lr as schedule\n\n\n" + function
     assert stubbed_text(source)[0] == source
+
+
+def test_the_names_a_stub_hides_are_those_libcst_gives_as_names():
+    source = ("import torch\n\n\ndef loaded(path, *, strict=True):\n    device = 'cpu' if strict else None\n"
+              "    match path:\n        case dict(kind=1):\n            return None\n"
+              "        case {'kind': 2, **rest}:\n            return rest\n"
+              "    return torch.tensor(path, device=device)\n")
+    compile(source, "x.py", "exec")
+    _, hidden = stubbed_text(source)
+    assert set(hidden) == {"loaded", "path", "strict", "True", "device", "None", "dict", "kind", "rest", "torch"}
 
 
 def test_a_stub_keeps_the_line_endings_and_the_indentation_of_the_body():

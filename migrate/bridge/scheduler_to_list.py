@@ -393,7 +393,9 @@ class SchedulerSite(ABC):
                                                 "the list is read at the optimizer's global_step, which restoring the "
                                                 f"optimizer's checkpoint brings back (mindspore.load_param_into_net("
                                                 f"{owner}, ...)), so a resumed run goes on where the checkpoint left "
-                                                "off, as torch's scheduler did")
+                                                "off, as torch's scheduler did; the list is this run's, while torch "
+                                                "also restores T_max, eta_min and the base lrs from the checkpoint, so "
+                                                "resume with the arguments the checkpoint was saved with")
                          for loaded in self._loaded)
             notes.extend(Note(saved.call, "MIG113", f"scheduler.state_dict() is dropped from this dict: MindSpore has "
                                                    "no scheduler; the list is read at the optimizer's global_step, "
@@ -519,7 +521,9 @@ class SchedulerSite(ABC):
                                    "where a resumed run starts (a `range(start_epoch, epochs)` loop), so the list "
                                    "cannot be sized for it", self._loaded[0])
         self.assumptions.append("a resumed run restores the optimizer's global_step with its checkpoint, as torch "
-                                "restored the scheduler's")
+                                "restored the scheduler's, and the checkpoint comes from a run with the same "
+                                "schedule arguments (torch's load_state_dict also restores T_max, eta_min and the "
+                                "base lrs; the list is built from the resumed run's)")
         start = ast.unparse(tree.right)
         self._loop_nodes = [node.args[1].value if isinstance(node, cst.Call) and len(node.args) == 2
                             and self.analysis.names_of(node.func) & {"builtins.range"}
@@ -646,8 +650,16 @@ class SchedulerSite(ABC):
             return []
         if not set(below) & set(above):
             return []
-        domains = {name: SAMPLES["lr"] for name in above}
-        domains.update((name, SAMPLES["min_lr"]) for name in below if name not in domains)
+        counts = set()
+        for name, value in self._arguments().items():
+            if name in _COUNT_ARGUMENTS:
+                try:
+                    counts.update(evaluate.unknowns(self.analysis.code(value), self.analysis.constants))
+                except evaluate.NotEvaluable:
+                    continue
+        domains = {name: SAMPLES["count" if name in counts else "lr"] for name in above}
+        domains.update((name, SAMPLES["count" if name in counts else "min_lr"]) for name in below
+                       if name not in domains)
         return [dict(zip(domains, point)) for point in itertools.product(*domains.values())]
 
     def _arguments(self) -> dict[str, cst.BaseExpression]:
@@ -2514,6 +2526,11 @@ class SchedulerSite(ABC):
         if decays is not None and self.analysis.value(decays) != 0:
             notes.append(Note(call, "MIG104", f"weight_decay={decays}: {WEIGHT_DECAY_DIFFERENCE}"))
         return notes
+
+
+#: The scheduler arguments that count epochs or steps: an unknown they read is a whole number of them, also where
+#: an lr bound reads it (``eta_min=args.lr / (10 * args.epochs)``).
+_COUNT_ARGUMENTS = frozenset({"T_max", "step_size", "total_iters", "milestones"})
 
 
 def _may_leave(block: cst.CSTNode) -> bool:
