@@ -125,12 +125,13 @@ class ListDelivery:
             if bound is None:
                 return None
             line, call = bound
+        if not isinstance(call, cst.Call) or not self.analysis.names_of(call.func) & WARMUP:
+            return None
+        if isinstance(left, cst.Name):
             others = [access.node for access in assignment.references if access.node is not left]
             if others:
                 raise Refused("MIG107", f"the warmup list `{left.value}` is also used at line "
                                        f"{self.analysis.line(others[0])}, so it cannot be removed with the list", left)
-        if not isinstance(call, cst.Call) or not self.analysis.names_of(call.func) & WARMUP:
-            return None
         bound = bind(call, WARMUP_SIGNATURE)
         missing = [name for name in WARMUP_SIGNATURE if name not in bound.values]
         if bound.error or missing:

@@ -678,7 +678,10 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
             raise Refused("MIG107", f"the list is returned from {name}, called from {len(calls) or 'no'} place"
                                    f"{'s' if len(calls) != 1 else ''} here: each call would need its own scheduler",
                           parent)
-        if function.body.body[-1] is not line or returns_early(function) or program.class_of(function) is not None:
+        if program.class_of(function) is not None:
+            raise Refused("MIG107", f"the list is returned from {name}, a method: the rule follows a list returned "
+                                   "by a module function, not by a method", parent)
+        if function.body.body[-1] is not line or returns_early(function):
             raise Refused("MIG107", f"the list is returned from {name}, which can return something else first",
                           parent)
         effect = _effect_before(function, line)

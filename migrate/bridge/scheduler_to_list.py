@@ -670,9 +670,28 @@ class SchedulerSite(ABC):
             if required not in bound.values:
                 raise Refused("MIG105", f"{self.NAME} without {required}")
         last_epoch = bound.values.get("last_epoch")
-        if last_epoch is not None and self.analysis.code(last_epoch).replace(" ", "") != "-1":
+        if (last_epoch is not None and self.analysis.code(last_epoch).replace(" ", "") != "-1"
+                and not self._fresh_by_default(last_epoch)):
             self._resume = last_epoch
         return bound.values
+
+    def _fresh_by_default(self, last_epoch: cst.BaseExpression) -> bool:
+        """``last_epoch=last_epoch`` in a builder whose parameter defaults to -1 and that no call gives one (the
+        shape of transformers' ``get_*_schedule_with_warmup``): always a fresh schedule."""
+        program = self.analysis.program
+        function = program.function_of(self.call)
+        if not isinstance(last_epoch, cst.Name) or not isinstance(function, cst.FunctionDef):
+            return False
+        parameter = next((param for param in (*function.params.params, *function.params.kwonly_params)
+                          if param.name.value == last_epoch.value), None)
+        calls = program.call_sites(function)
+        scope = self.analysis.scopes.get(last_epoch)
+        return (parameter is not None and parameter.default is not None
+                and self.analysis.code(parameter.default).replace(" ", "") == "-1"
+                and scope is not None and len(scope[last_epoch.value]) == 1 and bool(calls)
+                and not any(argument.star for call in calls for argument in call.args)
+                and all(program.parameter_for(call, argument) is not parameter.name
+                        for call in calls for argument in call.args))
 
     def _resume_epoch(self) -> str:
         """The epoch the resumed scheduler stands at once built: ``last_epoch + 1`` (``start_epoch`` for the usual
