@@ -282,7 +282,7 @@ class Analysis:
                 if handed:
                     return (f"`{self.code(handed[0])}` is assigned at line {self.line(handed[0])}, which changes "
                             f"`{self.code(attribute)}`")
-                called = self._changed_by_call(spelled, low, high)
+                called = self._changed_by_call(spelled, low, high) or self._changed_indirectly(spelled, low, high)
                 if called is not None:
                     call, write = called
                     return (f"`{self.first_line(call)}` at line {self.line(call)} runs "
@@ -293,18 +293,13 @@ class Analysis:
     def _changed_by_call(self, chain: _Chain, low: tuple[int, int], high: tuple[int, int]
                          ) -> tuple[cst.Call, cst.CSTNode] | None:
         """A call between the positions that runs a write changing what ``chain`` reads, with that write: a
-        function of the module that writes it as a module name (``def scale(): cfg["lr"] *= 2``), or a method
-        called on the chain's root that writes it through ``self`` (``cfg.scale_lr()`` doing ``self.lr *= 2``),
-        following the calls they make to the module's functions and to ``self``'s methods."""
+        function of the module (or a class's ``__init__``) that writes it as a module name (``def scale():
+        cfg["lr"] *= 2``), or a method called on the chain's object that writes it through ``self`` or ``cls``
+        (``cfg.scale_lr()`` or ``trainer.cfg.scale_lr()`` doing ``self.lr *= 2``), following the calls they make to
+        the module's functions and to ``self``'s methods."""
         for call in self._calls_of_own_functions:
-            func = call.func
-            if isinstance(func, cst.Name):
-                pending = [(function, chain) for function in self._functions.get(func.value, ())]
-            elif isinstance(func.value, cst.Name) and func.value.value == chain.root:
-                pending = [(method, _Chain("self", chain.parts)) for method in self._methods.get(func.attr.value, ())]
-            else:
-                continue
-            if not low <= self.start(call) < high:
+            pending = self._callees(_method_named(call.func), chain, chain)
+            if not pending or not low <= self.start(call) < high:
                 continue
             seen: set[cst.CSTNode] = set()
             while pending:
@@ -316,30 +311,130 @@ class Analysis:
                 if write is not None:
                     return call, write
                 for inner in self._calls_in(function):
-                    if isinstance(inner.func, cst.Name):
-                        pending += [(other, chain) for other in self._functions.get(inner.func.value, ())]
-                    elif (written.root == "self" and isinstance(inner.func, cst.Attribute)
-                          and isinstance(inner.func.value, cst.Name) and inner.func.value.value == "self"):
-                        pending += [(other, written) for other in self._methods.get(inner.func.attr.value, ())]
+                    pending += self._callees(_method_named(inner.func), chain, written)
         return None
 
-    def _write_in(self, function: cst.FunctionDef, chain: _Chain) -> cst.CSTNode | None:
-        """The first assignment in ``function`` that changes what ``chain`` reads, or a call there that may."""
-        inside = [node for node in self._writes_changing(chain) if function in self.ancestors(node)]
-        inside += [node for node, keys in self._handed_objects.get(chain.root, ())
-                   if (keys is None or chain.key in keys) and function in self.ancestors(node)]
+    def _callees(self, func: cst.BaseExpression, chain: _Chain, through_self: _Chain
+                 ) -> list[tuple[cst.FunctionDef, _Chain]]:
+        """What calling ``func`` may run, each with how it would write ``chain``: a module function or an
+        ``__init__`` as the module's name; a method as ``self`` + the rest of the chain when it is called on the
+        chain's object (its root, an object on its way, or an attribute named as its root: ``self.cfg`` for
+        ``cfg``), on ``self`` (``through_self``, the caller's), else as the module's name."""
+        if isinstance(func, cst.Name):
+            found = [(function, chain) for function in self._functions.get(func.value, ())]
+            found += [(self._initializers[func.value], chain)] if func.value in self._initializers else []
+            called = self.program.instance_of_own_class(func)
+            written = _Chain("self", chain.parts) if func.value == chain.root else chain
+            return found + [(method, written) for method in self._methods.get("__call__", ())
+                            if called is not None and self.enclosing_scope(method) is called]
+        if not isinstance(func, cst.Attribute):
+            return []
+        receiver = func.value
+        written = chain
+        if isinstance(receiver, cst.Name) and receiver.value == "self":
+            written = through_self
+        elif isinstance(receiver, cst.Attribute) and receiver.attr.value == chain.root:
+            written = _Chain("self", chain.parts)
+        elif isinstance(receiver, (cst.Name, cst.Attribute, cst.Subscript)):
+            held = _written_text(self.code(receiver))
+            prefixes = chain.prefixes()
+            if held in prefixes:
+                written = _Chain("self", chain.parts[len(chain.parts) - prefixes.index(held):])
+        return [(method, written) for method in self._receivers_methods(func)]
+
+    def _changed_indirectly(self, chain: _Chain, low: tuple[int, int], high: tuple[int, int]
+                            ) -> tuple[cst.Call, cst.CSTNode] | None:
+        """A call between the positions of something held in a variable (``f(...)``, ``hooks[0](...)``,
+        ``partial(...)()``), when the module takes a function, method or lambda that writes what ``chain`` reads
+        as a value (``f = cfg.scale``, ``partial(cfg.scale, 2)``, ``hooks = [lambda: cfg.update(...)]``): that
+        call may run it."""
+        writes = self._writers_taken_as_values(chain)
+        if not writes:
+            return None
+        for call in self._calls_of_held_callables:
+            if low <= self.start(call) < high:
+                return call, writes[0]
+        return None
+
+    def _writers_taken_as_values(self, chain: _Chain) -> list[cst.CSTNode]:
+        """The writes to ``chain`` in the functions, methods and lambdas the module uses as values, not calls."""
+        writes = []
+        for node in self._callables_taken:
+            if isinstance(node, cst.Lambda):
+                write = self._write_in(node, chain)
+                writes += [write] if write is not None else []
+                continue
+            for function, written in self._callees(node, chain, chain):
+                write = self._write_in(function, written)
+                writes += [write] if write is not None else []
+        return sorted(writes, key=self.start)
+
+    @functools.cached_property
+    def _callables_taken(self) -> list[cst.CSTNode]:
+        """Lambdas, and names or attributes naming a function or method of the module, read other than as the
+        function of a call or a ``def``'s name."""
+        taken = []
+        for node in self.nodes(cst.Lambda, cst.Name, cst.Attribute):
+            parent = self.parents.get(node)
+            if isinstance(node, cst.Lambda):
+                taken.append(node)
+                continue
+            name = node.attr.value if isinstance(node, cst.Attribute) else node.value
+            if (isinstance(parent, cst.Call) and parent.func is node
+                    or isinstance(parent, (cst.FunctionDef, cst.ClassDef)) and parent.name is node
+                    or isinstance(parent, cst.Attribute) and parent.attr is node):
+                continue
+            if name in self._methods and isinstance(node, cst.Attribute) or name in self._functions:
+                taken.append(node)
+        return taken
+
+    @functools.cached_property
+    def _calls_of_held_callables(self) -> list[cst.Call]:
+        """Calls of what a variable or parameter holds, of an item, or of a call's result."""
+        held = []
+        for call in self.nodes(cst.Call):
+            func = call.func
+            if isinstance(func, (cst.Call, cst.Subscript)):
+                held.append(call)
+            elif isinstance(func, cst.Name) and func.value not in self._functions and func.value not in self._initializers:
+                scope = self.scopes.get(func)
+                assignments = scope[func.value] if scope is not None else ()
+                if any(not isinstance(getattr(assignment, "node", None), (cst.Import, cst.ImportFrom, cst.FunctionDef,
+                                                                          cst.ClassDef))
+                       for assignment in assignments):
+                    held.append(call)
+        return held
+
+    def _write_in(self, function: cst.FunctionDef | cst.Lambda, chain: _Chain) -> cst.CSTNode | None:
+        """The first assignment in ``function`` that changes what ``chain`` reads, or a call there that may (a
+        ``global`` rebinding its root included); a chain through ``self`` is also written through ``cls``."""
+        spellings = [chain, _Chain("cls", chain.parts)] if chain.root == "self" else [chain]
+        inside = [node for spelled in spellings for node in self._writes_changing(spelled)
+                  if function in self.ancestors(node)]
+        inside += [node for spelled in spellings for node, keys in self._handed_objects.get(spelled.root, ())
+                   if (keys is None or spelled.key in keys) and function in self.ancestors(node)]
+        if isinstance(function, cst.FunctionDef):
+            inside += [node for node in self._global_rebindings(function) if node.value == chain.root]
         return min(inside, key=self.start, default=None)
+
+    def _global_rebindings(self, function: cst.FunctionDef) -> list[cst.Name]:
+        """The names ``function`` declares ``global`` and assigns."""
+        declared = {item.name.value for node in self.nodes(cst.Global) if function in self.ancestors(node)
+                    for item in node.names}
+        return [target for node in self.nodes(cst.AssignTarget, cst.AugAssign, cst.AnnAssign)
+                if isinstance(target := node.target, cst.Name) and target.value in declared
+                and function in self.ancestors(node)]
 
     def _calls_in(self, function: cst.FunctionDef) -> list[cst.Call]:
         return [call for call in self._calls_of_own_functions if function in self.ancestors(call)]
 
     @functools.cached_property
     def _calls_of_own_functions(self) -> list[cst.Call]:
-        """The calls of a function of the module by its name, or of a method of its classes on a name."""
+        """The calls of a function or a class of the module by its name, or of a method of its classes on anything."""
         return [call for call in self.nodes(cst.Call)
-                if isinstance(call.func, cst.Name) and call.func.value in self._functions
-                or isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Name)
-                and call.func.attr.value in self._methods]
+                if isinstance(func := _method_named(call.func), cst.Name)
+                and (func.value in self._functions or func.value in self._initializers or "__call__" in self._methods)
+                or isinstance(func, cst.Attribute) and func.attr.value in self._methods]
 
     @functools.cached_property
     def _functions(self) -> dict[str, list[cst.FunctionDef]]:
@@ -348,6 +443,39 @@ class Analysis:
         for function in self.nodes(cst.FunctionDef):
             if not isinstance(self.enclosing_scope(function), cst.ClassDef):
                 found.setdefault(function.name.value, []).append(function)
+        return found
+
+    def _receivers_methods(self, func: cst.Attribute) -> list[cst.FunctionDef]:
+        """The methods ``receiver.name(...)`` may run: the one its class (or the nearest base of the module that
+        defines it) has, when the receiver is an instance of a class of the module or that class itself; else every
+        method of that name in the module."""
+        name = func.attr.value
+        owner = (self.program.own_class(func.value) or self.program.instance_of_own_class(func.value)
+                 if isinstance(func.value, cst.Name) else None)
+        seen: set[cst.ClassDef] = set()
+        while owner is not None and owner not in seen:
+            seen.add(owner)
+            defined = [method for method in self._methods.get(name, ()) if self.enclosing_scope(method) is owner]
+            if defined:
+                return defined
+            bases = [self.program.own_class(base.value) for base in owner.bases]
+            owner = next((base for base in bases if base is not None), None)
+        return [] if seen else list(self._methods.get(name, ()))
+
+    def _unbound(self, func: cst.Attribute, method: cst.FunctionDef) -> bool:
+        """Whether ``func(...)`` passes its first argument to ``method``'s first parameter: a static method, or a
+        method called on its class (``Cfg.extend(cfg)``) rather than on an instance."""
+        static = any(isinstance(decorator.decorator, cst.Name) and decorator.decorator.value == "staticmethod"
+                     for decorator in method.decorators)
+        return static or isinstance(func.value, cst.Name) and self.program.own_class(func.value) is not None
+
+    @functools.cached_property
+    def _initializers(self) -> dict[str, cst.FunctionDef]:
+        """The ``__init__`` of each class of the module, by the class's name: what calling the class runs."""
+        found = {}
+        for function in self._methods.get("__init__", ()):
+            owner = self.enclosing_scope(function)
+            found.setdefault(owner.name.value, function)
         return found
 
     @functools.cached_property
@@ -407,7 +535,6 @@ class Analysis:
         ``setattr`` or to a function the module defines whose body changes that parameter, a changing method called
         on it or on what it holds (``cfg.update(...)``, ``cfg.merge_from_file(...)``, ``args.__dict__.update(...)``),
         or an item of its ``vars()``/``__dict__`` assigned."""
-        defined = {function.name.value: function for function in reversed(self.nodes(cst.FunctionDef))}
         handed: dict[str, list[tuple[cst.CSTNode, frozenset[str] | None]]] = {}
         for call in self.nodes(cst.Call):
             func = call.func
@@ -416,9 +543,24 @@ class Analysis:
                 if root is not None or (root := _vars_of(func.value)) is not None:
                     key = _first_key(func.value) if _vars_of(func.value) is None else None
                     handed.setdefault(root, []).append((call, frozenset({key}) if key else None))
+            if (isinstance(func, cst.Attribute) and func.attr.value == "__setattr__" and len(call.args) >= 2
+                    and isinstance(call.args[0].value, cst.Name)):
+                name = call.args[1].value
+                keys = (frozenset({name.evaluated_value}) if isinstance(name, cst.SimpleString)
+                        and isinstance(name.evaluated_value, str) else None)
+                handed.setdefault(call.args[0].value.value, []).append((call, keys))
+            if isinstance(func, cst.Attribute) and func.attr.value in self._methods:
+                for method in self._receivers_methods(func):
+                    offset = 0 if self._unbound(func, method) else 1
+                    for index, argument in enumerate(call.args):
+                        if (isinstance(argument.value, cst.Name) and not argument.star
+                                and (keys := _parameter_changes(method, index + offset, argument)) != frozenset()):
+                            handed.setdefault(argument.value.value, []).append((call, keys))
             if not isinstance(func, cst.Name):
                 continue
-            function = defined.get(func.value)
+            callees = [(function, 0) for function in self._functions.get(func.value, ())]
+            if func.value in self._initializers:
+                callees.append((self._initializers[func.value], 1))
             for index, argument in enumerate(call.args):
                 if not isinstance(argument.value, cst.Name) or argument.star:
                     continue
@@ -427,9 +569,10 @@ class Analysis:
                     keys = (frozenset({name.evaluated_value}) if isinstance(name, cst.SimpleString)
                             and isinstance(name.evaluated_value, str) else None)
                     handed.setdefault(argument.value.value, []).append((call, keys))
-                elif (func.value != "setattr" and function is not None
-                      and (keys := _parameter_changes(function, index, argument)) != frozenset()):
-                    handed.setdefault(argument.value.value, []).append((call, keys))
+                    continue
+                for function, offset in callees if func.value != "setattr" else ():
+                    if (keys := _parameter_changes(function, index + offset, argument)) != frozenset():
+                        handed.setdefault(argument.value.value, []).append((call, keys))
         for target in self._item_targets:
             root = _vars_of(target)
             if root is not None:
@@ -447,17 +590,21 @@ class Analysis:
 
     @functools.cached_property
     def _attribute_writes(self) -> dict[str, list[cst.CSTNode]]:
-        """Each attribute or item the module assigns (``args.epochs = 1000``, ``cfg.lr *= 2``, ``cfg["lr"] = x``,
-        one of a tuple's targets), by its text, with the nodes assigned."""
+        """Each attribute or item the module assigns or deletes (``args.epochs = 1000``, ``cfg.lr *= 2``,
+        ``cfg["lr"] = x``, one of a tuple's targets, ``del self.lr``), by its text, with the nodes assigned; one
+        written through ``type(self)`` is also a write through ``self``."""
         writes: dict[str, list[cst.CSTNode]] = {}
-        for node in self.nodes(cst.AssignTarget, cst.AugAssign, cst.AnnAssign):
+        for node in self.nodes(cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del):
             targets = [node.target]
             while targets:
                 target = targets.pop()
                 if isinstance(target, (cst.Tuple, cst.List)):
                     targets += [element.value for element in target.elements]
                 elif isinstance(target, (cst.Attribute, cst.Subscript)):
-                    writes.setdefault(_written_text(self.code(target)), []).append(target)
+                    text = _written_text(self.code(target))
+                    writes.setdefault(text, []).append(target)
+                    if text.startswith("type(self)."):
+                        writes.setdefault("self." + text.removeprefix("type(self)."), []).append(target)
         return writes
 
     def attribute_targets(self, text: str) -> list[cst.CSTNode]:
@@ -1355,6 +1502,15 @@ def _writes_through(node: cst.CSTNode, aliases: set[str]) -> bool:
 
 def _mutating(method: str) -> bool:
     return method.lstrip("_").startswith(MUTATING_PREFIXES)
+
+
+def _method_named(func: cst.BaseExpression) -> cst.BaseExpression:
+    """What a call's ``func`` names: ``obj.extend`` for ``getattr(obj, "extend")``, else ``func`` itself."""
+    if (isinstance(func, cst.Call) and isinstance(func.func, cst.Name) and func.func.value == "getattr"
+            and len(func.args) >= 2 and isinstance(func.args[1].value, cst.SimpleString)
+            and isinstance(name := func.args[1].value.evaluated_value, str) and name.isidentifier()):
+        return cst.Attribute(value=func.args[0].value, attr=cst.Name(name))
+    return func
 
 
 def _parameter_changes(function: cst.FunctionDef, index: int, argument: cst.Arg) -> frozenset[str] | None:

@@ -126,9 +126,12 @@ def _continues(analysis: Analysis, loop: cst.CSTNode) -> bool:
 
 
 def _rebound_inside(analysis: Analysis, limit: cst.BaseExpression, loop: cst.While) -> bool:
-    """Whether a name the limit reads is bound inside the loop (an attribute limit is assumed not to change)."""
-    if isinstance(limit, (cst.Integer, cst.Attribute)):
+    """Whether a name the limit reads is bound inside the loop, or an attribute or item limit is changed there
+    (assigned, or by a call that writes it: ``cfg.epochs += extra``, ``cfg.on_epoch_end(...)``)."""
+    if isinstance(limit, cst.Integer):
         return False
+    if isinstance(limit, (cst.Attribute, cst.Subscript)):
+        return analysis.attribute_changed(limit, analysis.start(loop), analysis.end(loop)) is not None
     if not isinstance(limit, cst.Name):
         return True
     scope = analysis.scopes.get(limit)
