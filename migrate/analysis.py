@@ -299,17 +299,17 @@ class Analysis:
         the module's functions and to ``self``'s methods."""
         for call in self._calls_of_own_functions:
             pending = self._callees(_method_named(call.func), chain, chain)
-            if not pending or not low <= self.start(call) < high:
-                continue
-            seen: set[cst.CSTNode] = set()
+            seen: set[tuple[cst.CSTNode, str]] = set()
             while pending:
                 function, written = pending.pop()
-                if function in seen:
+                if (function, written.text) in seen:
                     continue
-                seen.add(function)
+                seen.add((function, written.text))
                 write = self._write_in(function, written)
                 if write is not None:
-                    return call, write
+                    if low <= self.start(call) < high:
+                        return call, write
+                    break
                 for inner in self._calls_in(function):
                     pending += self._callees(_method_named(inner.func), chain, written)
         return None
