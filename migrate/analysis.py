@@ -407,8 +407,12 @@ class Analysis:
 
     def _write_in(self, function: cst.FunctionDef | cst.Lambda, chain: _Chain) -> cst.CSTNode | None:
         """The first assignment in ``function`` that changes what ``chain`` reads, or a call there that may (a
-        ``global`` rebinding its root included); a chain through ``self`` is also written through ``cls``."""
-        spellings = [chain, _Chain("cls", chain.parts)] if chain.root == "self" else [chain]
+        ``global`` rebinding its root included); a chain through ``self`` is also written through ``cls`` and
+        through the names the function binds to ``self`` (``me = self; me.lr = ...``)."""
+        spellings = [chain]
+        if chain.root == "self":
+            holders = {"cls"} | (_local_aliases(function.body, "self") - {"self"})
+            spellings += [_Chain(holder, chain.parts) for holder in sorted(holders)]
         inside = [node for spelled in spellings for node in self._writes_changing(spelled)
                   if function in self.ancestors(node)]
         inside += [node for spelled in spellings for node, keys in self._handed_objects.get(spelled.root, ())
