@@ -549,10 +549,7 @@ class Analysis:
                     handed.setdefault(root, []).append((call, frozenset({key}) if key else None))
             if (isinstance(func, cst.Attribute) and func.attr.value == "__setattr__" and len(call.args) >= 2
                     and isinstance(call.args[0].value, cst.Name)):
-                name = call.args[1].value
-                keys = (frozenset({name.evaluated_value}) if isinstance(name, cst.SimpleString)
-                        and isinstance(name.evaluated_value, str) else None)
-                handed.setdefault(call.args[0].value.value, []).append((call, keys))
+                handed.setdefault(call.args[0].value.value, []).append((call, _set_by_name(call)))
             if isinstance(func, cst.Attribute) and func.attr.value in self._methods:
                 for method in self._receivers_methods(func):
                     offset = 0 if self._unbound(func, method) else 1
@@ -569,10 +566,7 @@ class Analysis:
                 if not isinstance(argument.value, cst.Name) or argument.star:
                     continue
                 if func.value == "setattr" and index == 0:
-                    name = call.args[1].value if len(call.args) > 1 else None
-                    keys = (frozenset({name.evaluated_value}) if isinstance(name, cst.SimpleString)
-                            and isinstance(name.evaluated_value, str) else None)
-                    handed.setdefault(argument.value.value, []).append((call, keys))
+                    handed.setdefault(argument.value.value, []).append((call, _set_by_name(call)))
                     continue
                 for function, offset in callees if func.value != "setattr" else ():
                     if (keys := _parameter_changes(function, index + offset, argument)) != frozenset():
@@ -1506,6 +1500,13 @@ def _writes_through(node: cst.CSTNode, aliases: set[str]) -> bool:
 
 def _mutating(method: str) -> bool:
     return method.lstrip("_").startswith(MUTATING_PREFIXES)
+
+
+def _set_by_name(call: cst.Call) -> frozenset[str] | None:
+    """The attribute ``setattr(obj, "lr", ...)`` (or ``object.__setattr__``) sets, when spelled out; else None."""
+    name = call.args[1].value if len(call.args) > 1 else None
+    return (frozenset({name.evaluated_value}) if isinstance(name, cst.SimpleString)
+            and isinstance(name.evaluated_value, str) else None)
 
 
 def _method_named(func: cst.BaseExpression) -> cst.BaseExpression:
