@@ -263,13 +263,16 @@ class Analysis:
             text, root = _written_text(self.code(attribute)), _root_name(attribute)
             if only is not None and root not in only:
                 continue
+            chains = self._computed_from(_Chain.of(attribute, self.code))
+            computed = f" (the property `{self.code(attribute)}` reads it)" if len(chains) > 1 else ""
             if text.startswith("self."):
-                changed = [node for node in self._writes_changing(_Chain.of(attribute, self.code))
+                changed = [node for chain in chains for node in self._writes_changing(chain)
                            if low <= self.start(node) < high and self._holds(self.enclosing_scope(node), low, high)]
                 if changed:
-                    return f"`{self.code(changed[0])}` is assigned at line {self.line(changed[0])}"
+                    return f"`{self.code(changed[0])}` is assigned at line {self.line(changed[0])}{computed}"
                 continue
-            for spelled, holder in self._spellings(attribute):
+            for spelled, holder in [(spelled, holder + (computed if chain is not chains[0] else ""))
+                                    for chain in chains for spelled, holder in self._spellings(chain)]:
                 changed = [node for node in self._writes_changing(spelled) if low <= self.start(node) < high]
                 if changed:
                     return f"`{self.code(changed[0])}` is assigned at line {self.line(changed[0])}{holder}"
@@ -496,11 +499,35 @@ class Analysis:
         between them when it runs; one in another method runs whenever that method is called."""
         return isinstance(scope, cst.FunctionDef) and self.start(scope) <= low and high <= self.end(scope)
 
-    def _spellings(self, attribute: cst.Attribute | cst.Subscript) -> list[tuple[_Chain, str]]:
-        """The ways the module can write what ``attribute`` reads: its own chain, and the chain through each name
+    def _computed_from(self, chain: _Chain) -> list[_Chain]:
+        """``chain`` and, when its last attribute is a property of a class of the module (``cfg.epochs`` with
+        ``@property def epochs(self): return self.base + self.extra``), the attributes of the same object the
+        property reads, through further properties: writing ``cfg.extra`` changes what ``cfg.epochs`` reads."""
+        found, pending = [chain], [chain]
+        while pending and len(found) < 64:
+            current = pending.pop()
+            last = current.parts[-1] if current.parts else ""
+            for getter in self._properties.get(last[1:] if last.startswith(".") else "", ()):
+                for name in dict.fromkeys(self.self_attributes_read(getter.body)):
+                    derived = _Chain(current.root, (*current.parts[:-1], f".{name}"))
+                    if derived not in found:
+                        found.append(derived)
+                        pending.append(derived)
+        return found
+
+    @functools.cached_property
+    def _properties(self) -> dict[str, list[cst.FunctionDef]]:
+        """The methods the module's classes expose as attributes (``@property``, ``functools.cached_property``), by
+        name: reading one runs its body."""
+        return {name: found for name, methods in self._methods.items() if (found := [
+            method for method in methods if any(
+                self.code(decorator.decorator).rpartition(".")[2] in ("property", "cached_property")
+                for decorator in method.decorators)])}
+
+    def _spellings(self, chain: _Chain) -> list[tuple[_Chain, str]]:
+        """The ways the module can write what ``chain`` reads: the chain itself, and the chain through each name
         bound to one of its objects (``sub`` of ``sub = cfg["sched"]`` for ``cfg["sched"]["epochs"]``), with the
         words that name the alias in a message."""
-        chain = _Chain.of(attribute, self.code)
         found = [(chain, "")]
         for dropped, prefix in enumerate(chain.prefixes()):
             for alias in self._aliases.get(prefix, ()):

@@ -45,6 +45,7 @@ EXACT_TODAY = {
     "torch_to_mindspore/sequential_warmup_cosine",
     "torch_to_mindspore/step_budget_while",
     "torch_to_mindspore/trainer_class_attributes",
+    "torch_to_mindspore/torchvision_reference_warmup_recipe",
     "mindspore_to_torch/argparse_sizes",
     "mindspore_to_torch/config_dict_sizes",
     "mindspore_to_torch/dataset_size_positional_adam",

@@ -135,6 +135,22 @@ class Chain:
 
 
 @dataclass(frozen=True)
+class ChainChoice:
+    """``SequentialLR(optimizer, [warmup, main], milestones=[M])`` whose members are each chosen by a flag's ``if``
+    (torchvision's reference recipe), perhaps under ``if M > 0: ... else: scheduler = main``: the chain's call and
+    line, its milestone, the warmup's branches (line → call) and ``if``, the ``else`` binding the main alone, and
+    the last statement of the construction, after which the optimizer is built."""
+
+    call: cst.Call
+    line: cst.SimpleStatementLine
+    milestone: cst.BaseExpression
+    warmups: dict
+    warmup_top: cst.If
+    alone: cst.SimpleStatementLine | None
+    last: cst.CSTNode
+
+
+@dataclass(frozen=True)
 class LightningReturn:
     """``configure_optimizers`` handing the scheduler to Lightning's Trainer, which steps it every epoch or every
     optimizer step (``interval``): the returned expression, and the interval as written."""
@@ -221,6 +237,9 @@ class SchedulerSite(ABC):
         self._group_lrs: list[tuple[int, cst.DictElement]] = []
         self._positive: list[str] = []
         self._chain: Chain | None = None
+        self._chain_choice: ChainChoice | None = None
+        self._branch_listed: dict[cst.SimpleStatementLine, Listed] = {}
+        self._choice_verdicts: list[str] = []
         self._conditional: cst.If | None = None
         self._flag_guard: cst.If | None = None
         self._handed: Route | None = None
@@ -295,7 +314,7 @@ class SchedulerSite(ABC):
         else:
             reads += [(argument.value, optimizer_line) for argument in optimizer_call.args]
         reads = [(node, at) for node, at in reads if node is not None]
-        if self._conditional is not None:
+        if self._conditional is not None or self._chain_choice is not None:
             place, after = statement, self._after_condition(statement, optimizer_line, optimizer_name, reads, mapping)
         elif self._optimizer_choice:
             place = self._choice_place(reads)
@@ -310,7 +329,8 @@ class SchedulerSite(ABC):
         package, package_import = package_reference(self.analysis, place, "mindspore")
         list_name = self.analysis.fresh_name("lr_schedule")
         function, function_import = self._function_reference(package, package_import, mapping is None)
-        values, schedule = self._schedule(values, cadence, list_name, function)
+        own_list = self._member_list_name(list_name) if self._chain_choice is not None else list_name
+        values, schedule = self._schedule(values, cadence, own_list, function)
         group_lists = {}
         for index, element in self._group_lrs:
             group_list = self.analysis.fresh_name(f"{list_name}_group{index}")
@@ -375,6 +395,11 @@ class SchedulerSite(ABC):
                 if self._branches:
                     replacements.update(self._branch_lists(list_name, values, cadence, package, optimizer_arguments,
                                                            returned=True))
+            elif self._chain_choice is not None:
+                replacements[statement] = schedule
+                replacements.update(self._branch_lists(own_list, values, cadence, package, optimizer_arguments))
+                replacements = self._choice_lists(replacements, list_name, own_list, values, cadence, package)
+                replacements[after] = [new_optimizer, after]
             elif self._conditional is not None:
                 replacements[statement] = schedule
                 for constant in [self._none_first] if self._none_first is not None else []:
@@ -413,6 +438,7 @@ class SchedulerSite(ABC):
             + ("once per epoch" if cadence.per_epoch else "once per optimizer step")
             + (self._otherwise(list_name) if self._none_first is not None or self._flag_guard is not None else "")
             + (self._chosen() if self._branches else "")
+            + "".join(self._choice_verdicts)
             + (self._builder_gets() if self._builder is not None else "")
             + (self._handed_where(optimizer_line) if self._handed is not None else "")
             + (self._resumed() if self._resume is not None else "")
@@ -739,6 +765,15 @@ class SchedulerSite(ABC):
                 if len(self._builder.returns) > 1:
                     self._branches = self._returned_branches()
         self._chain = self._warmup_chain(tracked, line)
+        if self._chain_choice is not None:
+            choice = self._chain_choice
+            mains = replace(tracked, bindings=[binding for binding in tracked.bindings
+                                               if binding.statement is not choice.alone],
+                            competitors=[(statement, value) for statement, value in tracked.competitors
+                                         if statement is not choice.line])
+            if mains.competitors:
+                self._branches = self._flag_branches(mains, line, self._unfollowed(target, mains))
+            tracked = replace(self.analysis.program.follow(choice.call), competitors=[])
         if self._chain is not None:
             line, tracked = self._chain.line, self.analysis.program.follow(self._chain.call)
             parent = line.body[0]
@@ -1078,11 +1113,15 @@ class SchedulerSite(ABC):
         milestones = bound.get("milestones")
         chosen = [f"`{self.analysis.code(item.value)}`" for item in getattr(inner, "elements", ())
                   if isinstance(item.value, cst.Name) and self.analysis.program.origin(item.value) is None]
-        if chosen:
+        if chosen or len(tracked.uses) != 1:
+            why = self._chosen_chain(tracked, chain_call, element) if sequential else "it is no SequentialLR"
+            if why is None or not chosen:
+                return None
             raise Refused("MIG107", refusal + f"{', '.join(chosen)} {'is' if len(chosen) == 1 else 'are'} not bound "
                                              "to one scheduler construction (chosen in a flag's branches, or given "
                                              "from elsewhere), and a chain converts only when each of its "
-                                             "schedulers is one", chain_call)
+                                             f"schedulers is one, or a flag's `if` chooses each of the two: {why}",
+                          chain_call)
         if (not isinstance(inner, cst.List) or len(inner.elements) != 2 or inner.elements[1] is not element
                 or sequential and (not isinstance(milestones, cst.List) or len(milestones.elements) != 1)
                 or "last_epoch" in bound):
@@ -1135,11 +1174,94 @@ class SchedulerSite(ABC):
                                              "statements build the chain's schedulers from the optimizer it is "
                                              "given, returns its list instead", chain_call)
 
+    def _chosen_chain(self, tracked, chain_call: cst.Call, element: cst.Element) -> str | None:
+        """torchvision's recipe: ``if flag: main = StepLR(...) elif ...: main = CosineAnnealingLR(...)``, then
+        ``if W > 0: (if method: warmup = LinearLR(...) else: warmup = ConstantLR(...)); scheduler =
+        SequentialLR(optimizer, [warmup, main], milestones=[W]) else: scheduler = main``. Sets
+        ``self._chain_choice`` (and the main's branches) when the chain has that shape, else says why not; a warmup's
+        site leaves the chain to the main's."""
+        analysis = self.analysis
+        bound = bind(chain_call, ("optimizer", "schedulers", "milestones", "last_epoch")).values
+        inner, milestones = bound.get("schedulers"), bound.get("milestones")
+        members = getattr(inner, "elements", ())
+        if (not isinstance(inner, cst.List) or len(members) != 2 or not isinstance(milestones, cst.List)
+                or len(milestones.elements) != 1 or "last_epoch" in bound):
+            return "it converts as [warmup, scheduler] with one milestone"
+        if members[0] is element:
+            main = self._member_values(members[1].value)
+            if isinstance(main, dict) and any(isinstance(value, cst.Call) and analysis.names_of(value.func) & (
+                    SIBLINGS.keys() | {SCHEDULER_MODULE + "CosineAnnealingLR"}) for value in main.values()):
+                raise Elsewhere
+            return "the scheduler it runs after the warmup is no scheduler a rule converts"
+        chain_line = analysis.statement(chain_call)
+        assign = chain_line.body[0] if isinstance(chain_line, cst.SimpleStatementLine) else None
+        if (not isinstance(assign, cst.Assign) or len(assign.targets) != 1 or analysis.parents.get(chain_call)
+                is not assign or not isinstance(assign.targets[0].target, cst.Name) or len(chain_line.body) != 1):
+            return "the chain is not bound to a variable of its own"
+        optimizer = analysis.code(bind(self.call, self.SIGNATURE).values["optimizer"])
+        if bound.get("optimizer") is None or analysis.code(bound["optimizer"]) != optimizer:
+            return "its schedulers drive different optimizers"
+        warmups = self._member_values(members[0].value)
+        if isinstance(warmups, str):
+            return warmups
+        for line, value in warmups.items():
+            if not isinstance(value, cst.Call) or not self._sibling(value, optimizer) or len(
+                    analysis.program.follow(value).uses) != 1:
+                return (f"the warmup of line {analysis.line(line)} (`{analysis.first_line(value)}`) is no scheduler "
+                        "of the same optimizer with a list form, used by the chain alone")
+        warmup_top = analysis.chain_top(next(iter(warmups))) if len(warmups) > 1 else None
+        chained = analysis.program.follow(chain_call)
+        alone = None
+        if chained.competitors:
+            alone, value = chained.competitors[0]
+            outer = analysis.parents.get(analysis.parents.get(chain_line))
+            if (len(chained.competitors) != 1 or not isinstance(value, cst.Name)
+                    or value.value != analysis.code(members[1].value) or not isinstance(outer, cst.If)
+                    or outer.body is not analysis.parents.get(chain_line) or not isinstance(outer.orelse, cst.Else)
+                    or analysis.parents.get(alone) is not outer.orelse.body):
+                return ("the chain's variable is also bound otherwise than by `else: scheduler = main` after the "
+                        "`if` that builds the chain")
+        others = {id(use.node) for use in tracked.uses if use.kind != STORED}
+        if others != ({id(use.node) for use in chained.uses} if alone is not None else set()):
+            return "the scheduler is also used otherwise than through the chain"
+        last = analysis.parents.get(analysis.parents.get(chain_line)) if alone is not None else chain_line
+        construction = warmup_top or next(iter(warmups))
+        if analysis.parents.get(construction) is not analysis.parents.get(chain_line) or analysis.start(
+                construction) > analysis.start(chain_line):
+            return "the warmup is not built right before the chain, in its block"
+        self._chain_choice = ChainChoice(chain_call, chain_line, milestones.elements[0].value, warmups, warmup_top,
+                                         alone, last)
+        return None
+
+    def _member_values(self, member: cst.BaseExpression) -> dict | str:
+        """What a chain's member variable holds: each statement binding it, with its value; when several, they are
+        the branches of one flag's ``if`` (a branch that raises binds nothing), every path binding it once."""
+        analysis = self.analysis
+        if not isinstance(member, cst.Name):
+            return f"`{analysis.code(member)}` is no variable"
+        found = {}
+        for assignment in analysis.bindings(analysis.scopes.get(member), member.value):
+            assigned = analysis.assigned_value(assignment) if hasattr(assignment, "node") else None
+            if assigned is None:
+                return f"`{member.value}` is bound otherwise than by `{member.value} = ...` on a line of its own"
+            found[assigned[0]] = assigned[1]
+        if len(found) < 2:
+            return found or f"`{member.value}` is not bound here"
+        top = analysis.chain_top(next(iter(found)))
+        blocks, exhaustive = self._branch_blocks(top) if top is not None else ([], False)
+        holders = [analysis.parents.get(line) for line in found]
+        if (top is None or not exhaustive or len(set(map(id, holders))) != len(found)
+                or any(block not in holders and not _raises(block) for block in blocks)
+                or any(holder not in blocks for holder in holders)):
+            return (f"`{member.value}` is bound in several places that are not the branches of one flag's `if` "
+                    "(with an `else`), each binding it once or raising")
+        return found
+
     def _chain_holding(self, tracked) -> tuple[cst.Call, cst.Element] | None:
         """The scheduler chain (``SequentialLR``, ``ChainedScheduler``...) whose list of schedulers is this
         scheduler's only use, and its element there."""
         stored = [use for use in tracked.uses if use.kind == STORED]
-        if len(stored) != 1 or len(tracked.uses) != 1:
+        if len(stored) != 1:
             return None
         element = self.analysis.parents.get(stored[0].node)
         chain_call = self.analysis.parents.get(self.analysis.parents.get(self.analysis.parents.get(element)))
@@ -1220,20 +1342,21 @@ class SchedulerSite(ABC):
     def _after_condition(self, statement, optimizer_line, optimizer: cst.Name, reads, mapping) -> cst.CSTNode:
         """Where the MindSpore optimizer is built when the scheduler is created under a flag: right after that
         ``if``, with the list (or the constant lr) the flag chose."""
-        conditional = self._conditional
+        conditional = self._chain_choice.last if self._chain_choice is not None else self._conditional
         block = self.analysis.parents.get(conditional)
         following = block.body[block.body.index(conditional) + 1:] if hasattr(block, "body") else []
         why = None
         if mapping is None:
             why = "the optimizer has no mapping, so it cannot be built after the flag's `if`"
         elif not following:
-            why = f"nothing follows the `if` at line {self.analysis.line(conditional)} to build the optimizer before"
+            why = (f"nothing follows {'the `if` at ' if isinstance(conditional, cst.If) else ''}line "
+                   f"{self.analysis.line(conditional)} to build the optimizer before")
         elif self.analysis.parents.get(optimizer_line) is not block:
             why = f"the optimizer (line {self.analysis.line(optimizer_line)}) is built in another block"
         else:
             for node, at in reads:
-                places = ([statement, *self._branches] if at in self._loop_nodes else [statement]
-                          if at is statement else [following[0]])
+                places = ([statement, *self._branches, *self._choice_lines()] if at in self._loop_nodes
+                          else [statement] if at is statement else [following[0]])
                 for place in places:
                     why = why or self.analysis.unbound_name(node, place, at)
             lr = self._lr_argument(optimizer_line)
@@ -1242,10 +1365,122 @@ class SchedulerSite(ABC):
             for place in constants if lr is not None else []:
                 why = why or self.analysis.unbound_name(lr, place, optimizer_line)
             why = why or self._optimizer_cannot_move(optimizer_line, optimizer, conditional, following[0])
+        if why is not None and self._chain_choice is not None:
+            raise Refused("MIG105", f"the optimizer is built after the chain (line "
+                                   f"{self.analysis.line(self._chain_choice.line)}), and {why}", statement)
         if why is not None:
             raise Refused("MIG105", f"the scheduler is created under `if {self.analysis.code(conditional.test)}:` "
                                    f"and {why}", statement)
         return following[0]
+
+    def _choice_lines(self) -> list[cst.CSTNode]:
+        """The lines a chain of chosen members builds lists at besides the main's branches."""
+        choice = self._chain_choice
+        if choice is None:
+            return []
+        return [*choice.warmups, choice.line, *([choice.alone] if choice.alone is not None else [])]
+
+    def _member_list_name(self, list_name: str) -> str:
+        """A fresh name for the list a chain's chosen main scheduler becomes (``main_lr_scheduler`` →
+        ``main_lr_schedule``)."""
+        members = bind(self._chain_choice.call, ("optimizer", "schedulers")).values["schedulers"].elements
+        return self._list_variable(members[1].value, list_name)
+
+    def _list_variable(self, variable: cst.BaseExpression, fallback: str) -> str:
+        name = variable.value if isinstance(variable, cst.Name) else fallback
+        renamed = re.sub(r"sched(uler)?", "schedule", name)
+        return self.analysis.fresh_name(renamed if renamed != name else f"{name}_lrs")
+
+    def _choice_lists(self, replacements: dict, list_name: str, main_list: str, values: ScheduleValues,
+                      cadence: Cadence, package: str) -> dict:
+        """A chain of chosen members: each warmup branch becomes its list over the milestone's optimizer steps, the
+        chain the warmup list then the main's (torch restarts the main at the milestone), the ``else`` the main's
+        list alone. Every warmup is verified with every main against torch's SequentialLR. The main's branches
+        (in ``replacements``) build their list only when the run gets past the warmup: torch never steps the main
+        otherwise, and its arguments (``T_max=epochs - warmup``) may then be out of MindSpore's range."""
+        choice = self._chain_choice
+        if self._epoch_start:
+            raise Refused("MIG106", "scheduler.step() runs at the start of each epoch; a chain converts only when "
+                                   "stepped after the epoch's optimizer steps", choice.call)
+        if cadence.run_steps is None:
+            raise Refused("MIG102", "the training length is not visible: the chain's lists are written for the "
+                                   "run's optimizer steps, and MindSpore raises one step past the end", choice.call)
+        milestone = self._count(choice.milestone, "milestone")
+        guard = self.analysis.parents.get(self.analysis.parents.get(choice.line))
+        guarded = choice.alone is not None and same_expression(self.analysis.code(guard.test),
+                                                               f"{self.analysis.code(choice.milestone)} > 0")
+        self._assume_positive((self.analysis.code(choice.milestone),))
+        if choice.alone is not None and not guarded:
+            raise Refused("MIG107", f"the chain is built under `if {self.analysis.code(guard.test)}:` and the "
+                                   "scheduler runs alone otherwise; the rewrite builds the scheduler's list only "
+                                   "for a run that gets past the warmup, which the `else` follows only when the "
+                                   f"test is `{self.analysis.code(choice.milestone)} > 0`", guard)
+        split = product(milestone, cadence.step_every)
+        past_warmup = f"{atom(cadence.run_steps)} > {atom(split)}"
+        own = self.analysis.statement(self.call)
+        for line in dict.fromkeys((own, *self._branches)):
+            why = self.analysis.unbound_name(choice.milestone, line, choice.line)
+            if why is not None:
+                raise Refused("MIG105", f"the scheduler of line {self.analysis.line(line)} is built as a list only "
+                                       f"when the run gets past the warmup, which reads "
+                                       f"{self.analysis.code(choice.milestone)} there, but {why}", line)
+            if isinstance(replacements.get(line), list):
+                replacements[line] = [_built_only_if(statement, past_warmup) for statement in replacements[line]]
+        members = bind(choice.call, ("optimizer", "schedulers")).values["schedulers"].elements
+        warmup_list = self._list_variable(members[0].value, "warmup_lr")
+        source = values.claim.source.args
+        frame = Frame(source["base_lr"], values.max_lr, cadence.step_every, values.step_per_epoch, split,
+                      f"{package}.nn", (self.analysis.fresh_name("step"), self.analysis.fresh_name("milestone")))
+        mains = {own: Listed("", values.claim.source, values.claim.target, tuple(values.claim.positive)),
+                 **self._branch_listed}
+        built = []
+        for line, value in choice.warmups.items():
+            name = next(iter(self.analysis.names_of(value.func) & SIBLINGS.keys()))
+            sibling = SIBLINGS[name]
+            where = f"the {name.removeprefix(SCHEDULER_MODULE)} warmup (line {self.analysis.line(line)})"
+            bound = bind(value, ("optimizer", *sibling.signature)).values
+            self._lambda_reads_hold(bound)
+            try:
+                listed = sibling.listed({**sibling.defaults, **{key: self.analysis.code(node)
+                                                                for key, node in bound.items()}}, frame)
+            except (ValueError, SyntaxError) as error:
+                raise Refused("MIG105", f"{where}: {error}", value) from None
+            self._assume_positive(listed.positive)
+            for main_line, main in mains.items():
+                claim = replace(values.claim, source=Schedule(
+                    f"torch.SequentialLR[{listed.source.model},{main.source.model}]", {
+                        "base_lr": source["base_lr"], "step_every": source["step_every"],
+                        "milestones": f"[{milestone}]",
+                        **{f"{index}.{key}": text for index, part in enumerate((listed, main))
+                           for key, text in part.source.args.items() if key not in ("base_lr", "step_every")}}),
+                    target=Schedule(f"mindspore.concat[{listed.target.model},{main.target.model}]", {
+                        "split": split, **{f"{index}.{key}": text for index, part in enumerate((listed, main))
+                                           for key, text in part.target.args.items()}}),
+                    agrees_for=None, positive=(*_bearing_on(values.claim, listed.source, main.source, listed.target,
+                                                            main.target), *listed.positive, *main.positive))
+                verdict = verify.verify(claim, self.analysis.constants)
+                if verdict.kind != verify.EQUIVALENT:
+                    raise Refused("MIG105", f"{where} then the scheduler of line {self.analysis.line(main_line)} "
+                                           f"would not keep their learning rates as one list: {verdict.detail}",
+                                  value)
+            built.append(f"{where} → its list [{verdict.kind} with each scheduler: {verdict.detail}]")
+            statement = cst.parse_statement(f"{warmup_list} = {listed.expression}\n")
+            replacements[line] = [line.with_changes(body=statement.body)]
+        replacements[choice.line] = [choice.line.with_changes(
+            body=cst.parse_statement(f"{list_name} = {warmup_list} + {main_list}\n").body)]
+        if choice.alone is not None:
+            replacements[choice.alone] = [choice.alone.with_changes(
+                body=cst.parse_statement(f"{list_name} = {main_list}\n").body)]
+        if guarded:
+            self.assumptions = [assumption for assumption in self.assumptions if not assumption.startswith(
+                f"{self.analysis.code(choice.milestone)} > 0 ")]
+        self._choice_verdicts.append(
+            f"; the SequentialLR of line {self.analysis.line(choice.line)} becomes {list_name} = {warmup_list} + "
+            f"{main_list} (the warmup's list for {self.analysis.code(choice.milestone)} scheduler steps, then the "
+            "scheduler's from its start, where torch restarts it)"
+            + (f", and {list_name} = {main_list} where line {self.analysis.line(choice.alone)} used the scheduler "
+               "alone" if choice.alone is not None else "") + ": " + "; ".join(built))
+        return replacements
 
     def _lr_argument(self, optimizer_line) -> cst.BaseExpression | None:
         call = optimizer_line.body[0].value
@@ -1287,8 +1522,9 @@ class SchedulerSite(ABC):
             except (ValueError, SyntaxError) as error:
                 raise Refused("MIG105", f"{where}: {error}", value) from None
             self._assume_positive(listed.positive)
+            self._branch_listed[line] = listed
             claim = replace(values.claim, source=listed.source, target=listed.target, agrees_for=None,
-                            positive=(*values.claim.positive, *listed.positive))
+                            positive=(*_bearing_on(values.claim, listed.source, listed.target), *listed.positive))
             verdict = verify.verify(claim, self.analysis.constants)
             if verdict.kind != verify.EQUIVALENT:
                 raise Refused("MIG105", f"{where} would not keep its learning rates as a list: {verdict.detail}",
@@ -1597,7 +1833,7 @@ class SchedulerSite(ABC):
     def _also_has(self, *shapes: str) -> str | None:
         """The first of ``shapes`` (``CHAIN``, ``FLAG``...) this site has: the shapes convert one at a time, since
         each moves the scheduler or the optimizer in its own way."""
-        present = {CHAIN: self._chain is not None, FLAG: bool(self._branches),
+        present = {CHAIN: self._chain is not None or self._chain_choice is not None, FLAG: bool(self._branches),
                    CONDITION: self._conditional is not None, BUILDER: self._builder is not None,
                    GROUPS: bool(self._group_lrs), RESUME: self._resume is not None,
                    OPTIMIZER_CHOICE: bool(self._optimizer_choice), READS: bool(self._reads)}
@@ -1743,7 +1979,8 @@ class SchedulerSite(ABC):
             return
         if self._chain is not None and use.call in (self._chain.call, self._chain.warmup_call):
             return
-        if use.call in self._branches.values():
+        if use.call in self._branches.values() or self._chain_choice is not None and (
+                use.call is self._chain_choice.call or use.call in self._chain_choice.warmups.values()):
             return
         callee = self.analysis.names_of(use.call.func)
         if any(qualified.startswith(SCHEDULER_MODULE) for qualified in callee):
@@ -2031,7 +2268,9 @@ class SchedulerSite(ABC):
         """Each use of the converted optimizer that is still torch's API, with the MindSpore idiom (MIG112)."""
         notes = []
         removed = {self.call, *self._branches.values()} | (
-            {self._chain.call, self._chain.warmup_call} if self._chain is not None else set())
+            {self._chain.call, self._chain.warmup_call} if self._chain is not None else set()) | (
+            {self._chain_choice.call, *self._chain_choice.warmups.values()} if self._chain_choice is not None
+            else set())
         loop = self._initial_lr[0] if self._initial_lr is not None else None
         for use in self.analysis.program.follow(optimizer_call).uses:
             if loop is not None and loop in self.analysis.ancestors(use.node):
@@ -2441,7 +2680,8 @@ class SchedulerSite(ABC):
             return f"the optimizer cannot move from line {self.analysis.line(optimizer_line)} into another block"
         tracked = self.analysis.program.follow(self._creation(optimizer))
         low, high = self.analysis.end(optimizer_line), self.analysis.start(place)
-        removed = (statement, self._default_branch,
+        removed = (statement, self.analysis.statement(self.call), self._default_branch, self._conditional,
+                   *self._choice_lines(),
                    *((self._chain.line, self._chain.warmup_line, self._chain.scheduler_line) if self._chain is not None
                      else ()))
         skipped = [(self.analysis.start(line), self.analysis.end(line)) for line in removed if line is not None]
@@ -2572,6 +2812,23 @@ def _raises(block: cst.BaseSuite) -> bool:
             and isinstance(body[0].body[0], cst.Raise))
 
 
+
+
+def _built_only_if(line: cst.SimpleStatementLine, condition: str) -> cst.SimpleStatementLine:
+    """``name = value`` as ``name = value if condition else []``."""
+    assign = line.body[0]
+    value = cst.parse_expression(f"{cst.Module([]).code_for_node(assign.value)} if {condition} else []")
+    return line.with_changes(body=[assign.with_changes(value=value)])
+
+
+def _bearing_on(claim: Claim, *schedules: Schedule) -> tuple[str, ...]:
+    """The site's positive assumptions that read only what ``schedules`` and the run read: another branch's claim
+    keeps those, not the ones about the site's own arguments (``lr - eta_min`` means nothing to a StepLR, and its
+    ``eta_min`` would be sampled as a count there)."""
+    read = set(itertools.chain.from_iterable(
+        re.findall(r"[A-Za-z_][\w.]*", text) for schedule in schedules for text in schedule.args.values()))
+    read.update(re.findall(r"[A-Za-z_][\w.]*", claim.run_steps or ""))
+    return tuple(text for text in claim.positive if set(re.findall(r"[A-Za-z_][\w.]*", text)) <= read)
 
 
 def same_expression(left: str, right: str) -> bool:
