@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import itertools
 import math
+import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -174,7 +175,9 @@ class _Plan:
             self.unknowns[name] = domain
 
     def samples(self, limit: int, stated: Mapping[str, object] | None = None) -> list[dict]:
-        """The grid of sampled values, thinned evenly to ``limit`` points when larger. Each unknown's stated value
+        """The grid of sampled values, thinned to ``limit`` points when larger by a fixed pseudo-random choice: an
+        even stride through the product aliases with its axes' lengths, so that with five or six unknowns whole
+        combinations (a warmup longer than the resume epoch, say) were never drawn. Each unknown's stated value
         comes first on its axis, so the point where all of them hold is the first and always kept."""
         stated = stated or {}
         names = list(self.unknowns)
@@ -182,7 +185,8 @@ class _Plan:
                 for name in names]
         grid = list(itertools.product(*axes))
         if len(grid) > limit:
-            grid = [grid[round(k * (len(grid) - 1) / max(limit - 1, 1))] for k in range(limit)]
+            picked = random.Random(len(grid)).sample(range(1, len(grid)), max(limit - 1, 0))
+            grid = [grid[0], *(grid[index] for index in sorted(picked))]
         return [dict(zip(names, point)) for point in dict.fromkeys([*grid, *self._probes(names, axes)])]
 
     def _probes(self, names: list[str], axes: list[tuple]) -> list[tuple]:

@@ -39,7 +39,7 @@ from migrate.program.builder import (
 )
 from migrate.program.cadence import ACCUMULATION, NotVisible, cadence
 from migrate.program.model import Route, bound_names, calls_in, shadows_globals, substituted
-from migrate.program.values import definitions
+from migrate.program.values import definitions, float_arguments
 from migrate.references import (
     GETATTR,
     STAR,
@@ -240,6 +240,7 @@ class SchedulerSite(ABC):
         self._chain_choice: ChainChoice | None = None
         self._branch_listed: dict[cst.SimpleStatementLine, Listed] = {}
         self._choice_verdicts: list[str] = []
+        self._choice_split: str | None = None
         self._conditional: cst.If | None = None
         self._flag_guard: cst.If | None = None
         self._handed: Route | None = None
@@ -295,6 +296,8 @@ class SchedulerSite(ABC):
         else:
             cadence = self._cadence(statement, steps, optimizer_name)
             self._check_reads(steps[0], optimizer_line, mapping)
+        if self._chain_choice is not None:
+            cadence = self._after_the_warmup(cadence)
         if self._resume is not None:
             self._check_resume(optimizer_call)
         if self._optimizer_choice:
@@ -429,7 +432,7 @@ class SchedulerSite(ABC):
                          for saved in self._saved)
             target = (f"as learning_rate of {target_class}" if not self._optimizer_choice
                       else "as learning_rate of the optimizer the flag chooses")
-        notes.extend(self._schedule_notes(values, list_name))
+        notes.extend(self._schedule_notes(values, own_list))
         if self._builder is not None and not self._returns_alone():
             replacements.update(builder_edits(self.analysis.program, self._builder))
         assumptions = list(dict.fromkeys(cadence.assumptions + self.assumptions))
@@ -529,7 +532,14 @@ class SchedulerSite(ABC):
     def _list_steps(self, run_steps: str | None) -> str | None:
         """How long the list must be for ``run_steps``: with the scheduler's state loaded from a checkpoint the run
         can resume mid-way, its loop from a start epoch (``range(start, E)``), while the optimizer's restored
-        global_step reads the list from where the checkpoint left off, so the list covers the run from epoch 0."""
+        global_step reads the list from where the checkpoint left off, so the list covers the run from epoch 0. A
+        chain's chosen main leaves out the warmup's steps."""
+        warmup = f" - {atom(self._choice_split)}" if self._choice_split else ""
+        if warmup and run_steps is not None and run_steps.endswith(warmup):
+            return f"{self._whole_list_steps(run_steps.removesuffix(warmup))}{warmup}"
+        return self._whole_list_steps(run_steps)
+
+    def _whole_list_steps(self, run_steps: str | None) -> str | None:
         if not self._loaded or run_steps is None:
             return run_steps
         if not self._optimizer_loaded:
@@ -560,9 +570,10 @@ class SchedulerSite(ABC):
     def _run_steps(self, cadence: Cadence) -> str | None:
         """The run's optimizer steps, one scheduler period more when the lr is read (a read after the last
         epoch's step reads the list there); None when the run is not visible."""
-        if self._reads and cadence.run_steps is not None and not self._epoch_start:
-            return f"{cadence.run_steps} + {atom(cadence.step_every)}"
-        return cadence.run_steps
+        run_steps = cadence.run_steps
+        if self._reads and run_steps is not None and not self._epoch_start:
+            run_steps = f"{run_steps} + {atom(cadence.step_every)}"
+        return f"{run_steps} - {atom(self._choice_split)}" if self._choice_split and run_steps else run_steps
 
     def _claim(self, source: Schedule, target: Schedule, run_steps: str | None, agrees_for: str | None = None,
                positive: tuple[str, ...] = ()) -> Claim:
@@ -571,13 +582,16 @@ class SchedulerSite(ABC):
                      positive=(*self._positive, *positive), stated=self.analysis.program.stated,
                      definitions=definitions(self.analysis, self.analysis.program.function_of(self.call)))
 
-    def _scheduler_list(self, name: str, arguments: dict, frame: Frame, node: cst.CSTNode | None = None) -> Listed:
-        """A scheduler of ``SIBLINGS`` with these bound arguments as its list over the frame's run."""
+    def _scheduler_list(self, name: str, arguments: dict, frame: Frame, node: cst.CSTNode | None = None,
+                        where: str | None = None) -> Listed:
+        """A scheduler of ``SIBLINGS`` with these bound arguments as its list over the frame's run; refusals name
+        it by ``where`` (a branch and its line) or by its name."""
         sibling = SIBLINGS[name]
+        where = where or name.removeprefix(SCHEDULER_MODULE)
         self._lambda_reads_hold(arguments)
         for count in ("step_size", "total_iters"):
             if count in arguments and not written_whole(self.analysis.code(arguments[count]), self._fractional):
-                raise Refused("MIG105", f"{name.removeprefix(SCHEDULER_MODULE)}: {count}="
+                raise Refused("MIG105", f"{where}: {count}="
                                        f"{self.analysis.code(arguments[count])} may not be a whole number of epochs "
                                        "(a float or a division), which torch takes and a list of epochs does not: "
                                        "the rule converts a whole count (int(...), //)", arguments[count])
@@ -586,15 +600,16 @@ class SchedulerSite(ABC):
         try:
             listed = sibling.listed(texts, frame)
         except (ValueError, SyntaxError) as error:
-            raise Refused("MIG105", f"{name.removeprefix(SCHEDULER_MODULE)}: {error}", node) from None
+            raise Refused("MIG105", f"{where}: {error}", node) from None
         self._assume_positive(listed.positive)
         return listed
 
-    @property
+    @functools.cached_property
     def _fractional(self) -> frozenset[str]:
-        """The names and attributes whose stated value (an argparse default) is a fraction."""
+        """The names and attributes a run may give a fraction: an argparse default that is one, or an argument
+        declared ``type=float`` (``--warmup-epochs 1.5``)."""
         return frozenset(name for name, value in self.analysis.program.stated
-                         if isinstance(value, float) and not value.is_integer())
+                         if isinstance(value, float) and not value.is_integer()) | float_arguments(self.analysis)
 
     def _lambda_reads_hold(self, arguments: dict) -> None:
         """A LambdaLR's lambda reads its free names and attributes at every scheduler step, the list once, where it
@@ -1189,7 +1204,9 @@ class SchedulerSite(ABC):
             return "it converts as [warmup, scheduler] with one milestone"
         if members[0] is element:
             main = self._member_values(members[1].value)
-            if isinstance(main, dict) and any(isinstance(value, cst.Call) and analysis.names_of(value.func) & (
+            if isinstance(main, str):
+                return main
+            if any(isinstance(value, cst.Call) and analysis.names_of(value.func) & (
                     SIBLINGS.keys() | {SCHEDULER_MODULE + "CosineAnnealingLR"}) for value in main.values()):
                 raise Elsewhere
             return "the scheduler it runs after the warmup is no scheduler a rule converts"
@@ -1205,10 +1222,12 @@ class SchedulerSite(ABC):
         if isinstance(warmups, str):
             return warmups
         for line, value in warmups.items():
-            if not isinstance(value, cst.Call) or not self._sibling(value, optimizer) or len(
-                    analysis.program.follow(value).uses) != 1:
+            if not isinstance(value, cst.Call) or not self._sibling(value, optimizer):
                 return (f"the warmup of line {analysis.line(line)} (`{analysis.first_line(value)}`) is no scheduler "
-                        "of the same optimizer with a list form, used by the chain alone")
+                        "of the same optimizer with a list form")
+            if len(analysis.program.follow(value).uses) != 1:
+                return (f"the warmup of line {analysis.line(line)} (`{analysis.first_line(value)}`) is also used "
+                        "otherwise than in the chain")
         warmup_top = analysis.chain_top(next(iter(warmups))) if len(warmups) > 1 else None
         chained = analysis.program.follow(chain_call)
         alone = None
@@ -1391,6 +1410,29 @@ class SchedulerSite(ABC):
         renamed = re.sub(r"sched(uler)?", "schedule", name)
         return self.analysis.fresh_name(renamed if renamed != name else f"{name}_lrs")
 
+    def _after_the_warmup(self, cadence: Cadence) -> Cadence:
+        """A chain's chosen main runs from the milestone on: its run and list leave out the warmup's steps (where
+        the main runs alone the milestone is 0, so they cover that run too; ``_run_steps``, ``_list_steps``)."""
+        if cadence.run_steps is None:
+            raise Refused("MIG102", "the training length is not visible: the chain's lists are written for the "
+                                   "run's optimizer steps, and MindSpore raises one step past the end",
+                          self._chain_choice.call)
+        self._choice_split = product(self._count(self._chain_choice.milestone, "milestone"), cadence.step_every)
+        return cadence
+
+    def _alone_verdict(self, claim: Claim) -> verify.Verdict:
+        """A main's claim where the scheduler runs alone: the milestone read as 0 (the `else` of `if M > 0`)."""
+        milestone = re.compile(r"(?<![\w.])" + re.escape(self.analysis.code(self._chain_choice.milestone))
+                               + r"(?![\w(])")
+
+        def at_zero(schedule: Schedule) -> Schedule:
+            return replace(schedule, args={key: milestone.sub("0", text) for key, text in schedule.args.items()})
+
+        return verify.verify(replace(
+            claim, source=at_zero(claim.source), target=at_zero(claim.target),
+            run_steps=milestone.sub("0", claim.run_steps), agrees_for=None,
+            positive=tuple(text for text in claim.positive if not milestone.search(text))), self.analysis.constants)
+
     def _choice_lists(self, replacements: dict, list_name: str, main_list: str, values: ScheduleValues,
                       cadence: Cadence, package: str) -> dict:
         """A chain of chosen members: each warmup branch becomes its list over the milestone's optimizer steps, the
@@ -1402,9 +1444,6 @@ class SchedulerSite(ABC):
         if self._epoch_start:
             raise Refused("MIG106", "scheduler.step() runs at the start of each epoch; a chain converts only when "
                                    "stepped after the epoch's optimizer steps", choice.call)
-        if cadence.run_steps is None:
-            raise Refused("MIG102", "the training length is not visible: the chain's lists are written for the "
-                                   "run's optimizer steps, and MindSpore raises one step past the end", choice.call)
         milestone = self._count(choice.milestone, "milestone")
         guard = self.analysis.parents.get(self.analysis.parents.get(choice.line))
         guarded = choice.alone is not None and same_expression(self.analysis.code(guard.test),
@@ -1416,7 +1455,8 @@ class SchedulerSite(ABC):
                                    "for a run that gets past the warmup, which the `else` follows only when the "
                                    f"test is `{self.analysis.code(choice.milestone)} > 0`", guard)
         split = product(milestone, cadence.step_every)
-        past_warmup = f"{atom(cadence.run_steps)} > {atom(split)}"
+        whole = values.total_step.removesuffix(f" - {atom(split)}")
+        past_warmup = f"{atom(whole)} > {atom(split)}"
         own = self.analysis.statement(self.call)
         for line in dict.fromkeys((own, *self._branches)):
             why = self.analysis.unbound_name(choice.milestone, line, choice.line)
@@ -1433,19 +1473,22 @@ class SchedulerSite(ABC):
                       f"{package}.nn", (self.analysis.fresh_name("step"), self.analysis.fresh_name("milestone")))
         mains = {own: Listed("", values.claim.source, values.claim.target, tuple(values.claim.positive)),
                  **self._branch_listed}
+        for main_line, main in mains.items() if choice.alone is not None else ():
+            verdict = self._alone_verdict(replace(values.claim, source=main.source, target=main.target, positive=(
+                *_bearing_on(values.claim, main.source, main.target), *main.positive)))
+            if verdict.kind != verify.EQUIVALENT:
+                raise Refused("MIG105", f"the scheduler of line {self.analysis.line(main_line)} alone (line "
+                                       f"{self.analysis.line(choice.alone)}, where the milestone is 0) would not keep "
+                                       f"its learning rates as its list: {verdict.detail}", main_line)
+        if choice.alone is not None:
+            self.assumptions.append(f"{self.analysis.code(choice.milestone)} is 0 where the scheduler runs alone "
+                                    "(line " f"{self.analysis.line(choice.alone)}), not below (checked at 0)")
         built = []
         for line, value in choice.warmups.items():
             name = next(iter(self.analysis.names_of(value.func) & SIBLINGS.keys()))
-            sibling = SIBLINGS[name]
             where = f"the {name.removeprefix(SCHEDULER_MODULE)} warmup (line {self.analysis.line(line)})"
-            bound = bind(value, ("optimizer", *sibling.signature)).values
-            self._lambda_reads_hold(bound)
-            try:
-                listed = sibling.listed({**sibling.defaults, **{key: self.analysis.code(node)
-                                                                for key, node in bound.items()}}, frame)
-            except (ValueError, SyntaxError) as error:
-                raise Refused("MIG105", f"{where}: {error}", value) from None
-            self._assume_positive(listed.positive)
+            listed = self._scheduler_list(name, bind(value, ("optimizer", *SIBLINGS[name].signature)).values, frame,
+                                          value, where)
             for main_line, main in mains.items():
                 claim = replace(values.claim, source=Schedule(
                     f"torch.SequentialLR[{listed.source.model},{main.source.model}]", {
@@ -1513,15 +1556,9 @@ class SchedulerSite(ABC):
             frame = frame or Frame(values.claim.source.args["base_lr"], values.max_lr, cadence.step_every,
                                    values.step_per_epoch, values.total_step, f"{package}.nn",
                                    (self.analysis.fresh_name("step"), self.analysis.fresh_name("milestone")))
-            sibling = SIBLINGS[next(iter(self.analysis.names_of(value.func) & SIBLINGS.keys()))]
-            bound = bind(value, ("optimizer", *sibling.signature)).values
-            texts = {**sibling.defaults, **{name: self.analysis.code(node) for name, node in bound.items()}}
-            self._lambda_reads_hold(bound)
-            try:
-                listed = sibling.listed(texts, frame)
-            except (ValueError, SyntaxError) as error:
-                raise Refused("MIG105", f"{where}: {error}", value) from None
-            self._assume_positive(listed.positive)
+            name = next(iter(self.analysis.names_of(value.func) & SIBLINGS.keys()))
+            listed = self._scheduler_list(name, bind(value, ("optimizer", *SIBLINGS[name].signature)).values, frame,
+                                          value, where)
             self._branch_listed[line] = listed
             claim = replace(values.claim, source=listed.source, target=listed.target, agrees_for=None,
                             positive=(*_bearing_on(values.claim, listed.source, listed.target), *listed.positive))
@@ -1793,10 +1830,12 @@ class SchedulerSite(ABC):
             return []
         blocks, exhaustive = self._branch_blocks(top)
         holders = [self.analysis.parents.get(line) for line in lines]
+        block = self.analysis.parents.get(top)
+        anchor = next((node for node in (statement, *self.analysis.ancestors(statement))
+                       if self.analysis.parents.get(node) is block), None)
         if (not exhaustive or len(set(holders)) != len(lines)
                 or any(block not in holders and not _raises(block) for block in blocks)
-                or self.analysis.parents.get(top) is not self.analysis.parents.get(statement)
-                or self.analysis.end(top) > self.analysis.start(statement)):
+                or anchor is None or self.analysis.end(top) > self.analysis.start(anchor)):
             return []
         chosen, lrs = [], {}
         for line in sorted(lines, key=self.analysis.start):
@@ -2616,6 +2655,11 @@ class SchedulerSite(ABC):
 
     def _count(self, node: cst.BaseExpression, name: str) -> str:
         """``node`` as a whole positive int for MindSpore, or Refused."""
+        text = self.analysis.code(node)
+        if written_whole(text) and not written_whole(text, self._fractional):
+            raise Refused("MIG105", f"{name}={text} reads an argument the command line may give as a fraction "
+                                   f"(argparse type=float), which torch takes and {self.LIST_FUNCTION} needs as a "
+                                   "whole number: declare it type=int, or write int(...)", node)
         value = self._value(node)
         if value is not None:
             if isinstance(value, bool) or float(value) <= 0 or float(value) != int(value):
@@ -2624,7 +2668,7 @@ class SchedulerSite(ABC):
             return self.analysis.code(node) if isinstance(value, int) else str(int(value))
         if self.analysis.static_type(node) is int:
             return self.analysis.code(node)
-        self.assumptions.append(f"{self.analysis.code(node)} is a whole number")
+        self.assumptions.append(f"{self.analysis.code(node)} is a whole number above 0")
         self._positive.append(self.analysis.code(node))
         if isinstance(node, cst.Call) and "builtins.float" in self.analysis.names_of(node.func) and len(node.args) == 1:
             return f"int({self.analysis.code(node.args[0].value)})"

@@ -76,7 +76,7 @@ def _exponential(args, frame: Frame, every: str, model: str, torch_args: dict) -
     target = Schedule("mindspore.exponential_decay_lr", {
         "learning_rate": frame.max_lr, "decay_rate": args["gamma"], "total_step": frame.run_steps,
         "step_per_epoch": frame.step_per_epoch, "decay_epoch": every, "is_stair": "True"})
-    return Listed(expression, source, target, (every,))
+    return Listed(expression, source, target, (every, args["gamma"]))
 
 
 def _multistep(args: dict[str, str], frame: Frame) -> Listed:

@@ -18,7 +18,30 @@ from migrate.program.model import READING_CALLS, calls_in
 def stated_defaults(analysis: Analysis) -> dict[str, object]:
     """``{"args.epochs": 200, ...}`` for each number an argparse parser of the module gives as a default, keyed
     by how the parsed namespace reads it; nothing for a parser whose result is bound in any other way."""
-    defaults_by_parser: dict[str, dict[str, str]] = {}
+    defaults: dict[str, object] = {}
+    for read, keywords in _parsed_arguments(analysis):
+        if "default" not in keywords:
+            continue
+        try:
+            number = evaluate.evaluate(analysis.code(keywords["default"]), analysis.constants, {})
+        except (evaluate.NotEvaluable, KeyError, ArithmeticError, TypeError, ValueError):
+            continue
+        if isinstance(number, (int, float)) and not isinstance(number, bool):
+            defaults[read] = number
+    return defaults
+
+
+def float_arguments(analysis: Analysis) -> frozenset[str]:
+    """``{"args.warmup_epochs"}`` for each argument an argparse parser of the module declares ``type=float``: a
+    run may give it a fraction whatever its default."""
+    return frozenset(read for read, keywords in _parsed_arguments(analysis)
+                     if isinstance(keywords.get("type"), cst.Name) and keywords["type"].value == "float")
+
+
+def _parsed_arguments(analysis: Analysis) -> list[tuple[str, dict[str, cst.BaseExpression]]]:
+    """Each ``add_argument`` of a parser whose ``parse_args()`` result is bound to a name, as that name reads it
+    (``args.epochs``), with the call's keywords."""
+    by_parser: dict[str, dict[str, dict[str, cst.BaseExpression]]] = {}
     for call in analysis.nodes(cst.Call):
         method = call.func
         if not (isinstance(method, cst.Attribute) and isinstance(method.value, cst.Name)
@@ -26,9 +49,9 @@ def stated_defaults(analysis: Analysis) -> dict[str, object]:
             continue
         keywords = {argument.keyword.value: argument.value for argument in call.args if argument.keyword}
         dest = _dest(call, keywords)
-        if "default" in keywords and dest is not None:
-            defaults_by_parser.setdefault(method.value.value, {})[dest] = analysis.code(keywords["default"])
-    defaults: dict[str, object] = {}
+        if dest is not None:
+            by_parser.setdefault(method.value.value, {})[dest] = keywords
+    found = []
     for assign in analysis.nodes(cst.Assign):
         value = assign.value
         if not (len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name)
@@ -36,14 +59,9 @@ def stated_defaults(analysis: Analysis) -> dict[str, object]:
                 and isinstance(value.func.value, cst.Name) and value.func.attr.value == "parse_args"):
             continue
         namespace = assign.targets[0].target.value
-        for dest, default in defaults_by_parser.get(value.func.value.value, {}).items():
-            try:
-                number = evaluate.evaluate(default, analysis.constants, {})
-            except (evaluate.NotEvaluable, KeyError, ArithmeticError, TypeError, ValueError):
-                continue
-            if isinstance(number, (int, float)) and not isinstance(number, bool):
-                defaults[f"{namespace}.{dest}"] = number
-    return defaults
+        found += [(f"{namespace}.{dest}", keywords)
+                  for dest, keywords in by_parser.get(value.func.value.value, {}).items()]
+    return found
 
 
 def _dest(call: cst.Call, keywords: dict[str, cst.BaseExpression]) -> str | None:
