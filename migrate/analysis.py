@@ -241,7 +241,7 @@ class Analysis:
                 continue
             nodes = sorted((assignment.node for assignment in local if assignment.node in self.positions),
                            key=self.start)
-            if not any(self.runs_before(node, place) for node in nodes):
+            if not any(self.runs_before(node, place) for node in nodes) and not self._every_branch_binds(nodes, place):
                 where = f" (it is bound at line {self.line(nodes[0])})" if nodes else ""
                 return f"`{name.value}` is not bound on every path before line {self.line(place)}{where}"
             elsewhere = [node for node in nodes if self.enclosing_scope(node) is not self.enclosing_scope(place)]
@@ -677,6 +677,24 @@ class Analysis:
                 return False
             statement = owner
 
+    def _every_branch_binds(self, bindings: list[cst.CSTNode], place: cst.CSTNode) -> bool:
+        """``if c: x = a`` ``else: x = b`` (any ``elif``) before ``place``, in a block around it: every branch of
+        one ``if`` binds the name in its own block, or raises."""
+        around = set(self.ancestors(place))
+        statements = {self.statement(node) for node in bindings}
+        for top in {id(top): top for statement in statements if (top := self.chain_top(statement))}.values():
+            if self.parents.get(top) not in around or self.end(top) > self.start(place):
+                continue
+            node, blocks = top, []
+            while isinstance(node, cst.If):
+                blocks.append(node.body)
+                node = node.orelse
+            if isinstance(node, cst.Else) and all(
+                    any(statement in statements for statement in block.body) or _ends_raising(block)
+                    for block in [*blocks, node.body]):
+                return True
+        return False
+
     def loop_exits(self, loop: cst.CSTNode, within: cst.CSTNode | None = None) -> list[cst.CSTNode]:
         """The ``break`` and ``continue`` of ``loop`` itself, and each ``raise`` in it that a ``try`` inside
         ``within`` (default: the loop) can catch: each can end an iteration or the loop part-way, in source order.
@@ -816,6 +834,11 @@ class Analysis:
             if isinstance(expression.operator, (cst.Add, cst.Subtract, cst.Multiply, cst.FloorDivide)):
                 return float if float in (left, right) else int
         return None
+
+
+def _ends_raising(block: cst.BaseSuite) -> bool:
+    last = block.body[-1] if getattr(block, "body", None) else None
+    return isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Raise)
 
 
 def _walk(module: cst.Module) -> tuple[list[cst.CSTNode], dict[cst.CSTNode, cst.CSTNode], list[str]]:

@@ -46,6 +46,7 @@ EXACT_TODAY = {
     "torch_to_mindspore/step_budget_while",
     "torch_to_mindspore/trainer_class_attributes",
     "torch_to_mindspore/torchvision_reference_warmup_recipe",
+    "torch_to_mindspore/torchvision_reference_optimizer_flag_param_groups",
     "mindspore_to_torch/argparse_sizes",
     "mindspore_to_torch/config_dict_sizes",
     "mindspore_to_torch/dataset_size_positional_adam",

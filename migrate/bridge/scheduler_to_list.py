@@ -379,7 +379,21 @@ class SchedulerSite(ABC):
             new_optimizer = self._new_optimizer(optimizer_line, optimizer_call, mapping, list_name, target_class,
                                                 group_lists)
             replacements[optimizer_line] = []
-            if self._optimizer_choice:
+            if self._optimizer_choice and self._chain_choice is not None:
+                replacements.pop(optimizer_line)
+                replacements[statement] = schedule
+                replacements.update(self._branch_lists(own_list, values, cadence, package, optimizer_arguments))
+                replacements = self._choice_lists(replacements, list_name, own_list, values, cadence, package)
+                top = self.analysis.chain_top(optimizer_line)
+                built = {}
+                for line, call, chosen in self._optimizer_choice:
+                    built[line] = self._new_optimizer(line, call, chosen, list_name,
+                                                      package + chosen.target.removeprefix("mindspore"), {})
+                    if call is not optimizer_call:
+                        notes.extend(self._semantic_notes(call, chosen, self._optimizer_arguments(call, chosen)))
+                replacements[top] = []
+                replacements[after] = [_branches_replaced(top, built).with_changes(leading_lines=()), after]
+            elif self._optimizer_choice:
                 if not self._choice_lrs:
                     replacements[place] = [*schedule, place]
                 for line, call, chosen in self._optimizer_choice:
@@ -548,7 +562,9 @@ class SchedulerSite(ABC):
                                    "MindSpore keeps that step in the optimizer's global_step, so a resumed list "
                                    "would start again at its first entry", self._loaded[0])
         tree = ast.parse(run_steps, mode="eval").body
-        factor = ""
+        factor, read_after = "", ""
+        if isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.Add) and self._reads:
+            tree, read_after = tree.left, f" + {ast.unparse(tree.right)}"
         if isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.Mult):
             tree, factor = tree.left, f" * {atom(ast.unparse(tree.right))}"
         if not (isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.Sub)):
@@ -565,7 +581,7 @@ class SchedulerSite(ABC):
                             and self.analysis.names_of(node.func) & {"builtins.range"}
                             and same_expression(self.analysis.code(node.args[0].value), start) else node
                             for node in self._loop_nodes]
-        return f"{atom(ast.unparse(tree.left))}{factor}"
+        return f"{atom(ast.unparse(tree.left))}{factor}{read_after}"
 
     def _run_steps(self, cadence: Cadence) -> str | None:
         """The run's optimizer steps, one scheduler period more when the lr is read (a read after the last
@@ -1362,6 +1378,7 @@ class SchedulerSite(ABC):
         """Where the MindSpore optimizer is built when the scheduler is created under a flag: right after that
         ``if``, with the list (or the constant lr) the flag chose."""
         conditional = self._chain_choice.last if self._chain_choice is not None else self._conditional
+        moved = self.analysis.chain_top(optimizer_line) if self._optimizer_choice else optimizer_line
         block = self.analysis.parents.get(conditional)
         following = block.body[block.body.index(conditional) + 1:] if hasattr(block, "body") else []
         why = None
@@ -1370,7 +1387,7 @@ class SchedulerSite(ABC):
         elif not following:
             why = (f"nothing follows {'the `if` at ' if isinstance(conditional, cst.If) else ''}line "
                    f"{self.analysis.line(conditional)} to build the optimizer before")
-        elif self.analysis.parents.get(optimizer_line) is not block:
+        elif self.analysis.parents.get(moved) is not block:
             why = f"the optimizer (line {self.analysis.line(optimizer_line)}) is built in another block"
         else:
             for node, at in reads:
@@ -1383,10 +1400,11 @@ class SchedulerSite(ABC):
                 branch for branch, value in self._branches.items() if isinstance(value, cst.Name)]
             for place in constants if lr is not None else []:
                 why = why or self.analysis.unbound_name(lr, place, optimizer_line)
-            why = why or self._optimizer_cannot_move(optimizer_line, optimizer, conditional, following[0])
+            why = why or self._optimizer_cannot_move(moved, optimizer, conditional, following[0])
         if why is not None and self._chain_choice is not None:
-            raise Refused("MIG105", f"the optimizer is built after the chain (line "
-                                   f"{self.analysis.line(self._chain_choice.line)}), and {why}", statement)
+            raise Refused("MIG105", f"the rewrite builds the MindSpore optimizer after the chain (line "
+                                   f"{self.analysis.line(self._chain_choice.line)}), where the lists exist, but "
+                                   f"{why}", statement)
         if why is not None:
             raise Refused("MIG105", f"the scheduler is created under `if {self.analysis.code(conditional.test)}:` "
                                    f"and {why}", statement)
@@ -1965,7 +1983,8 @@ class SchedulerSite(ABC):
 
     def _check_optimizer_choice(self) -> None:
         """An optimizer choice converts with a plain scheduler: the other shapes each move the optimizer too."""
-        other = self._also_has(CHAIN, FLAG, CONDITION, BUILDER, GROUPS, RESUME)
+        other = (self._also_has(BUILDER, GROUPS, RESUME) if self._chain_choice is not None and not self._choice_lrs
+                 else self._also_has(CHAIN, FLAG, CONDITION, BUILDER, GROUPS, RESUME))
         if other:
             line = self.analysis.line(self._optimizer_choice[0][0])
             raise Refused("MIG109", f"the optimizer is chosen by the `if` around line {line} and the site also has "
@@ -1984,6 +2003,10 @@ class SchedulerSite(ABC):
         top = self.analysis.chain_top(self._optimizer_choice[0][0])
         built = ", ".join(f"{self.analysis.code(call.func)} → {chosen.target} (line {self.analysis.line(line)})"
                           for line, call, chosen in self._optimizer_choice)
+        if self._chain_choice is not None:
+            return (f"; the `if` at line {self.analysis.line(top)} chooses the optimizer: it moves after the chain's "
+                    f"lists (line {self.analysis.line(self._chain_choice.line)}) and each branch's optimizer takes "
+                    f"{list_name} ({built})")
         if self._choice_lrs:
             return (f"; the `if` at line {self.analysis.line(top)} chooses optimizers with different lrs: each branch "
                     f"builds {list_name} from its own lr, annealed as torch anneals from it, before its optimizer "
@@ -2135,7 +2158,7 @@ class SchedulerSite(ABC):
         if params is None:
             return
         groups = self._group_literal(params)
-        plain = groups is None and self._plain_parameters(params)
+        plain = groups is None and (self._plain_parameters(params) or self._groups_sharing_the_lr(params))
         self._group_count = (len(groups) or 1) if groups is not None else 1 if plain else None
         if groups is None:
             if not plain:
@@ -2182,8 +2205,31 @@ class SchedulerSite(ABC):
             return None
         return [element.value for element in params.elements if isinstance(element.value, cst.Dict)]
 
+    def _groups_sharing_the_lr(self, params: cst.BaseExpression) -> bool:
+        """Params that are plain or groups none of which sets its own lr (``[{"params": p, "weight_decay": w} for
+        ...]``), or a name every binding of which is one of these (torchvision's ``parameters``): the optimizer
+        has one lr for every group, so one list serves them and MindSpore's get_lr() is one value."""
+        if isinstance(params, cst.Name):
+            scope = self.analysis.scopes.get(params)
+            bound = [self.analysis.assigned_value(assignment) if hasattr(assignment, "node") else None
+                     for assignment in (scope[params.value] if scope is not None else [])]
+            return bool(bound) and all(value is not None and not isinstance(value[1], cst.Name)
+                                       and self._groups_sharing_the_lr(value[1]) for value in bound)
+        if isinstance(params, (cst.ListComp, cst.GeneratorExp)) and isinstance(params.elt, cst.Dict):
+            keys = [element.key for element in params.elt.elements if isinstance(element, cst.DictElement)]
+            return (len(keys) == len(params.elt.elements) and all(isinstance(key, cst.SimpleString) for key in keys)
+                    and not {key.evaluated_value for key in keys} - GROUP_KEYS - {"lr"}
+                    and "lr" not in {key.evaluated_value for key in keys})
+        return self._plain_parameters(params)
+
     def _plain_parameters(self, params: cst.BaseExpression) -> bool:
-        """``model.parameters()``, or a comprehension/``filter``/``list`` over such: tensors, never groups."""
+        """``model.parameters()``, or a comprehension/``filter``/``list`` over such, or a name bound once to one of
+        these (``parameters = model.parameters()``): tensors, never groups."""
+        if isinstance(params, cst.Name):
+            assignment = self.analysis.single_assignment(params)
+            assigned = self.analysis.assigned_value(assignment) if assignment is not None else None
+            return assigned is not None and not isinstance(assigned[1], cst.Name) and self._plain_parameters(
+                assigned[1])
         if isinstance(params, (cst.ListComp, cst.GeneratorExp)):
             return not isinstance(params.elt, cst.Dict)
         if not isinstance(params, cst.Call):
@@ -2856,6 +2902,16 @@ def _raises(block: cst.BaseSuite) -> bool:
             and isinstance(body[0].body[0], cst.Raise))
 
 
+
+
+def _branches_replaced(node: cst.CSTNode, replaced: dict) -> cst.CSTNode:
+    """An ``if``/``elif``/``else`` chain with statements of its branches swapped by identity."""
+    if not isinstance(node, (cst.If, cst.Else)):
+        return node
+    body = node.body.with_changes(body=[replaced.get(statement, statement) for statement in node.body.body])
+    if isinstance(node, cst.If):
+        return node.with_changes(body=body, orelse=_branches_replaced(node.orelse, replaced))
+    return node.with_changes(body=body)
 
 
 def _built_only_if(line: cst.SimpleStatementLine, condition: str) -> cst.SimpleStatementLine:
