@@ -131,6 +131,10 @@ class Conversion:
             self._report(note)
         if verdict.changes_behaviour:
             self._report(fix.changes, suffix=f" [{verdict.text()}]", verdict=verdict.text())
+        elif verdict.kind == verify.NOT_VERIFIABLE:
+            self._report(Note(fix.changes.node, fix.changes.code, "the verifier could not check this rewrite, so its "
+                                                                  "learning rates may differ from the original's"),
+                         suffix=f" [{verdict.text()}]", verdict=verdict.text())
         for note in fix.unsafe:
             self._report(note)
         if not apply:

@@ -290,6 +290,7 @@ class SchedulerSite(ABC):
         mapping = OPTIMIZERS.get(next(iter(sorted(self.analysis.names_of(optimizer_call.func)
                                                   & OPTIMIZERS.keys())), ""))
         optimizer_arguments = self._optimizer_arguments(optimizer_call, mapping)
+        self._check_reads_no_optimizer(arguments, optimizer_name)
         self._check_param_groups(optimizer_call, mapping)
         if self._lightning is not None:
             cadence = self._lightning_cadence()
@@ -474,6 +475,21 @@ class SchedulerSite(ABC):
                   once_applied=self._left_to_port(optimizer_call, owner) if mapping is not None else ())
         return Finding(Note(self.call, "MIG100", message), notes, fix=fix)
 
+    def _check_reads_no_optimizer(self, arguments: dict, optimizer: cst.BaseExpression) -> None:
+        """A list argument that reads the torch optimizer (``eta_min=optimizer.param_groups[0]["lr"] * 0.01``)
+        cannot be computed: the MindSpore optimizer is built from the list, after it."""
+        spelled = re.compile(r"(?<![\w.])" + re.escape(self.analysis.code(optimizer)) + r"(?![\w])")
+        others = [*self._branches.values(), *(self._chain_choice.warmups.values() if self._chain_choice else ()),
+                  *((self._chain.warmup_call,) if self._chain is not None else ())]
+        read = [arguments.get(name) for name in self.LIST_ARGUMENTS] + [
+            argument.value for call in others if isinstance(call, cst.Call) and call is not self.call
+            for argument in call.args[1:]]
+        for node in read:
+            if node is not None and spelled.search(self.analysis.code(node)):
+                raise Refused("MIG105", f"`{self.analysis.code(node)}` reads the torch optimizer, and the MindSpore "
+                                       "optimizer is built from the list, after it: write the value itself (the lr "
+                                       "the optimizer was given)", node)
+
     def _check_owner(self, chosen: list[cst.BaseExpression]) -> None:
         """A flag's choice among schedulers is rewritten by one site; raises Elsewhere when it is another's."""
 
@@ -538,6 +554,12 @@ class SchedulerSite(ABC):
         base_lr = optimizer_arguments.get("lr")
         torch_lr = self.analysis.code(base_lr) if base_lr is not None else TORCH_DEFAULT_LR
         max_lr = self._float(base_lr, "lr") if base_lr is not None else TORCH_DEFAULT_LR
+        value = self._value(base_lr) if base_lr is not None else None
+        if value is not None and not isinstance(value, bool) and value <= 0:
+            raise Refused("MIG105", f"lr={torch_lr}: MindSpore's lr lists need an lr above 0 (torch also takes 0, "
+                                   "and keeps it)", base_lr)
+        if base_lr is not None and value is None:
+            self.assumptions.append(f"lr={torch_lr} is above 0 (MindSpore's lr lists need one; torch also takes 0)")
         if self._returns_alone():
             return tuple(in_builder_terms(self.analysis.program, self._builder, text, "max_lr")
                          for text in (torch_lr, max_lr))
@@ -587,9 +609,28 @@ class SchedulerSite(ABC):
         """The run's optimizer steps, one scheduler period more when the lr is read (a read after the last
         epoch's step reads the list there); None when the run is not visible."""
         run_steps = cadence.run_steps
+        if (run_steps is not None and not self._positive_run(run_steps)
+                and not any("at least once" in assumption for assumption in cadence.assumptions)):
+            self.assumptions.append(f"the run has at least one optimizer step ({run_steps} > 0; MindSpore rejects a "
+                                    "list of no step)")
         if self._reads and run_steps is not None and not self._epoch_start:
             run_steps = f"{run_steps} + {atom(cadence.step_every)}"
         return f"{run_steps} - {atom(self._choice_split)}" if self._choice_split and run_steps else run_steps
+
+    def _positive_run(self, run_steps: str) -> bool:
+        """Whether the run is a product of factors already known or said to be above 0: constants, ``len(...)``
+        (assumed at least 1 where the loop is counted), counts the rule states."""
+        pending, stated = [ast.parse(run_steps, mode="eval").body], set(map(same_text, self._positive))
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+                pending += [node.left, node.right]
+                continue
+            value = self.analysis.value(ast.unparse(node))
+            if not (isinstance(node, ast.Call) and ast.unparse(node.func) == "len" or same_text(ast.unparse(node))
+                    in stated or isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0):
+                return False
+        return True
 
     def _claim(self, source: Schedule, target: Schedule, run_steps: str | None, agrees_for: str | None = None,
                positive: tuple[str, ...] = ()) -> Claim:
@@ -605,6 +646,13 @@ class SchedulerSite(ABC):
         sibling = SIBLINGS[name]
         where = where or name.removeprefix(SCHEDULER_MODULE)
         self._lambda_reads_hold(arguments)
+        milestones = arguments.get("milestones")
+        for element in milestones.elements if isinstance(milestones, (cst.List, cst.Tuple)) else ():
+            text = self.analysis.code(element.value)
+            if written_whole(text) and not written_whole(text, self._fractional):
+                raise Refused("MIG105", f"{where}: the milestone {text} reads an argument the command line may give "
+                                       "as a fraction (argparse type=float), at which torch never decays; declare it "
+                                       "type=int, or write int(...)", element.value)
         for count in ("step_size", "total_iters"):
             if count in arguments and not written_whole(self.analysis.code(arguments[count]), self._fractional):
                 raise Refused("MIG105", f"{where}: {count}="
@@ -2707,13 +2755,18 @@ class SchedulerSite(ABC):
                                    f"(argparse type=float), which torch takes and {self.LIST_FUNCTION} needs as a "
                                    "whole number: declare it type=int, or write int(...)", node)
         value = self._value(node)
+        if value is None and not written_whole(text):
+            raise Refused("MIG105", f"{name}={text} may not be a whole number (a float or a true division), which "
+                                   f"torch takes and {self.LIST_FUNCTION} needs whole: write int(...) or //", node)
         if value is not None:
             if isinstance(value, bool) or float(value) <= 0 or float(value) != int(value):
                 raise Refused("MIG105", f"{name}={self.analysis.code(node)}: {self.LIST_FUNCTION} needs a whole number "
                                        "> 0", node)
             return self.analysis.code(node) if isinstance(value, int) else str(int(value))
         if self.analysis.static_type(node) is int:
-            return self.analysis.code(node)
+            self.assumptions.append(f"{text} is above 0")
+            self._positive.append(text)
+            return text
         self.assumptions.append(f"{self.analysis.code(node)} is a whole number above 0")
         self._positive.append(self.analysis.code(node))
         if isinstance(node, cst.Call) and "builtins.float" in self.analysis.names_of(node.func) and len(node.args) == 1:
@@ -2929,6 +2982,14 @@ def _bearing_on(claim: Claim, *schedules: Schedule) -> tuple[str, ...]:
         re.findall(r"[A-Za-z_][\w.]*", text) for schedule in schedules for text in schedule.args.values()))
     read.update(re.findall(r"[A-Za-z_][\w.]*", claim.run_steps or ""))
     return tuple(text for text in claim.positive if set(re.findall(r"[A-Za-z_][\w.]*", text)) <= read)
+
+
+def same_text(text: str) -> str:
+    """An expression's text as parsed, so spacing and parentheses do not tell two spellings apart."""
+    try:
+        return ast.unparse(ast.parse(text, mode="eval"))
+    except SyntaxError:
+        return text
 
 
 def same_expression(left: str, right: str) -> bool:

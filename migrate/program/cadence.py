@@ -284,7 +284,7 @@ def _count(program: Program, route: Route, loop, hop: Hop, result: Cadence, opti
         result.assumptions.append(why)
     elif why:
         result.assumptions.append(f"one pass over {text[4:-1] if text.startswith('len(') else text} is {text} "
-                                  "iterations")
+                                  "iterations, at least 1")
     result.reads += _reads(program, loop, hop, route)
     return text
 
