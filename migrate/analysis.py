@@ -265,6 +265,10 @@ class Analysis:
                 continue
             chains = self._computed_from(_Chain.of(attribute, self.code))
             computed = f" (the property `{self.code(attribute)}` reads it)" if len(chains) > 1 else ""
+            changing = next(filter(None, map(self._changing_getter, chains)), None)
+            if changing is not None:
+                return (f"`{self.code(attribute)}` is a property whose body changes state (line "
+                        f"{self.line(changing)}): each read changes what it gives")
             if text.startswith("self."):
                 changed = [node for chain in chains for node in self._writes_changing(chain)
                            if low <= self.start(node) < high and self._holds(self.enclosing_scope(node), low, high)]
@@ -508,12 +512,26 @@ class Analysis:
             current = pending.pop()
             last = current.parts[-1] if current.parts else ""
             for getter in self._properties.get(last[1:] if last.startswith(".") else "", ()):
-                for name in dict.fromkeys(self.self_attributes_read(getter.body)):
-                    derived = _Chain(current.root, (*current.parts[:-1], f".{name}"))
-                    if derived not in found:
-                        found.append(derived)
-                        pending.append(derived)
+                derived = [_Chain(current.root, (*current.parts[:-1], f".{name}"))
+                           for name in dict.fromkeys(self.self_attributes_read(getter.body))]
+                derived += [_Chain.of(attribute, self.code) for attribute in _attributes_read(getter.body)
+                            if _root_name(attribute) not in ("self", None)]
+                for chain in derived:
+                    if chain not in found:
+                        found.append(chain)
+                        pending.append(chain)
         return found
+
+    def _changing_getter(self, chain: _Chain) -> cst.CSTNode | None:
+        """An assignment in the body of the property ``chain`` ends with (``self.epochs += 1``): every read of it
+        changes state, so a rewrite that reads it a different number of times changes the run."""
+        last = chain.parts[-1] if chain.parts else ""
+        for getter in self._properties.get(last[1:] if last.startswith(".") else "", ()):
+            written = [node for node in self.nodes(cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del)
+                       if getter in self.ancestors(node)]
+            if written:
+                return written[0]
+        return None
 
     @functools.cached_property
     def _properties(self) -> dict[str, list[cst.FunctionDef]]:
@@ -631,6 +649,12 @@ class Analysis:
                     if text.startswith("type(self)."):
                         writes.setdefault("self." + text.removeprefix("type(self)."), []).append(target)
         return writes
+
+    def changed_through(self, name: str) -> bool:
+        """Whether the module may change the object ``name`` holds: an item or attribute of it assigned
+        (``parameters[0]["lr"] = 0.3``), or a changing method called on it or on what it holds."""
+        return bool(self._handed_objects.get(name)) or any(
+            text.startswith((f"{name}[", f"{name}.")) for text in self._attribute_writes)
 
     def attribute_targets(self, text: str) -> list[cst.CSTNode]:
         """Where the module assigns the attribute or item spelled ``text`` (``self.warmup``)."""

@@ -69,6 +69,8 @@ GROUPS, RESUME, OPTIMIZER_CHOICE, READS = ("param groups with their own lr", "a 
 RECOMPUTED_GET_LR = ("; torch 2.13's get_lr() outside step() returned a value recomputed from the current lr, "
                      "which no optimizer step used (torch warns to call get_last_lr()), so a value this line logs "
                      "can differ from what torch logged; the training's lrs do not")
+#: Methods of a torch module that return a one-pass iterator.
+ITERATOR_METHODS = frozenset({"parameters", "named_parameters", "children", "modules", "buffers"})
 NO_NUMERIC_EFFECT = ("foreach", "fused", "differentiable", "capturable")
 #: torch optimizer attributes that hold or change the lr, with what they do; none exists on a MindSpore optimizer.
 LR_STATE = {
@@ -2037,6 +2039,15 @@ class SchedulerSite(ABC):
             line = self.analysis.line(self._optimizer_choice[0][0])
             raise Refused("MIG109", f"the optimizer is chosen by the `if` around line {line} and the site also has "
                                    f"{other}; each converts alone, not together", self.call)
+        chosen = {line for line, _, _ in self._optimizer_choice}
+        top = self.analysis.chain_top(self._optimizer_choice[0][0])
+        for block in self._branch_blocks(top)[0] if self._chain_choice is not None else ():
+            extra = next((statement for statement in block.body if statement not in chosen), None)
+            if extra is not None and not _raises(block):
+                raise Refused("MIG109", f"the `if` at line {self.analysis.line(top)} that chooses the optimizer moves "
+                                       "after the chain's lists, and its branch also runs "
+                                       f"`{self.analysis.first_line(extra)}` (line {self.analysis.line(extra)}), "
+                                       "which would then run after them", extra)
 
     def _choice_place(self, reads) -> cst.CSTNode:
         """The ``if`` that chooses the optimizer: the list is built before it, for every branch."""
@@ -2261,8 +2272,9 @@ class SchedulerSite(ABC):
             scope = self.analysis.scopes.get(params)
             bound = [self.analysis.assigned_value(assignment) if hasattr(assignment, "node") else None
                      for assignment in (scope[params.value] if scope is not None else [])]
-            return bool(bound) and all(value is not None and not isinstance(value[1], cst.Name)
-                                       and self._groups_sharing_the_lr(value[1]) for value in bound)
+            return bool(bound) and not self.analysis.changed_through(params.value) and all(
+                value is not None and not isinstance(value[1], cst.Name) and self._groups_sharing_the_lr(value[1])
+                for value in bound)
         if isinstance(params, (cst.ListComp, cst.GeneratorExp)) and isinstance(params.elt, cst.Dict):
             keys = [element.key for element in params.elt.elements if isinstance(element, cst.DictElement)]
             return (len(keys) == len(params.elt.elements) and all(isinstance(key, cst.SimpleString) for key in keys)
@@ -2276,10 +2288,11 @@ class SchedulerSite(ABC):
         if isinstance(params, cst.Name):
             assignment = self.analysis.single_assignment(params)
             assigned = self.analysis.assigned_value(assignment) if assignment is not None else None
-            return assigned is not None and not isinstance(assigned[1], cst.Name) and self._plain_parameters(
-                assigned[1])
+            return (assigned is not None and not isinstance(assigned[1], cst.Name)
+                    and not self.analysis.changed_through(params.value) and self._plain_parameters(assigned[1]))
         if isinstance(params, (cst.ListComp, cst.GeneratorExp)):
-            return not isinstance(params.elt, cst.Dict)
+            return not isinstance(params.elt, cst.Dict) and not (
+                isinstance(params.elt, cst.Call) and self.analysis.names_of(params.elt.func) & {"builtins.dict"})
         if not isinstance(params, cst.Call):
             return False
         if isinstance(params.func, cst.Attribute) and params.func.attr.value in ("parameters", "trainable_params"):
@@ -2835,7 +2848,36 @@ class SchedulerSite(ABC):
                 through = "" if runs is node else f" (in a function called at line {self.analysis.line(runs)})"
                 return (f"`{self.analysis.code(optimizer)}` is used at line {self.analysis.line(node)}{through}, so "
                         "the optimizer cannot move below that line")
+        return self._read_differently_later(optimizer_line, low, high, skipped)
+
+    def _read_differently_later(self, moved: cst.CSTNode, low, high, skipped) -> str | None:
+        """A name the moved optimizer reads that is deleted between its old and new place, or that holds a one-pass
+        iterator (``parameters = model.parameters()``) something reads there: built later, the optimizer would not
+        get what it got."""
+        for name in dict.fromkeys(name.value for name in read_names(moved)):
+            between = [node for node in self.analysis.nodes(cst.Name)
+                       if node.value == name and low <= self.analysis.start(node) < high
+                       and not any(start <= self.analysis.start(node) < end for start, end in skipped)]
+            deleted = next((node for node in between if isinstance(self.analysis.parents.get(node), cst.Del)), None)
+            if deleted is not None:
+                return f"`del {name}` at line {self.analysis.line(deleted)} comes before it"
+            if between and self._one_pass(name, moved):
+                return (f"`{name}` holds a one-pass iterator, which line {self.analysis.line(between[0])} reads "
+                        "first")
         return None
+
+    def _one_pass(self, name: str, moved: cst.CSTNode) -> bool:
+        """Whether ``name`` is bound to an iterator a first pass uses up: ``model.parameters()``, a generator
+        expression, ``iter``/``filter``/``map``."""
+        scope = self.analysis.scopes.get(moved)
+        for assignment in scope[name] if scope is not None else ():
+            assigned = self.analysis.assigned_value(assignment) if hasattr(assignment, "node") else None
+            value = assigned[1] if assigned is not None else None
+            if isinstance(value, cst.GeneratorExp) or isinstance(value, cst.Call) and (
+                    isinstance(value.func, cst.Attribute) and value.func.attr.value in ITERATOR_METHODS
+                    or self.analysis.names_of(value.func) & {"builtins.iter", "builtins.filter", "builtins.map"}):
+                return True
+        return False
 
     def _runs_at(self, node: cst.CSTNode, line: cst.CSTNode) -> cst.CSTNode | None:
         """Where a use of the optimizer runs as seen from ``line``'s function: the use itself, or, inside a function
