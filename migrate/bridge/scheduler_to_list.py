@@ -1198,6 +1198,10 @@ class SchedulerSite(ABC):
             why = self._chosen_chain(tracked, chain_call, element) if sequential else "it is no SequentialLR"
             if why is None or not chosen:
                 return None
+            several = [item for item in getattr(inner, "elements", ()) if isinstance(item.value, cst.Name)
+                       and len(self._member_values(item.value)) > 1]
+            if not several:
+                raise Refused("MIG107", refusal + why, chain_call)
             raise Refused("MIG107", refusal + f"{', '.join(chosen)} {'is' if len(chosen) == 1 else 'are'} not bound "
                                              "to one scheduler construction (chosen in a flag's branches, or given "
                                              "from elsewhere), and a chain converts only when each of its "
