@@ -516,10 +516,10 @@ class Analysis:
                            for name in dict.fromkeys(self.self_attributes_read(getter.body))]
                 derived += [_Chain.of(attribute, self.code) for attribute in _attributes_read(getter.body)
                             if _root_name(attribute) not in ("self", None)]
-                for chain in derived:
-                    if chain not in found:
-                        found.append(chain)
-                        pending.append(chain)
+                for read in derived:
+                    if read not in found:
+                        found.append(read)
+                        pending.append(read)
         return found
 
     def _changing_getter(self, chain: _Chain) -> cst.CSTNode | None:
@@ -714,7 +714,7 @@ class Analysis:
                 blocks.append(node.body)
                 node = node.orelse
             if isinstance(node, cst.Else) and all(
-                    any(statement in statements for statement in block.body) or _ends_raising(block)
+                    any(statement in statements for statement in block.body) or ends_raising(block)
                     for block in [*blocks, node.body]):
                 return True
         return False
@@ -860,8 +860,9 @@ class Analysis:
         return None
 
 
-def _ends_raising(block: cst.BaseSuite) -> bool:
-    last = block.body[-1] if getattr(block, "body", None) else None
+def ends_raising(block: cst.BaseSuite) -> bool:
+    """A branch that ends by raising binds nothing and runs no further."""
+    last = block.body[-1] if isinstance(block, cst.IndentedBlock) and block.body else None
     return isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Raise)
 
 

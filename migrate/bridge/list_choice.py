@@ -22,7 +22,7 @@ import libcst as cst
 from libcst.metadata import Assignment
 
 from migrate import verify
-from migrate.analysis import Analysis, names_in
+from migrate.analysis import Analysis, ends_raising, names_in
 from migrate.bridge.list_texts import same_expression
 from migrate.bridge.list_torch import in_package
 from migrate.rule import Refused
@@ -96,7 +96,7 @@ class ListChoice:
             return (f"{where} has no `else`, so `{name.value}` may keep another value: the rule converts a choice "
                     f"whose every branch binds it or raises, or keeps the value bound right before the `if`")
         for block in blocks:
-            if block not in bound and not _raises(block) and not defaults:
+            if block not in bound and not ends_raising(block) and not defaults:
                 return (f"the branch at line {analysis.line(analysis.parents[block])} of {where} binds no "
                         f"`{name.value}` and does not raise")
         limit = min((analysis.end(statement) for statement in later), default=None)
@@ -282,7 +282,3 @@ def _without_float(value: cst.BaseExpression) -> cst.BaseExpression:
     return value
 
 
-def _raises(block: cst.BaseSuite) -> bool:
-    """A branch that ends by raising binds nothing and runs no further."""
-    last = block.body[-1] if isinstance(block, cst.IndentedBlock) and block.body else None
-    return isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Raise)

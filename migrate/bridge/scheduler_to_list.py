@@ -300,7 +300,7 @@ class SchedulerSite(ABC):
             cadence = self._cadence(statement, steps, optimizer_name)
             self._check_reads(steps[0], optimizer_line, mapping)
         if self._chain_choice is not None:
-            cadence = self._after_the_warmup(cadence)
+            self._split_at_the_warmup(cadence)
         if self._resume is not None:
             self._check_resume(optimizer_call)
         if self._optimizer_choice:
@@ -1482,7 +1482,7 @@ class SchedulerSite(ABC):
         renamed = re.sub(r"sched(uler)?", "schedule", name)
         return self.analysis.fresh_name(renamed if renamed != name else f"{name}_lrs")
 
-    def _after_the_warmup(self, cadence: Cadence) -> Cadence:
+    def _split_at_the_warmup(self, cadence: Cadence) -> None:
         """A chain's chosen main runs from the milestone on: its run and list leave out the warmup's steps (where
         the main runs alone the milestone is 0, so they cover that run too; ``_run_steps``, ``_list_steps``)."""
         if cadence.run_steps is None:
@@ -1490,7 +1490,6 @@ class SchedulerSite(ABC):
                                    "run's optimizer steps, and MindSpore raises one step past the end",
                           self._chain_choice.call)
         self._choice_split = product(self._count(self._chain_choice.milestone, "milestone"), cadence.step_every)
-        return cadence
 
     def _alone_verdict(self, claim: Claim) -> verify.Verdict:
         """A main's claim where the scheduler runs alone: the milestone read as 0 (the `else` of `if M > 0`)."""
