@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import libcst as cst
 
 from migrate.analysis import atom, plus_one, product
-from migrate.bridge.scheduler_to_list import ScheduleValues
+from migrate.bridge.scheduler_parts import ScheduleValues
 from migrate.bridge.torch_schedulers import Listed
 from migrate.verify import Schedule
 

@@ -17,13 +17,8 @@ from migrate import verify
 from migrate.analysis import Analysis, bind, plus_one, product
 from migrate.bridge import cosine_lists
 from migrate.bridge.cosine_lists import CosineValues
-from migrate.bridge.scheduler_to_list import (
-    SCHEDULER_MODULE,
-    Cadence,
-    SchedulerSite,
-    scheduler_findings,
-    subscript_key,
-)
+from migrate.bridge.scheduler_parts import SCHEDULER_MODULE, Cadence, subscript_key
+from migrate.bridge.scheduler_to_list import SchedulerSite, scheduler_findings
 from migrate.bridge.torch_schedulers import SIBLINGS, Frame, Listed
 from migrate.references import GETATTR, STAR, VALUE
 from migrate.rule import Finding, Note, Refused, Rule, documentation

@@ -13,15 +13,10 @@ from dataclasses import replace
 import libcst as cst
 
 from migrate.analysis import Analysis, atom, bind, product
+from migrate.bridge.scheduler_parts import SCHEDULER_MODULE, STAR_SOURCES, Cadence, Chain, Elsewhere, ScheduleValues
 from migrate.bridge.scheduler_to_list import (
     INDIRECT,
-    SCHEDULER_MODULE,
-    STAR_SOURCES,
-    Cadence,
-    Chain,
-    Elsewhere,
     SchedulerSite,
-    ScheduleValues,
     scheduler_findings,
 )
 from migrate.bridge.cosine_lists import one_epoch_more

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from migrate import engine
-from migrate.bridge.scheduler_to_list import RECOMPUTED_GET_LR
+from migrate.bridge.scheduler_parts import RECOMPUTED_GET_LR
 from migrate.diagnostics import UNSAFE
 
 from . import runner
