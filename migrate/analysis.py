@@ -164,24 +164,101 @@ class Analysis:
         return self.module
 
     def loops(self, node: cst.CSTNode) -> list[cst.CSTNode]:
-        """The ``for``/``while`` loops around ``node`` within its function, outermost first."""
+        """The ``for``/``while`` loops around ``node`` within its function, outermost first; a phase loop that
+        runs ``node`` in its first phase only (``phase_selections``) runs it once, so it is not one of them."""
+        selected = self.phase_selections(node)
         found = []
         for candidate in self.ancestors(node):
             if isinstance(candidate, SCOPES):
                 break
-            if isinstance(candidate, LOOPS):
+            if isinstance(candidate, LOOPS) and candidate not in selected:
                 found.append(candidate)
         return found[::-1]
 
     def guards(self, node: cst.CSTNode, stop: cst.CSTNode) -> list[cst.CSTNode]:
-        """``if``/``try``/``with``-less control flow between ``node`` and ``stop`` that can skip ``node``."""
+        """``if``/``try``/``with``-less control flow between ``node`` and ``stop`` that can skip ``node``; the
+        ``if phase == "train":`` of a phase selection does not skip it, it picks the iteration that runs it."""
+        selecting = set(self.phase_selections(node).values())
         found = []
         for candidate in self.ancestors(node):
             if candidate is stop or isinstance(candidate, SCOPES):
                 break
+            if candidate in selecting:
+                continue
             if isinstance(candidate, (cst.If, cst.Try, cst.TryStar, cst.Match, cst.Else, cst.IfExp, cst.BooleanOperation)):
                 found.append(candidate)
         return found
+
+    def phase_selections(self, node: cst.CSTNode) -> dict[cst.For, cst.If]:
+        """The phase loops around ``node`` that run it in their first phase only, each with the ``if`` that picks
+        it: ``for phase in ["train", "val"]:`` over distinct literals, ``node`` in the body of ``if phase ==
+        "train":`` (the first literal) inside it, ``phase`` bound by nothing else and the loop never left early.
+        Such a node runs once per pass of the loops outside, before anything of the later phases, so its place in
+        the source is its place in the run (a node picked by a later phase is not taken: it runs after code
+        written below it)."""
+        selections: dict[cst.For, cst.If] = {}
+        child = node
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, SCOPES):
+                break
+            if isinstance(ancestor, cst.If) and child is ancestor.body:
+                loop = self._first_phase_loop(ancestor)
+                if loop is not None:
+                    selections.setdefault(loop, ancestor)
+            child = ancestor
+        return selections
+
+    def _first_phase_loop(self, selecting: cst.If) -> cst.For | None:
+        """The phase loop whose first phase ``if phase == FIRST:`` picks, when it is one (``phase_selections``)."""
+        test = selecting.test
+        if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
+                and isinstance(test.comparisons[0].operator, cst.Equal)):
+            return None
+        sides = (test.left, test.comparisons[0].comparator)
+        names = [side for side in sides if isinstance(side, cst.Name)]
+        constants = [_literal_key(side) for side in sides if not isinstance(side, cst.Name)]
+        if len(names) != 1 or len(constants) != 1 or constants[0] is None:
+            return None
+        loop = self.phase_loop(names[0])
+        return loop if loop is not None and _literal_key(loop.iter.elements[0].value) == constants[0] else None
+
+    def phase_loop(self, name: cst.Name) -> cst.For | None:
+        """The loop binding ``name`` when it is a phase loop: the nearest ``for name in [...]`` around it, over a
+        list or tuple of distinct string or int literals, ``name`` bound by nothing in its body, never left early."""
+        loop = next((ancestor for ancestor in self.ancestors(name) if isinstance(ancestor, (*SCOPES, cst.For))
+                     and (not isinstance(ancestor, cst.For) or isinstance(ancestor.target, cst.Name)
+                          and ancestor.target.value == name.value)), None)
+        if not isinstance(loop, cst.For) or not isinstance(loop.iter, (cst.List, cst.Tuple)) or not loop.iter.elements:
+            return None
+        phases = [_literal_key(element.value) for element in loop.iter.elements]
+        scope = self.scopes.get(name)
+        if None in phases or len(set(phases)) != len(phases) or scope is None:
+            return None
+        if any(self._within(getattr(access, "node", None), loop.body) for access in scope[name.value]):
+            return None
+        return None if self.loop_exits(loop) else loop
+
+    def phase_refusal(self, guards: list[cst.CSTNode]) -> str:
+        """Why an ``if phase == "val":`` among ``guards`` is not a phase selection, as the end of a refusal: empty
+        when none of them tests a loop variable against a literal."""
+        for guard in guards:
+            test = getattr(guard, "test", None)
+            if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
+                    and isinstance(test.comparisons[0].operator, cst.Equal)):
+                continue
+            name = next((side for side in (test.left, test.comparisons[0].comparator) if isinstance(side, cst.Name)),
+                        None)
+            loop = next((ancestor for ancestor in self.ancestors(guard) if isinstance(ancestor, cst.For)
+                         and isinstance(ancestor.target, cst.Name) and name is not None
+                         and ancestor.target.value == name.value), None)
+            if loop is not None:
+                return (f" (`if {self.code(test)}:` picks a phase of the loop at line {self.line(loop)}; a step is "
+                        "followed there only in the first phase of a loop over distinct literals that is never left "
+                        f"early and binds `{name.value}` alone)")
+        return ""
+
+    def _within(self, node: cst.CSTNode | None, outer: cst.CSTNode) -> bool:
+        return node is not None and any(ancestor is outer for ancestor in self.ancestors(node))
 
     def bindings(self, scope, name: str) -> list:
         """The assignments of ``name`` that ``scope`` sees, in source order (a scope keeps them in a set, whose
@@ -771,8 +848,12 @@ class Analysis:
                 return difference(stop, start), (None if sure else f"{start} < {stop}: the loop runs at least once "
                                                  "(MindSpore rejects a list of no step)")
             return None, "range() with a step"
-        if isinstance(iterable, (cst.Name, cst.Attribute)):
-            text = self.code(iterable)
+        if isinstance(iterable, cst.Subscript):
+            text = self._phase_subscript(iterable)
+            if text is None:
+                return None, f"cannot tell how many times `for ... in {self.code(loop.iter)}` runs"
+        if isinstance(iterable, (cst.Name, cst.Attribute, cst.Subscript)):
+            text = self.code(iterable) if not isinstance(iterable, cst.Subscript) else text
             if loop not in self._resized:
                 self._resized[loop] = self._resized_during(iterable, loop)
             resized = self._resized[loop]
@@ -781,6 +862,20 @@ class Analysis:
                               f"`{self.first_line(resized)}` at line {self.line(resized)} changes its size")
             return f"len({text})", f"one pass over {text} is len({text}) iterations, at least 1"
         return None, f"cannot tell how many times `for ... in {self.code(loop.iter)}` runs"
+
+    def _phase_subscript(self, iterable: cst.Subscript) -> str | None:
+        """``loaders["train"]`` as written, or ``loaders[phase]`` in a phase loop as its first phase's
+        (``loaders["train"]``): a loop over it that holds an optimizer step the first phase picks is counted in
+        that phase. None for any other key."""
+        if len(iterable.slice) != 1 or not isinstance(iterable.slice[0].slice, cst.Index):
+            return None
+        key = iterable.slice[0].slice.value
+        if _literal_key(key) is not None:
+            return self.code(iterable)
+        loop = self.phase_loop(key) if isinstance(key, cst.Name) else None
+        if loop is None:
+            return None
+        return f"{self.code(iterable.value)}[{self.code(loop.iter.elements[0].value)}]"
 
     def _resized_during(self, iterable: cst.BaseExpression, loop: cst.CSTNode) -> cst.CSTNode | None:
         """The first statement that changes the size of what ``iterable`` is, or of the first argument of the call
@@ -1091,6 +1186,15 @@ _CONTEXT_RULES = {
                                            (node.decorators, None), (node.returns, None)]),
     cst.Param: lambda node: (False, [(node.name, _STORE), (node.annotation, None), (node.default, None)]),
 }
+
+
+def _literal_key(node: cst.BaseExpression) -> object:
+    """A string or int literal's value (what ``phase == "train"`` compares), else None."""
+    if isinstance(node, cst.SimpleString):
+        return ("str", node.evaluated_value)
+    if isinstance(node, cst.Integer):
+        return ("int", node.evaluated_value)
+    return None
 
 
 def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:

@@ -47,6 +47,8 @@ EXACT_TODAY = {
     "torch_to_mindspore/trainer_class_attributes",
     "torch_to_mindspore/torchvision_reference_warmup_recipe",
     "torch_to_mindspore/torchvision_reference_optimizer_flag_param_groups",
+    "torch_to_mindspore/transfer_learning_phase_loop",
+    "torch_to_mindspore/trainer_builds_its_loader_in_init",
     "mindspore_to_torch/argparse_sizes",
     "mindspore_to_torch/config_dict_sizes",
     "mindspore_to_torch/dataset_size_positional_adam",

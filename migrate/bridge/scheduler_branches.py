@@ -489,10 +489,10 @@ class SchedulerBranches:
                           self._chain_choice.call)
         self._choice_split = product(self._count(self._chain_choice.milestone, "milestone"), cadence.step_every)
 
-    def _alone_verdict(self, claim: Claim) -> verify.Verdict:
-        """A main's claim where the scheduler runs alone: the milestone read as 0 (the `else` of `if M > 0`)."""
-        milestone = re.compile(r"(?<![\w.])" + re.escape(self.analysis.code(self._chain_choice.milestone))
-                               + r"(?![\w(])")
+    def _alone_verdict(self, claim: Claim, tested: str) -> verify.Verdict:
+        """A main's claim where the scheduler runs alone: what the ``if`` tests above 0 (the milestone, or its factor
+        ``W`` in ``iters_per_epoch * W``) read as 0, which makes the milestone 0 (the `else` of `if W > 0`)."""
+        milestone = re.compile(r"(?<![\w.])" + re.escape(tested) + r"(?![\w(])")
 
         def at_zero(schedule: Schedule) -> Schedule:
             return replace(schedule, args={key: milestone.sub("0", text) for key, text in schedule.args.items()})
@@ -515,14 +515,18 @@ class SchedulerBranches:
                                    "stepped after the epoch's optimizer steps", choice.call)
         milestone = self._count(choice.milestone, "milestone")
         guard = self.analysis.parents.get(self.analysis.parents.get(choice.line))
-        guarded = choice.alone is not None and same_expression(self.analysis.code(guard.test),
-                                                               f"{self.analysis.code(choice.milestone)} > 0")
-        self._assume_positive((self.analysis.code(choice.milestone),))
+        factors = _factors(choice.milestone)
+        tested = next((factor for factor in factors if choice.alone is not None and same_expression(
+            self.analysis.code(guard.test), f"{self.analysis.code(factor)} > 0")), None)
+        guarded = tested is not None
+        self._assume_positive((self.analysis.code(choice.milestone),
+                               *(self.analysis.code(factor) for factor in factors if factor is not tested)))
         if choice.alone is not None and not guarded:
             raise Refused("MIG107", f"the chain is built under `if {self.analysis.code(guard.test)}:` and the "
                                    "scheduler runs alone otherwise; the rewrite builds the scheduler's list only "
                                    "for a run that gets past the warmup, which the `else` follows only when the "
-                                   f"test is `{self.analysis.code(choice.milestone)} > 0`", guard)
+                                   f"test is `{self.analysis.code(choice.milestone)} > 0` (or a factor of it above "
+                                   "0)", guard)
         split = product(milestone, cadence.step_every)
         whole = values.total_step.removesuffix(f" - {atom(split)}")
         past_warmup = f"{atom(whole)} > {atom(split)}"
@@ -544,7 +548,7 @@ class SchedulerBranches:
                  **self._branch_listed}
         for main_line, main in mains.items() if choice.alone is not None else ():
             verdict = self._alone_verdict(replace(values.claim, source=main.source, target=main.target, positive=(
-                *bearing_on(values.claim, main.source, main.target), *main.positive)))
+                *bearing_on(values.claim, main.source, main.target), *main.positive)), self.analysis.code(tested))
             if verdict.kind != verify.EQUIVALENT:
                 raise Refused("MIG105", f"the scheduler of line {self.analysis.line(main_line)} alone (line "
                                        f"{self.analysis.line(choice.alone)}, where the milestone is 0) would not keep "
@@ -709,3 +713,16 @@ class SchedulerBranches:
         conditional = self._condition_of(self.analysis.statement(self.call))
         return (f" when `{self.analysis.code(conditional.test)}` holds; otherwise {list_name} is the constant lr "
                 "the torch optimizer kept")
+
+
+def _factors(expression: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The expression and, when it is a product (``iters_per_epoch * args.lr_warmup_epochs``), each of its
+    factors: with the other factors above 0, the product is above 0 exactly when one of them is."""
+    leaves, pending = [], [expression]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
+            pending += [node.right, node.left]
+        else:
+            leaves.append(node)
+    return [expression, *leaves] if len(leaves) > 1 else [expression]

@@ -251,7 +251,8 @@ class SchedulerCadence:
                                f"{self.analysis.line(statement)}")
         counts = []
         for text in (found.step_every, found.run_steps):
-            moved = program.in_method_terms(text, home, evaluated=True) if text is not None else (None, [])
+            moved = (program.in_method_terms(text, home, evaluated=True, written_at=self._optimizer_line)
+                     if text is not None else (None, []))
             if moved is None:
                 moved = program.in_instance_terms(text, found.runner, home, evaluated=True)
             if moved is None and (built := program.construction_in(found.runner, home)) is not None:
@@ -369,9 +370,10 @@ class SchedulerCadence:
         return guards
 
     def _unguarded(self, node: cst.CSTNode, loop: cst.CSTNode) -> None:
-        if [guard for guard in self.analysis.guards(node, loop) if guard is not self._step_guards.get(node)]:
+        guards = [guard for guard in self.analysis.guards(node, loop) if guard is not self._step_guards.get(node)]
+        if guards:
             raise Refused("MIG106", "scheduler.step() runs under a condition, so how often it runs is not "
-                                   "visible", node)
+                                   "visible" + self.analysis.phase_refusal(guards), node)
 
     def _counts(self, loops, optimizer_step) -> tuple[str | None, list[str]]:
         """The run length in optimizer steps (None when a loop's length is not visible) and what that assumes;

@@ -235,7 +235,7 @@ class SchedulerSite(SchedulerBranches, SchedulerOptimizer, SchedulerCadence, Sch
             group_list = self.analysis.fresh_name(f"{list_name}_group{index}")
             group_lists[element] = group_list
             schedule += self._group_schedule(values, element.value, group_list, function)
-        replacements: dict[cst.CSTNode, object] = {self._step_guards.get(step, step): [] for step in steps}
+        replacements: dict[cst.CSTNode, object] = {self._removed_with(step): [] for step in steps}
         replacements[statement] = []
         for kept, index in self._kept_attributes:
             replacements[kept] = self._without_attribute(kept, index)
@@ -369,6 +369,15 @@ class SchedulerSite(SchedulerBranches, SchedulerOptimizer, SchedulerCadence, Sch
                   add_imports=tuple(dict.fromkeys(imports)),
                   once_applied=self._left_to_port(optimizer_call, owner) if mapping is not None else ())
         return Finding(Note(self.call, "MIG100", message), notes, fix=fix)
+
+    def _removed_with(self, step: cst.CSTNode) -> cst.CSTNode:
+        """The statement that goes with a step() the list replaces: the ``if`` that holds it alone, without an
+        ``else`` (its guard, or the ``if phase == "train":`` that picks its phase), else the step itself."""
+        if step in self._step_guards:
+            return self._step_guards[step]
+        alone = [selecting for selecting in self.analysis.phase_selections(step).values()
+                 if selecting.orelse is None and list(selecting.body.body) == [step]]
+        return alone[0] if alone else step
 
     def _check_reads_no_optimizer(self, arguments: dict, optimizer: cst.BaseExpression) -> None:
         """A list argument that reads the torch optimizer (``eta_min=optimizer.param_groups[0]["lr"] * 0.01``)

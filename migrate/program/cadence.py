@@ -222,7 +222,8 @@ def _check_unguarded(program: Program, step, route: Route, loop, allowed) -> lis
     together = (own if own and not route.through_calls and len(shared) == len(own)
                 and all(mine is theirs and isinstance(mine, cst.If) for mine, theirs in zip(own, shared)) else [])
     if own and not together:
-        raise NotVisible("scheduler.step() runs under a condition, so how often it runs is not visible", step)
+        raise NotVisible("scheduler.step() runs under a condition, so how often it runs is not visible"
+                         + analysis.phase_refusal(own), step)
     for guard in shared:
         if guard not in together:
             raise NotVisible(f"optimizer.step() runs under a condition (line {analysis.line(guard)}), so the "

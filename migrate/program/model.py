@@ -257,14 +257,16 @@ class Program:
             return []
         return [(node, self._is_store(node)) for node in self._class_attributes(owner, target.attr.value)]
 
-    def in_method_terms(self, text: str, method: cst.CSTNode,
-                        evaluated: bool = False) -> tuple[str, list[cst.CSTNode]] | None:
+    def in_method_terms(self, text: str, method: cst.CSTNode, evaluated: bool = False,
+                        written_at: cst.CSTNode | None = None) -> tuple[str, list[cst.CSTNode]] | None:
         """``text`` with each ``self.x`` replaced by the value ``method`` stores in it, and those values (what the
         text now reads). None when a ``self.x`` is not stored exactly once in the class, by a statement of
         ``method``'s own body, or an ``x`` of another object is assigned in the module (``trainer.epochs = 6``,
         maybe this instance): its value where ``method`` runs is not visible then. When the text is to be
-        ``evaluated`` (written into the program), also None for a value that evaluating again may change
-        (``_builds_anew``)."""
+        ``evaluated`` (written into the program), a value that evaluating again may change (``_builds_anew``:
+        ``self.loader = DataLoader(...)``) stays ``self.x``, the one object the store made: written into the
+        program only ``written_at`` a statement of the same body after that store, where ``self.x`` already holds
+        it (otherwise the text is None)."""
         owner = self.class_of(method) if isinstance(method, cst.FunctionDef) else None
         expression = cst.parse_expression(text)
         wanted = _SelfAttributes()
@@ -282,8 +284,13 @@ class Program:
             if self.analysis.attribute_set_from_outside(name):
                 return None
             value = self._assigned_value(stores[0])
-            if value is stores[0] or evaluated and self._builds_anew(value):
+            if value is stores[0]:
                 return None
+            if self._builds_anew(value):
+                if evaluated and not (written_at is not None and self.analysis.parents.get(written_at) is method.body
+                                      and self.analysis.end(line) <= self.analysis.start(written_at)):
+                    return None
+                continue
             values[name] = value
         replaced = expression.visit(_SelfSubstitution({name: cst.parse_expression(atom(self.analysis.code(value)))
                                                        for name, value in values.items()}))
