@@ -79,6 +79,7 @@ class Analysis:
         self.constants = evaluate.module_constants(source, tree) if tree is not None else {}
         self._names: set[str] | None = None
         self._resized: dict[cst.CSTNode, cst.CSTNode | None] = {}
+        self._items_stored: _ItemStores | None = None
         """Per loop, what changes the size of what it iterates (``_resized_during``), asked once."""
 
     @property
@@ -234,7 +235,7 @@ class Analysis:
         scope = self.scopes.get(name)
         if None in phases or len(set(phases)) != len(phases) or scope is None:
             return None
-        if any(self._within(getattr(access, "node", None), loop.body) for access in scope[name.value]):
+        if len(scope[name.value]) != 1:
             return None
         return None if self.loop_exits(loop) else loop
 
@@ -755,6 +756,15 @@ class Analysis:
                    and (keys is None or name in keys) for calls in self._handed_objects.values() for call, keys in calls)
 
     @functools.cached_property
+    def reaches_attributes_by_name(self) -> bool:
+        """Whether the module reads or writes attributes by name (``vars()``, ``__dict__``, ``setattr``), which no
+        search for ``x.name = ...`` finds."""
+        if self._items_stored is None:
+            self._items_stored = _ItemStores()
+            self.module.visit(self._items_stored)
+        return self._items_stored.reflective
+
+    @functools.cached_property
     def _item_targets(self) -> list[cst.CSTNode]:
         """Every attribute or item the module assigns, in order."""
         return [target for targets in self._attribute_writes.values() for target in targets]
@@ -849,9 +859,9 @@ class Analysis:
                                                  "(MindSpore rejects a list of no step)")
             return None, "range() with a step"
         if isinstance(iterable, cst.Subscript):
-            text = self._phase_subscript(iterable)
+            text, why = self._phase_subscript(iterable)
             if text is None:
-                return None, f"cannot tell how many times `for ... in {self.code(loop.iter)}` runs"
+                return None, f"cannot tell how many times `for ... in {self.code(loop.iter)}` runs{why}"
         if isinstance(iterable, (cst.Name, cst.Attribute, cst.Subscript)):
             text = self.code(iterable) if not isinstance(iterable, cst.Subscript) else text
             if loop not in self._resized:
@@ -863,19 +873,58 @@ class Analysis:
             return f"len({text})", f"one pass over {text} is len({text}) iterations, at least 1"
         return None, f"cannot tell how many times `for ... in {self.code(loop.iter)}` runs"
 
-    def _phase_subscript(self, iterable: cst.Subscript) -> str | None:
+    def _phase_subscript(self, iterable: cst.Subscript) -> tuple[str | None, str]:
         """``loaders["train"]`` as written, or ``loaders[phase]`` in a phase loop as its first phase's
         (``loaders["train"]``): a loop over it that holds an optimizer step the first phase picks is counted in
-        that phase. None for any other key."""
+        that phase. None for any other key, or when the module may store another value under that key (an item
+        assigned or deleted with it, in any container: an alias or a parameter may hold this one; or a dict's
+        ``update``/``setdefault``/``__setitem__``, ``vars()`` or ``__dict__`` anywhere), with why."""
         if len(iterable.slice) != 1 or not isinstance(iterable.slice[0].slice, cst.Index):
-            return None
+            return None, ""
         key = iterable.slice[0].slice.value
         if _literal_key(key) is not None:
-            return self.code(iterable)
-        loop = self.phase_loop(key) if isinstance(key, cst.Name) else None
-        if loop is None:
-            return None
-        return f"{self.code(iterable.value)}[{self.code(loop.iter.elements[0].value)}]"
+            text, literal = self.code(iterable), key
+        elif isinstance(key, cst.Name) and (loop := self.phase_loop(key)) is not None:
+            literal = loop.iter.elements[0].value
+            text = f"{self.code(iterable.value)}[{self.code(literal)}]"
+        else:
+            return None, ""
+        if self._items_stored is None:
+            self._items_stored = _ItemStores()
+            self.module.visit(self._items_stored)
+        stores = self._items_stored
+        if stores.anything or _literal_key(literal) in stores.keys:
+            return None, (f": the module stores items under {self.code(literal)}, or changes a mapping's items "
+                          "another way, so the container may hold another loader there when the loop runs")
+        return text, ""
+
+    def size_changed(self, expression: cst.BaseExpression, start, end) -> cst.CSTNode | None:
+        """The first statement between ``start`` and ``end`` that changes the size of a container ``expression``
+        reads by name (``rows.append(...)``, ``rows += [...]``, ``del rows[0]``), else None."""
+        names = {name.value for name in names_in(expression)}
+
+        def of_a_name(node: cst.CSTNode) -> bool:
+            return isinstance(node, cst.Name) and node.value in names
+
+        for node in self._size_changes:
+            if start <= self.start(node) <= end and (
+                    isinstance(node, cst.Call) and of_a_name(node.func.value)
+                    or isinstance(node, cst.AugAssign) and of_a_name(node.target)
+                    or isinstance(node, cst.Del) and of_a_name(_deleted(node.target))):
+                return self.statement(node)
+        return None
+
+    @functools.cached_property
+    def _size_changes(self) -> list[cst.CSTNode]:
+        """Every call of a size-changing method, augmented assignment and ``del`` of the module."""
+        found, pending = [], [self.module]
+        while pending:
+            node = pending.pop()
+            if (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+                    and node.func.attr.value in SIZE_CHANGING or isinstance(node, (cst.AugAssign, cst.Del))):
+                found.append(node)
+            pending.extend(child_nodes(node))
+        return found
 
     def _resized_during(self, iterable: cst.BaseExpression, loop: cst.CSTNode) -> cst.CSTNode | None:
         """The first statement that changes the size of what ``iterable`` is, or of the first argument of the call
@@ -916,6 +965,16 @@ class Analysis:
             if node is region or not isinstance(node, SCOPES):
                 pending.extend(reversed(child_nodes(node)))
         return None
+
+    def counted_iterable(self, loop: cst.For) -> cst.BaseExpression:
+        """What a ``for`` loop's count reads: its unwrapped iterable, or for ``loaders[phase]`` in a phase loop the
+        container alone (the count reads ``loaders["train"]``, not the loop's variable)."""
+        iterable = self.unwrapped(loop.iter)
+        if (isinstance(iterable, cst.Subscript) and len(iterable.slice) == 1
+                and isinstance(iterable.slice[0].slice, cst.Index)
+                and isinstance(key := iterable.slice[0].slice.value, cst.Name) and self.phase_loop(key) is not None):
+            return iterable.value
+        return iterable
 
     def unwrapped(self, iterable: cst.BaseExpression) -> cst.BaseExpression:
         """``loader`` for ``enumerate(loader)``, ``tqdm(loader, desc=...)`` and their nestings, which iterate as
@@ -1186,6 +1245,65 @@ _CONTEXT_RULES = {
                                            (node.decorators, None), (node.returns, None)]),
     cst.Param: lambda node: (False, [(node.name, _STORE), (node.annotation, None), (node.default, None)]),
 }
+
+
+class _ItemStores(cst.CSTVisitor):
+    """The literal keys a module stores or deletes items under (``d["train"] = ...``, ``del d["train"]``), and
+    whether it changes a mapping's items otherwise (``d[key] = ...`` with a key that is not a literal,
+    ``d.update(...)``, ``setdefault``, ``__setitem__``, ``vars(...)``, ``__dict__``)."""
+
+    def __init__(self):
+        super().__init__()
+        self.keys: set[object] = set()
+        self.anything = False
+        self.reflective = False
+
+    def _stored(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Subscript):
+            keys = [_literal_key(element.slice.value) if isinstance(element.slice, cst.Index) else None
+                    for element in target.slice]
+            if len(keys) != 1 or keys[0] is None:
+                self.anything = True
+            else:
+                self.keys.add(keys[0])
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._stored(element.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._stored(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._stored(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._stored(node.target)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._stored(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._stored(node.target)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+        if method in ("setdefault", "__setitem__") or method == "update" and _may_update_a_mapping(node):
+            self.anything = True
+        if isinstance(node.func, cst.Name) and node.func.value in ("vars", "setattr"):
+            self.anything = self.reflective = True
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value == "__dict__":
+            self.anything = self.reflective = True
+
+
+def _may_update_a_mapping(call: cst.Call) -> bool:
+    """Whether ``x.update(...)`` may be a dict's: keyword or unpacked arguments, or one argument that is a mapping
+    or may hold one. A meter's ``losses.update(loss.item(), n)`` is not."""
+    if any(argument.keyword is not None or argument.star for argument in call.args):
+        return True
+    return len(call.args) == 1 and isinstance(call.args[0].value, (cst.Dict, cst.DictComp, cst.Name, cst.Attribute,
+                                                                   cst.Subscript))
 
 
 def _literal_key(node: cst.BaseExpression) -> object:

@@ -340,17 +340,24 @@ def _verdict_of_samples(claim: Claim, constants, plan: _Plan, samples: list[dict
 
 
 def _plan(claim: Claim, constants) -> _Plan:
+    """The claim's unknowns with their domains: a lambda's names last, so that a name another parameter also reads
+    (the lr a written-out warmup scales) takes that parameter's domain, not the lambda's default."""
     plan = _Plan()
+    lambdas = []
     for schedule in (claim.source, claim.target):
         parameters = {parameter.name: parameter for parameter in model(schedule.model).params}
         unknown = set(schedule.args) - set(parameters)
         if unknown:
             raise KeyError(f"{schedule.model} has no parameter {sorted(unknown)[0]!r}")
         for name, parameter in parameters.items():
-            if name in schedule.args:
+            if name in schedule.args and parameter.domain == FUNCTION_DOMAIN:
+                lambdas.append(schedule.args[name])
+            elif name in schedule.args:
                 plan.add(schedule.args[name], parameter.domain, constants)
             elif parameter.default is REQUIRED:
                 raise KeyError(f"{schedule.model} needs {name!r}")
+    for text in lambdas:
+        plan.add(text, FUNCTION_DOMAIN, constants)
     for text in (claim.run_steps, claim.agrees_for, *claim.positive):
         if text is not None:
             plan.add(text, "count", constants, parameter=False)

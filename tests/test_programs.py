@@ -50,6 +50,7 @@ EXACT_TODAY = {
     "torch_to_mindspore/transfer_learning_phase_loop",
     "torch_to_mindspore/trainer_builds_its_loader_in_init",
     "mindspore_to_torch/argparse_sizes",
+    "mindspore_to_torch/written_out_warmup_then_cosine",
     "mindspore_to_torch/config_dict_sizes",
     "mindspore_to_torch/dataset_size_positional_adam",
     "mindspore_to_torch/decay_epoch_shorter_than_run",

@@ -159,6 +159,9 @@ def test_the_emitted_scheduler_matches_the_list_where_the_verdict_says_so(case):
     original = (case / "input.py").read_text()
     [claim], constants = _read(original, reverse.RULE)
     emitted = _convert(original, "torch").output.decode()
+    if claim.target.model == WRITTEN_OUT_WARMUP:
+        _assert_claims_the_lambdas_it_writes(emitted, claim, constants)
+        return
     call = next(node for node in _calls(emitted) if cst.Module([]).code_for_node(node.func).endswith(
         "lr_scheduler.CosineAnnealingLR"))
     arguments = {argument.keyword.value: cst.Module([]).code_for_node(argument.value)
@@ -191,6 +194,29 @@ def test_the_emitted_scheduler_matches_the_list_where_the_verdict_says_so(case):
                                  definitions=claim.definitions)
     agreement = verify.verify(emitted_claim, constants)
     assert agreement.kind == verify.verify(claim, constants).kind
+
+
+WRITTEN_OUT_WARMUP = "torch.SequentialLR[torch.LambdaLR,torch.LambdaLR]"
+
+
+def _assert_claims_the_lambdas_it_writes(emitted: str, claim: verify.Claim, constants) -> None:
+    """A warmup written out: the optimizer's lr, the two LambdaLRs' lambdas and the SequentialLR's milestone as the
+    torch code carries them, against the list, give the claim's verdict; and the scheduler steps after every
+    optimizer step."""
+    code = cst.Module([]).code_for_node
+    calls = [node for node in _calls(emitted) if code(node.func).startswith("torch.optim")]
+    lambdas = [code(node.args[1].value) for node in calls if code(node.func).endswith("LambdaLR")]
+    [chain] = [node for node in calls if code(node.func).endswith("SequentialLR")]
+    [milestones] = [argument.value for argument in chain.args
+                    if argument.keyword and argument.keyword.value == "milestones"]
+    [optimizer] = [node for node in calls if "lr_scheduler" not in code(node.func)]
+    [lr] = [code(argument.value) for argument in optimizer.args if argument.keyword and argument.keyword.value == "lr"]
+    assert len(lambdas) == 2 and "scheduler.step()" in emitted
+    carried = verify.Schedule(WRITTEN_OUT_WARMUP, {"base_lr": lr, "milestones": code(milestones), "0.lr_lambda":
+                                                   lambdas[0], "1.lr_lambda": lambdas[1], "step_every": "1"})
+    emitted_claim = verify.Claim(claim.source, carried, run_steps=claim.run_steps, agrees_for=claim.agrees_for,
+                                 definitions=claim.definitions)
+    assert verify.verify(emitted_claim, constants).kind == verify.verify(claim, constants).kind
 
 
 def _assert_claims_the_resume_it_writes(emitted: str, claim: verify.Claim, last_epoch: str) -> None:

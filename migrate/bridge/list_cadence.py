@@ -31,6 +31,10 @@ from migrate.program.mindspore_datasets import (
 from migrate.program.model import MAX_CALL_DEPTH
 from migrate.rule import Note, Refused
 
+MAX_SPELLED_VALUES = 32
+"""How many expressions ``_spellings`` reads, the counts and the values of the names they read, and so on: a
+bound on what a site computes from the code."""
+
 
 @dataclass(frozen=True)
 class Run:
@@ -424,7 +428,9 @@ class ListCadence:
                  and not any(returns_early(hop.function) for hop in route.hops[1:]))
         helper = route.hops[-1].function if route.through_calls else None
         named = f"{helper.name.value}()" if isinstance(helper, cst.FunctionDef) else "a lambda"
-        return Run(product(*counts), loops[0], exact, named if helper is not None else None)
+        steps = product(*counts)
+        steps = next((name for value, name in spellings.items() if same_expression(value, steps)), steps)
+        return Run(steps, loops[0], exact, named if helper is not None else None)
 
     def _counts_change(self, around, route, arguments, anchor: cst.CSTNode) -> bool:
         """Whether a loop of the list's function (the batch loop too) counts with a name the list's counts read
@@ -499,12 +505,20 @@ class ListCadence:
 
     def _spellings(self, expressions: list[cst.BaseExpression]) -> dict[str, str]:
         """For each name these expressions read that is bound once here to a value (``steps = len(loader)``), the
-        value's text mapped to the name; and each ``dataset.get_dataset_size()`` they call, to its own text."""
+        value's text mapped to the name, and so on through those values (``total = epochs * steps``, ``steps =
+        dataset.get_dataset_size()``: the run's loops are then ``epochs`` and ``steps``); each
+        ``dataset.get_dataset_size()`` they call maps to its own text."""
         spellings: dict[str, str] = {}
-        for expression in expressions:
+        pending, seen = list(expressions), set()
+        while pending and len(seen) < MAX_SPELLED_VALUES:
+            expression = pending.pop(0)
+            if id(expression) in seen:
+                continue
+            seen.add(id(expression))
             for name in names_in(expression):
                 for value in self._alias(name):
                     spellings.setdefault(self.analysis.code(value), name.value)
+                    pending.append(value)
             finder = DatasetSizes(self.analysis)
             expression.visit(finder)
             for text in finder.found:

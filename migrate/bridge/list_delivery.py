@@ -35,6 +35,24 @@ class Warmup:
     line: cst.SimpleStatementLine | None
 
 
+@dataclass(frozen=True)
+class HandWarmup:
+    """A warmup written out, ``[element for index in range(length)]`` (model zoos' per-step ramps, ``[lr * (i + 1) /
+    warmup_steps for i in range(warmup_steps)]``), concatenated before the list: the comprehension, its variable,
+    element and length, and the line that binds it to a name when it is not written in the sum itself."""
+
+    comprehension: cst.ListComp
+    index: str
+    element: cst.BaseExpression
+    length: cst.BaseExpression
+    line: cst.SimpleStatementLine | None
+
+    @property
+    def call(self) -> cst.ListComp:
+        """Where the warmup is, for messages (a ``warmup_lr`` call's place)."""
+        return self.comprehension
+
+
 @dataclass
 class Delivery:
     """The path of the list to its optimizer: the statements that only carry it, and the optimizer's construction."""
@@ -115,8 +133,9 @@ class ListDelivery:
                 continue
             raise self._other_use(node, parent)
 
-    def _warmup(self, left: cst.BaseExpression) -> Warmup | None:
-        """``warmup_lr(...)`` (or a name bound once to it and read only here) on the left of ``left + list``."""
+    def _warmup(self, left: cst.BaseExpression) -> Warmup | HandWarmup | None:
+        """``warmup_lr(...)``, or a warmup written out as a list comprehension (``HandWarmup``), or a name bound once
+        to either and read only here, on the left of ``left + list``."""
         line = None
         call = left
         if isinstance(left, cst.Name):
@@ -125,19 +144,36 @@ class ListDelivery:
             if bound is None:
                 return None
             line, call = bound
-        if not isinstance(call, cst.Call) or not self.analysis.names_of(call.func) & WARMUP:
+        hand = isinstance(call, cst.ListComp)
+        if not hand and (not isinstance(call, cst.Call) or not self.analysis.names_of(call.func) & WARMUP):
             return None
         if isinstance(left, cst.Name):
             others = [access.node for access in assignment.references if access.node is not left]
             if others:
                 raise Refused("MIG107", f"the warmup list `{left.value}` is also used at line "
                                        f"{self.analysis.line(others[0])}, so it cannot be removed with the list", left)
+        if hand:
+            return self._hand_warmup(call, line)
         bound = bind(call, WARMUP_SIGNATURE)
         missing = [name for name in WARMUP_SIGNATURE if name not in bound.values]
         if bound.error or missing:
             raise Refused("MIG105", "cannot read the arguments of warmup_lr: "
                                    + (bound.error or f"without {', '.join(missing)}"), call)
         return Warmup(call, dict(bound.values), line)
+
+    def _hand_warmup(self, comprehension: cst.ListComp, line: cst.SimpleStatementLine | None) -> HandWarmup:
+        """``[element for index in range(length)]`` as a warmup: one ``for`` over ``range`` of one argument, no
+        ``if``, the variable a plain name. Refused (MIG118) otherwise, naming the shape that converts."""
+        clause = comprehension.for_in
+        iterable = clause.iter
+        ranged = (isinstance(iterable, cst.Call) and self.analysis.names_of(iterable.func) == {"builtins.range"}
+                  and len(iterable.args) == 1 and not iterable.args[0].star and not iterable.args[0].keyword)
+        if (clause.inner_for_in is not None or clause.ifs or clause.asynchronous is not None
+                or not isinstance(clause.target, cst.Name) or not ranged):
+            raise Refused("MIG118", f"the warmup list at line {self.analysis.line(comprehension)} is "
+                                   f"`{self.analysis.code(comprehension)}`; a warmup written out converts as one "
+                                   "`[expression for i in range(n)]`, one element per optimizer step", comprehension)
+        return HandWarmup(comprehension, clause.target.value, comprehension.elt, iterable.args[0].value, line)
 
     def _unwrapped(self, node: cst.BaseExpression) -> cst.BaseExpression:
         """The outermost of ``Tensor(node[, float32])``, ``np.array(node[, dtype])``, ``….astype(np.float32)``.

@@ -6,7 +6,7 @@ import ast
 
 import libcst as cst
 
-from migrate.analysis import Analysis
+from migrate.analysis import Analysis, atom
 
 
 def same_expression(left: str, right: str) -> bool:
@@ -15,6 +15,24 @@ def same_expression(left: str, right: str) -> bool:
         return ast.dump(ast.parse(left, mode="eval")) == ast.dump(ast.parse(right, mode="eval"))
     except SyntaxError:
         return False
+
+
+def over(expression: str, divisor: str) -> str:
+    """``expression / divisor`` as a factor: without the divisor where the expression's leftmost factor is it
+    (``lr * (i + 1) / warmup_steps`` over ``lr`` is ``(i + 1) / warmup_steps``), else divided by it."""
+    tree = ast.parse(expression, mode="eval")
+    target = ast.dump(ast.parse(divisor, mode="eval").body)
+    parent, node = tree, tree.body
+    while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):
+        if (isinstance(node.op, ast.Mult) and ast.dump(node.left) == target
+                and not isinstance(node.left, ast.BinOp)):
+            if parent is tree:
+                tree.body = node.right
+            else:
+                parent.left = node.right
+            return ast.unparse(tree)
+        parent, node = node, node.left
+    return f"{atom(expression)} / {atom(divisor)}"
 
 
 def written_into(analysis: Analysis, subscript: cst.Subscript) -> bool:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
@@ -34,13 +35,14 @@ from migrate.bridge.list_choice import ListChoice
 from migrate.bridge.list_delivery import (
     WARMUP_SIGNATURE,
     Delivery,
+    HandWarmup,
     ListDelivery,
     Warmup,
 )
 from migrate.bridge.list_groups import ListGroups
 from migrate.bridge.list_loops import returns_early
 from migrate.bridge.list_resume import ListResume
-from migrate.bridge.list_texts import argument_text, same_expression
+from migrate.bridge.list_texts import argument_text, over, same_expression
 from migrate.bridge.list_torch import CHAIN, FreshName, TorchSide, in_package
 from migrate.imports import package_reference
 from migrate.program.model import body_bindings
@@ -156,6 +158,12 @@ class ListPair(ABC):
         """How many optimizer steps the plain scheduler follows the list for, as text; None for all of them."""
         return None
 
+    def step_lambda(self, texts: dict[str, str], step: str, math: str) -> str | None:
+        """The list's own formula as a ``LambdaLR`` factor of the optimizer step ``step`` (counted from the list's
+        first entry) over ``base_lr``: what a scheduler stepped after every optimizer step follows, as it must when
+        a warmup written out per step comes before the list. None: the pair has none."""
+        return None
+
 
 class HorizonPair(ListPair):
     """A pair whose plain torch scheduler leaves the list after an agreement (``agreement``): what happens past
@@ -221,7 +229,7 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
         self.lr_reads: set[cst.Call] = set()
         self.late_reads: list[cst.Call] = []
         self.step_statement: cst.CSTNode | None = None
-        self.warmup: Warmup | None = None
+        self.warmup: Warmup | HandWarmup | None = None
         self.other_uses: list[cst.Name] = []
         self.resume_slice: cst.Subscript | None = None
         self.group_carriers: list[cst.SimpleStatementLine] = []
@@ -305,14 +313,18 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
         groups = self._param_groups(delivery)
         if groups is not None and groups.main is not self.call and self.call in self._group_calls(groups):
             return None
-        warmup = self._warmup_texts(texts) if self.warmup is not None else None
+        hand = self.warmup if isinstance(self.warmup, HandWarmup) else None
+        warmup = self._warmup_texts(texts) if self.warmup is not None and hand is None else None
+        if hand is not None:
+            self._check_hand_warmup(hand, arguments)
         optimizer_arguments = self._optimizer_arguments(delivery)
         self._check_moves(delivery, [*self._moving(arguments),
-                                     *([self.warmup.arguments["warmup_epoch"]] if warmup else [])])
+                                     *([self.warmup.arguments["warmup_epoch"]] if warmup else []),
+                                     *((hand.element, hand.length) if hand is not None else ())])
         others = self._other_deliveries()
         group_lrs = (self._group_lrs(groups, texts, others, delivery.optimizer_call) if groups is not None
                      else {})
-        if others and (warmup is not None or self.step_reads):
+        if others and (self.warmup is not None or self.step_reads):
             raise Refused("MIG107", "the list feeds several optimizers and is "
                                    + ("read element by element" if self.step_reads else "summed with a warmup")
                                    + ": each optimizer would need its own scheduler, and the rule writes that only "
@@ -321,9 +333,9 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
         if resume is not None:
             self._resumable(resume, delivery, others)
         if self.choice is not None:
-            self._choice_alone(warmup, groups, others, resume)
+            self._choice_alone(self.warmup, groups, others, resume)
         scheduler = self._scheduler_name(delivery, several=bool(others))
-        cadence = self._cadence(delivery, arguments["step_per_epoch"], scheduler)
+        cadence = self._cadence(delivery, arguments["step_per_epoch"] if hand is None else cst.Integer("1"), scheduler)
         lr_reads, read_notes = self._optimizer_lr_reads(delivery, cadence.anchor, groups is None and not others)
         rejected = self.pair.rejected(self, arguments)
         if rejected is not None:
@@ -348,7 +360,13 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
         if resume is not None and run is not None:
             run = dataclasses.replace(run, steps=f"{skipped} + {atom(run.steps)}", resumed=(skipped, run.steps))
         destination_args = self.pair.destination(texts)
-        if warmup is None:
+        math, math_import = package_reference(self.analysis, place, "math")
+        if hand is not None:
+            length = self.analysis.code(hand.length)
+            total = agrees_for = f"{atom(length)} + {atom(texts['total_step'])}"
+            warmup_lambda, list_lambda = self._hand_lambdas(hand, texts, "math")
+            source, destination = self._hand_schedules(hand, texts, warmup_lambda, list_lambda)
+        elif warmup is None:
             total = texts["total_step"]
             source, destination, agrees_for = self._plain_schedules(texts, run)
         else:
@@ -365,7 +383,7 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
             raise Blocked
         defined = definitions(self.analysis, self.analysis.program.function_of(self.call))
         claim = Claim(source, destination, run_steps=run_steps, agrees_for=agrees_for, definitions=defined)
-        held = warmup is None and self._held(claim, texts, agreement)
+        held = self.warmup is None and self._held(claim, texts, agreement)
         if held and self.choice is not None:
             raise Refused("MIG101", f"{self.pair.hold_reason()}, and the run goes past it: the scheduler would be "
                                     "held there, which the rule writes for a list not chosen by a flag")
@@ -382,11 +400,16 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
             torch_lr = (self._torch_lr(groups, texts, optimizer_arguments.get("learning_rate")) if groups is not None
                         else texts[self.pair.base_lr])
             new_optimizer = self._new_optimizer(delivery, optimizer_arguments, torch_lr, package, params)
-            scheduler_lines = ([cst.parse_statement(f"{scheduler} = {scheduler_call}\n")] if warmup is None else
-                               self._chain_statements(scheduler, package, optimizer, scheduler_call,
-                                                      warmup["warmup_epoch"]))
+            if hand is not None:
+                imports.append(math_import)
+                scheduler_lines = self._hand_chain_statements(scheduler, package, optimizer,
+                                                              self._hand_lambdas(hand, texts, math), length)
+            elif warmup is None:
+                scheduler_lines = [cst.parse_statement(f"{scheduler} = {scheduler_call}\n")]
+            else:
+                scheduler_lines = self._chain_statements(scheduler, package, optimizer, scheduler_call,
+                                                         warmup["warmup_epoch"])
         else:
-            math, math_import = package_reference(self.analysis, place, "math")
             imports.append(math_import)
             start_lr = self.pair.resumed_lr(self, arguments, texts, resume.epoch, held, math)
             resumed = (self.pair.resumed_claim(texts, resume.epoch, skipped, start_lr, resumed_run, agrees_for)
@@ -425,7 +448,7 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
         if run is None:
             self.assumptions.append(f"a run of at most {argument_text('total_step', total)} optimizer steps (the "
                                     "loops do not show it; past the list MindSpore raises, torch runs on)")
-        changes = self._changes(dict(texts, total_step=total), agreement, run, held or warmup is not None)
+        changes = self._changes(dict(texts, total_step=total), agreement, run, held or self.warmup is not None)
         unsafe = []
         if cadence.by_hand is not None:
             by_hand = cadence.by_hand
@@ -450,7 +473,9 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
                      f"{self.analysis.line(other.optimizer_line)}), which gets its own {other_scheduler} stepped "
                      f"{other_cadence.description}")
         assumptions = cadence.assumptions + [a for a in self.assumptions if a not in cadence.assumptions]
-        converted = (f"{self.pair.function} → {self.pair.scheduler}" if warmup is None else
+        converted = (f"the warmup list + {self.pair.function} → {CHAIN}([LambdaLR (the warmup's entries), LambdaLR "
+                     f"({self.pair.function}'s formula per optimizer step)], milestones=[{length}])" if hand else
+                     f"{self.pair.function} → {self.pair.scheduler}" if warmup is None else
                      f"warmup_lr + {self.pair.function} → {CHAIN}([LambdaLR (warmup_lr's ramp from 0), "
                      f"{self.pair.scheduler_name}], milestones=[{warmup['warmup_epoch']}])")
         message = (
@@ -555,6 +580,44 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
                                    f"and {mismatch}: no SequentialLR(LambdaLR, {self.pair.scheduler_name}) "
                                    "reproduces the sum", warmup.call)
         return found
+
+    def _check_hand_warmup(self, hand: HandWarmup, arguments: dict[str, cst.BaseExpression]) -> None:
+        """A warmup written out converts when the pair writes its list as a lambda of the optimizer step, and the
+        lambdas' names hold: the LambdaLRs read the warmup's element and the list's arguments at every scheduler
+        step, the lists only where they were built."""
+        if self.pair.step_lambda({name: "1" for name in self.pair.signature}, "step", "math") is None:
+            raise Refused("MIG118", f"the list follows a warmup list written out at line "
+                                   f"{self.analysis.line(hand.comprehension)}: the rule has no per-step form of "
+                                   f"{self.pair.function} for a SequentialLR after it", hand.comprehension)
+        read = {"warmup": hand.element, "warmup length": hand.length,
+                **{name: value for name, value in arguments.items() if name not in ("total_step",)}}
+        found = self.reassigned(read)
+        if found is not None:
+            raise Refused("MIG105", found[1], read[found[0]])
+
+    def _hand_lambdas(self, hand: HandWarmup, texts: dict[str, str], math: str) -> tuple[str, str]:
+        """The warmup's element over the list's base lr as a lambda of its index (``lambda i: (i + 1) / W`` for
+        ``lr * (i + 1) / W``), and the pair's list as a lambda of the optimizer step from the milestone."""
+        base_lr = texts[self.pair.base_lr]
+        read = {name.value for name in names_in(hand.element)} | {name for text in texts.values()
+                                                                   for name in re.findall(r"\w+", text)}
+        step = next(name for name in ("step", "list_step", "lambda_step") if name not in read)
+        element = over(self.analysis.code(hand.element), base_lr)
+        return f"lambda {hand.index}: {element}", self.pair.step_lambda(texts, step, math)
+
+    def _hand_schedules(self, hand: HandWarmup, texts: dict[str, str], warmup_lambda: str,
+                        list_lambda: str) -> tuple[Schedule, Schedule]:
+        """The verifier's models: the written-out list (one element per step) then the pair's, against a
+        SequentialLR of the two LambdaLRs stepped after every optimizer step."""
+        length = self.analysis.code(hand.length)
+        element = f"lambda {hand.index}: {self.analysis.code(hand.element)}"
+        source = Schedule(f"mindspore.sum[mindspore.epoch_function_list,{self.pair.source_model}]", {
+            "split": length, "0.learning_rate": "1.0", "0.lr_lambda": element, "0.step_per_epoch": "1",
+            "0.total_step": length, **{f"1.{name}": text for name, text in self.pair.source(texts).items()}})
+        destination = Schedule("torch.SequentialLR[torch.LambdaLR,torch.LambdaLR]", {
+            "base_lr": texts[self.pair.base_lr], "milestones": f"[{length}]", "0.lr_lambda": warmup_lambda,
+            "1.lr_lambda": list_lambda, "step_every": "1"})
+        return source, destination
 
     def _plain_schedules(self, texts: dict[str, str], run: Run | None) -> tuple[Schedule, Schedule, str]:
         """The list and the pair's scheduler as the verifier's schedules, and how long they must agree: the whole

@@ -188,6 +188,22 @@ class TorchSide:
                                 f"{second_name}], milestones=[{warmup_epochs}])\n"),
         ]
 
+    def _hand_chain_statements(self, scheduler: FreshName, package: str, optimizer: str, lambdas: tuple[str, str],
+                               length: str) -> list[cst.BaseStatement]:
+        """A warmup written out, one entry per optimizer step, as a LambdaLR of its element over the base lr; the
+        pair's list as a LambdaLR of its formula per optimizer step; and the SequentialLR that switches at the
+        warmup's length."""
+        warmup_lambda, list_lambda = lambdas
+        warmup_name = self.analysis.fresh_name("warmup_scheduler")
+        second_name = self.analysis.fresh_name(f"{self.pair.kind}_scheduler")
+        scheduler_class = in_package(WARMUP_SCHEDULER, package)
+        return [
+            cst.parse_statement(f"{warmup_name} = {scheduler_class}({optimizer}, {warmup_lambda})\n"),
+            cst.parse_statement(f"{second_name} = {scheduler_class}({optimizer}, {list_lambda})\n"),
+            cst.parse_statement(f"{scheduler} = {in_package(CHAIN, package)}({optimizer}, [{warmup_name}, "
+                                f"{second_name}], milestones=[{length}])\n"),
+        ]
+
     def _current_lr_reads(self, scheduler: FreshName) -> dict[cst.CSTNode, cst.BaseExpression]:
         """Each ``lr[step]`` read as the torch optimizer's current lr, ``scheduler.get_last_lr()[0]``.
 

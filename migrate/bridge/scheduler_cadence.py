@@ -133,7 +133,7 @@ class SchedulerCadence:
             raise Refused("MIG106", "optimizer.step() is not in a loop of its own after the scheduler is built",
                           optimizer_step)
         run_loops = optimizer_loops[len(base):]
-        self._loop_nodes = [self.analysis.unwrapped(loop.iter) for loop in run_loops if isinstance(loop, cst.For)]
+        self._loop_nodes = [self.analysis.counted_iterable(loop) for loop in run_loops if isinstance(loop, cst.For)]
         self._run_loop = run_loops[0]
         together = self._stepped_together(optimizer_step, step, optimizer_loops[-1])
         if self.analysis.guards(optimizer_step, optimizer_loops[-1]) and not together:
@@ -265,6 +265,12 @@ class SchedulerCadence:
             if moved is None:
                 raise Refused("MIG106", f"`{text}` reads attributes whose value where the optimizer is built "
                                        f"(line {self.analysis.line(statement)}) is not visible", step)
+            resized = (self.analysis.size_changed(cst.parse_expression(moved[0]), self.analysis.start(statement),
+                                                  self.analysis.end(home)) if moved[0] is not None else None)
+            if resized is not None:
+                raise Refused("MIG106", f"`{text}` is `{moved[0]}` where the optimizer is built (line "
+                                       f"{self.analysis.line(statement)}), and `{self.analysis.first_line(resized)}` "
+                                       f"at line {self.analysis.line(resized)} changes its size before the run", step)
             counts.append(moved[0])
             self._loop_nodes += moved[1]
         if found.runner is not home:
@@ -287,6 +293,9 @@ class SchedulerCadence:
                     continue
                 expression = cst.parse_expression(substituted(text, given))
                 why = analysis.attribute_changed(expression, analysis.end(construction), end)
+                resized = analysis.size_changed(expression, analysis.end(construction), end)
+                if why is None and resized is not None:
+                    why = f"`{analysis.first_line(resized)}` at line {analysis.line(resized)} changes its size"
                 if why is not None:
                     raise Refused("MIG106", f"the list is built when {analysis.code(construction.func)}(...) runs "
                                            f"(line {analysis.line(construction)}) and the run reads "

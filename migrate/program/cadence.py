@@ -175,7 +175,7 @@ def _count_from(program: Program, result: Cadence, route: Route, created: cst.CS
     if isinstance(call, cst.Call):
         wanted = {name.value for text in (*counts, *moved) if text is not None
                   for name in read_names(cst.parse_expression(text))}
-        result.reads = [analysis.unwrapped(loop.iter) for loop, hop in outer
+        result.reads = [analysis.counted_iterable(loop) for loop, hop in outer
                         if hop is route.hops[0] and isinstance(loop, cst.For)] + limits
         result.reads += [argument.value for argument in call.args
                          if {name.value for name in read_names(argument.value)} & wanted]
@@ -296,9 +296,9 @@ def _reads(program: Program, loop: cst.CSTNode, hop: Hop, route: Route) -> list[
     if not isinstance(loop, cst.For):
         return []
     if hop is route.hops[0]:
-        return [program.analysis.unwrapped(loop.iter)]
+        return [program.analysis.counted_iterable(loop)]
     call = route.hops[0].node
     given = {program.parameter_for(call, argument).value: argument.value for argument in call.args
              if program.parameter_for(call, argument) is not None}
-    return [given.get(name.value, name) for name in read_names(program.analysis.unwrapped(loop.iter))]
+    return [given.get(name.value, name) for name in read_names(program.analysis.counted_iterable(loop))]
 

@@ -263,10 +263,10 @@ class Program:
         text now reads). None when a ``self.x`` is not stored exactly once in the class, by a statement of
         ``method``'s own body, or an ``x`` of another object is assigned in the module (``trainer.epochs = 6``,
         maybe this instance): its value where ``method`` runs is not visible then. When the text is to be
-        ``evaluated`` (written into the program), a value that evaluating again may change (``_builds_anew``:
-        ``self.loader = DataLoader(...)``) stays ``self.x``, the one object the store made: written into the
-        program only ``written_at`` a statement of the same body after that store, where ``self.x`` already holds
-        it (otherwise the text is None)."""
+        ``evaluated`` (written into the program), None for a value that evaluating again may change
+        (``_builds_anew``), but for a loader whose length is fixed when it is stored (``_sized_loader``), which
+        stays ``self.x``, the one object the store made, and is written into the program only ``written_at`` a
+        statement of the same body after that store, where ``self.x`` already holds it."""
         owner = self.class_of(method) if isinstance(method, cst.FunctionDef) else None
         expression = cst.parse_expression(text)
         wanted = _SelfAttributes()
@@ -287,14 +287,33 @@ class Program:
             if value is stores[0]:
                 return None
             if self._builds_anew(value):
-                if evaluated and not (written_at is not None and self.analysis.parents.get(written_at) is method.body
-                                      and self.analysis.end(line) <= self.analysis.start(written_at)):
+                after_the_store = (written_at is not None and self.analysis.parents.get(written_at) is method.body
+                                   and self.analysis.end(line) <= self.analysis.start(written_at))
+                if self._sized_loader(owner, value) and (after_the_store or not evaluated):
+                    continue
+                if evaluated:
                     return None
-                continue
             values[name] = value
         replaced = expression.visit(_SelfSubstitution({name: cst.parse_expression(atom(self.analysis.code(value)))
                                                        for name, value in values.items()}))
         return cst.Module(body=[]).code_for_node(replaced), list(values.values())
+
+    def _sized_loader(self, owner: cst.ClassDef, value: cst.BaseExpression) -> bool:
+        """Whether an attribute stored from ``value`` keeps the length it had when stored, so that ``len(self.x)``
+        read after the store is the length every later pass over it has: a ``DataLoader`` of a dataset built in
+        the same call (nothing else holds it, so nothing else resizes it), reading nothing of ``self``, in a class
+        no class of the module derives from (a subclass may store another loader), in a module that does not
+        reach attributes by name (``vars()``, ``__dict__``, ``setattr``)."""
+        if not (isinstance(value, cst.Call) and self.analysis.names_of(value.func) & SIZED_LOADERS):
+            return False
+        dataset = next((argument.value for argument in value.args
+                        if argument.keyword is None and not argument.star
+                        or argument.keyword is not None and argument.keyword.value == "dataset"), None)
+        if not isinstance(dataset, cst.Call) or any(name.value == "self" for name in names_in(value)):
+            return False
+        derived = any(isinstance(base.value, cst.Name) and base.value.value == owner.name.value
+                      for node in self.analysis.module.body for base in getattr(node, "bases", ()))
+        return not derived and not self.analysis.reaches_attributes_by_name
 
     def _builds_anew(self, value: cst.BaseExpression) -> bool:
         """Whether evaluating ``value`` again may not give the same object or count: it calls something other than
@@ -563,6 +582,10 @@ class _SelfAttributes(cst.CSTVisitor):
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if isinstance(node.value, cst.Name) and node.value.value == "self" and node.attr.value not in self.names:
             self.names.append(node.attr.value)
+
+
+SIZED_LOADERS = frozenset({"torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader"})
+"""Loaders whose length is fixed by the dataset and batching they are built with."""
 
 
 class _SelfSubstitution(cst.CSTTransformer):

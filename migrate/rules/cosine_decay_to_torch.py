@@ -72,6 +72,17 @@ class CosineDecayPair(HorizonPair, ResumingPair):
     def agreement(self, texts: dict[str, str]) -> str:
         return product(plus_one(texts["decay_epoch"]), texts["step_per_epoch"])
 
+    def step_lambda(self, texts: dict[str, str], step: str, math: str) -> str:
+        """MindSpore's cosine at the epoch of the step, held at decay_epoch, over max_lr (the min_lr terms left out
+        when it is written 0)."""
+        every, epochs = texts["step_per_epoch"], texts["decay_epoch"]
+        epoch = step if same_expression(every, "1") else f"{step} // {atom(every)}"
+        cosine = f"(1 + {math}.cos({math}.pi * min({epoch}, {epochs}) / {atom(epochs)}))"
+        if any(same_expression(texts["min_lr"], zero) for zero in ("0", "0.0")):
+            return f"lambda {step}: {cosine} / 2"
+        low, high = atom(texts["min_lr"]), atom(texts["max_lr"])
+        return f"lambda {step}: ({low} + ({texts['max_lr']} - {low}) * {cosine} / 2) / {high}"
+
     def rejected(self, site: ListSite, arguments: dict[str, cst.BaseExpression]) -> tuple[str, str] | None:
         """min_lr visibly not below max_lr: the same expression, or values that say so."""
         if "min_lr" not in arguments or "max_lr" not in arguments:

@@ -293,6 +293,17 @@ class _Concatenated:
                                second.per_step(_part_arguments(1, second, args), steps - head)))
 
 
+class _Summed(_Concatenated):
+    """An optimizer fed ``first + second`` where the code builds both lists: as ``_Concatenated``, but the second
+    list's arguments are checked even when the run ends within the first, as MindSpore checks them where the
+    code calls it."""
+
+    def per_step(self, args: dict, steps: int):
+        second = self.parts[1]
+        second.per_step(_part_arguments(1, second, args), 0)
+        return super().per_step(args, steps)
+
+
 class _EpochStart:
     """A torch scheduler whose ``step()`` runs at the start of every epoch, before its ``step_every`` optimizer
     steps (torch's order before 1.1): epoch ``e`` trains at the lr of scheduler epoch ``e + 1``."""
@@ -328,5 +339,5 @@ class _Sliced:
 
 
 _CHAINS = {"torch.SequentialLR": _TorchSequential, "torch.ChainedScheduler": _TorchChained,
-           "mindspore.concat": _Concatenated, "mindspore.product": _Multiplied, "torch.EpochStart": _EpochStart,
+           "mindspore.concat": _Concatenated, "mindspore.sum": _Summed, "mindspore.product": _Multiplied, "torch.EpochStart": _EpochStart,
            "mindspore.sliced": _Sliced}
