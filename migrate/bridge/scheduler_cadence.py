@@ -173,7 +173,8 @@ class SchedulerCadence:
                 assumptions.append(f"{cap.count} > 0 (MindSpore needs step_per_epoch > 0)")
                 self._positive.append(cap.count)
             run, more = self._counts(run_loops, optimizer_step)
-            return Cadence(per_epoch, run, True, assumptions + [a for a in more if a not in assumptions])
+            return Cadence(per_epoch, run, True, assumptions + [a for a in more if a not in assumptions],
+                           tuple(self._early_exits))
         raise Refused("MIG106", "scheduler.step() is neither in the optimizer's loop nor right after its batch "
                                "loop, so its cadence is not visible", step)
 
@@ -275,7 +276,7 @@ class SchedulerCadence:
             self._loop_nodes += moved[1]
         if found.runner is not home:
             self._check_held_from_construction(counts, home, step)
-        return Cadence(counts[0], counts[1], found.per_epoch, assumptions)
+        return Cadence(counts[0], counts[1], found.per_epoch, assumptions, tuple(found.early_exits))
 
     def _check_held_from_construction(self, counts: list[str | None], home, step) -> None:
         """The list is built when ``__init__`` runs, the run later, in another method: what the counts read through
@@ -317,7 +318,7 @@ class SchedulerCadence:
                 raise Refused("MIG105", f"{builder.function.name.value}() would need `{self.analysis.code(node)}` "
                                        f"{where}, but {why}", step)
         self._loop_nodes = []
-        return Cadence(every, run, found.per_epoch, assumptions)
+        return Cadence(every, run, found.per_epoch, assumptions, tuple(found.early_exits))
 
     def _check_whole_epochs(self, batch_loop, epoch_loop, step, outermost, cap: Cap | None) -> None:
         """Every epoch must be a whole pass of the batch loop followed by scheduler.step(), or the end of the run.
@@ -328,10 +329,12 @@ class SchedulerCadence:
         """
         early = [leaving for leaving in self.analysis.loop_exits(batch_loop, outermost)
                  if cap is None or leaving is not cap.exit]
-        if early:
-            raise Refused("MIG106", f"{self._exit_text(early[0])} can end an epoch's batch loop early, so an epoch "
+        raised = [leaving for leaving in early if not isinstance(leaving, (cst.Break, cst.Continue))]
+        if raised:
+            raise Refused("MIG106", f"{self._exit_text(raised[0])} can end an epoch's batch loop early, so an epoch "
                                    "can have fewer optimizer steps than the list's step_per_epoch and the two "
-                                   "schedules drift apart", early[0])
+                                   "schedules drift apart", raised[0])
+        self._early_exits = early
         for leaving in self.analysis.loop_exits(epoch_loop, outermost):
             ends_run = isinstance(leaving, cst.Break) and epoch_loop is outermost
             between = self.analysis.start(batch_loop) < self.analysis.start(leaving) < self.analysis.start(step)

@@ -92,6 +92,9 @@ class Cadence:
     run_steps: str | None
     per_epoch: bool
     assumptions: list[str]
+    early_exits: tuple[cst.CSTNode, ...] = ()
+    """A ``break``/``continue`` that can end an epoch's batch loop early: the list is written for whole epochs,
+    which such an epoch is not, so the fix is unsafe and says so at each."""
 
     @property
     def step_per_epoch(self) -> str:

@@ -150,6 +150,7 @@ class SchedulerSite(SchedulerBranches, SchedulerOptimizer, SchedulerCadence, Sch
         self._default_branch: cst.SimpleStatementLine | None = None
         self._lightning: LightningReturn | None = None
         self._epoch_start = False
+        self._early_exits: list[cst.CSTNode] = []
         self._optimizer_line: cst.SimpleStatementLine | None = None
         self._initial_lr: tuple[cst.For, cst.BaseExpression] | None = None
         self._loaded: list[cst.SimpleStatementLine] = []
@@ -362,9 +363,16 @@ class SchedulerSite(SchedulerBranches, SchedulerOptimizer, SchedulerCadence, Sch
             + "".join(f"; param group {index} gets its own list {group_lists[element]} (from its lr="
                       f"{self.analysis.code(element.value)})" for index, element in self._group_lrs)
             + (f"; assumes {'; '.join(assumptions)}" if assumptions else "")
+            + "".join(f"; an epoch can end early at line {self.analysis.line(leaving)} (MIG106)"
+                      for leaving in cadence.early_exits)
         )
         if self._lightning is not None:
             unsafe.append(self._lightning_note(owner, list_name))
+        unsafe += [Note(leaving, "MIG106", f"{self._exit_text(leaving)} can end an epoch's batch loop early: "
+                                           f"such an epoch has fewer optimizer steps than the list's step_per_epoch="
+                                           f"{cadence.step_every}, and from there the list, read at the optimizer's "
+                                           "step count, runs ahead of torch's per-epoch schedule")
+                   for leaving in cadence.early_exits]
         fix = Fix(replacements, values.claim, self._changes(values, cadence, list_name), unsafe,
                   add_imports=tuple(dict.fromkeys(imports)),
                   once_applied=self._left_to_port(optimizer_call, owner) if mapping is not None else ())

@@ -47,6 +47,9 @@ class Cadence:
     runner: cst.CSTNode | None = None
     """The function the counts are written in: where the object is built, or the outermost function that runs
     the stepping one through a single call at each level."""
+    early_exits: list[cst.CSTNode] = field(default_factory=list)
+    """``break``/``continue`` statements that can end a pass of a counted loop early: its count is then the most
+    a pass runs, which the caller must say."""
     epoch_start: bool = False
     """The schedule is stepped at the start of each epoch, before its batches (each epoch trains at the next
     schedule epoch's lr)."""
@@ -268,9 +271,11 @@ def _count(program: Program, route: Route, loop, hop: Hop, result: Cadence, opti
     analysis = program.analysis
     count, why = analysis.iteration_count(loop)
     exits = [] if optional else analysis.loop_exits(loop)
-    if exits:
-        raise NotVisible(f"`{analysis.code(exits[0]).strip()}` at line {analysis.line(exits[0])} can end an "
-                         "iteration early, so the optimizer steps per epoch are not visible", exits[0])
+    raised = [exit_ for exit_ in exits if not isinstance(exit_, (cst.Break, cst.Continue))]
+    if raised:
+        raise NotVisible(f"`{analysis.code(raised[0]).strip()}` at line {analysis.line(raised[0])} can end an "
+                         "iteration early, so the optimizer steps per epoch are not visible", raised[0])
+    result.early_exits += exits
     if count is None:
         if optional:
             return None
