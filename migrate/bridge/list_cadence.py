@@ -326,12 +326,29 @@ class ListCadence:
                     [why] if why else [])
         dataset = next(filter(None, (dataset_size_of(analysis, node) for node in candidates)), None)
         iterable = unenumerated(analysis, loop.iter) if isinstance(loop, cst.For) else None
+        given = self._argument_given(route, index, iterable)
         for text in in_frame(analysis.code(iterable)) if iterable is not None else []:
-            node = iterable if text == analysis.code(iterable) else cst.parse_expression(text)
+            node = (iterable if text == analysis.code(iterable) else
+                    given if given is not None and text == analysis.code(given) else cst.parse_expression(text))
             if dataset is not None and iterates(analysis, node, dataset):
                 return [f"one pass over {text} is {dataset}.get_dataset_size() batches"]
         runs = f"`{count}` times" if count is not None else f"an unknown number of times ({why})"
         return f"the batch loop at line {line} runs {runs}, not visibly step_per_epoch={analysis.code(step_per_epoch)}"
+
+    def _argument_given(self, route, index: int, iterable: cst.BaseExpression | None) -> cst.BaseExpression | None:
+        """The caller's own argument node for a helper's parameter the batch loop iterates (``train(data_loader,
+        epoch)`` called as ``train(data_loader_train, epoch)``), one call down the route: the node, not its text,
+        lets the analysis follow it to the dataset it iterates."""
+        if index != 1 or not isinstance(iterable, cst.Name):
+            return None
+        call = route.hops[0].node
+        if not isinstance(call, cst.Call):
+            return None
+        for argument in call.args:
+            parameter = self.program.parameter_for(call, argument)
+            if parameter is not None and parameter.value == iterable.value:
+                return argument.value
+        return None
 
     def _by_hand(self, node: cst.CSTNode, message: str, every: str) -> Cadence:
         return Cadence(None, f"by hand once every {every} optimizer steps (MIG116)", [],
@@ -369,7 +386,11 @@ class ListCadence:
         return loop, f"the batch loop at line {line} runs {runs}, not visibly step_per_epoch={every}"
 
     def _alias(self, node: cst.BaseExpression) -> list[cst.BaseExpression]:
-        """The value of a name bound once to it in this function, e.g. ``steps = dataset.get_dataset_size()``."""
+        """The value of a name bound once to it in this function, e.g. ``steps = dataset.get_dataset_size()``, or
+        of a ``self.steps`` the method holding it stores once (``in_method_terms``)."""
+        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self":
+            moved = self.program.in_method_terms(self.analysis.code(node), self.program.function_of(node))
+            return list(moved[1]) if moved is not None else []
         if not isinstance(node, cst.Name):
             return []
         assignment = self.analysis.single_assignment(node)
