@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import builtins
 import dataclasses
 import functools
 import re
@@ -712,11 +713,13 @@ class Analysis:
     @functools.cached_property
     def _attribute_writes(self) -> dict[str, list[cst.CSTNode]]:
         """Each attribute or item the module assigns or deletes (``args.epochs = 1000``, ``cfg.lr *= 2``,
-        ``cfg["lr"] = x``, one of a tuple's targets, ``del self.lr``), by its text, with the nodes assigned; one
-        written through ``type(self)`` is also a write through ``self``."""
+        ``cfg["lr"] = x``, one of a tuple's targets, ``del self.lr``, ``for args.lr in ...``, ``with ... as
+        cfg["lr"]``), by its text, with the nodes assigned; one written through ``type(self)`` is also a write
+        through ``self``."""
         writes: dict[str, list[cst.CSTNode]] = {}
-        for node in self.nodes(cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del):
-            targets = [node.target]
+        for node in self.nodes(cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del, cst.For, cst.CompFor,
+                               cst.AsName):
+            targets = [node.name if isinstance(node, cst.AsName) else node.target]
             while targets:
                 target = targets.pop()
                 if isinstance(target, (cst.Tuple, cst.List)):
@@ -727,6 +730,14 @@ class Analysis:
                     if text.startswith("type(self)."):
                         writes.setdefault("self." + text.removeprefix("type(self)."), []).append(target)
         return writes
+
+    def written_through_attribute(self, attribute: str) -> bool:
+        """Whether the module assigns, or resizes, something reached through an attribute ``attribute`` of any
+        object (``trainer.loader.dataset.tensors = ...``, ``t.loader.dataset.rows.append(...)``)."""
+        marks = (f".{attribute}.", f".{attribute}[")
+        return any(mark in text for text in self._attribute_writes for mark in marks) or any(
+            isinstance(node, cst.Call) and any(mark in self.code(node.func) for mark in marks)
+            for node in self._size_changes)
 
     def changed_through(self, name: str) -> bool:
         """Whether the module may change the object ``name`` holds: an item or attribute of it assigned
@@ -757,8 +768,8 @@ class Analysis:
 
     @functools.cached_property
     def reaches_attributes_by_name(self) -> bool:
-        """Whether the module reads or writes attributes by name (``vars()``, ``__dict__``, ``setattr``), which no
-        search for ``x.name = ...`` finds."""
+        """Whether the module reads or writes attributes by name (``vars()``, ``__dict__``, ``setattr``,
+        ``__setattr__``, ``exec``/``eval``), which no search for ``x.name = ...`` finds."""
         if self._items_stored is None:
             self._items_stored = _ItemStores()
             self.module.visit(self._items_stored)
@@ -873,6 +884,22 @@ class Analysis:
             return f"len({text})", f"one pass over {text} is len({text}) iterations, at least 1"
         return None, f"cannot tell how many times `for ... in {self.code(loop.iter)}` runs"
 
+    def _dict_entry(self, iterable: cst.Subscript) -> tuple[cst.CSTNode, cst.BaseExpression] | None:
+        """For ``loaders["train"]`` (or ``loaders[phase]`` counted in its first phase) with ``loaders`` bound once to
+        a dict literal: the binding statement and the value the literal gives that key."""
+        container = iterable.value
+        key = iterable.slice[0].slice.value if isinstance(iterable.slice[0].slice, cst.Index) else None
+        if isinstance(key, cst.Name) and (loop := self.phase_loop(key)) is not None:
+            key = loop.iter.elements[0].value
+        assignment = self.single_assignment(container) if isinstance(container, cst.Name) else None
+        bound = self.assigned_value(assignment) if assignment is not None else None
+        if key is None or bound is None or not isinstance(bound[1], cst.Dict):
+            return None
+        wanted = _literal_key(key)
+        value = next((element.value for element in bound[1].elements if isinstance(element, cst.DictElement)
+                      and _literal_key(element.key) == wanted), None)
+        return (bound[0], value) if value is not None else None
+
     def _phase_subscript(self, iterable: cst.Subscript) -> tuple[str | None, str]:
         """``loaders["train"]`` as written, or ``loaders[phase]`` in a phase loop as its first phase's
         (``loaders["train"]``): a loop over it that holds an optimizer step the first phase picks is counted in
@@ -897,6 +924,23 @@ class Analysis:
             return None, (f": the module stores items under {self.code(literal)}, or changes a mapping's items "
                           "another way, so the container may hold another loader there when the loop runs")
         return text, ""
+
+    @functools.cached_property
+    def bound_names(self) -> frozenset[str]:
+        """Every name the module binds in any scope: a builtin among them (``min = 0.0``) is not the builtin
+        wherever a rewrite would write it."""
+        return frozenset(assignment.name for scope in {id(scope): scope for scope in self.scopes.values()
+                                                        if scope is not None}.values()
+                         for assignment in scope.assignments)
+
+    def shadowed_builtins(self, replacements: Mapping[cst.CSTNode, object]) -> list[str]:
+        """The builtins (``min``, ``len``, ``int``...) that a fix's new code reads and the module binds itself, where
+        the code it writes would call the module's own instead."""
+        new = [node for value in replacements.values()
+               for node in (value if isinstance(value, (list, tuple)) else [value])
+               if isinstance(node, cst.CSTNode) and node not in self.positions]
+        read = {name.value for node in new for name in names_in(node)}
+        return sorted(name for name in read & self.bound_names if name in dir(builtins))
 
     def size_changed(self, expression: cst.BaseExpression, start, end) -> cst.CSTNode | None:
         """The first statement between ``start`` and ``end`` that changes the size of a container ``expression``
@@ -938,6 +982,10 @@ class Analysis:
             if assigned is not None and isinstance(assigned[1], cst.Call) and assigned[1].args:
                 holders.append(assigned[1].args[0].value)
                 after = assigned[0]
+        if isinstance(iterable, cst.Subscript) and (entry := self._dict_entry(iterable)) is not None:
+            line, value = entry
+            holders += [value, *([value.args[0].value] if isinstance(value, cst.Call) and value.args else [])]
+            after = line
         texts = tuple(_written_text(self.code(holder)) for holder in holders
                       if isinstance(holder, (cst.Name, cst.Attribute, cst.Subscript)))
 
@@ -1285,15 +1333,25 @@ class _ItemStores(cst.CSTVisitor):
     def visit_For(self, node: cst.For) -> None:
         self._stored(node.target)
 
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._stored(node.target)
+
+    def visit_AsName(self, node: cst.AsName) -> None:
+        self._stored(node.name)
+
     def visit_Call(self, node: cst.Call) -> None:
         method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
         if method in ("setdefault", "__setitem__") or method == "update" and _may_update_a_mapping(node):
             self.anything = True
-        if isinstance(node.func, cst.Name) and node.func.value in ("vars", "setattr"):
+        if isinstance(node.func, cst.Name) and node.func.value in ("vars", "setattr", "exec", "eval"):
             self.anything = self.reflective = True
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        if node.attr.value == "__dict__":
+        if node.attr.value in ("__dict__", "__setattr__", "__setitem__"):
+            self.anything = self.reflective = True
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        if node.value.strip("\"'") in ("__setattr__", "__dict__", "__setitem__"):
             self.anything = self.reflective = True
 
 

@@ -488,6 +488,10 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
         )
         changes, *unsafe = (Note(note.node, note.code, self._citing_the_call(note.message, note.node))
                             for note in (changes, *unsafe))
+        shadowed = self.analysis.shadowed_builtins(replacements)
+        if shadowed:
+            raise Refused("MIG105", f"the rewrite calls {', '.join(f'`{name}`' for name in shadowed)}, which this "
+                                   "module binds itself, so the new code would not call Python's own")
         return Finding(
             Note(self.call, "MIG100", message),
             notes,
@@ -823,6 +827,10 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
                     return argument, (f"`{name.value}` is assigned more than once, and the LambdaLR that replaces "
                                       f"{self.pair.function} reads it at every scheduler step")
             why = self.analysis.attribute_changed(expression, self.analysis.start(self.call), (10**9, 0))
+            resized = self.analysis.size_changed(expression, self.analysis.start(self.call), (10**9, 0))
+            if why is None and resized is not None:
+                why = (f"`{self.analysis.first_line(resized)}` at line {self.analysis.line(resized)} changes what it "
+                       "reads")
             if why is not None:
                 return argument, (f"{why}, after the list is built, and the LambdaLR that replaces "
                                   f"{self.pair.function} reads it at every scheduler step")
@@ -854,6 +862,10 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
                         raise Refused("MIG105", f"`{name.value}` is assigned at line {self.analysis.line(node)}, "
                                                "between the list and the optimizer that will use it instead", node)
             why = self.analysis.attribute_changed(expression, self.analysis.end(first), self.analysis.end(last))
+            resized = self.analysis.size_changed(expression, self.analysis.end(first), self.analysis.end(last))
+            if why is None and resized is not None and self.analysis.statement(resized) not in removed:
+                why = (f"`{self.analysis.first_line(resized)}` at line {self.analysis.line(resized)} changes what "
+                       f"`{self.analysis.code(expression)}` reads")
             if why is not None:
                 raise Refused("MIG105", f"{why}, between the list and the optimizer that will use it instead",
                               expression if expression in self.analysis.positions else None)

@@ -373,6 +373,10 @@ class SchedulerSite(SchedulerBranches, SchedulerOptimizer, SchedulerCadence, Sch
                                            f"{cadence.step_every}, and from there the list, read at the optimizer's "
                                            "step count, runs ahead of torch's per-epoch schedule")
                    for leaving in cadence.early_exits]
+        shadowed = self.analysis.shadowed_builtins(replacements)
+        if shadowed:
+            raise Refused("MIG105", f"the rewrite calls {', '.join(f'`{name}`' for name in shadowed)}, which this "
+                                   "module binds itself, so the new code would not call Python's own")
         fix = Fix(replacements, values.claim, self._changes(values, cadence, list_name), unsafe,
                   add_imports=tuple(dict.fromkeys(imports)),
                   once_applied=self._left_to_port(optimizer_call, owner) if mapping is not None else ())

@@ -289,7 +289,7 @@ class Program:
             if self._builds_anew(value):
                 after_the_store = (written_at is not None and self.analysis.parents.get(written_at) is method.body
                                    and self.analysis.end(line) <= self.analysis.start(written_at))
-                if self._sized_loader(owner, value) and (after_the_store or not evaluated):
+                if self._sized_loader(owner, name, value) and (after_the_store or not evaluated):
                     continue
                 if evaluated:
                     return None
@@ -298,12 +298,13 @@ class Program:
                                                        for name, value in values.items()}))
         return cst.Module(body=[]).code_for_node(replaced), list(values.values())
 
-    def _sized_loader(self, owner: cst.ClassDef, value: cst.BaseExpression) -> bool:
-        """Whether an attribute stored from ``value`` keeps the length it had when stored, so that ``len(self.x)``
-        read after the store is the length every later pass over it has: a ``DataLoader`` of a dataset built in
-        the same call (nothing else holds it, so nothing else resizes it), reading nothing of ``self``, in a class
-        no class of the module derives from (a subclass may store another loader), in a module that does not
-        reach attributes by name (``vars()``, ``__dict__``, ``setattr``)."""
+    def _sized_loader(self, owner: cst.ClassDef, name: str, value: cst.BaseExpression) -> bool:
+        """Whether an attribute ``name`` stored from ``value`` keeps the length it had when stored, so that
+        ``len(self.x)`` read after the store is the length every later pass over it has: a ``DataLoader`` of a
+        dataset built in the same call (nothing else holds it), reading nothing of ``self``, nothing assigned or
+        resized through it anywhere (``t.loader.dataset.tensors = ...``), in a class no class of the module derives
+        from (a subclass may store another loader), in a module that does not reach attributes by name
+        (``vars()``, ``__dict__``, ``setattr``)."""
         if not (isinstance(value, cst.Call) and self.analysis.names_of(value.func) & SIZED_LOADERS):
             return False
         dataset = next((argument.value for argument in value.args
@@ -313,7 +314,8 @@ class Program:
             return False
         derived = any(isinstance(base.value, cst.Name) and base.value.value == owner.name.value
                       for node in self.analysis.module.body for base in getattr(node, "bases", ()))
-        return not derived and not self.analysis.reaches_attributes_by_name
+        return (not derived and not self.analysis.reaches_attributes_by_name
+                and not self.analysis.written_through_attribute(name))
 
     def _builds_anew(self, value: cst.BaseExpression) -> bool:
         """Whether evaluating ``value`` again may not give the same object or count: it calls something other than
@@ -384,10 +386,16 @@ class Program:
         return [node for node in collector.found if self.is_self(node.value)]
 
     def _is_store(self, node: cst.Attribute) -> bool:
+        """Whether ``node`` is bound here: an assignment's target (or one of its unpacked targets), a ``for`` or
+        comprehension target, a ``with ... as`` name, or deleted."""
         parent = self.analysis.parents.get(node)
         if isinstance(parent, cst.Element) and self._unpacked_value(node) is not None:
             return True
-        return isinstance(parent, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign)) and parent.target is node
+        target, holder = node, parent
+        while isinstance(holder, (cst.Element, cst.Tuple, cst.List)):
+            target, holder = holder, self.analysis.parents.get(holder)
+        return (isinstance(holder, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.Del))
+                and holder.target is target or isinstance(holder, cst.AsName) and holder.name is target)
 
     def _unpacked_value(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """For ``self.a, self.b = a, b``: the value at ``node``'s place in the tuple on the right."""
@@ -519,13 +527,14 @@ def substituted(text: str, arguments: dict[str, str]) -> str:
 
 def reads_locals(text: str, function: cst.CSTNode, arguments: dict[str, str], method: bool) -> bool:
     """Whether ``text`` reads a name bound inside ``function`` that the caller does not give (a local, or a
-    parameter left to its default); ``self`` of a method called as ``self.m()`` means the same object."""
+    parameter left to its default) or that the body binds again (a parameter rebound, ``dataloaders = {...}``);
+    ``self`` of a method called as ``self.m()`` means the same object."""
     if not isinstance(function, cst.FunctionDef):
         return False
     parameters = [parameter.name.value for parameter in function.params.params]
     own = parameters[0] if parameters and method else None
-    bound = bound_names(function)
-    return any(name.value in bound and name.value not in arguments and name.value != own
+    bound, rebound = bound_names(function), body_bindings(function)
+    return any(name.value != own and (name.value in bound and name.value not in arguments or name.value in rebound)
                for name in names_in(cst.parse_expression(text)))
 
 
