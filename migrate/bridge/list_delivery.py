@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import Assignment
 
-from migrate.analysis import bind
+from migrate.analysis import atom, bind, difference
 from migrate.bridge.list_texts import dict_key, written_into, written_into_refusal
 from migrate.bridge.optimizers import Mapping as OptimizerMapping
 from migrate.bridge.optimizers import towards
@@ -41,11 +41,14 @@ class HandWarmup:
     warmup_steps for i in range(warmup_steps)]``), concatenated before the list: the comprehension, its variable,
     element and length, and the line that binds it to a name when it is not written in the sum itself."""
 
-    comprehension: cst.ListComp
+    comprehension: cst.ListComp | cst.GeneratorExp
     index: str
     element: cst.BaseExpression
-    length: cst.BaseExpression
+    bounds: tuple[cst.BaseExpression, ...]
     line: cst.SimpleStatementLine | None
+    element_text: str
+    """The element counted from 0 (``range(1, n + 1)``'s ``i`` written ``(i + 1)``)."""
+    length: str
 
     @property
     def call(self) -> cst.ListComp:
@@ -144,7 +147,10 @@ class ListDelivery:
             if bound is None:
                 return None
             line, call = bound
-        hand = isinstance(call, cst.ListComp)
+        if (isinstance(call, cst.Call) and self.analysis.names_of(call.func) == {"builtins.list"}
+                and len(call.args) == 1 and isinstance(call.args[0].value, (cst.ListComp, cst.GeneratorExp))):
+            call = call.args[0].value
+        hand = isinstance(call, (cst.ListComp, cst.GeneratorExp))
         if not hand and (not isinstance(call, cst.Call) or not self.analysis.names_of(call.func) & WARMUP):
             return None
         if isinstance(left, cst.Name):
@@ -161,19 +167,33 @@ class ListDelivery:
                                    + (bound.error or f"without {', '.join(missing)}"), call)
         return Warmup(call, dict(bound.values), line)
 
-    def _hand_warmup(self, comprehension: cst.ListComp, line: cst.SimpleStatementLine | None) -> HandWarmup:
-        """``[element for index in range(length)]`` as a warmup: one ``for`` over ``range`` of one argument, no
-        ``if``, the variable a plain name. Refused (MIG118) otherwise, naming the shape that converts."""
+    def _hand_warmup(self, comprehension: cst.ListComp | cst.GeneratorExp,
+                     line: cst.SimpleStatementLine | None) -> HandWarmup:
+        """``[element for index in range(length)]`` (or ``range(start, stop)``, or ``list(...)`` of either) as a
+        warmup: one ``for`` over ``range`` of one or two arguments, no ``if``, the variable a plain name, an element
+        with no lambda or comprehension of its own. Refused (MIG118) otherwise, naming the shape that converts."""
         clause = comprehension.for_in
         iterable = clause.iter
         ranged = (isinstance(iterable, cst.Call) and self.analysis.names_of(iterable.func) == {"builtins.range"}
-                  and len(iterable.args) == 1 and not iterable.args[0].star and not iterable.args[0].keyword)
+                  and len(iterable.args) in (1, 2)
+                  and not any(argument.star or argument.keyword for argument in iterable.args))
+        nested = any(isinstance(node, (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp))
+                     for node in _subtree(comprehension.elt))
         if (clause.inner_for_in is not None or clause.ifs or clause.asynchronous is not None
-                or not isinstance(clause.target, cst.Name) or not ranged):
+                or not isinstance(clause.target, cst.Name) or not ranged or nested):
             raise Refused("MIG118", f"the warmup list at line {self.analysis.line(comprehension)} is "
                                    f"`{self.analysis.code(comprehension)}`; a warmup written out converts as one "
                                    "`[expression for i in range(n)]`, one element per optimizer step", comprehension)
-        return HandWarmup(comprehension, clause.target.value, comprehension.elt, iterable.args[0].value, line)
+        index = clause.target.value
+        bounds = tuple(argument.value for argument in iterable.args)
+        element = self.analysis.code(comprehension.elt)
+        length = self.analysis.code(bounds[0])
+        if len(bounds) == 2:
+            start = self.analysis.code(bounds[0])
+            element = cst.Module([]).code_for_node(
+                comprehension.elt.visit(_Renamed(index, cst.parse_expression(f"({index} + {atom(start)})"))))
+            length = difference(self.analysis.code(bounds[1]), start)
+        return HandWarmup(comprehension, index, comprehension.elt, bounds, line, element, length)
 
     def _unwrapped(self, node: cst.BaseExpression) -> cst.BaseExpression:
         """The outermost of ``Tensor(node[, float32])``, ``np.array(node[, dtype])``, ``….astype(np.float32)``.
@@ -418,3 +438,31 @@ class ListDelivery:
                                    "and AdamWeightDecay), and a torch scheduler needs a torch optimizer", call)
         raise Refused("MIG107", f"the list is a param group's \"lr\" (line {line}), and the groups are not the params "
                                "of an optimizer here", entry)
+
+
+class _Renamed(cst.CSTTransformer):
+    """Each ``Name`` ``name`` replaced by ``value`` (the element holds no scope of its own: no lambda, no
+    comprehension)."""
+
+    def __init__(self, name: str, value: cst.BaseExpression):
+        super().__init__()
+        self.name, self.value = name, value
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        return self.value if original.value == self.name else updated
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
+        return updated.with_changes(attr=original.attr)
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
+        return updated.with_changes(keyword=original.keyword)
+
+
+def _subtree(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """Every node under ``node``, itself included."""
+    found, pending = [], [node]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        pending.extend(current.children)
+    return found

@@ -320,7 +320,7 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
         optimizer_arguments = self._optimizer_arguments(delivery)
         self._check_moves(delivery, [*self._moving(arguments),
                                      *([self.warmup.arguments["warmup_epoch"]] if warmup else []),
-                                     *((hand.element, hand.length) if hand is not None else ())])
+                                     *((hand.element, *hand.bounds) if hand is not None else ())])
         others = self._other_deliveries()
         group_lrs = (self._group_lrs(groups, texts, others, delivery.optimizer_call) if groups is not None
                      else {})
@@ -362,7 +362,7 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
         destination_args = self.pair.destination(texts)
         math, math_import = package_reference(self.analysis, place, "math")
         if hand is not None:
-            length = self.analysis.code(hand.length)
+            length = hand.length
             total = agrees_for = f"{atom(length)} + {atom(texts['total_step'])}"
             warmup_lambda, list_lambda = self._hand_lambdas(hand, texts, "math")
             source, destination = self._hand_schedules(hand, texts, warmup_lambda, list_lambda)
@@ -593,7 +593,7 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
             raise Refused("MIG118", f"the list follows a warmup list written out at line "
                                    f"{self.analysis.line(hand.comprehension)}: the rule has no per-step form of "
                                    f"{self.pair.function} for a SequentialLR after it", hand.comprehension)
-        read = {"warmup": hand.element, "warmup length": hand.length,
+        read = {"warmup": hand.element, **{f"warmup bound {index}": bound for index, bound in enumerate(hand.bounds)},
                 **{name: value for name, value in arguments.items() if name not in ("total_step",)}}
         found = self.reassigned(read)
         if found is not None:
@@ -606,15 +606,15 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
         read = {name.value for name in names_in(hand.element)} | {name for text in texts.values()
                                                                    for name in re.findall(r"\w+", text)}
         step = next(name for name in ("step", "list_step", "lambda_step") if name not in read)
-        element = over(self.analysis.code(hand.element), base_lr)
+        element = over(hand.element_text, base_lr)
         return f"lambda {hand.index}: {element}", self.pair.step_lambda(texts, step, math)
 
     def _hand_schedules(self, hand: HandWarmup, texts: dict[str, str], warmup_lambda: str,
                         list_lambda: str) -> tuple[Schedule, Schedule]:
         """The verifier's models: the written-out list (one element per step) then the pair's, against a
         SequentialLR of the two LambdaLRs stepped after every optimizer step."""
-        length = self.analysis.code(hand.length)
-        element = f"lambda {hand.index}: {self.analysis.code(hand.element)}"
+        length = hand.length
+        element = f"lambda {hand.index}: {hand.element_text}"
         source = Schedule(f"mindspore.sum[mindspore.epoch_function_list,{self.pair.source_model}]", {
             "split": length, "0.learning_rate": "1.0", "0.lr_lambda": element, "0.step_per_epoch": "1",
             "0.total_step": length, **{f"1.{name}": text for name, text in self.pair.source(texts).items()}})
