@@ -16,13 +16,18 @@ from migrate.analysis import Analysis, bind
 from migrate.rule import Refused
 
 
+TORCH_DEFAULT_LR = "0.001"
+"""The lr torch's SGD, Adam and AdamW take when the code leaves it out."""
+
+
 @dataclass(frozen=True)
 class Constructor:
     """One framework's optimizer class.
 
     ``defaults`` are its defaults where the other framework's differ (written out when converting *from* it, so the
     rebuilt optimizer computes as this one did); ``fixed`` the arguments with a counterpart only at these spellings;
-    ``inert`` the arguments dropped because they change how it computes, not what.
+    ``inert`` the arguments dropped because they change how it computes, not what; ``default_lr`` its lr when the
+    code leaves it out (the list then starts there).
     """
 
     names: tuple[str, ...]
@@ -31,6 +36,7 @@ class Constructor:
     defaults: tuple[tuple[str, str], ...] = ()
     fixed: tuple[tuple[str, tuple[str, ...]], ...] = ()
     inert: tuple[str, ...] = ()
+    default_lr: str = TORCH_DEFAULT_LR
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class Mapping:
     required: tuple[tuple[str, tuple[str, ...]], ...]
     inert: tuple[str, ...]
     differences: str
+    default_lr: str = TORCH_DEFAULT_LR
 
 
 #: Applies to every pair with weight decay: the two frameworks decay different parameters.
@@ -115,6 +122,13 @@ PAIRS = (
          arguments=(("eps", "eps"), ("weight_decay", "weight_decay")),
          differences="torch.optim.AdamW applies bias correction and mindspore.nn.AdamWeightDecay does not, so "
                      "MindSpore's first updates are larger than torch's"),
+    Pair(Constructor(_torch_names("Adadelta"), ("params", "lr", "rho", "eps", "weight_decay", "foreach"),
+                     keyword_only=("capturable", "maximize", "differentiable"), fixed=(_NOT_MAXIMIZING,),
+                     default_lr="1.0"),
+         Constructor(_mindspore_names("Adadelta", "adadelta"),
+                     ("params", "learning_rate", "rho", "epsilon", "loss_scale", "weight_decay"),
+                     fixed=(_NO_LOSS_SCALE,), default_lr="1.0"),
+         arguments=(("rho", "rho"), ("eps", "epsilon"), ("weight_decay", "weight_decay"))),
 )
 
 
@@ -127,7 +141,7 @@ def towards(target: str) -> dict[str, Mapping]:
         source, destination = (pair.torch, pair.mindspore) if target == "mindspore" else (pair.mindspore, pair.torch)
         renames = pair.arguments if target == "mindspore" else tuple((b, a) for a, b in pair.arguments)
         mapping = Mapping(destination.names[0], source.positional, source.keyword_only, renames, source.defaults,
-                          source.fixed, source.inert, pair.differences)
+                          source.fixed, source.inert, pair.differences, source.default_lr)
         found.update(dict.fromkeys(source.names, mapping))
     return found
 

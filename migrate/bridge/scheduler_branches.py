@@ -17,7 +17,6 @@ from migrate.bridge.scheduler_parts import (
     GROUPS,
     OPTIMIZERS,
     SCHEDULER_MODULE,
-    TORCH_DEFAULT_LR,
     Cadence,
     Chain,
     ChainChoice,
@@ -606,7 +605,7 @@ class SchedulerBranches:
     def _constant_lr(self, line, list_name: str, optimizer_arguments) -> list[cst.SimpleStatementLine]:
         """``scheduler = None`` becomes the optimizer's constant lr, which the flag's branch replaces by the list."""
         lr = optimizer_arguments.get("lr")
-        text = self.analysis.code(lr) if lr is not None else TORCH_DEFAULT_LR
+        text = self.analysis.code(lr) if lr is not None else self._default_lr
         assignment = cst.parse_statement(f"{list_name} = {text}\n")
         return [line.with_changes(body=assignment.body)]
 

@@ -25,7 +25,6 @@ from migrate.bridge.scheduler_parts import (
     OPTIMIZERS,
     READS,
     RESUME,
-    TORCH_DEFAULT_LR,
     Cadence,
     ScheduleValues,
     assigned_to,
@@ -248,7 +247,7 @@ class SchedulerOptimizer:
                                        "convert as a whole", call)
             mapping = OPTIMIZERS[next(iter(sorted(names)))]
             lr = self._optimizer_arguments(call, mapping).get("lr")
-            lrs[self.analysis.line(line)] = self.analysis.code(lr) if lr is not None else TORCH_DEFAULT_LR
+            lrs[self.analysis.line(line)] = self.analysis.code(lr) if lr is not None else mapping.default_lr
             chosen.append((line, call, mapping))
         if len(set(lrs.values())) > 1:
             for line, call, mapping in chosen:

@@ -16,7 +16,6 @@ from migrate.verify import Claim, Schedule
 
 SCHEDULER_MODULE = "torch.optim.lr_scheduler."
 STAR_SOURCES = {"torch.optim.lr_scheduler"}
-TORCH_DEFAULT_LR = "0.001"
 
 
 #: The shapes a site can have besides the plain scheduler, as refusals name them (``SchedulerSite._also_has``).

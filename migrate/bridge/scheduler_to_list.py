@@ -22,7 +22,7 @@ import libcst as cst
 
 from migrate import evaluate
 from migrate.analysis import Analysis, atom, bind, plus_one, read_names
-from migrate.bridge.optimizers import Mapping as OptimizerMapping
+from migrate.bridge.optimizers import TORCH_DEFAULT_LR, Mapping as OptimizerMapping
 from migrate.bridge.scheduler_branches import SchedulerBranches
 from migrate.bridge.scheduler_cadence import SchedulerCadence
 from migrate.bridge.scheduler_optimizer import SchedulerOptimizer
@@ -37,7 +37,6 @@ from migrate.bridge.scheduler_parts import (
     OPTIMIZERS,
     SCHEDULER_MODULE,
     STAR_SOURCES,
-    TORCH_DEFAULT_LR,
     Cadence,
     Chain,
     ChainChoice,
@@ -150,6 +149,7 @@ class SchedulerSite(SchedulerBranches, SchedulerOptimizer, SchedulerCadence, Sch
         self._default_branch: cst.SimpleStatementLine | None = None
         self._lightning: LightningReturn | None = None
         self._epoch_start = False
+        self._default_lr = TORCH_DEFAULT_LR
         self._early_exits: list[cst.CSTNode] = []
         self._optimizer_line: cst.SimpleStatementLine | None = None
         self._initial_lr: tuple[cst.For, cst.BaseExpression] | None = None
@@ -185,6 +185,8 @@ class SchedulerSite(SchedulerBranches, SchedulerOptimizer, SchedulerCadence, Sch
         optimizer_line, optimizer_call, optimizer_name = self._optimizer(arguments, statement)
         mapping = OPTIMIZERS.get(next(iter(sorted(self.analysis.names_of(optimizer_call.func)
                                                   & OPTIMIZERS.keys())), ""))
+        if mapping is not None:
+            self._default_lr = mapping.default_lr
         optimizer_arguments = self._optimizer_arguments(optimizer_call, mapping)
         self._check_reads_no_optimizer(arguments, optimizer_name)
         self._check_param_groups(optimizer_call, mapping)
@@ -462,14 +464,14 @@ class SchedulerSite(SchedulerBranches, SchedulerOptimizer, SchedulerCadence, Sch
             return None
         mapping = OPTIMIZERS[min(names)]
         lr = bind(call, mapping.positional, mapping.keyword_only).values.get("lr")
-        return self.analysis.code(lr) if lr is not None else TORCH_DEFAULT_LR
+        return self.analysis.code(lr) if lr is not None else mapping.default_lr
 
     def _lrs(self, optimizer_arguments: dict) -> tuple[str, str]:
         """The optimizer's lr as torch reads it and as MindSpore's float (torch's default when left out), in the
         builder's terms when a builder returns the list."""
         base_lr = optimizer_arguments.get("lr")
-        torch_lr = self.analysis.code(base_lr) if base_lr is not None else TORCH_DEFAULT_LR
-        max_lr = self._float(base_lr, "lr") if base_lr is not None else TORCH_DEFAULT_LR
+        torch_lr = self.analysis.code(base_lr) if base_lr is not None else self._default_lr
+        max_lr = self._float(base_lr, "lr") if base_lr is not None else self._default_lr
         value = self._value(base_lr) if base_lr is not None else None
         if value is not None and not isinstance(value, bool) and value <= 0:
             raise Refused("MIG105", f"lr={torch_lr}: MindSpore's lr lists need an lr above 0 (torch also takes 0, "

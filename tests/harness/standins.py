@@ -351,6 +351,10 @@ class AdamW(TorchOptimizer):
     pass
 
 
+class Adadelta(TorchOptimizer):
+    default_lr = 1.0
+
+
 class LRScheduler:
     """torch 2.13's ``LRScheduler`` protocol: initial step at construction, recursive ``step()``, closed form for
     ``step(epoch)``, ``_update_lr``/``_initial_step`` as ``SequentialLR`` uses them."""
@@ -758,6 +762,11 @@ class MindSporeAdam(MindSporeOptimizer):
         super().__init__(params, learning_rate)
 
 
+class MindSporeAdadelta(MindSporeOptimizer):
+    def __init__(self, params, learning_rate=1.0, *args, **kwargs):
+        super().__init__(params, learning_rate)
+
+
 class TrainOneStepCell(Module):
     def __init__(self, network, optimizer, sens=None):
         super().__init__()
@@ -880,7 +889,7 @@ def build_modules(cosine_decay_lr=mindspore_lr.cosine_decay_lr, warmup_lr=mindsp
         CosineAnnealingLR=CosineAnnealingLR, StepLR=StepLR, MultiStepLR=MultiStepLR, LinearLR=LinearLR,
         ExponentialLR=ExponentialLR, LambdaLR=LambdaLR, SequentialLR=SequentialLR, ChainedScheduler=ChainedScheduler, ConstantLR=ConstantLR,
         PolynomialLR=PolynomialLR)
-    optim = _module("torch.optim", SGD=SGD, Adam=Adam, AdamW=AdamW, Optimizer=TorchOptimizer,
+    optim = _module("torch.optim", SGD=SGD, Adam=Adam, AdamW=AdamW, Adadelta=Adadelta, Optimizer=TorchOptimizer,
                     lr_scheduler=lr_scheduler)
     data = _module("torch.utils.data", DataLoader=DataLoader, TensorDataset=Dataset, Dataset=Dataset)
     utils = _module("torch.utils", data=data)
@@ -915,6 +924,7 @@ def build_modules(cosine_decay_lr=mindspore_lr.cosine_decay_lr, warmup_lr=mindsp
         Cell=Module,
         Dense=Module, SequentialCell=Module, ReLU=Module, MSELoss=Module, SoftmaxCrossEntropyWithLogits=Module,
         SGD=MindSporeOptimizer, Momentum=MindSporeMomentum, Adam=MindSporeAdam, AdamWeightDecay=MindSporeAdam,
+        Adadelta=MindSporeAdadelta,
         Optimizer=MindSporeOptimizer, TrainOneStepCell=TrainOneStepCell, WithLossCell=WithLossCell)
     dtype = _module("mindspore.common.dtype", float32="float32", float16="float16", int32="int32")
     common = _module("mindspore.common", dtype=dtype)
