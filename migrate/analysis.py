@@ -80,7 +80,6 @@ class Analysis:
         self.constants = evaluate.module_constants(source, tree) if tree is not None else {}
         self._names: set[str] | None = None
         self._resized: dict[cst.CSTNode, cst.CSTNode | None] = {}
-        self._items_stored: _ItemStores | None = None
         """Per loop, what changes the size of what it iterates (``_resized_during``), asked once."""
 
     @property
@@ -258,9 +257,6 @@ class Analysis:
                         "followed there only in the first phase of a loop over distinct literals that is never left "
                         f"early and binds `{name.value}` alone)")
         return ""
-
-    def _within(self, node: cst.CSTNode | None, outer: cst.CSTNode) -> bool:
-        return node is not None and any(ancestor is outer for ancestor in self.ancestors(node))
 
     def bindings(self, scope, name: str) -> list:
         """The assignments of ``name`` that ``scope`` sees, in source order (a scope keeps them in a set, whose
@@ -767,13 +763,17 @@ class Analysis:
                    and (keys is None or name in keys) for calls in self._handed_objects.values() for call, keys in calls)
 
     @functools.cached_property
+    def _item_stores(self) -> _ItemStores:
+        """What the module stores in containers and how (computed when a count or a loader needs it)."""
+        stores = _ItemStores()
+        self.module.visit(stores)
+        return stores
+
+    @property
     def reaches_attributes_by_name(self) -> bool:
         """Whether the module reads or writes attributes by name (``vars()``, ``__dict__``, ``setattr``,
         ``__setattr__``, ``exec``/``eval``), which no search for ``x.name = ...`` finds."""
-        if self._items_stored is None:
-            self._items_stored = _ItemStores()
-            self.module.visit(self._items_stored)
-        return self._items_stored.reflective
+        return self._item_stores.reflective
 
     @functools.cached_property
     def _item_targets(self) -> list[cst.CSTNode]:
@@ -916,10 +916,7 @@ class Analysis:
             text = f"{self.code(iterable.value)}[{self.code(literal)}]"
         else:
             return None, ""
-        if self._items_stored is None:
-            self._items_stored = _ItemStores()
-            self.module.visit(self._items_stored)
-        stores = self._items_stored
+        stores = self._item_stores
         if stores.anything or _literal_key(literal) in stores.keys:
             return None, (f": the module stores items under {self.code(literal)}, or changes a mapping's items "
                           "another way, so the container may hold another loader there when the loop runs")

@@ -350,3 +350,29 @@ def test_the_product_model_is_the_real_lists_multiplied_over_the_lr(ms_nn):
         args, total + 1)
     assert np.allclose(modelled[:total], [a * b / 0.1 for a, b in zip(steps, decay)], rtol=1e-15, atol=0)
     assert np.isposinf(modelled[total])
+
+
+@pytest.mark.parametrize("warmup_epochs, epochs, steps, min_lr, decay_epoch", [
+    (2, 8, 3, 0.0, 6), (1, 5, 4, 1e-4, 4), (3, 7, 1, 0.0, 2), (2, 6, 5, 1e-3, 9)])
+def test_a_written_out_warmup_rewrite_follows_the_real_lists(torch, ms_nn, warmup_epochs, epochs, steps, min_lr,
+                                                              decay_epoch):
+    """The rule's two lambdas (``over`` the warmup's element, the cosine pair's ``step_lambda``) in a real
+    SequentialLR stepped per optimizer step give the real MindSpore list ``[...] + nn.cosine_decay_lr(...)``."""
+    from migrate.bridge.list_texts import over
+    from migrate.rules.cosine_decay_to_torch import CosineDecayPair
+
+    lr, warmup = 0.1, warmup_epochs * steps
+    total = (epochs - warmup_epochs) * steps
+    listed = [lr * (i + 1) / warmup for i in range(warmup)] + list(
+        ms_nn.cosine_decay_lr(min_lr, lr, total, steps, decay_epoch))
+    texts = {"min_lr": repr(min_lr), "max_lr": "lr", "total_step": "total", "step_per_epoch": "steps",
+             "decay_epoch": "decay_epoch"}
+    scope = {"math": math, "lr": lr, "warmup": warmup, "steps": steps, "decay_epoch": decay_epoch, "min": min}
+    warmup_lambda = eval(f"lambda i: {over('lr * (i + 1) / warmup', 'lr')}", scope)  # noqa: S307 - the test's own text
+    cosine_lambda = eval(CosineDecayPair().step_lambda(texts, "step", "math"), scope)  # noqa: S307
+    optimizer = sgd(torch, [lr])
+    lr_scheduler = torch.optim.lr_scheduler
+    scheduler = lr_scheduler.SequentialLR(optimizer, [lr_scheduler.LambdaLR(optimizer, warmup_lambda),
+                                                      lr_scheduler.LambdaLR(optimizer, cosine_lambda)],
+                                          milestones=[warmup])
+    np.testing.assert_allclose(lrs_seen(optimizer, scheduler, 1, warmup + total), listed, rtol=1e-12, atol=1e-15)

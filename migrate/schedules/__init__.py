@@ -339,5 +339,5 @@ class _Sliced:
 
 
 _CHAINS = {"torch.SequentialLR": _TorchSequential, "torch.ChainedScheduler": _TorchChained,
-           "mindspore.concat": _Concatenated, "mindspore.sum": _Summed, "mindspore.product": _Multiplied, "torch.EpochStart": _EpochStart,
-           "mindspore.sliced": _Sliced}
+           "mindspore.concat": _Concatenated, "mindspore.sum": _Summed, "mindspore.product": _Multiplied,
+           "torch.EpochStart": _EpochStart, "mindspore.sliced": _Sliced}
