@@ -205,8 +205,11 @@ def _assert_claims_the_lambdas_it_writes(emitted: str, claim: verify.Claim, cons
     optimizer step."""
     code = cst.Module([]).code_for_node
     calls = [node for node in _calls(emitted) if code(node.func).startswith("torch.optim")]
-    lambdas = [code(node.args[1].value) for node in calls if code(node.func).endswith("LambdaLR")]
     [chain] = [node for node in calls if code(node.func).endswith("SequentialLR")]
+    members = [code(element.value) for element in chain.args[1].value.elements]
+    bound = {code(assign.targets[0].target): code(assign.value.args[1].value)
+             for assign in _assignments(emitted) if code(assign.value.func).endswith("LambdaLR")}
+    lambdas = [bound[member] for member in members]
     [milestones] = [argument.value for argument in chain.args
                     if argument.keyword and argument.keyword.value == "milestones"]
     [optimizer] = [node for node in calls if "lr_scheduler" not in code(node.func)]
@@ -265,6 +268,19 @@ def _warmup_epochs(emitted: str) -> str:
     ramp = calls["LambdaLR"].args[1].value
     assert code(ramp.body) == f"epoch / {code(element.value)}", code(ramp)
     return code(element.value)
+
+
+def _assignments(text: str) -> list[cst.Assign]:
+    """Each ``name = call(...)`` of the text."""
+    found: list[cst.Assign] = []
+
+    class Assignments(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            if len(node.targets) == 1 and isinstance(node.value, cst.Call):
+                found.append(node)
+
+    cst.parse_module(text).visit(Assignments())
+    return found
 
 
 def _calls(text: str) -> list[cst.Call]:

@@ -383,6 +383,8 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
             raise Blocked
         defined = definitions(self.analysis, self.analysis.program.function_of(self.call))
         claim = Claim(source, destination, run_steps=run_steps, agrees_for=agrees_for, definitions=defined)
+        if hand is not None:
+            self._check_alone(texts, list_lambda, defined)
         held = self.warmup is None and self._held(claim, texts, agreement)
         if held and self.choice is not None:
             raise Refused("MIG101", f"{self.pair.hold_reason()}, and the run goes past it: the scheduler would be "
@@ -598,6 +600,18 @@ class ListSite(ListDelivery, ListChoice, ListResume, ListGroups, ListCadence, To
         found = self.reassigned(read)
         if found is not None:
             raise Refused("MIG105", found[1], read[found[0]])
+
+    def _check_alone(self, texts: dict[str, str], list_lambda: str, defined) -> None:
+        """An empty warmup (``range(0)``) leaves the pair's LambdaLR alone: it must follow the pair's list over the
+        list's whole length by itself (the chain's claim samples warmups of at least one step)."""
+        alone = Claim(Schedule(self.pair.source_model, self.pair.source(texts)),
+                      Schedule("torch.LambdaLR", {"base_lr": texts[self.pair.base_lr], "lr_lambda": list_lambda,
+                                                  "step_every": "1"}),
+                      run_steps=texts["total_step"], agrees_for=texts["total_step"], definitions=defined)
+        verdict = verify.verify(alone, self.analysis.constants)
+        if verdict.kind != verify.EQUIVALENT:
+            raise Refused("MIG105", f"with an empty warmup the {self.pair.function} list's LambdaLR alone would not "
+                                   f"keep its learning rates: {verdict.detail}")
 
     def _hand_lambdas(self, hand: HandWarmup, texts: dict[str, str], math: str) -> tuple[str, str]:
         """The warmup's element over the list's base lr as a lambda of its index (``lambda i: (i + 1) / W`` for

@@ -192,17 +192,22 @@ class TorchSide:
                                length: str) -> list[cst.BaseStatement]:
         """A warmup written out, one entry per optimizer step, as a LambdaLR of its element over the base lr; the
         pair's list as a LambdaLR of its formula per optimizer step; and the SequentialLR that switches at the
-        warmup's length."""
+        warmup's length. A length the code does not fix above 0 gets an ``if``: an empty warmup (``range(0)``) is the
+        pair's scheduler alone, since torch's LambdaLR reads its lambda at step 0 when it is built (``(i + 1) / 0``
+        would raise) and a SequentialLR at milestone 0 would start from the warmup's lr."""
         warmup_lambda, list_lambda = lambdas
         warmup_name = self.analysis.fresh_name("warmup_scheduler")
         second_name = self.analysis.fresh_name(f"{self.pair.kind}_scheduler")
         scheduler_class = in_package(WARMUP_SCHEDULER, package)
-        return [
-            cst.parse_statement(f"{warmup_name} = {scheduler_class}({optimizer}, {warmup_lambda})\n"),
-            cst.parse_statement(f"{second_name} = {scheduler_class}({optimizer}, {list_lambda})\n"),
-            cst.parse_statement(f"{scheduler} = {in_package(CHAIN, package)}({optimizer}, [{warmup_name}, "
-                                f"{second_name}], milestones=[{length}])\n"),
-        ]
+        chain = (f"{warmup_name} = {scheduler_class}({optimizer}, {warmup_lambda})\n"
+                 f"{scheduler} = {in_package(CHAIN, package)}({optimizer}, [{warmup_name}, {second_name}], "
+                 f"milestones=[{length}])\n")
+        second = cst.parse_statement(f"{second_name} = {scheduler_class}({optimizer}, {list_lambda})\n")
+        value = self.analysis.value(length)
+        if isinstance(value, int) and value > 0:
+            return [second, *cst.parse_module(chain).body]
+        indented = "".join(f"    {line}\n" for line in chain.splitlines())
+        return [second, cst.parse_statement(f"if {length} > 0:\n{indented}else:\n    {scheduler} = {second_name}\n")]
 
     def _current_lr_reads(self, scheduler: FreshName) -> dict[cst.CSTNode, cst.BaseExpression]:
         """Each ``lr[step]`` read as the torch optimizer's current lr, ``scheduler.get_last_lr()[0]``.
