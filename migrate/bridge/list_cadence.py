@@ -418,7 +418,8 @@ class ListCadence:
         loops = [loop for loop, _ in around]
         spellings = self._spellings([arguments["total_step"], arguments["step_per_epoch"]])
         budget = self._budget(around, route)
-        counts = [self._loop_count(loop, spellings) for loop in loops]
+        counts = [self._loop_count(loop, spellings, self._argument_given(route, route.hops.index(hop), (
+            unenumerated(self.analysis, loop.iter) if isinstance(loop, cst.For) else None))) for loop, hop in around]
         if budget is not None:
             counts[0] = budget.count
             if budget.counted is not loops[0]:
@@ -546,14 +547,16 @@ class ListCadence:
                 spellings.setdefault(text, text)
         return spellings
 
-    def _loop_count(self, loop: cst.CSTNode, spellings: dict[str, str]) -> str | None:
+    def _loop_count(self, loop: cst.CSTNode, spellings: dict[str, str],
+                    given: cst.BaseExpression | None = None) -> str | None:
         """How many times ``loop`` runs, in the list's own spelling where it has one; a pass over a MindSpore
-        dataset (or its iterators) is ``dataset.get_dataset_size()`` batches."""
+        dataset (or its iterators) is ``dataset.get_dataset_size()`` batches, also when the loop iterates a
+        helper's parameter its one caller ``given`` such an iterator."""
         iterable = unenumerated(self.analysis, loop.iter) if isinstance(loop, cst.For) else None
-        if iterable is not None:
+        for candidate in (iterable, given) if iterable is not None else ():
             for text, spelling in spellings.items():
                 dataset = dataset_size_of(self.analysis, cst.parse_expression(text))
-                if dataset is not None and iterates(self.analysis, iterable, dataset):
+                if candidate is not None and dataset is not None and iterates(self.analysis, candidate, dataset):
                     return spelling
         count, _ = self.analysis.iteration_count(loop)
         if count is None:
