@@ -14,11 +14,7 @@ import libcst as cst
 
 from migrate.analysis import Analysis, atom, bind, product
 from migrate.bridge.scheduler_parts import SCHEDULER_MODULE, STAR_SOURCES, Cadence, Chain, Elsewhere, ScheduleValues
-from migrate.bridge.scheduler_to_list import (
-    INDIRECT,
-    SchedulerSite,
-    scheduler_findings,
-)
+from migrate.bridge.scheduler_to_list import INDIRECT, SchedulerSite, scheduler_findings
 from migrate.bridge.cosine_lists import one_epoch_more
 from migrate.bridge.torch_schedulers import NO_LIST_FORM, SIBLINGS, Frame, Listed, read_from_second_epoch
 from migrate.bridge.torch_schedulers import called_scheduler as called
