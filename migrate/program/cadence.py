@@ -159,7 +159,8 @@ def _count_from(program: Program, result: Cadence, route: Route, created: cst.CS
              for text in (result.step_every, result.run_steps)]
     if moved[0] is None or result.run_steps is not None and moved[1] is None:
         raise NotVisible(f"the optimizer steps counted in {frame.name.value}() read names its caller does not "
-                         "give it, or that it binds again, so they are not visible where the scheduler is built", route.hops[-1].node)
+                         "give it, or that it binds again, so they are not visible where the scheduler is built",
+                         route.hops[-1].node)
     counts, limits = [], []
     for loop, hop in outer:
         budget = step_budget(analysis, loop, hop.node) if isinstance(loop, cst.While) else None
