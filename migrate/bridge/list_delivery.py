@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import Assignment
 
-from migrate.analysis import atom, bind, difference
+from migrate.analysis import atom, bind, child_nodes, difference
 from migrate.bridge.list_texts import dict_key, written_into, written_into_refusal
 from migrate.bridge.optimizers import Mapping as OptimizerMapping
 from migrate.bridge.optimizers import towards
@@ -51,7 +51,7 @@ class HandWarmup:
     length: str
 
     @property
-    def call(self) -> cst.ListComp:
+    def call(self) -> cst.ListComp | cst.GeneratorExp:
         """Where the warmup is, for messages (a ``warmup_lr`` call's place)."""
         return self.comprehension
 
@@ -459,10 +459,10 @@ class _Renamed(cst.CSTTransformer):
 
 
 def _subtree(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """Every node under ``node``, itself included."""
+    """Every node under ``node``, itself included (a walk over the fields, which rebuilds no node)."""
     found, pending = [], [node]
     while pending:
         current = pending.pop()
         found.append(current)
-        pending.extend(current.children)
+        pending.extend(child_nodes(current))
     return found
